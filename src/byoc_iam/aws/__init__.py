@@ -1,0 +1,1 @@
+"""The edge that talks to AWS (boto3 only)."""

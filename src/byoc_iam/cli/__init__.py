@@ -1,0 +1,59 @@
+"""The command line: one typer app; each command family lives in its own module with ``register(app)``.
+
+Command modules import heavy libraries (boto3, the engine, jinja2) inside their functions, so that
+``byoc-iam lint`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+import typer
+
+from byoc_iam import __version__
+from byoc_iam.errors import ByocError, ExitCode
+
+COMMAND_MODULES = ("render", "lint", "simulate", "catalog", "lifecycle", "verify", "sandbox")
+
+app = typer.Typer(
+    name="byoc-iam",
+    help="Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"byoc-iam {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS."""
+
+
+for _name in COMMAND_MODULES:
+    import_module(f"byoc_iam.cli.{_name}").register(app)
+
+
+def fail(message: str, code: int = ExitCode.USAGE) -> None:
+    """Print ``byoc-iam: message`` on stderr and exit with ``code``."""
+    sys.stderr.write(f"byoc-iam: {message}\n")
+    raise SystemExit(int(code))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: typer handles usage errors (exit 2); every ByocError becomes one line and its code."""
+    try:
+        app(args=argv, prog_name="byoc-iam")
+    except ByocError as exc:
+        fail(exc.message, exc.exit_code)
+    except BrokenPipeError:
+        raise SystemExit(0) from None

@@ -1,0 +1,86 @@
+"""IAM's naming rules, as small checks shared by RoleSpec and the blueprint inputs.
+
+Each check returns ``None`` when the value is fine, or the rule it breaks (one line, for people).
+"""
+
+from __future__ import annotations
+
+import re
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+PATH = re.compile(r"^(/|/[\x21-\x7e]{1,510}/)$")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$")
+TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
+# Kubernetes: a namespace is a DNS label, a service account name a DNS subdomain.
+K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}$")
+MAX_TAGS = 50
+
+
+def check_role_name(value: str) -> str | None:
+    if not ROLE_NAME.match(value):
+        return "must be 1-64 characters of letters, digits and +=,.@_-"
+    return None
+
+
+def check_policy_name(value: str) -> str | None:
+    if not POLICY_NAME.match(value):
+        return "must be 1-128 characters of letters, digits and +=,.@_-"
+    return None
+
+
+def check_path(value: str) -> str | None:
+    if not PATH.match(value):
+        return "must be '/' or start and end with '/' (printable ASCII, at most 512 characters)"
+    return None
+
+
+def check_account_id(value: str) -> str | None:
+    if not ACCOUNT_ID.match(value):
+        return "must be exactly 12 digits"
+    return None
+
+
+def check_partition(value: str) -> str | None:
+    if value not in PARTITIONS:
+        return f"must be one of {', '.join(PARTITIONS)}"
+    return None
+
+
+def check_region(value: str) -> str | None:
+    if not REGION.match(value):
+        return "must look like us-east-1, cn-north-1 or us-gov-west-1"
+    return None
+
+
+def check_tag(key: str, value: str) -> str | None:
+    if not TAG_KEY.match(key):
+        return f"tag key {key!r} must be 1-128 characters of letters, digits, spaces and _.:/=+-@"
+    if key.lower().startswith("aws:"):
+        return f"tag key {key!r} must not start with 'aws:' (reserved by AWS)"
+    if not TAG_VALUE.match(value):
+        return f"tag value {value!r} must be 0-256 characters of letters, digits, spaces and _.:/=+-@"
+    return None
+
+
+def check_service_account(value: str) -> str | None:
+    """``namespace:name`` of a Kubernetes service account."""
+    ns, sep, name = value.partition(":")
+    if not sep:
+        return "must be namespace:name, e.g. kube-system:my-controller"
+    if not K8S_NAMESPACE.match(ns):
+        return f"namespace {ns!r} must be a DNS label (lowercase letters, digits, '-'; at most 63)"
+    if not K8S_NAME.match(name):
+        return f"name {name!r} must be a DNS subdomain (lowercase letters, digits, '-', '.'; at most 253)"
+    return None
+
+
+def check_policy_arn(value: str) -> str | None:
+    if not POLICY_ARN.match(value):
+        return "must be a policy ARN, e.g. arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+    return None

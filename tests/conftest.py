@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to ../shared research (skip when absent) and a moto server process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from byoc_iam.aws.sandbox import SANDBOX_CREDENTIALS, MotoServer
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "research"
+
+
+@pytest.fixture(scope="session")
+def shared_research() -> Path:
+    """``../shared/research`` of the project's clone; tests that need it skip cleanly when absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared/research is not present (a user's clone has no shared/)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One moto server process for the session, on a free loopback port."""
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """A clean sandbox account, and the environment a user would set to reach it."""
+    moto_server.reset()
+    for key, value in SANDBOX_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.endpoint_url)
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    return moto_server
+
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
