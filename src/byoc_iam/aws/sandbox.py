@@ -6,7 +6,10 @@ Used by ``--sandbox``/``byoc-iam sandbox start`` and by the integration tests, o
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,7 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from byoc_iam.errors import ByocError, ExitCode
 
@@ -85,3 +90,92 @@ class MotoServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+# -- a detached sandbox shared by several commands (``byoc-iam sandbox start``) ----------------------------
+
+
+def state_path() -> Path:
+    """Where ``sandbox start`` records its server: ``$BYOC_IAM_SANDBOX_STATE``, else under
+    ``$XDG_RUNTIME_DIR/byoc-iam/``, else ``~/.cache/byoc-iam/``."""
+    explicit = os.environ.get("BYOC_IAM_SANDBOX_STATE")
+    if explicit:
+        return Path(explicit)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) if runtime and Path(runtime).is_dir() else Path.home() / ".cache"
+    return base / "byoc-iam" / "sandbox.json"
+
+
+def _answers(endpoint_url: str) -> bool:
+    """Whether a moto server answers there (its small dashboard page, not the state dump)."""
+    try:
+        with urllib.request.urlopen(f"{endpoint_url}/moto-api/", timeout=3):
+            return True
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return False
+
+
+def read_state() -> dict[str, Any] | None:
+    """The recorded detached sandbox (``pid``, ``port``, ``endpoint_url``), or None."""
+    path = state_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("endpoint_url"), str):
+        return None
+    return data
+
+
+def running_endpoint() -> str | None:
+    """The endpoint of a detached sandbox that is up and answering, or None."""
+    state = read_state()
+    if state and _answers(str(state["endpoint_url"])):
+        return str(state["endpoint_url"])
+    return None
+
+
+def start_detached(port: int = 0) -> dict[str, Any]:
+    """Start a moto server that outlives this process and record it in :func:`state_path`."""
+    return detach(MotoServer(port=port).start())
+
+
+def detach(server: MotoServer) -> dict[str, Any]:
+    """Let a started server outlive this process, recorded in :func:`state_path` for ``sandbox stop``."""
+    assert server.process is not None
+    state = {"pid": server.process.pid, "port": server.port, "endpoint_url": server.endpoint_url}
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    tmp.replace(path)
+    server.process = None  # the server keeps running after we exit
+    return state
+
+
+def stop_detached() -> dict[str, Any] | None:
+    """Stop the recorded sandbox (only the pid recorded, only if it still answers) and forget it."""
+    state = read_state()
+    if state is None:
+        return None
+    pid = state.get("pid")
+    if isinstance(pid, int) and _answers(str(state["endpoint_url"])):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.1)
+    state_path().unlink(missing_ok=True)
+    return state
+
+
+def _alive(pid: int) -> bool:
+    try:
+        # reap it if it is our child (a sandbox started by this same process)
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return False
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

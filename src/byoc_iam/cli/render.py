@@ -1,9 +1,197 @@
-"""CLI: the `render` command family."""
+"""CLI: ``byoc-iam render`` — the BYOC EKS role as a RoleSpec (JSON), Terraform, CloudFormation or an aws-cli script.
+
+Heavy imports (pydantic, the blueprint) happen inside the command so that CLI start-up stays fast.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+from byoc_iam.cli.role_options import with_role_options
+
+if TYPE_CHECKING:
+    from byoc_iam.blueprint import BlueprintInputs
+    from byoc_iam.model.role import RoleSpec
+
+FORMAT_NAMES = ("json", "terraform", "cloudformation", "aws-cli")
+# Every file a render can write: --force only replaces a directory holding nothing else.
+_OURS_TOP = {
+    "rolespec.json",
+    "trust-policy.json",
+    "managed-policy-arns.json",
+    "main.tf",
+    "template.yaml",
+    "create-role.sh",
+    "policies",
+}
+
+
+def header_lines(inputs: BlueprintInputs, spec: RoleSpec) -> list[str]:
+    """What the exports say about themselves: version, trust mode, partition and the controller pins."""
+    from byoc_iam import __version__
+    from byoc_iam.blueprint import controller_pins, oidc_provider
+
+    mode = inputs.resolved_trust_mode
+    lines = [
+        f"Rendered by byoc-iam {__version__}: IAM role {spec.role_name} for Zilliz Cloud BYOC on AWS EKS.",
+        f"Partition {inputs.resolved_partition}; controller policies {inputs.policy_placement}; trust mode {mode}"
+        + (
+            " (the literal eks_oidc_url is rewritten by Zilliz Cloud once it has created the cluster)."
+            if mode == "placeholder"
+            else f" (OIDC provider {oidc_provider(inputs)})."
+        ),
+        "Controller policies pinned to upstream releases:",
+    ]
+    lines += [f"  {pin.label()}" for pin in controller_pins()]
+    return lines
+
+
+def _umask() -> int:
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def _foreign_files(out: Path) -> list[str]:
+    foreign = [p.name for p in out.iterdir() if p.name not in _OURS_TOP]
+    policies = out / "policies"
+    if policies.is_dir():
+        foreign += [f"policies/{p.name}" for p in policies.iterdir() if p.name not in ("inline", "customer-managed")]
+    return sorted(foreign)
+
+
+def write_tree(out: Path, files: dict[str, str], *, force: bool) -> None:
+    """Write ``files`` under ``out`` all at once: into a temporary sibling, then renamed into place.
+
+    A non-empty ``out`` is refused unless ``force``; even then only a directory holding nothing but a
+    previous render's files is replaced. On any error nothing is left behind.
+    """
+    from byoc_iam.errors import RefusedError, UsageError
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {out} exists and is not a directory")
+    cwd = Path.cwd().resolve()
+    if out.resolve() == cwd or out.resolve() in cwd.parents:
+        raise UsageError(f"--out: {out} is the current directory or one of its parents; name a new folder")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"--out: parent directory {parent} does not exist")
+    replacing = out.is_dir() and any(out.iterdir())
+    if replacing:
+        if not force:
+            raise RefusedError(f"--out: {out} is not empty (use --force to replace a previous render)")
+        foreign = _foreign_files(out)
+        if foreign:
+            raise RefusedError(
+                f"--out: {out} holds files byoc-iam did not write ({', '.join(foreign[:3])}); refusing to replace it"
+            )
+    target = parent / out.resolve().name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    backup: Path | None = None
+    try:
+        for rel, text in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if rel.endswith(".sh"):
+                path.chmod(0o777 & ~_umask())
+        tmp.chmod(0o777 & ~_umask())
+        if target.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            backup.rmdir()
+            target.rename(backup)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if backup is not None:
+                backup.rename(target)
+                backup = None
+            raise
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UsageError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+TRUST_QUOTA = 2048  # default role trust policy length quota (can be raised to 4096)
+INLINE_QUOTA = 10240  # aggregate inline policy size per role (fixed)
+
+
+def _warn_sizes(spec: RoleSpec) -> None:
+    """Say on stderr when IAM would refuse the role for size (lint reports it as a finding too)."""
+    size = spec.trust().iam_size()
+    if size > TRUST_QUOTA:
+        hint = "" if len(spec.trust().statements) <= 4 else "; --compact-trust makes it smaller"
+        sys.stderr.write(
+            f"warning: the trust policy is {size} characters, over IAM's default quota of {TRUST_QUOTA} "
+            f"(raise it up to 4096 in Service Quotas{hint})\n"
+        )
+    if spec.inline_size() > INLINE_QUOTA:
+        sys.stderr.write(
+            f"warning: the inline policies total {spec.inline_size()} characters, over IAM's {INLINE_QUOTA} per "
+            "role; use --policy-placement managed\n"
+        )
+
+
+@with_role_options
+def render(
+    inputs: BlueprintInputs,
+    fmt: str = typer.Option(
+        "json",
+        "--format",
+        "-f",
+        help="json (a RoleSpec), terraform, cloudformation (YAML) or aws-cli (bash).",
+        metavar="FORMAT",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write a folder (RoleSpec, trust policy, one file per policy, managed ARNs, "
+        "and the export) instead of printing.",
+        metavar="DIR",
+        file_okay=False,
+    ),
+    force: bool = typer.Option(False, "--force", help="With --out: replace a previous render's folder."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the controller pins on stderr."),
+) -> None:
+    """Render the BYOC EKS role: trust policy, five AWS managed policies, three pinned controller policies.
+
+    Prints a RoleSpec JSON on stdout, or Terraform, CloudFormation or an aws-cli script (--format).
+
+    Exit codes: 0 rendered; 2 bad input; 5 --out not empty (without --force) or holding files not ours.
+    """
+    from byoc_iam.blueprint import render_role
+    from byoc_iam.errors import UsageError
+    from byoc_iam.export import bundle, export
+
+    if fmt not in FORMAT_NAMES:
+        raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
+    spec = render_role(inputs)
+    header = header_lines(inputs, spec)
+    if not quiet:
+        _warn_sizes(spec)
+    if out is not None:
+        files = bundle(spec, fmt, header)
+        write_tree(out, files, force=force)
+        if not quiet:
+            sys.stderr.write(f"wrote {len(files)} files to {out}\n")
+            sys.stderr.write("".join(f"{line}\n" for line in header[2:]))
+        return
+    sys.stdout.write(export(spec, fmt, header))
+    sys.stdout.flush()
+    if fmt == "json" and not quiet:
+        sys.stderr.write("".join(f"{line}\n" for line in header[2:]))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("render")(render)

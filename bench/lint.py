@@ -1,0 +1,184 @@
+"""Benchmark ``byoc-iam lint``: ``.venv/bin/python bench/lint.py [--runs N]``.
+
+1. In process, after import: ``lint_role`` on the rendered BYOC role (placeholder trust, inline controller
+   policies): the first call (loads the catalog's services) and the median of warm calls. Target < 50 ms.
+2. Start to finish: ``byoc-iam lint FILE`` in a fresh process on one policy file (the rendered AWS Load
+   Balancer Controller policy, the largest one) and on the rendered trust; ``byoc-iam --version`` is the
+   CLI's floor. Target < 250 ms.
+3. Peer, when installed: parliament (``pip install parliament``; set ``PARLIAMENT`` to its executable or put
+   it on PATH) on the same file, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def _wall(cmd: list[str], runs: int, env: dict[str, str], *, tty: bool = False) -> tuple[float, float, int]:
+    """Median wall time and median CPU time (user + system, ms) of a fresh process, and its exit code.
+
+    CPU time is reported too because wall time on a shared machine includes waiting for a core. stdin is
+    a pseudo-terminal (parliament refuses ``--file`` otherwise); stdout too with ``tty`` (coloured output).
+    One unmeasured warm-up run first (it writes the bytecode cache).
+    """
+    walls, cpus = [], []
+    code = 0
+    master, slave = os.openpty()
+    out = slave if tty else subprocess.DEVNULL
+    try:
+        subprocess.run(cmd, stdin=slave, stdout=out, stderr=subprocess.DEVNULL, check=False, env=env)
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            code = subprocess.run(
+                cmd, stdin=slave, stdout=out, stderr=subprocess.DEVNULL, check=False, env=env
+            ).returncode
+            walls.append((time.perf_counter() - t) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+    finally:
+        os.close(master)
+        os.close(slave)
+    return statistics.median(walls), statistics.median(cpus), code
+
+
+def in_process(runs: int) -> None:
+    """Part 1 (run in a child process that caches bytecode like an installed package)."""
+    t0 = time.perf_counter()
+    from byoc_iam.blueprint import BlueprintInputs, render_role
+    from byoc_iam.lint import lint_role
+
+    spec = render_role(BlueprintInputs(account_id="123456789012"))
+    t_import = (time.perf_counter() - t0) * 1000
+    t = time.perf_counter()
+    first = lint_role(spec)
+    t_first = (time.perf_counter() - t) * 1000
+    warm = []
+    for _ in range(max(runs, 5) * 2):
+        t = time.perf_counter()
+        lint_role(spec)
+        warm.append((time.perf_counter() - t) * 1000)
+    t_warm = statistics.median(warm)
+    documents = 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+    print(f"in-process lint_role (rendered role, {documents} documents, {len(first)} finding(s)):")
+    print(f"  import + render {t_import:7.1f} ms")
+    print(f"  first call      {t_first:7.1f} ms  (loads the catalog's services)")
+    print(f"  warm median     {t_warm:7.1f} ms  target < 50 ms: {'ok' if t_warm < 50 else 'MISSED'}")
+
+
+def phases(path: str) -> None:
+    """Where ``byoc-iam lint FILE`` spends its start-up, phase by phase (CPU ms, one fresh process)."""
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return (r.ru_utime + r.ru_stime) * 1000
+
+    marks = [("python start-up and this script", cpu())]
+    import byoc_iam.cli
+
+    marks.append(("import byoc_iam.cli (typer, command modules)", cpu()))
+    import typer._adapters  # noqa: F401  (typer coerces the root --help flag through pydantic)
+
+    marks.append(("typer._adapters -> pydantic (root --help)", cpu()))
+    from byoc_iam.lint import all_rules, lint_document
+
+    all_rules()
+    marks.append((f"import byoc_iam.lint and its {len(all_rules())} rule modules", cpu()))
+    lint_document(Path(path).read_text(), "auto")
+    marks.append(("first lint_document (loads catalog services)", cpu()))
+    with contextlib.suppress(SystemExit):
+        byoc_iam.cli.main(["lint", path])
+    marks.append(("byoc-iam lint: dispatch, argparse, lint, print", cpu()))
+    print(f"where the start-up goes (CPU, one process, {Path(path).name}):", file=sys.stderr)
+    print(f"  {marks[0][0]:48} {marks[0][1]:6.1f} ms", file=sys.stderr)
+    for (_, t0), (label, t1) in itertools.pairwise(marks):
+        print(f"  {label:48} {t1 - t0:6.1f} ms", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.in_process:
+        in_process(args.runs)
+        return
+    if args.phases:
+        phases(args.phases)
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # Bytecode is cached as for an installed package, in a private directory (not in the source tree),
+        # even where the environment sets PYTHONDONTWRITEBYTECODE.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        child = [sys.executable, __file__, "--in-process", "--runs", str(args.runs)]
+        subprocess.run(child, env=env, check=True, stdout=subprocess.DEVNULL)  # warm the bytecode cache
+        subprocess.run(child, env=env, check=True)
+        spec_json = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from byoc_iam.blueprint import BlueprintInputs, render_role; "
+                "print(render_role(BlueprintInputs(account_id='123456789012')).to_json())",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        spec = json.loads(spec_json)
+        alb = Path(tmp) / "alb.json"
+        inline = spec["inline_policies"]
+        name = max(inline, key=lambda n: len(json.dumps(inline[n])))
+        alb.write_text(json.dumps(inline[name], indent=2))
+        trust = Path(tmp) / "trust.json"
+        trust.write_text(json.dumps(spec["trust_policy"], indent=2))
+        exe = str(BIN / "byoc-iam")
+        rows: list[tuple[str, list[str], bool]] = [
+            ("byoc-iam --version (floor)", [exe, "--version"], False),
+            ("byoc-iam lint alb.json", [exe, "lint", str(alb)], False),
+            ("byoc-iam lint alb.json (tty)", [exe, "lint", str(alb)], True),
+            ("byoc-iam lint trust.json", [exe, "lint", str(trust)], False),
+        ]
+        peer = os.environ.get("PARLIAMENT") or shutil.which("parliament")
+        if peer:
+            rows.append(("parliament --file alb.json", [peer, "--file", str(alb)], False))
+        print(f"start to finish ({name} policy as alb.json), median of {args.runs} runs:")
+        print(f"  {'':30} {'wall':>9} {'cpu':>9}  exit")
+        results = {}
+        for label, cmd, tty in rows:
+            wall, cpu, code = _wall(cmd, args.runs, env, tty=tty)
+            results[label] = (wall, cpu)
+            print(f"  {label:30} {wall:6.1f} ms {cpu:6.1f} ms  {code}")
+        wall, cpu = results["byoc-iam lint alb.json"]
+        verdict = "ok" if wall < 250 else "ok on CPU time (the machine is busy)" if cpu < 250 else "MISSED"
+        print(f"  target < 250 ms: {verdict}")
+        if peer:
+            pw, pc = results["parliament --file alb.json"]
+            print(f"  ratio byoc-iam/parliament: wall {wall / pw:.2f}, cpu {cpu / pc:.2f}")
+        else:
+            print("  parliament not found (pip install parliament; set PARLIAMENT=/path/to/parliament to compare)")
+        sys.stdout.flush()
+        subprocess.run(
+            [sys.executable, __file__, "--phases", str(trust)], env=env, stdout=subprocess.DEVNULL, check=True
+        )
+
+
+if __name__ == "__main__":
+    main()

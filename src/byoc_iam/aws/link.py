@@ -1,0 +1,101 @@
+"""link-cluster: DescribeCluster → the OIDC issuer → a plan that ensures the IAM OIDC provider and points the
+role's trust policy at it. Thumbprint: ``--thumbprint``, else the issuer's TLS chain when reachable, else none
+(IAM no longer needs a thumbprint for OIDC providers such as EKS's whose certificates chain to a root CA it
+trusts; the API accepts an empty list)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import ssl
+import urllib.parse
+
+from byoc_iam.aws.read import read_live
+from byoc_iam.aws.session import AwsContext
+from byoc_iam.errors import AwsError, UsageError
+from byoc_iam.plan import Plan, plan_link
+from byoc_iam.plan.diff import is_placeholder_provider
+from byoc_iam.plan.trust import oidc_provider_arns, provider_arn
+
+THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")
+TLS_TIMEOUT = 5.0
+
+
+def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
+    cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
+    issuer = ((cl.get("identity") or {}).get("oidc") or {}).get("issuer")
+    if not issuer:
+        raise AwsError(f"EKS cluster {cluster} has no OIDC issuer (is it still being created?)")
+    return str(issuer)
+
+
+def sha1_thumbprint(der: bytes) -> str:
+    """The thumbprint IAM expects: SHA-1 of a DER certificate, lowercase hex."""
+    return hashlib.sha1(der, usedforsecurity=False).hexdigest()
+
+
+def tls_thumbprint(
+    issuer_url: str, timeout: float = TLS_TIMEOUT, *, port: int = 443, cafile: str | None = None
+) -> str | None:
+    """The thumbprint AWS documents for an OIDC provider: SHA-1 of the last certificate the issuer's host
+    sends (the top intermediate CA, as ``openssl s_client -showcerts`` shows it), over a connection whose
+    chain verified. None when that cannot be had (host unreachable, verification failed, no chain API)."""
+    host = urllib.parse.urlsplit(issuer_url if "://" in issuer_url else f"https://{issuer_url}").hostname
+    if not host:
+        return None
+    context = ssl.create_default_context(cafile=cafile)
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as sock,
+            context.wrap_socket(sock, server_hostname=host) as tls,
+        ):
+            # public from Python 3.13; the same method of the underlying _ssl object since 3.10
+            chain_fn = getattr(tls, "get_unverified_chain", None) or getattr(
+                getattr(tls, "_sslobj", None), "get_unverified_chain", None
+            )
+            chain = chain_fn() if chain_fn is not None else None
+            if not chain:
+                return None
+            last = chain[-1]
+            der = last if isinstance(last, bytes) else last.public_bytes(ssl._ssl.ENCODING_DER)  # type: ignore[attr-defined]
+            return sha1_thumbprint(der)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def link_plan(
+    ctx: AwsContext,
+    cluster: str,
+    role_name: str,
+    *,
+    thumbprints: tuple[str, ...] = (),
+    adopt: bool = False,
+) -> tuple[Plan, list[str]]:
+    """The link-cluster plan, and notes for people (how the thumbprint was chosen)."""
+    for t in thumbprints:
+        if not THUMBPRINT.match(t):
+            raise UsageError(f"--thumbprint {t}: must be 40 hexadecimal characters (a SHA-1)")
+    notes: list[str] = []
+    issuer = cluster_issuer(ctx, cluster)
+    account, partition = ctx.account_id(), ctx.partition
+    arn = provider_arn(partition, account, issuer)
+    chosen = tuple(thumbprints)
+    if not chosen:
+        computed = None if ctx.sandbox else tls_thumbprint(issuer)
+        if computed:
+            chosen = (computed,)
+            notes.append(f"OIDC provider thumbprint {computed} (from the issuer's TLS chain)")
+        else:
+            notes.append(
+                "no OIDC provider thumbprint: IAM no longer needs one for EKS issuers (pass --thumbprint to set one)"
+            )
+    live = read_live(ctx, role_name)
+    others: list[str] = []
+    if live.role is not None:
+        others = [a for a in oidc_provider_arns(live.role.fields["trust_policy"]) if not is_placeholder_provider(a)]
+    if live.role is None:
+        raise UsageError(f"role {role_name} does not exist: run `byoc-iam apply` first")
+    live = read_live(ctx, role_name, oidc_arns=tuple(sorted({arn, *others})))
+    plan = plan_link(live, issuer_url=issuer, account=account, partition=partition, thumbprints=chosen, adopt=adopt)
+    return plan, notes

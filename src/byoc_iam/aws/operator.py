@@ -1,0 +1,122 @@
+"""The list of AWS calls byoc-iam makes (``data/operator/calls.json``) and the operator policy built from it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+COMMANDS = ("plan", "apply", "link-cluster", "destroy")
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One AWS API call: ``iam:GetRole``, its access level and the resource type it is scoped to."""
+
+    action: str
+    access: str  # "read" | "write"
+    resources: tuple[str, ...]  # "role" | "policy" | "aws-managed-policy" | "oidc-provider" | "cluster" | "*"
+    commands: tuple[str, ...]
+    needs_permission: bool = True
+    sid: str = ""
+    condition: dict[str, Any] | None = None
+
+    @property
+    def service(self) -> str:
+        return self.action.split(":", 1)[0]
+
+    @property
+    def operation(self) -> str:
+        return self.action.split(":", 1)[1]
+
+
+@cache
+def calls() -> dict[str, ApiCall]:
+    """Every call the lifecycle code makes, by action name."""
+    text = resources.files("byoc_iam").joinpath("data/operator/calls.json").read_text(encoding="utf-8")
+    out: dict[str, ApiCall] = {}
+    for item in json.loads(text)["calls"]:
+        call = ApiCall(
+            action=item["action"],
+            access=item["access"],
+            resources=tuple(item["resource"]) if isinstance(item["resource"], list) else (item["resource"],),
+            commands=tuple(item["commands"]),
+            needs_permission=bool(item.get("needs_permission", True)),
+            sid=str(item.get("sid", "")),
+            condition=item.get("condition"),
+        )
+        out[call.action] = call
+    return out
+
+
+def is_write(action: str) -> bool:
+    """Whether a call changes something (known calls from the data, others by their verb)."""
+    known = calls().get(action)
+    if known is not None:
+        return known.access == "write"
+    op = action.split(":", 1)[-1]
+    return not op.startswith(("Get", "List", "Describe", "Simulate", "Head"))
+
+
+def operator_policy(
+    commands: tuple[str, ...] = COMMANDS,
+    *,
+    partition: str = "aws",
+    account: str = "*",
+    region: str = "*",
+    role_name: str = "*",
+    role_path: str = "/",
+    cluster: str = "*",
+) -> dict[str, Any]:
+    """The least-privilege identity policy for whoever runs ``commands``: one statement per resource type."""
+    iam = f"arn:{partition}:iam::{account}"
+    arns = {
+        "role": f"{iam}:role{role_path}{role_name}",
+        "policy": f"{iam}:policy/*",
+        "aws-managed-policy": f"arn:{partition}:iam::aws:policy/*",
+        "oidc-provider": f"{iam}:oidc-provider/*",
+        "cluster": f"arn:{partition}:eks:{region}:{account}:cluster/{cluster}",
+        "*": "*",
+    }
+    sids = {
+        "role": "ByocRole",
+        "policy": "ByocPolicies",
+        "aws-managed-policy": "ReadAwsManagedPolicies",
+        "oidc-provider": "ByocOidcProvider",
+        "cluster": "EksCluster",
+    }
+    grouped: dict[str, set[str]] = {}
+    conditional: list[dict[str, Any]] = []
+    for call in calls().values():
+        if not (call.needs_permission and set(call.commands) & set(commands)):
+            continue
+        if call.condition:
+            condition = json.loads(
+                json.dumps(call.condition)
+                .replace("{partition}", partition)
+                .replace("{account}", account)
+                .replace("{role_path}", role_path)
+            )
+            resources = [arns[r] for r in call.resources]
+            conditional.append(
+                {
+                    "Sid": call.sid or call.operation,
+                    "Effect": "Allow",
+                    "Action": [call.action],
+                    "Resource": resources[0] if len(resources) == 1 else resources,
+                    "Condition": condition,
+                }
+            )
+            continue
+        for resource in call.resources:
+            grouped.setdefault(resource, set()).add(call.action)
+    statements: list[dict[str, Any]] = []
+    for resource in ("role", "policy", "aws-managed-policy", "oidc-provider", "cluster", "*"):
+        if resource in grouped:
+            stmt: dict[str, Any] = {"Effect": "Allow", "Action": sorted(grouped[resource]), "Resource": arns[resource]}
+            if resource in sids:
+                stmt = {"Sid": sids[resource], **stmt}
+            statements.append(stmt)
+    return {"Version": "2012-10-17", "Statement": statements + conditional}

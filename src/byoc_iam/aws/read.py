@@ -1,0 +1,162 @@
+"""Read the live role (and the customer-managed policies and OIDC providers it depends on) from IAM.
+
+:func:`read_role` gives a :class:`RoleSpec`; :func:`read_live` gives the :class:`LiveState` a plan is
+computed against: the RoleSpec plus what a plan needs to act safely (ARNs, ids, policy versions, tags).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from byoc_iam.aws.session import AwsCallError, AwsContext
+from byoc_iam.model import RoleSpec
+from byoc_iam.plan.state import LiveOidcProvider, LivePolicy, LiveRole, LiveState
+
+READ_WORKERS = 4
+
+
+def decode_document(value: Any) -> dict[str, Any]:
+    """A policy document as IAM returns it: a dict (botocore decoded it) or URL-encoded JSON text."""
+    if isinstance(value, dict):
+        return value
+    text = urllib.parse.unquote(str(value))
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items or []}
+
+
+def _missing(exc: AwsCallError) -> bool:
+    return exc.code == "NoSuchEntity"
+
+
+def is_aws_managed(arn: str) -> bool:
+    return arn.split(":")[4:5] == ["aws"]
+
+
+def read_policy(ctx: AwsContext, arn: str) -> LivePolicy | None:
+    """A customer-managed policy: its default version's document, its versions and tags; None if absent."""
+    try:
+        meta = ctx.call("iam:GetPolicy", PolicyArn=arn)["Policy"]
+    except AwsCallError as exc:
+        if _missing(exc):
+            return None
+        raise
+    versions = ctx.paginate("iam:ListPolicyVersions", "Versions", PolicyArn=arn)
+    default = str(meta["DefaultVersionId"])
+    doc = next((v.get("Document") for v in versions if v["VersionId"] == default and v.get("Document")), None)
+    if doc is None:
+        doc = ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"]
+    tags = meta.get("Tags")
+    if tags is None:
+        tags = ctx.paginate("iam:ListPolicyTags", "Tags", PolicyArn=arn)
+    ordered = sorted(versions, key=lambda v: (v["CreateDate"], _version_number(v["VersionId"])))
+    return LivePolicy(
+        arn=arn,
+        name=str(meta["PolicyName"]),
+        path=str(meta.get("Path", "/")),
+        default_version_id=default,
+        versions=tuple(str(v["VersionId"]) for v in ordered),
+        document=decode_document(doc),
+        tags=_tags(tags),
+        attachment_count=int(meta.get("AttachmentCount", 0)),
+    )
+
+
+def _version_number(version_id: str) -> int:
+    digits = version_id.lstrip("v")
+    return int(digits) if digits.isdigit() else 0
+
+
+def read_oidc_provider(ctx: AwsContext, arn: str) -> LiveOidcProvider | None:
+    try:
+        resp = ctx.call("iam:GetOpenIDConnectProvider", OpenIDConnectProviderArn=arn)
+    except AwsCallError as exc:
+        if _missing(exc):
+            return None
+        raise
+    return LiveOidcProvider(
+        arn=arn,
+        url=str(resp.get("Url", "")),
+        client_ids=tuple(sorted(resp.get("ClientIDList", []))),
+        thumbprints=tuple(sorted(t.lower() for t in resp.get("ThumbprintList", []))),
+        tags=_tags(resp.get("Tags")),
+    )
+
+
+def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[str]] | None:
+    """The role (inline policies and AWS managed ARNs included) and the ARNs of its local managed policies."""
+    try:
+        role = ctx.call("iam:GetRole", RoleName=role_name)["Role"]
+    except AwsCallError as exc:
+        if _missing(exc):
+            return None
+        raise
+    attached = ctx.paginate("iam:ListAttachedRolePolicies", "AttachedPolicies", RoleName=role_name)
+    inline_names = ctx.paginate("iam:ListRolePolicies", "PolicyNames", RoleName=role_name)
+    inline: dict[str, dict[str, Any]] = {}
+    for name in sorted(inline_names):
+        resp = ctx.call("iam:GetRolePolicy", RoleName=role_name, PolicyName=name)
+        inline[name] = decode_document(resp["PolicyDocument"])
+    arns = [str(a["PolicyArn"]) for a in attached]
+    tags = role.get("Tags")
+    if tags is None:
+        tags = ctx.paginate("iam:ListRoleTags", "Tags", RoleName=role_name)
+    boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    fields: dict[str, Any] = {
+        "role_name": role["RoleName"],
+        "path": role.get("Path", "/"),
+        "description": role.get("Description", "") or "",
+        "max_session_duration": int(role.get("MaxSessionDuration", 3600)),
+        "permissions_boundary": boundary,
+        "trust_policy": decode_document(role["AssumeRolePolicyDocument"]),
+        "managed_policy_arns": sorted(a for a in arns if is_aws_managed(a)),
+        "inline_policies": inline,
+        "tags": _tags(tags),
+    }
+    live = LiveRole(arn=str(role["Arn"]), role_id=str(role["RoleId"]), fields=fields, attached_arns=tuple(sorted(arns)))
+    return live, sorted(a for a in arns if not is_aws_managed(a))
+
+
+def read_live(
+    ctx: AwsContext,
+    role_name: str,
+    *,
+    policy_arns: tuple[str, ...] = (),
+    oidc_arns: tuple[str, ...] = (),
+) -> LiveState:
+    """The live state a plan is computed against: the role, the customer-managed policies attached to it or
+    named in ``policy_arns``, and the OIDC providers named in ``oidc_arns``. Independent reads run concurrently."""
+    parts = _read_role_parts(ctx, role_name)
+    local = set(policy_arns)
+    if parts is not None:
+        local.update(parts[1])
+    with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
+        pol_futures = {arn: pool.submit(read_policy, ctx, arn) for arn in sorted(local)}
+        oidc_futures = {arn: pool.submit(read_oidc_provider, ctx, arn) for arn in sorted(set(oidc_arns))}
+        policies: dict[str, LivePolicy] = {}
+        for arn, pol_future in pol_futures.items():
+            pol = pol_future.result()
+            if pol is not None:
+                policies[arn] = pol
+        providers: dict[str, LiveOidcProvider] = {}
+        for arn, oidc_future in oidc_futures.items():
+            provider = oidc_future.result()
+            if provider is not None:
+                providers[arn] = provider
+    return LiveState(
+        role_name=role_name,
+        role=parts[0] if parts else None,
+        policies=policies,
+        oidc_providers=providers,
+    )
+
+
+def read_role(ctx: AwsContext, role_name: str) -> RoleSpec | None:
+    """The live role as a RoleSpec (customer-managed policies as their default versions), or None."""
+    return read_live(ctx, role_name).role_spec()

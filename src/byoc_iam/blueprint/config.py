@@ -1,0 +1,196 @@
+"""Settings for the blueprint from three sources, in the order users expect: flags > ``BYOC_IAM_*`` > config file.
+
+The config file is TOML; the role settings live in its ``[role]`` table (other tables belong to other
+commands and are ignored here)::
+
+    [role]
+    account_id = "123456789012"        # a string: a number would lose leading zeros
+    region = "us-west-2"
+    service_accounts = ["milvus:milvus-operator"]
+    [role.tags]
+    team = "data"
+
+Environment variables are ``BYOC_IAM_<SETTING>`` (``BYOC_IAM_ACCOUNT_ID``); lists are comma-separated
+(``BYOC_IAM_SERVICE_ACCOUNTS=a:b,c:d``, ``BYOC_IAM_TAGS=team=data,env=prod``); booleans are true/false/1/0.
+``BYOC_IAM_CONFIG`` names the config file when ``--config`` is not given. A list or table given by a
+higher source replaces the lower one whole. Every problem is one :class:`UsageError` line naming the setting
+as the user wrote it (``--account-id``, ``BYOC_IAM_ACCOUNT_ID`` or ``byoc-iam.toml: role.account_id``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from byoc_iam.blueprint.inputs import BlueprintInputs, describe_problem
+from byoc_iam.errors import UsageError
+
+ENV_PREFIX = "BYOC_IAM_"
+Kind = Literal["str", "int", "bool", "list", "tags"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One role setting: its BlueprintInputs field, CLI flag and value kind."""
+
+    name: str
+    flag: str
+    kind: Kind = "str"
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+ROLE_SETTINGS: tuple[Setting, ...] = (
+    Setting("account_id", "--account-id"),
+    Setting("partition", "--partition"),
+    Setting("region", "--region"),
+    Setting("role_name", "--role-name"),
+    Setting("path", "--path"),
+    Setting("description", "--description"),
+    Setting("max_session_duration", "--max-session-duration", "int"),
+    Setting("permissions_boundary", "--permissions-boundary"),
+    Setting("tags", "--tag", "tags"),
+    Setting("trust_mode", "--trust-mode"),
+    Setting("oidc_issuer", "--oidc-issuer"),
+    Setting("allow_custom_issuer", "--allow-custom-issuer", "bool"),
+    Setting("compact_trust", "--compact-trust", "bool"),
+    Setting("service_accounts", "--service-account", "list"),
+    Setting("policy_placement", "--policy-placement"),
+)
+_BY_NAME = {s.name: s for s in ROLE_SETTINGS}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting's value came from, as the user would name it."""
+
+    label: str
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """Read a TOML config file; unreadable or invalid files raise one UsageError line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--config: cannot read {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--config: {p} is not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{p}: invalid TOML: {exc}") from None
+
+
+def _parse_tags(items: list[str] | tuple[str, ...], label: str) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"{label}: {item!r} must be key=value")
+        if key in tags:
+            raise UsageError(f"{label}: tag key {key!r} is given twice")
+        tags[key] = value
+    return tags
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
+    out: dict[str, tuple[Any, str]] = {}
+    for s in ROLE_SETTINGS:
+        raw = env.get(s.env)
+        if raw is None or raw == "":
+            continue
+        value: Any = raw
+        if s.kind == "list":
+            value = tuple(x.strip() for x in raw.split(",") if x.strip())
+        elif s.kind == "tags":
+            value = _parse_tags([x.strip() for x in raw.split(",") if x.strip()], s.env)
+        out[s.name] = (value, s.env)
+    return out
+
+
+def _from_config(doc: Mapping[str, Any], source: str) -> dict[str, tuple[Any, str]]:
+    table = doc.get("role", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: role: must be a table ([role])")
+    out: dict[str, tuple[Any, str]] = {}
+    for key, value in table.items():
+        label = f"{source}: role.{key}"
+        setting = _BY_NAME.get(key)
+        if setting is None:
+            raise UsageError(f"{label}: is not a setting byoc-iam knows ({', '.join(_BY_NAME)})")
+        if setting.kind == "list":
+            if not isinstance(value, list):
+                raise UsageError(f"{label}: must be a list of strings")
+            value = tuple(value)
+        elif setting.kind == "tags" and not isinstance(value, dict):
+            raise UsageError(f'{label}: must be a table of key = "value"')
+        out[key] = (value, label)
+    return out
+
+
+def _from_flags(flags: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
+    out: dict[str, tuple[Any, str]] = {}
+    for key, value in flags.items():
+        if key == "config":
+            continue
+        setting = _BY_NAME.get(key)
+        if setting is None:
+            raise TypeError(f"not a role setting: {key}")
+        if value is None or (setting.kind in ("list", "tags") and not value):
+            continue
+        if setting.kind == "list":
+            value = tuple(value)
+        elif setting.kind == "tags" and not isinstance(value, dict):
+            value = _parse_tags(list(value), setting.flag)
+        out[key] = (value, setting.flag)
+    return out
+
+
+def gather(
+    flags: Mapping[str, Any], config: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """Merge the three sources: the values and, per setting, where it came from."""
+    environ = os.environ if env is None else env
+    config = config or flags.get("config") or environ.get(ENV_PREFIX + "CONFIG") or None
+    merged: dict[str, tuple[Any, str]] = {}
+    if config:
+        merged.update(_from_config(read_config(config), Path(config).name))
+    merged.update(_from_env(environ))
+    merged.update(_from_flags(flags))
+    values = {k: v for k, (v, _) in merged.items()}
+    origins = {k: Origin(label) for k, (_, label) in merged.items()}
+    return values, origins
+
+
+def load_inputs(
+    flags: Mapping[str, Any], config: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> BlueprintInputs:
+    """BlueprintInputs from flags (a dict of field → value, None/empty = not given), env and config file.
+
+    Raises :class:`UsageError` with one line ``<setting as the user wrote it>: <rule>``.
+    """
+    values, origins = gather(flags, config, env)
+
+    def label(field: str) -> str:
+        if field in origins:
+            return origins[field].label
+        setting = _BY_NAME.get(field)
+        return setting.flag if setting else field
+
+    try:
+        return BlueprintInputs.model_validate(values)
+    except ValidationError as exc:
+        message = describe_problem(exc, label)
+        if exc.errors()[0]["type"] == "missing":
+            s = _BY_NAME[str(exc.errors()[0]["loc"][0])]
+            message += f" (give {s.flag}, set {s.env}, or {s.name} in the [role] table of --config)"
+        raise UsageError(message) from None

@@ -1,0 +1,91 @@
+"""render_role: BlueprintInputs → RoleSpec for the BYOC EKS role (pure, no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from byoc_iam.blueprint import data
+from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.model.role import RoleSpec
+
+
+def service_accounts(inputs: BlueprintInputs) -> tuple[str, ...]:
+    """The IRSA service accounts the role trusts: the controllers', then the extras (duplicates dropped)."""
+    out: list[str] = [data.controller(name).service_account for name in data.blueprint().controllers]
+    for sa in inputs.service_accounts:
+        if sa not in out:
+            out.append(sa)
+    return tuple(out)
+
+
+def oidc_provider(inputs: BlueprintInputs) -> str:
+    """The provider name used in the Federated ARN and condition keys (the literal placeholder by default)."""
+    issuer = inputs.issuer
+    return issuer.provider if issuer else data.blueprint().placeholder_issuer
+
+
+def oidc_provider_arn(inputs: BlueprintInputs) -> str:
+    return f"arn:{inputs.resolved_partition}:iam::{inputs.account_id}:oidc-provider/{oidc_provider(inputs)}"
+
+
+def trust_policy(inputs: BlueprintInputs) -> dict[str, Any]:
+    """The trust policy: AssumeRole for the EKS/EC2/node-group services, AssumeRoleWithWebIdentity for IRSA."""
+    bp = data.blueprint()
+    part = data.partitions()[inputs.resolved_partition]
+    statements: list[dict[str, Any]] = []
+    for service, sid in bp.service_statements:
+        stmt: dict[str, Any] = {"Sid": sid} if sid else {}
+        stmt.update(
+            {"Effect": "Allow", "Principal": {"Service": part.service_principals[service]}, "Action": "sts:AssumeRole"}
+        )
+        statements.append(stmt)
+    provider = oidc_provider(inputs)
+    federated = oidc_provider_arn(inputs)
+    subjects = [f"system:serviceaccount:{sa}" for sa in service_accounts(inputs)]
+
+    def web_identity(sub: str | list[str]) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Principal": {"Federated": federated},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {f"{provider}:aud": part.sts_audience, f"{provider}:sub": sub}},
+        }
+
+    if inputs.compact_trust:
+        statements.append(web_identity(subjects))
+    else:
+        statements.extend(web_identity(sub) for sub in subjects)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def managed_policy_arns(partition: str) -> list[str]:
+    return [f"arn:{partition}:iam::aws:policy/{name}" for name in data.blueprint().aws_managed_policies]
+
+
+def controller_policy_name(inputs: BlueprintInputs, controller: str) -> str:
+    """Inline: the controller's policy name; managed: prefixed with the role name (unique in the account)."""
+    name = data.controller(controller).policy_name
+    return name if inputs.policy_placement == "inline" else f"{inputs.role_name}-{name}"
+
+
+def render_role(inputs: BlueprintInputs) -> RoleSpec:
+    """The RoleSpec of the BYOC EKS role for these inputs."""
+    partition = inputs.resolved_partition
+    policies = {
+        controller_policy_name(inputs, name): data.controller_policy(name, partition).to_dict()
+        for name in data.blueprint().controllers
+    }
+    inline = policies if inputs.policy_placement == "inline" else {}
+    managed = policies if inputs.policy_placement == "managed" else {}
+    return RoleSpec(
+        role_name=inputs.role_name,
+        path=inputs.path,
+        description=inputs.description,
+        max_session_duration=inputs.max_session_duration,
+        permissions_boundary=inputs.permissions_boundary,
+        trust_policy=trust_policy(inputs),
+        managed_policy_arns=managed_policy_arns(partition),
+        inline_policies=inline,
+        customer_managed_policies=managed,
+        tags=dict(inputs.tags),
+    )

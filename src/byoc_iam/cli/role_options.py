@@ -1,0 +1,199 @@
+"""The shared role options: one decorator gives a command the flags, config file and env vars of the role.
+
+Any command that works on the BYOC EKS role (render, verify, plan, apply) adds the same options like this::
+
+    from byoc_iam.cli.role_options import with_role_options
+
+    @with_role_options
+    def verify(inputs: BlueprintInputs, strict: bool = typer.Option(False, "--strict")) -> None:
+        from byoc_iam.blueprint import render_role
+        spec = render_role(inputs)
+        ...
+
+    def register(app: typer.Typer) -> None:
+        app.command("verify")(verify)
+
+``with_role_options`` removes the ``inputs`` parameter from the signature typer sees and appends the role
+options (``--config``, ``--account-id``, ``--partition``, ``--region``, ``--role-name``, ``--path``,
+``--description``, ``--max-session-duration``, ``--permissions-boundary``, ``--tag k=v`` (repeatable),
+``--trust-mode``, ``--oidc-issuer``, ``--allow-custom-issuer``, ``--compact-trust``, ``--service-account
+ns:name`` (repeatable), ``--policy-placement``), shown under a "Role" help panel. When the command runs, it
+merges them with the ``[role]`` table of ``--config`` (or ``$BYOC_IAM_CONFIG``) and ``BYOC_IAM_*`` variables,
+flags winning (see :mod:`byoc_iam.blueprint.config`), validates them with pydantic and calls the command with
+``inputs`` = a :class:`~byoc_iam.blueprint.BlueprintInputs`. Any bad value raises ``UsageError``: one line
+``byoc-iam: <setting>: <rule>`` on stderr, exit 2, before the command body runs.
+
+``@with_role_options(inputs_param="role")`` picks another parameter name. ``@with_role_options(lazy=True)``
+passes a :class:`RoleValues` instead (the raw option values; ``.given()`` says whether any was set,
+``.inputs()`` validates them): for commands that can also take the role from elsewhere (``--role FILE``).
+Without the decorator, :func:`role_option_table` gives the ``(name, annotation, typer.Option)`` triples to add
+to a signature, and :func:`role_inputs` validates a dict of their values (None or empty = not given).
+
+This module stays light at import (no pydantic): the CLI imports every command module at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import typer
+
+if TYPE_CHECKING:
+    from byoc_iam.blueprint import BlueprintInputs
+
+PANEL = "Role"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _opt(*decls: str, help: str, metavar: str | None = None) -> Any:
+    return typer.Option(None, *decls, help=help, metavar=metavar, rich_help_panel=PANEL, show_default=False)
+
+
+def _option_table() -> list[tuple[str, Any, Any]]:
+    """(parameter name, annotation, typer.Option) of every role option, in help order."""
+    return [
+        (
+            "config",
+            Path | None,
+            _opt("--config", help="TOML file whose \\[role] table sets these options.", metavar="FILE"),
+        ),
+        ("account_id", str | None, _opt("--account-id", help="AWS account id (12 digits). Required.")),
+        (
+            "partition",
+            str | None,
+            _opt("--partition", help="aws, aws-cn or aws-us-gov \\[default: from --region, else aws]"),
+        ),
+        ("region", str | None, _opt("--region", help="AWS region of the cluster (optional in placeholder mode).")),
+        ("role_name", str | None, _opt("--role-name", help="Role name \\[default: zilliz-byoc-eks-role].")),
+        ("path", str | None, _opt("--path", help="Role path \\[default: /].")),
+        ("description", str | None, _opt("--description", help="Role description.")),
+        (
+            "max_session_duration",
+            str | None,  # parsed by pydantic, so a bad value gets the one-line message
+            _opt("--max-session-duration", help="Seconds, 3600-43200 \\[default: 3600]."),
+        ),
+        (
+            "permissions_boundary",
+            str | None,
+            _opt("--permissions-boundary", help="Policy ARN set as the role's permissions boundary.", metavar="ARN"),
+        ),
+        ("tags", list[str] | None, _opt("--tag", help="Role tag key=value (repeatable).", metavar="KEY=VALUE")),
+        (
+            "trust_mode",
+            str | None,
+            _opt(
+                "--trust-mode",
+                help="placeholder (literal eks_oidc_url, as Zilliz "
+                "expects) or resolved \\[default: resolved if --oidc-issuer, else "
+                "placeholder].",
+            ),
+        ),
+        (
+            "oidc_issuer",
+            str | None,
+            _opt(
+                "--oidc-issuer",
+                help="Cluster OIDC issuer URL, https://oidc.eks.<region>.amazonaws.com/id/<ID>.",
+                metavar="URL",
+            ),
+        ),
+        (
+            "allow_custom_issuer",
+            bool | None,
+            _opt("--allow-custom-issuer/--no-allow-custom-issuer", help="Accept any https issuer, not only EKS's."),
+        ),
+        (
+            "compact_trust",
+            bool | None,
+            _opt(
+                "--compact-trust/--no-compact-trust",
+                help="One web-identity statement listing every service account (smaller trust policy).",
+            ),
+        ),
+        (
+            "service_accounts",
+            list[str] | None,
+            _opt(
+                "--service-account", help="Extra IRSA service account namespace:name (repeatable).", metavar="NS:NAME"
+            ),
+        ),
+        (
+            "policy_placement",
+            str | None,
+            _opt(
+                "--policy-placement",
+                help="Controller policies inline "
+                "(default, as Zilliz's docs) or managed (customer-managed, as "
+                "Zilliz's Terraform).",
+            ),
+        ),
+    ]
+
+
+ROLE_OPTION_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _option_table())
+
+
+def role_option_table() -> list[tuple[str, Any, Any]]:
+    """``(parameter name, annotation, typer.Option)`` of every role option (fresh objects each call)."""
+    return _option_table()
+
+
+class RoleValues(dict[str, Any]):
+    """The raw role option values of one invocation (``None`` or empty = not given on the command line)."""
+
+    def given(self) -> bool:
+        """Whether any role option was given as a flag."""
+        return any(v not in (None, [], ()) for v in self.values())
+
+    def inputs(self, env: Mapping[str, str] | None = None) -> BlueprintInputs:
+        """Validate (with the config file and ``BYOC_IAM_*`` env); UsageError on a bad value."""
+        return role_inputs(self, env=env)
+
+
+def role_inputs(values: Mapping[str, Any], env: Mapping[str, str] | None = None) -> BlueprintInputs:
+    """BlueprintInputs from option values (None/empty = not given) + config file + ``BYOC_IAM_*`` env."""
+    from byoc_iam.blueprint.config import load_inputs
+
+    return load_inputs(values, env=env)
+
+
+@overload
+def with_role_options(fn: F, /) -> F: ...
+@overload
+def with_role_options(*, inputs_param: str = "inputs", lazy: bool = False) -> Callable[[F], F]: ...
+def with_role_options(
+    fn: F | None = None, /, *, inputs_param: str = "inputs", lazy: bool = False
+) -> F | Callable[[F], F]:
+    """Decorate a typer command: add the role options, pass validated ``BlueprintInputs`` as ``inputs``
+    (or, with ``lazy``, the unvalidated :class:`RoleValues`)."""
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func)
+        if inputs_param not in sig.parameters:
+            raise TypeError(f"{func.__name__} has no parameter {inputs_param!r} to receive the role inputs")
+        own = [p for p in sig.parameters.values() if p.name != inputs_param]
+        clash = {p.name for p in own} & set(ROLE_OPTION_NAMES)
+        if clash:
+            raise TypeError(f"{func.__name__} parameters clash with role options: {', '.join(sorted(clash))}")
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+            for name, annotation, option in _option_table()
+        ]
+        annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k != inputs_param}
+        annotations.update({name: annotation for name, annotation, _ in _option_table()})
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = RoleValues({name: kwargs.pop(name, None) for name in ROLE_OPTION_NAMES})
+            kwargs[inputs_param] = values if lazy else role_inputs(values)
+            return func(*args, **kwargs)
+
+        wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = annotations
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(fn) if fn is not None else decorate

@@ -1,0 +1,44 @@
+"""Action and NotAction matching: ``service:action`` with ``*``/``?`` wildcards in the action name,
+case-insensitive. ``*`` alone matches every action. Anything else (no colon, an empty action name,
+whitespace, commas) is taken literally and so matches nothing real."""
+
+from __future__ import annotations
+
+import re
+
+
+class ActionMatcher:
+    """The compiled values of one Action or NotAction element."""
+
+    __slots__ = ("all", "exact", "regex", "values")
+
+    def __init__(self, values: tuple[str, ...]) -> None:
+        self.values = values
+        self.all = False
+        exact: set[str] = set()
+        patterns: list[str] = []
+        for v in values:
+            if v == "*":
+                self.all = True
+                continue
+            service, colon, name = v.partition(":")
+            if not colon:
+                continue
+            low = f"{service.lower()}:{name.lower()}"
+            if "*" in name or "?" in name:
+                patterns.append(
+                    re.escape(service.lower() + ":") + re.escape(name.lower()).replace(r"\*", ".*").replace(r"\?", ".")
+                )
+            else:
+                exact.add(low)
+        self.exact = frozenset(exact)
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
+
+    def matches(self, action_lower: str) -> bool:
+        if self.all or action_lower in self.exact:
+            return True
+        return self.regex is not None and self.regex.fullmatch(action_lower) is not None
+
+    def matching_values(self, action_lower: str) -> tuple[str, ...]:
+        """The values that match (explain mode)."""
+        return tuple(v for v in self.values if ActionMatcher((v,)).matches(action_lower))

@@ -1,0 +1,77 @@
+"""Condition operators: one family per module, a registry, and a small operator-level API.
+
+``evaluate_operator("StringLike", ["a*"], "abc")`` evaluates one operator (with any ``ForAllValues:``,
+``ForAnyValue:`` or ``IfExists`` qualifiers) against a request value, a list of values, or ``None`` for a
+missing key; ``context`` supplies policy variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from byoc_iam.engine.conditions import arn, binary, date, ip, numeric, string
+from byoc_iam.engine.conditions import bool as boolean
+from byoc_iam.engine.conditions.base import Operator, ValueResult
+from byoc_iam.engine.conditions.sets import Clause, ClauseResult, normalise_value, parse_operator
+from byoc_iam.engine.variables import ContextValue
+
+OPERATORS: dict[str, type[Operator]] = {
+    cls.name.lower(): cls for module in (string, numeric, date, boolean, binary, ip, arn) for cls in module.OPERATORS
+}
+
+
+def make_operator(base: str, values: tuple[str, ...]) -> Operator | None:
+    """The compiled operator for a base name (case-insensitive), or ``None`` when unknown."""
+    cls = OPERATORS.get(base.lower())
+    return cls(values) if cls is not None else None
+
+
+def make_clause(op_text: str, key: str, values: tuple[str, ...]) -> Clause:
+    parsed = parse_operator(op_text)
+    operator = None if parsed.is_null else make_operator(parsed.base, values)
+    return Clause(op_text, key, values, operator)
+
+
+def known_operator(op_text: str) -> bool:
+    parsed = parse_operator(op_text)
+    return parsed.is_null or parsed.base.lower() in OPERATORS
+
+
+def normalise_context(context: Mapping[str, object] | None) -> dict[str, ContextValue]:
+    """Lower-case keys (condition keys are case-insensitive); values as strings or tuples of strings."""
+    if not context:
+        return {}
+    out: dict[str, ContextValue] = {}
+    for k, v in context.items():
+        out[k.lower() if type(k) is str else str(k).lower()] = v if type(v) is str else normalise_value(v)
+    return out
+
+
+def evaluate_operator(
+    op: str,
+    policy_values: Sequence[str],
+    request_value: str | Sequence[str] | None,
+    context: Mapping[str, object] | None = None,
+) -> bool:
+    """Evaluate one condition operator against a request value (``None``: the key is missing)."""
+    ctx = normalise_context(context)
+    key = "byoc-iam:operator-test-key"
+    if request_value is not None:
+        ctx[key] = normalise_value(request_value if isinstance(request_value, str) else list(request_value))
+    else:
+        ctx.pop(key, None)
+    return make_clause(op, key, tuple(policy_values)).test(ctx)
+
+
+__all__ = [
+    "OPERATORS",
+    "Clause",
+    "ClauseResult",
+    "Operator",
+    "ValueResult",
+    "evaluate_operator",
+    "known_operator",
+    "make_clause",
+    "make_operator",
+    "normalise_context",
+]

@@ -1,0 +1,72 @@
+"""IpAddress / NotIpAddress over IPv4 and IPv6 CIDR blocks (a bare address is a /32 or /128).
+
+An IPv4 block never contains an IPv6 address (and vice versa): that is a plain non-match, so
+NotIpAddress holds. A request value that is not an address never satisfies either operator.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from byoc_iam.engine.conditions.base import Operator
+from byoc_iam.engine.variables import Context
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=4096)
+def parse_address(value: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_block(value: str) -> tuple[Network, bool] | None:
+    """(network, written-as-CIDR) or ``None``."""
+    text = value.strip()
+    try:
+        if "/" in text:
+            return ipaddress.ip_network(text, strict=False), True
+        return ipaddress.ip_network(ipaddress.ip_address(text)), False
+    except ValueError:
+        return None
+
+
+class _Ip(Operator):
+    uses_variables = False
+
+    def __init__(self, values: tuple[str, ...]) -> None:
+        super().__init__(values)
+        self.blocks = tuple(parse_block(v) for v in values)
+
+    def check(self, index: int, request_value: str, context: Context) -> bool | None:
+        block = self.blocks[index]
+        if block is None:
+            return None
+        network, is_cidr = block
+        addr = parse_address(request_value)
+        if addr is None:
+            return None
+        if addr.version != network.version:
+            return False if is_cidr else None
+        return addr in network
+
+    def error(self, index: int, request_value: str, context: Context) -> str | None:
+        if self.blocks[index] is None:
+            return f"policy value {self.values[index]!r} is not a valid CIDR block"
+        return f"request value {request_value!r} is not a valid IP address for {self.values[index]!r}"
+
+
+class IpAddress(_Ip):
+    name = "IpAddress"
+
+
+class NotIpAddress(_Ip):
+    name = "NotIpAddress"
+    negated = True
+
+
+OPERATORS: tuple[type[Operator], ...] = (IpAddress, NotIpAddress)

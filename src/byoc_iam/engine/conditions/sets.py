@@ -1,0 +1,141 @@
+"""One condition clause (operator, key, values) with its qualifiers: ``ForAllValues:``/``ForAnyValue:``,
+the ``...IfExists`` suffix and the ``Null`` check.
+
+Rules (AWS's documented behaviour, as iam-simulate implements it):
+- a missing key fails the condition, except for ``...IfExists`` and negated operators (``StringNotEquals``,
+  ``NotIpAddress``, ``ArnNotLike``, ...), where a missing key satisfies it;
+- a multi-valued key used without a set operator never matches;
+- ``ForAllValues``: a missing key matches; otherwise every request value must satisfy the operator;
+- ``ForAnyValue``: a missing key fails; otherwise at least one request value must satisfy it;
+- a single-valued key under a set operator is a one-element set;
+- an unknown operator never matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from byoc_iam.engine.conditions.base import Operator, ValueResult
+from byoc_iam.engine.conditions.null import null_matches
+from byoc_iam.engine.variables import Context, ContextValue
+from byoc_iam.model.policy import scalar_to_str
+
+SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOperator:
+    """An operator name split into its parts."""
+
+    text: str
+    base: str  # as written, without qualifiers
+    set_operator: int
+    if_exists: bool
+    is_null: bool
+
+
+def parse_operator(text: str) -> ParsedOperator:
+    rest = text.strip()
+    set_op = SINGLE
+    low = rest.lower()
+    if low.startswith("forallvalues:"):
+        set_op, rest = FOR_ALL, rest[len("forallvalues:") :]
+    elif low.startswith("foranyvalue:"):
+        set_op, rest = FOR_ANY, rest[len("foranyvalue:") :]
+    if_exists = False
+    if rest.lower().endswith("ifexists"):
+        if_exists, rest = True, rest[: -len("ifexists")]
+    return ParsedOperator(text, rest, set_op, if_exists, rest.lower() == "null")
+
+
+class Clause:
+    """A compiled (operator, key, values) triple; :meth:`test` evaluates it against a context."""
+
+    __slots__ = ("if_exists", "is_null", "key", "lkey", "op_text", "operator", "set_operator", "soft_missing", "values")
+
+    def __init__(self, op_text: str, key: str, values: tuple[str, ...], operator: Operator | None) -> None:
+        parsed = parse_operator(op_text)
+        self.op_text = op_text
+        self.key = key
+        self.lkey = key.lower()
+        self.values = values
+        self.operator = operator
+        self.set_operator = parsed.set_operator
+        self.if_exists = parsed.if_exists
+        self.is_null = parsed.is_null
+        negated = operator.negated if operator is not None else "not" in parsed.base.lower()
+        self.soft_missing = parsed.if_exists or negated
+
+    def test(self, context: Context) -> bool:
+        value = context.get(self.lkey)
+        if self.is_null:
+            return null_matches(self.values, value is not None)
+        op = self.operator
+        if self.set_operator == SINGLE:
+            if value is None:
+                return self.soft_missing
+            if op is None or not isinstance(value, str):
+                return False
+            return op.matches(value, context)
+        if self.set_operator == FOR_ALL:
+            if value is None:
+                return True
+            if op is None:
+                return False
+            if isinstance(value, str):
+                return op.matches(value, context)
+            return all(op.matches(v, context) for v in value)
+        if value is None or op is None:
+            return False
+        if isinstance(value, str):
+            return op.matches(value, context)
+        return any(op.matches(v, context) for v in value)
+
+    def explain(self, context: Context) -> ClauseResult:
+        """The clause's result with the request value(s), the policy values and why."""
+        value = context.get(self.lkey)
+        matched = self.test(context)
+        request: tuple[str, ...] | None = None if value is None else ((value,) if isinstance(value, str) else value)
+        reason = ""
+        per_value: list[tuple[str, list[ValueResult]]] = []
+        if self.is_null:
+            reason = f"key is {'present' if value is not None else 'absent'}"
+        elif self.operator is None:
+            reason = f"unknown condition operator {self.op_text!r}"
+        elif value is None:
+            if self.set_operator == FOR_ALL:
+                reason = "key is absent: ForAllValues holds for an empty set"
+            elif self.set_operator == FOR_ANY:
+                reason = "key is absent: ForAnyValue needs at least one value"
+            elif self.soft_missing:
+                reason = "key is absent: IfExists/negated operators hold"
+            else:
+                reason = "key is absent from the request context"
+        elif self.set_operator == SINGLE and not isinstance(value, str):
+            reason = "multi-valued key used without ForAllValues/ForAnyValue"
+        else:
+            assert request is not None
+            for rv in request:
+                per_value.append((rv, self.operator.explain(rv, context)))
+            reason = "matched" if matched else "no policy value matched the request value(s)"
+        return ClauseResult(self.op_text, self.key, request, self.values, matched, reason, tuple(per_value))
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    operator: str
+    key: str
+    request_values: tuple[str, ...] | None
+    policy_values: tuple[str, ...]
+    matched: bool
+    reason: str
+    details: tuple[tuple[str, list[ValueResult]], ...] = ()
+
+
+def normalise_value(value: object) -> ContextValue:
+    """A JSON context value as the engine stores it: a string, or a tuple of strings for lists."""
+    if type(value) is str:
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(scalar_to_str(v) for v in value)
+    return scalar_to_str(value)

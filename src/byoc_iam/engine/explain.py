@@ -1,0 +1,252 @@
+"""Decisions and their explanations.
+
+:class:`Decision` is what :meth:`CompiledPolicies.evaluate` returns: the decision and ``blocked_by``. Its
+:meth:`Decision.explain` re-evaluates the request in explain mode (slower, only when asked) and returns an
+:class:`Explanation`: for every policy type and statement, whether it applied and, if not, why (action,
+resource, principal, or which condition with the operator, key, request values and policy values), plus
+the deciding statements. ``Explanation.to_dict()`` is JSON-serialisable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from byoc_iam.engine import principals as P
+from byoc_iam.engine.conditions import ClauseResult
+from byoc_iam.engine.resources import MATCH, NO_MATCH, wildcard_request_test
+
+if TYPE_CHECKING:
+    from byoc_iam.engine.compiled import CompiledPolicies, CStatement, _Req
+    from byoc_iam.engine.types import Request
+
+
+@dataclass(frozen=True)
+class StatementExplanation:
+    """One statement: did it apply to the request, and if not, why."""
+
+    policy_type: str
+    policy_index: int
+    statement_index: int
+    sid: str | None
+    effect: str
+    applies: bool
+    action_matched: bool
+    resource_matched: bool
+    principal_match: str | None  # resource policies: "match", "role session", "account", "no match"
+    conditions_matched: bool
+    conditions: tuple[ClauseResult, ...]
+    reason: str
+    level: int | None = None  # SCP/RCP level
+    matched_values: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        where = f"{self.policy_type}"
+        if self.level is not None:
+            where += f"[level {self.level}]"
+        where += f" policy {self.policy_index} statement {self.statement_index}"
+        if self.sid:
+            where += f" ({self.sid})"
+        return where
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a request got its decision."""
+
+    decision: str
+    blocked_by: tuple[str, ...]
+    request: dict[str, Any]
+    results: dict[str, str]  # per policy type present: its own answer
+    statements: tuple[StatementExplanation, ...]
+    deciding: tuple[StatementExplanation, ...]
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = asdict(self)
+        out["blocked_by"] = list(self.blocked_by)
+        return out
+
+
+class Decision:
+    """The answer to one request: ``decision`` ("Allowed", "ImplicitlyDenied" or "ExplicitlyDenied") and
+    ``blocked_by`` (the policy types that denied a request identity/resource policies would allow)."""
+
+    __slots__ = ("blocked_by", "compiled", "decision", "request")
+
+    def __init__(
+        self, decision: str, blocked_by: tuple[str, ...], compiled: CompiledPolicies, request: Request
+    ) -> None:
+        self.decision = decision
+        self.blocked_by = blocked_by
+        self.compiled = compiled
+        self.request = request
+
+    def __repr__(self) -> str:
+        return f"Decision(decision={self.decision!r}, blocked_by={self.blocked_by!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return (self.decision, self.blocked_by) == (other.decision, other.blocked_by)
+
+    def __hash__(self) -> int:
+        return hash((self.decision, self.blocked_by))
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "Allowed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"decision": self.decision, "blocked_by": list(self.blocked_by)}
+
+    def explain(self) -> Explanation:
+        return explain(self.compiled, self.request, self.decision, self.blocked_by)
+
+
+def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> StatementExplanation:
+    action_ok = cs.action_matches(req.action)
+    matched_values: dict[str, list[str]] = {}
+    if cs.action is not None:
+        matched_values["Action"] = list(cs.action.matching_values(req.action))
+    elif cs.not_action is not None:
+        matched_values["NotAction"] = list(cs.not_action.matching_values(req.action))
+    resource_ok = cs.resource_matches(req)
+    if cs.patterns:
+        name = "Resource" if cs.statement.resource is not None else "NotResource"
+        hits: list[str] = []
+        for p in cs.patterns:
+            if req.wild:
+                r = wildcard_request_test(
+                    p,
+                    req.resource,
+                    req.context,
+                    allow=not cs.deny,
+                    not_resource=name == "NotResource",
+                    wildcard_only=req.wildcard_only,
+                )
+            else:
+                r = p.test(req.resource, req.context)
+            if r == MATCH:
+                resolved = p.resolved(req.context)
+                hits.append(p.value if resolved is None else f"{p.value} -> {resolved}")
+        matched_values[name] = hits
+    principal: str | None = None
+    principal_ok = True
+    if cs.policy_type == "resource":
+        lv = cs.principal_level(req.principal, has_boundary)
+        principal = P.LEVEL_NAMES[lv]
+        principal_ok = lv != P.NONE
+    clauses = tuple(c.explain(req.context) for c in cs.clauses)
+    cond_ok = all(c.matched for c in clauses)
+    applies = action_ok and resource_ok and principal_ok and cond_ok
+    if applies:
+        reason = "applies"
+    elif not action_ok:
+        reason = "action not matched by " + ("Action" if cs.action is not None else "NotAction")
+    elif not resource_ok:
+        st = cs.statement
+        if st.resource is not None:
+            reason = f"resource {req.resource!r} not matched by Resource"
+        else:
+            reason = f"resource {req.resource!r} excluded by NotResource"
+    elif not principal_ok:
+        if cs.principal is None and cs.not_principal is None:
+            reason = "resource-policy statement has no Principal"
+        elif cs.principal is not None:
+            reason = f"principal {req.principal.describe()!r} not matched by Principal"
+        else:
+            reason = f"principal {req.principal.describe()!r} excluded by NotPrincipal"
+    else:
+        failed = next(c for c in clauses if not c.matched)
+        shown = "absent" if failed.request_values is None else list(failed.request_values)
+        policy = [
+            f"{v} (= {r.resolved})" if r.resolved is not None else v
+            for v, r in zip(failed.policy_values, failed.details[0][1] if failed.details else [], strict=False)
+        ] or list(failed.policy_values)
+        reason = f"condition {failed.operator} {failed.key}: request {shown} vs policy {policy}: {failed.reason}"
+    return StatementExplanation(
+        policy_type=cs.policy_type,
+        policy_index=cs.doc_index,
+        statement_index=cs.index,
+        sid=cs.statement.sid,
+        effect=cs.statement.effect,
+        applies=applies,
+        action_matched=action_ok,
+        resource_matched=resource_ok,
+        principal_match=principal,
+        conditions_matched=cond_ok,
+        conditions=clauses,
+        reason=reason,
+        level=cs.level,
+        matched_values=matched_values,
+    )
+
+
+def explain(cp: CompiledPolicies, request: Request, decision: str, blocked_by: tuple[str, ...]) -> Explanation:
+    """Re-evaluate ``request`` statement by statement."""
+    from byoc_iam.engine.compiled import RESOURCE_NAMES, RESULT_NAMES, _levels
+
+    req = cp.prepare(request)
+    hb = cp.has_boundary
+    groups: list[tuple[str, tuple[CStatement, ...]]] = [("identity", cp.identity)]
+    if cp.resource is not None:
+        groups.append(("resource", cp.resource))
+    if cp.boundary is not None:
+        groups.append(("pb", cp.boundary))
+    if cp.session is not None:
+        groups.append(("session", cp.session))
+    if cp.endpoint is not None:
+        groups.append(("vpce", cp.endpoint))
+    for name, levels in (("scp", cp.scp), ("rcp", cp.rcp)):
+        for lv in levels or ():
+            groups.append((name, lv))
+    statements: list[StatementExplanation] = []
+    for _name, stmts in groups:
+        statements.extend(_explain_statement(cs, req, hb) for cs in stmts)
+
+    plan = req.plan
+    results: dict[str, str] = {"identity": RESULT_NAMES[plan.identity.result(req)]}
+    if plan.resource is not None:
+        results["resource"] = RESOURCE_NAMES[cp.resource_result(plan.resource, req)[0]]
+    if plan.pb is not None:
+        results["pb"] = RESULT_NAMES[plan.pb.result(req)]
+    if plan.session is not None:
+        results["session"] = RESULT_NAMES[plan.session.result(req)]
+    if plan.scp is not None:
+        results["scp"] = RESULT_NAMES[_levels(plan.scp, req)]
+    if plan.rcp is not None:
+        results["rcp"] = RESULT_NAMES[_levels(plan.rcp, req)]
+    if plan.endpoint is not None:
+        results["vpce"] = RESULT_NAMES[plan.endpoint.result(req)]
+
+    applied = [s for s in statements if s.applies and not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")]
+    if decision == "ExplicitlyDenied":
+        deciding = tuple(s for s in applied if s.effect == "Deny")
+        summary = "explicitly denied by " + ", ".join(s.label for s in deciding) if deciding else "explicitly denied"
+    elif decision == "Allowed":
+        deciding = tuple(s for s in applied if s.effect == "Allow" and s.policy_type in ("identity", "resource"))
+        summary = "allowed by " + ", ".join(s.label for s in deciding) if deciding else "allowed"
+        if request.action.lower() == "sts:getcalleridentity":
+            summary = "sts:GetCallerIdentity is always allowed for an authenticated principal"
+    else:
+        deciding = ()
+        if blocked_by:
+            summary = "implicitly denied: not allowed by " + ", ".join(blocked_by)
+        elif not any(s.effect == "Allow" and s.policy_type in ("identity", "resource") for s in applied):
+            summary = "implicitly denied: no identity or resource policy statement allows the request"
+        else:
+            summary = "implicitly denied: the allowing policies do not suffice for this principal and account"
+    return Explanation(
+        decision=decision,
+        blocked_by=blocked_by,
+        request=request.to_dict(),
+        results=results,
+        statements=tuple(statements),
+        deciding=deciding,
+        summary=summary,
+    )
+
+
+__all__ = ["NO_MATCH", "Decision", "Explanation", "StatementExplanation", "explain"]

@@ -1,0 +1,159 @@
+"""Principals: the request's principal (what kind, which account) and Principal/NotPrincipal matching.
+
+Match levels, strongest first: MATCH (the exact principal, ``*``, a service/federated/canonical id),
+SESSION_USER (a federated-user session of a named IAM user), SESSION_ROLE (an assumed-role session of a
+named role: the role ARN in a resource policy matches its sessions), ACCOUNT (the principal's account,
+as ``123456789012`` or ``arn:aws:iam::123456789012:root``), NONE. Wildcards are not allowed inside
+principal values, so everything else compares exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NONE, ACCOUNT, SESSION_ROLE, SESSION_USER, MATCH = 0, 1, 2, 3, 4
+LEVEL_NAMES = {
+    NONE: "no match",
+    ACCOUNT: "account",
+    SESSION_ROLE: "role session",
+    SESSION_USER: "user session",
+    MATCH: "match",
+}
+
+ANONYMOUS, SERVICE, AWS = 0, 1, 2
+_ACCOUNT = re.compile(r"\d{12}")
+_ANONYMOUS_NAMES = frozenset({"", "anonymous", "*"})
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPrincipal:
+    """The principal of a request, parsed once."""
+
+    value: str
+    kind: int
+    account: str | None
+    role_key: tuple[str, str, str] | None = None  # assumed-role session: (partition, account, role name)
+    user_arn: str | None = None  # federated-user session: the IAM user ARN
+
+    @property
+    def authenticated(self) -> bool:
+        return self.kind != ANONYMOUS
+
+    def describe(self) -> str:
+        if self.kind == ANONYMOUS:
+            return "anonymous"
+        return self.value
+
+
+def parse_principal(principal: str | None) -> RequestPrincipal:
+    """Classify a request principal: ARN, account id, service principal, or anonymous (``None``)."""
+    if principal is None or principal.strip().lower() in _ANONYMOUS_NAMES:
+        return RequestPrincipal("anonymous", ANONYMOUS, None)
+    value = principal.strip()
+    if _ACCOUNT.fullmatch(value):
+        value = f"arn:aws:iam::{value}:root"
+    if not value.startswith("arn:"):
+        if value.endswith(("amazonaws.com", "amazonaws.com.cn")):
+            return RequestPrincipal(value, SERVICE, None)
+        return RequestPrincipal(value, AWS, None)  # e.g. a canonical user id or a web identity provider
+    parts = value.split(":", 5)
+    account = parts[4] if len(parts) == 6 else None
+    role_key = None
+    user_arn = None
+    if len(parts) == 6 and parts[2] == "sts":
+        res = parts[5]
+        if res.startswith("assumed-role/"):
+            bits = res.split("/")
+            if len(bits) >= 3:
+                role_key = (parts[1], parts[4], bits[1])
+        elif res.startswith("federated-user/"):
+            user_arn = f"arn:{parts[1]}:iam::{parts[4]}:user/{res[len('federated-user/') :]}"
+    return RequestPrincipal(value, AWS, account or None, role_key, user_arn)
+
+
+def is_user_or_session(p: RequestPrincipal) -> bool:
+    """IAM user, assumed-role session or federated-user session (the principals a resource policy can name
+    exactly to escape a permissions boundary's implicit deny in the same account)."""
+    if p.kind != AWS:
+        return False
+    parts = p.value.split(":", 5)
+    if len(parts) != 6:
+        return False
+    return (parts[2] == "iam" and parts[5].startswith("user/")) or p.role_key is not None or p.user_arn is not None
+
+
+def is_role(p: RequestPrincipal) -> bool:
+    parts = p.value.split(":", 5)
+    return p.kind == AWS and len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/")
+
+
+W_ANY, W_ACCOUNT, W_ARN, W_EXACT = 0, 1, 2, 3
+
+
+class PrincipalEntry:
+    """One value of a Principal element (type ``AWS``, ``Service``, ``Federated``, ``CanonicalUser``)."""
+
+    __slots__ = ("account", "kind", "ptype", "role_key", "value")
+
+    def __init__(self, ptype: str, value: str) -> None:
+        self.ptype = ptype
+        self.value = value
+        self.account: str | None = None
+        self.role_key: tuple[str, str, str] | None = None
+        if value == "*" and ptype == "AWS":
+            self.kind = W_ANY
+        elif ptype != "AWS":
+            self.kind = W_EXACT
+        elif _ACCOUNT.fullmatch(value):
+            self.kind, self.account = W_ACCOUNT, value
+        else:
+            parts = value.split(":", 5)
+            if len(parts) == 6 and parts[2] == "iam" and parts[5] == "root":
+                self.kind, self.account = W_ACCOUNT, parts[4]
+            else:
+                self.kind = W_ARN
+                if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/"):
+                    self.role_key = (parts[1], parts[4], parts[5].rsplit("/", 1)[-1])
+
+    def level(self, p: RequestPrincipal) -> int:
+        kind = self.kind
+        if p.kind == ANONYMOUS:
+            return MATCH if kind == W_ANY else NONE
+        if kind == W_ANY:
+            return MATCH
+        if kind == W_EXACT:
+            return MATCH if self.value == p.value else NONE
+        if kind == W_ACCOUNT:
+            return ACCOUNT if p.account is not None and self.account == p.account else NONE
+        if p.role_key is not None and self.role_key == p.role_key:
+            return SESSION_ROLE
+        if p.user_arn is not None and self.value == p.user_arn:
+            return SESSION_USER
+        return MATCH if self.value == p.value else NONE
+
+
+def compile_principal(element: str | dict[str, tuple[str, ...]]) -> tuple[PrincipalEntry, ...]:
+    if isinstance(element, str):
+        return (PrincipalEntry("AWS", "*"),) if element == "*" else (PrincipalEntry("AWS", element),)
+    return tuple(PrincipalEntry(ptype, v) for ptype, values in element.items() for v in values)
+
+
+def principal_level(entries: tuple[PrincipalEntry, ...], p: RequestPrincipal) -> int:
+    """The strongest match level of the request principal against a Principal element."""
+    best = NONE
+    for e in entries:
+        lv = e.level(p)
+        if lv > best:
+            best = lv
+            if best == MATCH:
+                break
+    return best
+
+
+def not_principal_level(entries: tuple[PrincipalEntry, ...], p: RequestPrincipal) -> int:
+    """NotPrincipal: MATCH when the request principal matches none of the entries, else NONE."""
+    for e in entries:
+        if e.level(p) != NONE:
+            return NONE
+    return MATCH

@@ -1,0 +1,226 @@
+"""Resource and NotResource matching.
+
+A policy resource compiles to one of: all (``*``), a static anchored regex, a per-request regex (policy
+variables), or a fixed answer (short ARNs the policy type does not accept). ARN segments are matched
+part by part: ``*``/``?`` stay within the partition, service, region and account segments and may
+cross colons in the resource segment; the resource "product" prefix (``instance/``, ``log-group:``) is
+literal. Matching is case-sensitive.
+
+Each test answers MATCH, NO_MATCH (a plain miss: NotResource holds) or ERROR (a miss that NotResource
+does not turn into a match: an unresolvable variable, a rejected short ARN).
+
+Requests for ``*`` (or an ARN pattern with ``*``) mean "any resource": an Allow on a specific ARN
+applies, a Deny on a specific ARN does not (see :func:`wildcard_request_test`). For a wildcard-only action
+(no resource types) only ``Resource: "*"`` applies.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from byoc_iam.engine.variables import (
+    Context,
+    Token,
+    Unresolved,
+    compile_regex,
+    has_variables,
+    resolve_text,
+    to_regex,
+    tokenize,
+)
+
+MATCH, NO_MATCH, ERROR = 1, 0, -1
+
+# How each policy type treats an ARN with fewer than six segments: (without wildcard, with wildcard).
+_SHORT = {
+    "identity": ("expand", "expand"),
+    "session": ("expand", "expand"),
+    "pb": ("expand", "expand"),
+    "resource": ("nomatch", "expand"),
+    "scp": ("reject", "expand"),
+    "rcp": ("reject", "reject"),
+    "vpce": ("nomatch", "expand"),
+}
+
+K_ALL, K_STATIC, K_DYNAMIC, K_FIXED = 0, 1, 2, 3
+
+
+def split_resource_arn(value: str) -> tuple[str, str, str, str, str] | None:
+    """(partition, service, region, account, resource) of an ARN with six segments, else ``None``."""
+    parts = value.split(":", 5)
+    if len(parts) < 6:
+        return None
+    return parts[1], parts[2], parts[3], parts[4], parts[5]
+
+
+def _product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
+    if service == "s3" and region == "" and account == "":
+        return "", resource
+    cut = [i for i in (resource.find("/"), resource.find(":")) if i != -1]
+    if not cut:
+        return "", resource
+    i = min(cut) + 1
+    return resource[:i], resource[i:]
+
+
+class ResourcePattern:
+    """One compiled policy resource value."""
+
+    __slots__ = ("expanded", "fixed", "kind", "parts", "regex", "tokens", "value")
+
+    def __init__(self, value: str, policy_type: str) -> None:
+        self.value = value
+        self.kind = K_STATIC
+        self.regex: re.Pattern[str] | None = None
+        self.tokens: tuple[tuple[Token, ...], ...] = ()
+        self.fixed = NO_MATCH
+        self.expanded = False
+        self.parts: tuple[str, str, str, str, str] | None = None
+        if value == "*":
+            self.kind = K_ALL
+            return
+        text = value
+        if value.startswith("arn:") and len(value.split(":")) < 6:
+            segments = value.split(":")
+            without, with_ = _SHORT.get(policy_type, ("expand", "expand"))
+            trailing = segments[-1].endswith("*")
+            has_wild = trailing if without == "reject" else "*" in value
+            behaviour = with_ if has_wild else without
+            if behaviour != "expand":
+                self.kind = K_FIXED
+                self.fixed = ERROR if behaviour == "reject" else NO_MATCH
+                return
+            segments += ["*"] * (6 - len(segments))
+            text = ":".join(segments)
+            self.expanded = True
+        arn = split_resource_arn(text) if text.startswith("arn:") else None
+        if arn is None:
+            # not an ARN: a plain glob over the whole string
+            self.tokens = (tokenize(text, wildcards=True),)
+        else:
+            self.parts = arn
+            partition, service, region, account, resource = arn
+            product, rest = _product_split(service, region, account, resource)
+            self.tokens = (
+                tokenize(partition, wildcards=True),
+                tokenize(service, wildcards=True),
+                tokenize(region, wildcards=True),
+                tokenize(account, wildcards=True),
+                (Token(0, product),) if product else (),
+                tokenize(rest, wildcards=True),
+            )
+        if any(has_variables(t) for t in self.tokens):
+            self.kind = K_DYNAMIC
+        else:
+            self.regex = compile_regex(self._source(None))
+
+    def _source(self, context: Context | None) -> str:
+        if len(self.tokens) == 1:
+            return to_regex(self.tokens[0], context)
+        seg = [to_regex(t, context, star="[^:]*", qmark="[^:]") for t in self.tokens[:4]]
+        return "arn:" + ":".join(seg) + ":" + to_regex(self.tokens[4], context) + to_regex(self.tokens[5], context)
+
+    def test(self, resource: str, context: Context) -> int:
+        """MATCH / NO_MATCH / ERROR for a concrete request resource."""
+        kind = self.kind
+        if kind == K_ALL:
+            return MATCH
+        if kind == K_STATIC:
+            assert self.regex is not None
+            if self.regex.fullmatch(resource) is not None:
+                return MATCH
+            return ERROR if self.expanded else NO_MATCH
+        if kind == K_FIXED:
+            return self.fixed
+        try:
+            rx = compile_regex(self._source(context))
+        except Unresolved:
+            return ERROR
+        if rx.fullmatch(resource) is not None:
+            return MATCH
+        return ERROR if self.expanded else NO_MATCH
+
+    def resolved(self, context: Context) -> str | None:
+        """The value with policy variables substituted (explain mode), or ``None`` if unresolvable."""
+        if self.kind != K_DYNAMIC:
+            return None
+        try:
+            return resolve_text(tokenize(self.value, wildcards=True), context)
+        except Unresolved:
+            return None
+
+
+def wildcard_request_test(
+    pattern: ResourcePattern, request: str, context: Context, *, allow: bool, not_resource: bool, wildcard_only: bool
+) -> int:
+    """MATCH / NO_MATCH / ERROR when the request resource is ``*`` or an ARN pattern containing ``*``."""
+    kind = pattern.kind
+    if kind == K_ALL:
+        return MATCH
+    if kind == K_FIXED:
+        return pattern.fixed
+    if request == "*":
+        if wildcard_only:
+            return NO_MATCH
+        if allow:
+            return NO_MATCH if not_resource else MATCH
+        return MATCH if not_resource else NO_MATCH
+    if pattern.parts is not None:
+        req = split_resource_arn(request)
+        if req is not None:
+            overlaps = [overlap(p, r) for p, r in zip(pattern.parts, req, strict=True)]
+            if allow and not not_resource:
+                if all(o != "none" for o in overlaps):
+                    return MATCH
+            elif not allow and not not_resource:
+                if any(o in ("none", "policy_is_subset") for o in overlaps):
+                    return NO_MATCH
+            elif allow and not_resource:
+                return MATCH if all(o in ("equal", "policy_is_superset") for o in overlaps) else NO_MATCH
+            else:
+                return NO_MATCH if any(o == "none" for o in overlaps) else MATCH
+    return pattern.test(request, context)
+
+
+@lru_cache(maxsize=8192)
+def overlap(policy: str, request: str) -> str:
+    """How a policy segment pattern relates to a request segment pattern (``*`` wildcards in both)."""
+    if policy == request:
+        return "equal"
+    req_rx = "^" + re.escape(request).replace(r"\*", ".*") + "$"
+    if re.match(req_rx, policy, re.DOTALL):
+        return "policy_is_subset"
+    pol_rx = "^" + re.escape(policy).replace(r"\?", ".").replace(r"\*", ".*") + "$"
+    if re.match(pol_rx, request, re.DOTALL):
+        return "policy_is_superset"
+    if _intersects(policy, request):
+        return "overlap"
+    return "none"
+
+
+def _intersects(policy: str, request: str) -> bool:
+    """Whether some string matches both patterns (policy: ``*`` and ``?``; request: ``*``)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    np_, nr = len(policy), len(request)
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == np_ and j == nr:
+            return True
+        p = policy[i] if i < np_ else None
+        r = request[j] if j < nr else None
+        if p == "*":
+            stack.append((i + 1, j))
+        if r == "*":
+            stack.append((i, j + 1))
+        if p is None or r is None:
+            continue
+        p_wild = p in "*?"
+        r_wild = r == "*"
+        if p_wild or r_wild or p == r:
+            stack.append((i if p == "*" else i + 1, j if r == "*" else j + 1))
+    return False

@@ -1,0 +1,255 @@
+"""What a rule sees: a tolerant view of one policy document, and of one role.
+
+The view never raises on bad input: values of the wrong type are left out (the grammar rules report
+them), so catalog, security and redundancy rules can work on whatever part of the document makes sense.
+Every value carries its JSON pointer, so a finding points at the exact array item or condition key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from byoc_iam.lint.positions import SourceMap, escape
+
+if TYPE_CHECKING:
+    from byoc_iam.model import RoleSpec
+    from byoc_iam.servicecatalog import ServiceCatalog
+
+PolicyType = Literal["identity", "trust", "resource", "scp"]
+TrustMode = Literal["auto", "placeholder", "resolved"]
+POLICY_TYPES: tuple[PolicyType, ...] = ("identity", "trust", "resource", "scp")
+TRUST_MODES: tuple[TrustMode, ...] = ("auto", "placeholder", "resolved")
+
+DEFAULT_TRUST_SIZE = 2048  # IAM "Role trust policy length" default quota (adjustable up to 8,192)
+INLINE_TOTAL_SIZE = 10240  # aggregate inline policies per role
+MANAGED_POLICY_SIZE = 6144  # one customer-managed policy
+SCP_SIZE = 5120  # one service control policy
+DEFAULT_MANAGED_PER_ROLE = 10  # managed policies attached to a role (adjustable up to 20)
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """Knobs of a lint run (every field has the documented default)."""
+
+    trust_mode: TrustMode = "auto"
+    trust_size_limit: int = DEFAULT_TRUST_SIZE
+    managed_policies_limit: int = DEFAULT_MANAGED_PER_ROLE
+    ignore: frozenset[str] = frozenset()  # rule codes not to run
+
+
+@dataclass(frozen=True)
+class Value:
+    """A string value of the document and its JSON pointer (absolute, including any role prefix)."""
+
+    value: str
+    ptr: str
+
+
+@dataclass(frozen=True)
+class CondValue:
+    """A condition value as written (``raw`` keeps its JSON type) and its string form."""
+
+    raw: Any
+    text: str
+    ptr: str
+
+
+@dataclass(frozen=True)
+class CondEntry:
+    """One ``operator: {key: values}`` entry of a Condition block."""
+
+    operator: str
+    key: str
+    values: tuple[CondValue, ...]
+    op_ptr: str
+    key_ptr: str
+
+
+def _strings(value: Any, ptr: str) -> list[Value] | None:
+    if isinstance(value, str):
+        return [Value(value, ptr)]
+    if isinstance(value, list):
+        return [Value(v, f"{ptr}/{i}") for i, v in enumerate(value) if isinstance(v, str)]
+    return None
+
+
+def _scalar_text(v: Any) -> str | None:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int | float):
+        return repr(v)
+    return None
+
+
+@dataclass
+class StatementView:
+    """One statement, read tolerantly. Element lists are None when absent (or not string-or-list)."""
+
+    index: int
+    ptr: str
+    raw: Any
+
+    @property
+    def ok(self) -> bool:
+        """True when the statement is a JSON object (the other properties are empty otherwise)."""
+        return isinstance(self.raw, dict)
+
+    def _get(self, name: str) -> Any:
+        return self.raw.get(name) if isinstance(self.raw, dict) else None
+
+    def has(self, name: str) -> bool:
+        return isinstance(self.raw, dict) and name in self.raw
+
+    @property
+    def sid(self) -> str | None:
+        sid = self._get("Sid")
+        return sid if isinstance(sid, str) else None
+
+    @property
+    def effect(self) -> str | None:
+        eff = self._get("Effect")
+        return eff if isinstance(eff, str) else None
+
+    def strings(self, name: str) -> list[Value] | None:
+        """Action/NotAction/Resource/NotResource values (only the string ones)."""
+        return _strings(self._get(name), f"{self.ptr}/{name}") if self.has(name) else None
+
+    @cached_property
+    def action(self) -> list[Value] | None:
+        return self.strings("Action")
+
+    @cached_property
+    def not_action(self) -> list[Value] | None:
+        return self.strings("NotAction")
+
+    @cached_property
+    def resource(self) -> list[Value] | None:
+        return self.strings("Resource")
+
+    @cached_property
+    def not_resource(self) -> list[Value] | None:
+        return self.strings("NotResource")
+
+    def principals(self, name: str = "Principal") -> dict[str, list[Value]] | Literal["*"] | None:
+        """``"*"``, or ``{"AWS": [...], "Service": [...], ...}``; None when absent or malformed."""
+        p = self._get(name)
+        if p == "*":
+            return "*"
+        if not isinstance(p, dict):
+            return None
+        out: dict[str, list[Value]] = {}
+        for kind, v in p.items():
+            vals = _strings(v, f"{self.ptr}/{name}/{escape(str(kind))}")
+            if vals is not None:
+                out[str(kind)] = vals
+        return out
+
+    @cached_property
+    def principal(self) -> dict[str, list[Value]] | Literal["*"] | None:
+        return self.principals("Principal")
+
+    @cached_property
+    def not_principal(self) -> dict[str, list[Value]] | Literal["*"] | None:
+        return self.principals("NotPrincipal")
+
+    @cached_property
+    def conditions(self) -> list[CondEntry]:
+        """Every well-formed ``operator/key/values`` entry of the Condition block."""
+        block = self._get("Condition")
+        out: list[CondEntry] = []
+        if not isinstance(block, dict):
+            return out
+        for op, keys in block.items():
+            op_ptr = f"{self.ptr}/Condition/{escape(str(op))}"
+            if not isinstance(keys, dict):
+                continue
+            for key, vals in keys.items():
+                key_ptr = f"{op_ptr}/{escape(str(key))}"
+                items = vals if isinstance(vals, list) else [vals]
+                values: list[CondValue] = []
+                for i, v in enumerate(items):
+                    text = _scalar_text(v)
+                    if text is not None:
+                        values.append(CondValue(v, text, f"{key_ptr}/{i}" if isinstance(vals, list) else key_ptr))
+                out.append(CondEntry(str(op), str(key), tuple(values), op_ptr, key_ptr))
+        return out
+
+    def condition_keys(self) -> set[str]:
+        """Lower-cased condition keys used by the statement."""
+        return {c.key.lower() for c in self.conditions}
+
+    @property
+    def actions(self) -> list[Value]:
+        """Action or NotAction values (whichever is present)."""
+        return self.action if self.action is not None else (self.not_action or [])
+
+
+@dataclass
+class DocContext:
+    """One document being linted."""
+
+    doc: Any
+    policy_type: PolicyType
+    options: LintOptions
+    base: str = ""  # pointer prefix of the document inside a larger file (a RoleSpec)
+    source: SourceMap | None = None
+    file: str | None = None
+    name: str | None = None  # the policy's name inside a role
+    auto_type: bool = False  # the type was inferred
+    in_role: bool = False  # part of lint_role (role-level rules check the quotas)
+
+    @cached_property
+    def statements(self) -> list[StatementView]:
+        """The statements (a single-object Statement is index 0 at ``/Statement``)."""
+        if not isinstance(self.doc, dict) or "Statement" not in self.doc:
+            return []
+        body = self.doc["Statement"]
+        ptr = f"{self.base}/Statement"
+        if isinstance(body, list):
+            return [StatementView(i, f"{ptr}/{i}", s) for i, s in enumerate(body)]
+        return [StatementView(0, ptr, body)]
+
+    def good_statements(self) -> Iterator[StatementView]:
+        """Statements that are JSON objects."""
+        return (s for s in self.statements if s.ok)
+
+    @property
+    def catalog(self) -> ServiceCatalog:
+        from byoc_iam.servicecatalog import get_catalog
+
+        return get_catalog()
+
+    def ptr(self, *tokens: str | int) -> str:
+        """An absolute pointer from tokens relative to the document."""
+        return self.base + "".join(f"/{escape(str(t))}" for t in tokens)
+
+    def walk_strings(self) -> Iterator[tuple[str, str]]:
+        """Every string in the document, object keys included, with its pointer: ``(text, ptr)``."""
+        stack: list[tuple[Any, str]] = [(self.doc, self.base)]
+        while stack:
+            node, ptr = stack.pop()
+            if isinstance(node, str):
+                yield node, ptr
+            elif isinstance(node, dict):
+                for k, v in node.items():
+                    child = f"{ptr}/{escape(str(k))}"
+                    yield str(k), child
+                    stack.append((v, child))
+            elif isinstance(node, list):
+                stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node))
+
+
+@dataclass
+class RoleContext:
+    """A whole role: its spec, the contexts of its documents and the run's options."""
+
+    spec: RoleSpec
+    options: LintOptions
+    documents: list[DocContext] = field(default_factory=list)
+    source: SourceMap | None = None
+    file: str | None = None

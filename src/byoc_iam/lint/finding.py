@@ -1,0 +1,49 @@
+"""What the linter reports: a :class:`Finding` with a :class:`Severity`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a finding is, worst first (the order of :attr:`rank`)."""
+
+    ERROR = "ERROR"  # part of the policy cannot work (or IAM rejects it)
+    SECURITY_WARNING = "SECURITY_WARNING"  # grants more than intended
+    WARNING = "WARNING"  # against best practice
+    SUGGESTION = "SUGGESTION"  # no effect on access
+
+    @property
+    def rank(self) -> int:
+        """0 for ERROR ... 3 for SUGGESTION."""
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: the rule's ``code``, where it is (JSON pointer, line/column when the text is known)."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+    statement_index: int | None = None
+    sid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON output form (keys in the documented order)."""
+        out = asdict(self)
+        out["severity"] = str(self.severity)
+        return out
+
+    def location(self) -> str:
+        """``file:line:column`` (or the JSON pointer when the text position is unknown)."""
+        where = self.file or "<document>"
+        if self.line is not None:
+            return f"{where}:{self.line}:{self.column}"
+        return f"{where}:{self.path or '/'}"

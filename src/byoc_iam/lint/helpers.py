@@ -1,0 +1,191 @@
+"""Small pieces several rules share: condition operators, placeholders, web-identity statements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from byoc_iam.lint.context import DocContext, StatementView, Value
+
+# The actions a role trust policy can grant (everything else is E2009).
+TRUST_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+    "sts:SetSourceIdentity",
+    "sts:TagSession",
+)
+
+# -- condition operators ------------------------------------------------------------------------------
+OPERATOR_KINDS = {
+    **dict.fromkeys(
+        (
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+        ),
+        "String",
+    ),
+    **dict.fromkeys(
+        (
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
+        ),
+        "Numeric",
+    ),
+    **dict.fromkeys(
+        (
+            "DateEquals",
+            "DateNotEquals",
+            "DateLessThan",
+            "DateLessThanEquals",
+            "DateGreaterThan",
+            "DateGreaterThanEquals",
+        ),
+        "Date",
+    ),
+    "Bool": "Bool",
+    "BinaryEquals": "Binary",
+    "IpAddress": "IPAddress",
+    "NotIpAddress": "IPAddress",
+    **dict.fromkeys(("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"), "ARN"),
+    "Null": "Null",
+}
+_OPERATORS_LOWER = {k.lower(): k for k in OPERATOR_KINDS}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A parsed condition operator: ``ForAnyValue:StringLikeIfExists`` -> set, base, if_exists."""
+
+    text: str
+    base: str | None  # canonical base operator, None when unknown
+    set_qualifier: str | None
+    if_exists: bool
+
+    @property
+    def kind(self) -> str | None:
+        """``String``, ``Numeric``, ``Date``, ``Bool``, ``Binary``, ``IPAddress``, ``ARN`` or ``Null``."""
+        return OPERATOR_KINDS.get(self.base) if self.base else None
+
+
+def parse_operator(text: str) -> Operator:
+    """Parse an operator; ``base`` is None when it is not one IAM knows (operators are case-sensitive)."""
+    rest, qualifier = text, None
+    for q in ("ForAllValues:", "ForAnyValue:"):
+        if rest.startswith(q):
+            qualifier, rest = q[:-1], rest[len(q) :]
+    if_exists = rest.endswith("IfExists") and rest != "IfExists"
+    if if_exists:
+        rest = rest[: -len("IfExists")]
+    base = rest if rest in OPERATOR_KINDS else None
+    if base == "Null" and if_exists:
+        base = None  # NullIfExists is not an operator
+    return Operator(text, base, qualifier, if_exists)
+
+
+def operator_suggestion(text: str) -> str | None:
+    """The operator IAM would accept if only the case were right."""
+    return _OPERATORS_LOWER.get(parse_operator_lower(text))
+
+
+def parse_operator_lower(text: str) -> str:
+    t = text.lower()
+    for q in ("forallvalues:", "foranyvalue:"):
+        t = t.removeprefix(q)
+    return t.removesuffix("ifexists")
+
+
+# -- placeholders -------------------------------------------------------------------------------------
+PLACEHOLDER_ISSUER = "eks_oidc_url"
+_BRACES = re.compile(r"(?<!\$)\{[A-Za-z_][A-Za-z0-9_.-]*\}")  # {accountId}
+_DOLLAR = re.compile(r"\$\{([^}]*)\}")  # ${YOUR_REGION}, ${var.x}; but ${aws:username}, ${*} are policy variables
+_ANGLE = re.compile(r"<[A-Za-z][A-Za-z0-9_ -]*>")  # <ACCOUNT_ID>
+_ISSUER = re.compile(r"(?<![A-Za-z0-9_])eks_oidc_url(?![A-Za-z0-9_])")
+_POLICY_VARIABLE_SPECIAL = {"*", "?", "$"}
+PLACEHOLDER_FEDERATED = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:oidc-provider/eks_oidc_url$")
+
+
+def is_policy_variable(inner: str) -> bool:
+    """True for the inside of ``${...}`` that IAM substitutes: ``aws:username``, ``*``, ``?``, ``$`` (and
+    ``key, 'default'``)."""
+    inner = inner.split(",", 1)[0].strip()
+    return inner in _POLICY_VARIABLE_SPECIAL or (":" in inner and " " not in inner)
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholder tokens in a string (an empty list when there are none)."""
+    if "{" not in text and "<" not in text and "eks_oidc_url" not in text:
+        return []
+    found = [m.group(0) for m in _BRACES.finditer(text)]
+    found += [m.group(0) for m in _DOLLAR.finditer(text) if not is_policy_variable(m.group(1))]
+    found += [m.group(0) for m in _ANGLE.finditer(text)]
+    found += [m.group(0) for m in _ISSUER.finditer(text)]
+    return found
+
+
+def has_placeholder(text: str) -> bool:
+    """True when the string contains a placeholder token."""
+    return bool(placeholders(text))
+
+
+def has_variable(text: str) -> bool:
+    """True when the string has a ``${...}`` part (a policy variable or a placeholder)."""
+    return "${" in text
+
+
+def intended_placeholder_ptrs(ctx: DocContext) -> set[str]:
+    """Pointers where ``eks_oidc_url`` is the intended placeholder of the rendered BYOC trust.
+
+    Only in a trust policy, unless ``trust_mode`` is ``resolved``: a web-identity statement whose
+    Federated principal is exactly ``arn:<partition>:iam::<12 digits>:oidc-provider/eks_oidc_url`` (the
+    value and its ``eks_oidc_url:aud``/``eks_oidc_url:sub`` condition keys). Anything else is an error.
+    """
+    if ctx.policy_type != "trust" or ctx.options.trust_mode == "resolved":
+        return set()
+    out: set[str] = set()
+    for st in ctx.good_statements():
+        p = st.principal
+        if not isinstance(p, dict) or not any(a.value == "sts:AssumeRoleWithWebIdentity" for a in st.action or []):
+            continue
+        fed = [v for v in p.get("Federated", []) if PLACEHOLDER_FEDERATED.match(v.value)]
+        if not fed:
+            continue
+        out.update(v.ptr for v in fed)
+        out.update(c.key_ptr for c in st.conditions if c.key in ("eks_oidc_url:aud", "eks_oidc_url:sub"))
+    return out
+
+
+# -- web identity -------------------------------------------------------------------------------------
+def web_identity_statements(ctx: DocContext) -> Iterator[tuple[StatementView, list[Value]]]:
+    """Allow statements granting ``sts:AssumeRoleWithWebIdentity`` to an OIDC provider (not Cognito), with
+    the provider values."""
+    for st in ctx.good_statements():
+        p = st.principal
+        if st.effect != "Allow" or not isinstance(p, dict):
+            continue
+        providers = [v for v in p.get("Federated", []) if ":oidc-provider/" in v.value or PLACEHOLDER_ISSUER in v.value]
+        if not providers:
+            continue
+        if any(a.value.lower() in ("sts:assumerolewithwebidentity", "sts:*", "*") for a in st.action or []):
+            yield st, providers
+
+
+def provider_name(federated: str) -> str:
+    """``arn:aws:iam::1:oidc-provider/oidc.eks.../id/X`` -> ``oidc.eks.../id/X`` (the condition-key prefix)."""
+    return federated.split(":oidc-provider/", 1)[1] if ":oidc-provider/" in federated else federated
+
+
+def action_prefix(value: str) -> tuple[str, str] | None:
+    """``("ec2", "DescribeInstances")`` for ``ec2:DescribeInstances``; None without a colon."""
+    prefix, sep, name = value.partition(":")
+    return (prefix, name) if sep else None

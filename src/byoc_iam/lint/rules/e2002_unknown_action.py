@@ -1,0 +1,28 @@
+"""E2002: an action (without wildcards) that its service does not have."""
+
+import difflib
+from collections.abc import Iterator
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.finding import Severity
+from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.rules import Hit, Rule
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        for a in st.actions:
+            parts = action_prefix(a.value)
+            if parts is None or "*" in a.value or "?" in a.value or has_placeholder(a.value):
+                continue
+            prefix, name = parts
+            if not cat.is_known_service(prefix) or cat.action(a.value) is not None:
+                continue
+            names = [x.name for x in cat.actions_for(prefix)]
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+            hint = f"; did you mean {prefix}:{close[0]}?" if close else ""
+            yield Hit(f"{prefix} has no action {name!r}{hint}", a.ptr)
+
+
+RULE = Rule("E2002", "unknown-action", Severity.ERROR, "Every action must exist in its service.", check)

@@ -1,0 +1,28 @@
+"""E2003: an action pattern with wildcards that matches no action of its service."""
+
+from collections.abc import Iterator
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.finding import Severity
+from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.servicecatalog import glob_match
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        for a in st.actions:
+            parts = action_prefix(a.value)
+            if parts is None or has_placeholder(a.value):
+                continue
+            prefix, name = parts
+            if "*" in prefix or "?" in prefix or not ("*" in name or "?" in name):
+                continue  # a wildcard service prefix would load every service: E2001 checks it cheaply
+            if not cat.is_known_service(prefix):
+                continue
+            if not any(glob_match(name, x.name, ignore_case=True) for x in cat.actions_for(prefix)):
+                yield Hit(f"{a.value} matches no action of {prefix}", a.ptr)
+
+
+RULE = Rule("E2003", "wildcard-matches-nothing", Severity.ERROR, "An action wildcard must match an action.", check)

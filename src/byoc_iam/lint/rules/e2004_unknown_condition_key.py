@@ -1,0 +1,39 @@
+"""E2004: a condition key that is neither global nor defined by its service (the condition never matches)."""
+
+from collections.abc import Iterator
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.finding import Severity
+from byoc_iam.lint.helpers import has_placeholder
+from byoc_iam.lint.rules import Hit, Rule
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    cat = ctx.catalog
+    seen: set[str] = set()
+    for st in ctx.good_statements():
+        for c in st.conditions:
+            if c.key_ptr in seen or has_placeholder(c.key) or "${" in c.key:
+                continue
+            seen.add(c.key_ptr)
+            if cat.condition_key(c.key) is not None:
+                continue
+            prefix = c.key.partition(":")[0]
+            if ":" not in c.key:
+                why = "a condition key is service:Name (or aws:Name for a global key)"
+            elif prefix.lower() == "aws":
+                why = "not an AWS global condition key"
+            elif cat.is_known_service(prefix):
+                why = f"{prefix} defines no such condition key"
+            else:
+                why = f"no service {prefix!r} defines it"
+            yield Hit(f"unknown condition key {c.key!r}: {why}", c.key_ptr)
+
+
+RULE = Rule(
+    "E2004",
+    "unknown-condition-key",
+    Severity.ERROR,
+    "Condition keys must be global keys, keys of a service, or claims of an identity provider.",
+    check,
+)

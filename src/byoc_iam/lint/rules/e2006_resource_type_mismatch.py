@@ -1,0 +1,71 @@
+"""E2006: a Resource ARN that names no resource type of any of the statement's actions.
+
+An action for which the catalog lists no resource type supports only ``"*"`` in its own service; an ARN of
+another service is left alone for it (``ssmmessages:OpenDataChannel`` is authorized on ``ssm`` sessions in
+AWS's own managed policies, which the catalog does not record).
+"""
+
+from collections.abc import Iterator
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.finding import Severity
+from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.servicecatalog import ResourceType, glob_match
+
+_MAX_EXPANSION = 2000  # a pattern matching more actions than this is not worth checking ("ec2:*" is fine)
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        if st.action is None or st.resource is None:
+            continue
+        types: dict[tuple[str, str], ResourceType] = {}
+        star_only: list[str] = []
+        known = 0
+        skip = False
+        for a in st.action:
+            parts = action_prefix(a.value)
+            if parts is None or has_placeholder(a.value) or not cat.is_known_service(parts[0]):
+                if a.value == "*" or (parts is not None and ("*" in parts[0] or "?" in parts[0])):
+                    skip = True  # every service: anything may match
+                continue
+            names = cat.expand_action_pattern(a.value) if ("*" in a.value or "?" in a.value) else [a.value]
+            if len(names) > _MAX_EXPANSION:
+                skip = True
+                continue
+            for name in names:
+                rts = cat.resource_types_for(name)
+                if not rts and cat.action(name) is not None:
+                    star_only.append(name)
+                for rt in rts:
+                    known += 1
+                    types[(rt.service, rt.key)] = rt
+        if skip or (not types and not star_only):
+            continue
+        for r in st.resource:
+            arn = r.value
+            if arn == "*" or not arn.startswith("arn:") or has_placeholder(arn) or arn.count(":") < 5:
+                continue
+            if any(cat.arn_matches_resource_type(arn, rt) for rt in types.values()):
+                continue
+            arn_service = arn.split(":", 3)[2]
+            if any(not glob_match(arn_service, a.split(":", 1)[0], ignore_case=True) for a in star_only):
+                continue  # an action with no resource type of its own may be authorized on another service's ARN
+            if types:
+                kinds = ", ".join(sorted({f"{s}:{k}" for s, k in types}))
+                msg = f"{arn} matches no resource type of the statement's actions (they act on: {kinds})"
+            else:
+                msg = f'{arn} can never match: the statement\'s actions support only Resource "*"'
+            yield Hit(msg, r.ptr)
+
+
+RULE = Rule(
+    "E2006",
+    "resource-type-mismatch",
+    Severity.ERROR,
+    "Each Resource ARN must match a resource type of at least one of the statement's actions.",
+    check,
+    types=("identity", "resource", "scp"),
+)

@@ -1,0 +1,62 @@
+"""W3007: a service-principal trust without a confused-deputy guard, for services that support one.
+
+Only for the services in ``data/lint/confused_deputy.json`` (their AWS documentation shows
+``aws:SourceAccount``/``aws:SourceArn`` in the role trust). The EKS, EC2 and EKS node-group principals of
+the BYOC role are deliberately not in it: their documented trust policies carry no such condition.
+"""
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.finding import Severity
+from byoc_iam.lint.rules import Hit, Rule
+
+_DATA = Path(__file__).resolve().parents[2] / "data" / "lint" / "confused_deputy.json"
+
+
+@cache
+def data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return loaded
+
+
+def supports_guard(service: str) -> bool:
+    """True when AWS documents a confused-deputy guard for a role trusted by this service principal."""
+    d = data()
+    if service in d["never"]:
+        return False
+    if service in d["services"]:
+        return True
+    head, _, rest = service.partition(".")
+    return head in d["regional_services"] and rest.endswith(".amazonaws.com") and rest.count(".") == 2
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    guards = {k.lower() for k in data()["guard_keys"]}
+    for st in ctx.good_statements():
+        p = st.principal
+        if st.effect != "Allow" or not isinstance(p, dict):
+            continue
+        if st.condition_keys() & guards:
+            continue
+        for v in p.get("Service", []):
+            if supports_guard(v.value):
+                yield Hit(
+                    f"{v.value} can assume the role on behalf of any account: add aws:SourceAccount "
+                    "(or aws:SourceArn) to prevent the confused deputy",
+                    v.ptr,
+                )
+
+
+RULE = Rule(
+    "W3007",
+    "confused-deputy",
+    Severity.WARNING,
+    "A service trust should carry aws:SourceAccount/aws:SourceArn where the service supports it.",
+    check,
+    types=("trust",),
+)

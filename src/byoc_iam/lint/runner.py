@@ -1,0 +1,240 @@
+"""Run the rules over a document or a whole role and turn their hits into findings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from byoc_iam.lint.context import (
+    POLICY_TYPES,
+    TRUST_MODES,
+    DocContext,
+    LintOptions,
+    PolicyType,
+    RoleContext,
+    TrustMode,
+)
+from byoc_iam.lint.finding import Finding, Severity
+from byoc_iam.lint.helpers import TRUST_ACTIONS
+from byoc_iam.lint.positions import SourceMap, escape, scan
+from byoc_iam.lint.rules import Hit, Rule, all_rules, rule
+
+if TYPE_CHECKING:
+    from byoc_iam.model import RoleSpec
+
+
+_TRUST_LOWER = {a.lower() for a in TRUST_ACTIONS}
+
+
+def infer_policy_type(doc: Any) -> PolicyType:
+    """``auto``: a document with principals is a trust policy when it only grants sts: role actions, else a
+    resource policy; a document without principals is an identity policy (an SCP cannot be told apart)."""
+    body = doc.get("Statement") if isinstance(doc, dict) else None
+    statements = body if isinstance(body, list) else [body]
+    with_principal = [s for s in statements if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s)]
+    if not with_principal:
+        return "identity"
+    for s in with_principal:
+        actions = s.get("Action", [])
+        values = actions if isinstance(actions, list) else [actions]
+        if not values or not all(isinstance(a, str) and a.lower() in _TRUST_LOWER for a in values):
+            return "resource"
+    return "trust"
+
+
+def _options(options: LintOptions | None, **overrides: Any) -> LintOptions:
+    base = options or LintOptions()
+    fields = {k: v for k, v in overrides.items() if v is not None}
+    if "ignore" in fields:
+        fields["ignore"] = frozenset(c.upper() for c in fields["ignore"])
+    if fields.get("trust_mode", base.trust_mode) not in TRUST_MODES:
+        raise ValueError(f"trust_mode must be one of {', '.join(TRUST_MODES)}")
+    return LintOptions(**{**base.__dict__, **fields})
+
+
+def _finding(r: Rule, hit: Hit, ctx: DocContext | None, source: SourceMap | None, file: str | None) -> Finding:
+    line = column = None
+    if source is not None:
+        pos = source.locate(hit.ptr)
+        if pos is not None:
+            line, column = pos
+    index = sid = None
+    if ctx is not None:
+        rel = hit.ptr[len(ctx.base) :] if hit.ptr.startswith(ctx.base) else ""
+        if rel == "/Statement" or rel.startswith("/Statement/"):
+            parts = rel.split("/")
+            if isinstance(ctx.doc, dict) and isinstance(ctx.doc.get("Statement"), list):
+                index = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+            else:
+                index = 0
+            if index is not None and index < len(ctx.statements):
+                sid = ctx.statements[index].sid
+    return Finding(
+        code=r.code,
+        severity=r.severity,
+        message=hit.message,
+        file=file,
+        path=hit.ptr,
+        line=line,
+        column=column,
+        statement_index=index,
+        sid=sid,
+    )
+
+
+def _sort(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.file or "",
+            f.line is None,
+            f.line or 0,
+            f.column or 0,
+            -1 if f.statement_index is None else f.statement_index,
+            f.path,
+            f.code,
+        ),
+    )
+
+
+STRUCTURE = "E1004"  # the only rule that runs on something that is not a document at all
+
+
+MAX_DEPTH = 64  # a policy is at most 6 levels deep; anything far deeper is not one (and would exhaust the stack)
+
+
+def _too_deep(doc: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
+def _run_doc(ctx: DocContext) -> list[Finding]:
+    out: list[Finding] = []
+    if _too_deep(ctx.doc):
+        structure = rule(STRUCTURE)
+        assert structure is not None
+        hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
+        return [_finding(structure, hit, None, ctx.source, ctx.file)]
+    is_document = isinstance(ctx.doc, dict) and "Statement" in ctx.doc
+    for r in all_rules():
+        if r.check is None or r.code in ctx.options.ignore or ctx.policy_type not in r.types:
+            continue
+        if not is_document and r.code != STRUCTURE:
+            continue
+        out.extend(_finding(r, h, ctx, ctx.source, ctx.file) for h in r.check(ctx))
+    return out
+
+
+def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:
+    invalid = rule("E1001")
+    assert invalid is not None
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        hit = Hit(f"invalid JSON: {exc.msg}", "")
+        f = _finding(invalid, hit, None, None, file)
+        return None, Finding(**{**f.__dict__, "line": exc.lineno, "column": exc.colno})
+    except UnicodeDecodeError as exc:
+        return None, _finding(invalid, Hit(f"not UTF-8 text: {exc.reason}", ""), None, None, file)
+    except RecursionError:
+        return None, _finding(invalid, Hit("invalid JSON: nested too deeply", ""), None, None, file)
+
+
+def lint_document(
+    doc_or_text: Any,
+    policy_type: PolicyType | str = "auto",
+    file: str | None = None,
+    *,
+    trust_mode: TrustMode | None = None,
+    trust_size_limit: int | None = None,
+    ignore: Iterable[str] | None = None,
+    options: LintOptions | None = None,
+) -> list[Finding]:
+    """Lint one policy document: JSON text (str/bytes), a parsed ``dict`` or a ``PolicyDocument``.
+
+    ``policy_type`` is ``identity``, ``trust``, ``resource``, ``scp`` or ``auto`` (inferred, see
+    :func:`infer_policy_type`). ``trust_mode`` says whether the ``eks_oidc_url`` placeholder trust is
+    intended (``placeholder``), forbidden (``resolved``) or recognised from its shape (``auto``, default).
+    Line and column are filled when text is given. Never raises on bad policy input.
+    """
+    if policy_type not in (*POLICY_TYPES, "auto"):
+        raise ValueError(f"policy_type must be one of {', '.join((*POLICY_TYPES, 'auto'))}")
+    opts = _options(options, trust_mode=trust_mode, trust_size_limit=trust_size_limit, ignore=ignore)
+    source: SourceMap | None = None
+    if isinstance(doc_or_text, str | bytes):
+        doc, failure = _parse(doc_or_text, file)
+        if failure is not None:
+            return [] if "E1001" in opts.ignore else [failure]
+        source = scan(doc_or_text if isinstance(doc_or_text, str) else doc_or_text.decode("utf-8"))
+    elif hasattr(doc_or_text, "to_dict") and hasattr(doc_or_text, "statements"):
+        doc = doc_or_text.to_dict()
+    elif isinstance(doc_or_text, Mapping):
+        doc = dict(doc_or_text)
+    else:
+        doc = doc_or_text
+    ptype: PolicyType = infer_policy_type(doc) if policy_type == "auto" else policy_type  # type: ignore[assignment]
+    ctx = DocContext(doc, ptype, opts, source=source, file=file, auto_type=policy_type == "auto")
+    return _sort(_run_doc(ctx))
+
+
+def lint_role(
+    spec: RoleSpec,
+    *,
+    file: str | None = None,
+    text: str | None = None,
+    trust_mode: TrustMode | None = None,
+    trust_size_limit: int | None = None,
+    managed_policies_limit: int | None = None,
+    ignore: Iterable[str] | None = None,
+    options: LintOptions | None = None,
+) -> list[Finding]:
+    """Lint a whole :class:`~byoc_iam.model.RoleSpec`: its trust policy, every inline and customer-managed
+    policy, its managed policy ARNs and the role-level quotas.
+
+    Pointers are relative to the RoleSpec JSON (``/trust_policy/Statement/3``,
+    ``/inline_policies/<name>/...``); pass the RoleSpec's ``text`` to get lines and columns in it.
+    ``trust_mode="placeholder"`` (or ``auto``, which recognises the rendered placeholder trust from its
+    ``oidc-provider/eks_oidc_url`` principal) turns the intended placeholder into a SUGGESTION;
+    ``resolved`` makes it an ERROR (the trust must be usable now).
+    """
+    opts = _options(
+        options,
+        trust_mode=trust_mode,
+        trust_size_limit=trust_size_limit,
+        managed_policies_limit=managed_policies_limit,
+        ignore=ignore,
+    )
+    source = scan(text) if text is not None else None
+    rctx = RoleContext(spec=spec, options=opts, source=source, file=file)
+    docs: list[tuple[str, Any, PolicyType, str | None]] = [("/trust_policy", spec.trust_policy, "trust", None)]
+    for field in ("inline_policies", "customer_managed_policies"):
+        for name, doc in getattr(spec, field).items():
+            docs.append((f"/{field}/{escape(name)}", doc, "identity", name))
+    for base, doc, kind, name in docs:
+        rctx.documents.append(DocContext(doc, kind, opts, base=base, source=source, file=file, name=name, in_role=True))
+    out: list[Finding] = []
+    for ctx in rctx.documents:
+        out.extend(_run_doc(ctx))
+    for r in all_rules():
+        if r.check_role is None or r.code in opts.ignore:
+            continue
+        for hit in r.check_role(rctx):
+            owner = next((c for c in rctx.documents if hit.ptr.startswith(c.base + "/") or hit.ptr == c.base), None)
+            out.append(_finding(r, hit, owner, source, file))
+    return _sort(out)
+
+
+def failing(findings: Iterable[Finding], *, strict: bool = False) -> bool:
+    """True when the findings fail a run: any ERROR, or with ``strict`` any finding at all."""
+    return any(strict or f.severity is Severity.ERROR for f in findings)

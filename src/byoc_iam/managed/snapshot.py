@@ -1,0 +1,123 @@
+"""The generated snapshot (``data/managed/snapshot.json``): records from a source, rendered deterministically.
+
+A source is moto's bundled copy of the AWS managed policies (``records_from_moto``) or a live account
+(the CLI fetches ``iam:GetPolicy`` + ``iam:GetPolicyVersion`` and builds the same records). Which policies
+to take comes from the hand-written ``catalog.json``; :func:`render_snapshot` turns records into bytes the
+same way every time (policies sorted by name, each document in its source's key order, 2-space indent,
+times in UTC ``YYYY-MM-DDTHH:MM:SSZ``), so a refresh from unchanged data reproduces the file byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One policy as a source reports it (default version only)."""
+
+    name: str
+    path: str
+    default_version: str
+    create_date: str
+    update_date: str
+    document: Mapping[str, Any]
+
+
+def utc_time(value: str | datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, from an ISO 8601 string or an aware datetime."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_snapshot(records: Iterable[SourceRecord], missing: Mapping[str, str], source: str) -> bytes:
+    """The snapshot file's bytes (UTF-8, trailing newline)."""
+    body = {
+        "format": SNAPSHOT_FORMAT,
+        "source": source,
+        "policies": [
+            {
+                "name": r.name,
+                "path": r.path,
+                "default_version": r.default_version,
+                "create_date": utc_time(r.create_date),
+                "update_date": utc_time(r.update_date),
+                "document": r.document,
+            }
+            for r in sorted(records, key=lambda r: r.name)
+        ],
+        "missing": [{"name": n, "reason": missing[n]} for n in sorted(missing)],
+    }
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def catalog_names(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The policy names the hand-written ``catalog.json`` lists."""
+    return tuple(str(p["name"]) for p in meta.get("policies", []))
+
+
+def moto_managed_policies() -> dict[str, Any]:
+    """moto's bundled copy of the AWS managed policies (``moto/iam/aws_managed_policies.py``), by name."""
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    data: dict[str, Any] = json.loads(aws_managed_policies_data)
+    return data
+
+
+def records_from_moto(
+    names: Iterable[str], data: Mapping[str, Any] | None = None
+) -> tuple[list[SourceRecord], dict[str, str]]:
+    """Records for ``names`` from moto's data; names moto lacks go to ``missing`` (name -> reason)."""
+    source = moto_managed_policies() if data is None else data
+    records: list[SourceRecord] = []
+    missing: dict[str, str] = {}
+    for name in names:
+        item = source.get(name)
+        if item is None:
+            missing[name] = "moto's bundled AWS managed policies do not include it; no document recorded"
+            continue
+        records.append(
+            SourceRecord(
+                name=name,
+                path=str(item["Path"]),
+                default_version=str(item["DefaultVersionId"]),
+                create_date=str(item["CreateDate"]),
+                update_date=str(item["UpdateDate"]),
+                document=item["Document"],
+            )
+        )
+    return records, missing
+
+
+def snapshot_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Per policy, what a refresh changes: ``{"name", "old_version", "new_version", "document_changed"}``."""
+    before = {p["name"]: p for p in old.get("policies", [])}
+    after = {p["name"]: p for p in new.get("policies", [])}
+    out: list[dict[str, Any]] = []
+    for name in sorted(set(before) | set(after)):
+        b, a = before.get(name), after.get(name)
+        if b == a:
+            continue
+        out.append(
+            {
+                "name": name,
+                "old_version": b["default_version"] if b else None,
+                "new_version": a["default_version"] if a else None,
+                "document_changed": (b or {}).get("document") != (a or {}).get("document"),
+            }
+        )
+    return out
+
+
+def snapshot_from_moto(meta: Mapping[str, Any], data: Mapping[str, Any] | None = None) -> bytes:
+    """The snapshot bytes for the policies ``catalog.json`` lists, from moto's bundled data."""
+    records, missing = records_from_moto(catalog_names(meta), data)
+    return render_snapshot(records, missing, "moto")

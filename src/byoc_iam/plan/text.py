@@ -1,0 +1,89 @@
+"""A plan as text, the way Terraform users read one: ``+`` create, ``~`` change, ``-`` delete, with
+statement-level diffs of policy documents and security-relevant trust changes marked ``!`` (pure)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from byoc_iam.model import PolicyDocument
+from byoc_iam.plan.model import Change, Plan
+
+EMPTY = {
+    "apply": "No changes: role {role} is up to date.",
+    "link-cluster": "No changes: role {role} is already linked to this cluster.",
+    "destroy": "Nothing to destroy.",
+}
+
+
+def _is_document(value: Any) -> bool:
+    return isinstance(value, dict) and "Statement" in value
+
+
+def statement_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """``- {...}``/``+ {...}`` for statements that differ semantically, and a count of the unchanged ones."""
+    old = PolicyDocument.from_dict(before).statements if before else ()
+    new = PolicyDocument.from_dict(after).statements if after else ()
+    old_keys = {s.semantic_key() for s in old}
+    new_keys = {s.semantic_key() for s in new}
+    lines = [f"- {json.dumps(s.to_dict(), separators=(',', ':'))}" for s in old if s.semantic_key() not in new_keys]
+    lines += [f"+ {json.dumps(s.to_dict(), separators=(',', ':'))}" for s in new if s.semantic_key() not in old_keys]
+    same = sum(1 for s in new if s.semantic_key() in old_keys)
+    if same:
+        lines.append(f"({same} statement{'s' if same != 1 else ''} unchanged)")
+    return lines
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def change_lines(change: Change, *, full: bool = False) -> list[str]:
+    """Lines for one change: the headline, then indented detail."""
+    head = f"{change.symbol} {change.kind} {change.target}"
+    detail: list[str] = []
+    if change.symbol == "~" and (_is_document(change.before) or _is_document(change.after)):
+        detail = statement_diff(change.before, change.after)
+    elif change.symbol == "+" and _is_document(change.after):
+        n = len(PolicyDocument.from_dict(change.after).statements)
+        if full:
+            detail = statement_diff(None, change.after)
+        else:
+            head += f" ({n} statement{'s' if n != 1 else ''})"
+    elif change.symbol == "~" and change.before is not None and change.after is not None:
+        detail = [f"{_short(change.before)} -> {_short(change.after)}"]
+    elif change.symbol == "~" and change.after is not None:
+        detail = [f"+ {_short(change.after)}"]
+    elif change.symbol == "-" and change.kind == "tags" and isinstance(change.before, dict):
+        detail = [f"- {_short(change.before)}"]
+    out = [f"  {head}"] + [f"      {d}" for d in detail]
+    if change.security:
+        out.append(f"      ! security-relevant: {change.security}")
+    return out
+
+
+def plan_lines(plan: Plan, *, full: bool = False) -> list[str]:
+    """The whole plan for people; the last line is the Terraform-style summary."""
+    lines: list[str] = []
+    if plan.empty:
+        lines.append(EMPTY.get(plan.command, "No changes.").format(role=plan.role_name))
+    else:
+        lines.append(f"byoc-iam will make these changes ({plan.command}, role {plan.role_name}):")
+        lines.append("")
+        for change in plan.changes:
+            lines += change_lines(change, full=full)
+        counts = plan.counts()
+        lines.append("")
+        lines.append(f"Plan: {counts['+']} to add, {counts['~']} to change, {counts['-']} to destroy.")
+    for note in plan.notes:
+        lines.append(f"note: {note}")
+    for refusal in plan.refusals:
+        lines.append(f"refused: {refusal}")
+    if plan.security_changes:
+        lines.append(
+            f"! {len(plan.security_changes)} security-relevant change(s): the trust policy would admit new "
+            "principals; review them above"
+        )
+    return lines

@@ -1,0 +1,101 @@
+"""Trust-policy helpers: who a trust policy admits, and retargeting its OIDC statements at a cluster."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from byoc_iam.model import PolicyDocument
+
+OIDC_PROVIDER_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::([^:]*):oidc-provider/(.+)$")
+
+
+def issuer_host(issuer_url: str) -> str:
+    """``https://oidc.eks.us-east-1.amazonaws.com/id/ABC`` → ``oidc.eks.us-east-1.amazonaws.com/id/ABC``."""
+    return issuer_url.removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+def provider_arn(partition: str, account: str, issuer_url: str) -> str:
+    return f"arn:{partition}:iam::{account}:oidc-provider/{issuer_host(issuer_url)}"
+
+
+def admitted(trust: dict[str, Any]) -> set[str]:
+    """One line per (principal, conditions) an Allow statement admits; a Deny counts as its own entry.
+
+    A principal present in ``new`` but not in ``old`` (or a Deny present in ``old`` only) widens the trust.
+    """
+    out: set[str] = set()
+    doc = PolicyDocument.from_dict(trust)
+    for stmt in doc.statements:
+        canon = stmt.canonical()
+        cond = json.dumps(canon.get("Condition", {}), sort_keys=True, separators=(",", ":"))
+        actions = ",".join(sorted(a.lower() for a in stmt.actions))
+        if stmt.effect == "Deny":
+            out.add(f"deny {json.dumps(canon, sort_keys=True)}")
+            continue
+        if stmt.not_principal is not None:
+            out.add(f"NotPrincipal {json.dumps(canon.get('NotPrincipal'), sort_keys=True)} [{actions}] {cond}")
+        principal = stmt.principal
+        if principal is None:
+            continue
+        if principal == "*":
+            out.add(f"* [{actions}] {cond}")
+            continue
+        assert isinstance(principal, dict)
+        for ptype, values in principal.items():
+            for value in values:
+                out.add(f"{ptype} {value} [{actions}]" + (f" when {cond}" if cond != "{}" else ""))
+    return out
+
+
+def widening(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """What ``new`` admits that ``old`` did not (principals, and Deny statements it drops)."""
+    if old is None:
+        return []
+    before, after = admitted(old), admitted(new)
+    added = sorted(a for a in after - before if not a.startswith("deny "))
+    dropped = sorted(a for a in before - after if a.startswith("deny "))
+    return added + [f"drops a Deny: {d.removeprefix('deny ')}" for d in dropped]
+
+
+def oidc_provider_arns(trust: dict[str, Any]) -> list[str]:
+    """The OIDC provider ARNs a trust policy federates (placeholders included)."""
+    out: set[str] = set()
+    for stmt in PolicyDocument.from_dict(trust).statements:
+        if isinstance(stmt.principal, dict):
+            out.update(v for v in stmt.principal.get("Federated", ()) if OIDC_PROVIDER_ARN.match(v))
+    return sorted(out)
+
+
+def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any]:
+    """The trust policy with every federated OIDC provider (a placeholder or another cluster's issuer)
+    replaced by ``new_provider_arn``, and the condition keys ``<old issuer>:sub``/``:aud`` renamed to match.
+
+    Only statements federating an ``oidc-provider/`` ARN change; everything else is kept as written.
+    """
+    match = OIDC_PROVIDER_ARN.match(new_provider_arn)
+    if not match:
+        raise ValueError(f"not an OIDC provider ARN: {new_provider_arn}")
+    new_host = match.group(3)
+    doc: dict[str, Any] = json.loads(json.dumps(trust))
+    statements = doc.get("Statement", [])
+    for stmt in statements if isinstance(statements, list) else [statements]:
+        principal = stmt.get("Principal")
+        if not isinstance(principal, dict) or "Federated" not in principal:
+            continue
+        fed = principal["Federated"]
+        values = fed if isinstance(fed, list) else [fed]
+        old_hosts = [m.group(3) for v in values if (m := OIDC_PROVIDER_ARN.match(v))]
+        if not old_hosts:
+            continue
+        new_values = [new_provider_arn if OIDC_PROVIDER_ARN.match(v) else v for v in values]
+        deduped = list(dict.fromkeys(new_values))
+        principal["Federated"] = deduped if isinstance(fed, list) or len(deduped) > 1 else deduped[0]
+        for op, keys in (stmt.get("Condition") or {}).items():
+            renamed: dict[str, Any] = {}
+            for key, value in keys.items():
+                prefix, sep, rest = key.rpartition(":")
+                renamed[f"{new_host}:{rest}" if sep and prefix in old_hosts else key] = value
+            stmt["Condition"][op] = renamed
+    return doc

@@ -1,0 +1,1 @@
+"""People-facing output: text, JSON, SARIF and HTML reports."""

@@ -1,0 +1,65 @@
+"""verify's HTML report: one self-contained file (inline CSS, no scripts or external assets) to read and archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from byoc_iam.verify.report import CallResult, StatementRef, VerifyReport
+
+# keys every request carries (shown once in the header, not per call)
+_COMMON = (
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalType",
+    "aws:RequestedRegion",
+    "aws:SecureTransport",
+)
+_SERVICE_TAG_PREFIXES = ("ec2:ResourceTag/", "autoscaling:ResourceTag/", "elasticloadbalancing:ResourceTag/")
+
+
+def _fmt(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else ", ".join(value)
+
+
+def call_view(call: CallResult) -> dict[str, Any]:
+    """The call's request context split into what every resource shares and what each resource adds (its tags),
+    without the keys common to all requests and the service-specific copies of ``aws:ResourceTag``."""
+    auths = call.authorizations
+    contexts = [
+        {k: v for k, v in a.context.items() if k not in _COMMON and not k.startswith(_SERVICE_TAG_PREFIXES)}
+        for a in auths
+    ]
+    shared = dict(contexts[0]) if contexts else {}
+    for ctx in contexts[1:]:
+        shared = {k: v for k, v in shared.items() if ctx.get(k) == v}
+    resources = [
+        {"arn": a.resource, "context": [(k, _fmt(v)) for k, v in ctx.items() if k not in shared]}
+        for a, ctx in zip(auths, contexts, strict=True)
+    ]
+    deciding: list[StatementRef] = []
+    for a in auths:
+        for s in a.deciding:
+            if s not in deciding:
+                deciding.append(s)
+    nearest = [(a.nearest, a.reason) for a in auths if a.nearest is not None]
+    return {
+        "shared": [(k, _fmt(v)) for k, v in shared.items()],
+        "resources": resources,
+        "deciding": deciding,
+        "nearest": nearest[:1],
+    }
+
+
+def render_html(report: VerifyReport) -> str:
+    """The report as a standalone HTML page (``report/templates/verify.html.j2``)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("byoc_iam.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    common_keys = [(k, _fmt(v)) for k, v in report.role.request_context.items()]
+    return env.get_template("verify.html.j2").render(r=report, view=call_view, common_keys=common_keys)

@@ -1,0 +1,106 @@
+"""verify's terminal output: the component matrix, failing calls with the nearest statement, trust, findings."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from byoc_iam.verify.report import VerifyReport
+
+_STYLE = {"passed": "green", "failed": "bold red", "optional": "dim", "not-evaluated": "dim"}
+
+
+def _short(obtains: str) -> str:
+    for long, short in (
+        ("service principal ", ""),
+        ("EC2 instance profile ", "instance profile "),
+        ("IRSA service account ", "IRSA "),
+    ):
+        obtains = obtains.replace(long, short)
+    return obtains
+
+
+def render_text(report: VerifyReport, console: Console, *, verbose: bool = False) -> None:
+    """Print the report: matrix, failures, trust checks, findings and the verdict."""
+    role = report.role
+    console.print(
+        Text.assemble(
+            ("verify ", "bold"),
+            (role.arn, "cyan"),
+            f"  ({role.source}; trust: {report.trust_mode}; features: {', '.join(report.features) or 'default'})",
+        )
+    )
+    matrix = Table(title="Components by required calls", title_justify="left", show_lines=False)
+    for col, kw in (
+        ("component", {}),
+        ("obtains the role via", {}),
+        ("passed", {"justify": "right"}),
+        ("failed", {"justify": "right"}),
+        ("optional", {"justify": "right"}),
+        ("not evaluated", {"justify": "right"}),
+        ("status", {}),
+    ):
+        matrix.add_column(col, **kw)  # type: ignore[arg-type]
+    for c in report.components:
+        matrix.add_row(
+            c.name,
+            "; ".join(_short(o) for o in c.obtains_role),
+            str(c.counts.passed),
+            Text(str(c.counts.failed), style="bold red" if c.counts.failed else ""),
+            str(c.counts.optional),
+            str(c.counts.not_evaluated),
+            Text(c.status.upper(), style=_STYLE[c.status]),
+        )
+    console.print(matrix)
+
+    failed = [(c, call) for c in report.components for call in c.calls if call.status == "failed"]
+    if failed:
+        console.print(Text("Failing calls", style="bold red"))
+        for comp, call in failed:
+            console.print(Text.assemble("  ✗ ", (f"{comp.id} ", "bold"), (call.action, "yellow"), f" [{call.id}]"))
+            console.print(f"      {call.reason}", markup=False, highlight=False)
+    if verbose:
+        console.print(Text("Calls", style="bold"))
+        for comp in report.components:
+            for call in comp.calls:
+                deciding = ", ".join(sorted({s.label() for a in call.authorizations for s in a.deciding}))
+                console.print(
+                    Text.assemble(
+                        (f"  {call.status:<13}", _STYLE[call.status]),
+                        f"{comp.id} {call.action} [{call.id}]",
+                        (f"  ← {deciding}" if deciding else "", "dim"),
+                    )
+                )
+
+    trust = Table(title="Trust policy", title_justify="left")
+    for col in ("check", "expected", "decision", "result"):
+        trust.add_column(col)
+    for t in report.trust:
+        trust.add_row(
+            t.id,
+            t.expected,
+            t.decision,
+            Text("PASS" if t.passed else "FAIL", style="green" if t.passed else "bold red"),
+        )
+    console.print(trust)
+    for t in report.trust:
+        if not t.passed:
+            console.print(f"  ✗ {t.id}: {t.reason}", markup=False, highlight=False)
+
+    if report.findings:
+        console.print(Text("Findings", style="bold"))
+        for f in report.findings:
+            style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity]
+            console.print(Text.assemble("  ", (f"{f.severity}", style), f" [{f.code}] ", (f.title, "bold")))
+            console.print(f"      {f.message}", markup=False, highlight=False)
+            if f.mitigation:
+                console.print(f"      Mitigation: {f.mitigation}", markup=False, highlight=False)
+    s = report.summary
+    verdict = Text(
+        f"{'OK' if report.ok else 'FAILED'}: {s.calls.passed} required calls allowed, {s.calls.failed} failed, "
+        f"{s.calls.optional} optional; trust {s.trust_passed} passed, {s.trust_failed} failed; "
+        f"{s.findings} finding{'s' if s.findings != 1 else ''}",
+        style="bold green" if report.ok else "bold red",
+    )
+    console.print(verdict)

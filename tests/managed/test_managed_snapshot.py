@@ -1,0 +1,107 @@
+"""The snapshot: moto's data reproduces the committed file byte for byte; refresh writes atomically."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from byoc_iam.cli import main
+from byoc_iam.managed.snapshot import (
+    SourceRecord,
+    catalog_names,
+    moto_managed_policies,
+    records_from_moto,
+    render_snapshot,
+    snapshot_from_moto,
+    utc_time,
+)
+
+DATA = resources.files("byoc_iam").joinpath("data/managed")
+
+
+def committed() -> bytes:
+    return DATA.joinpath("snapshot.json").read_bytes()
+
+
+def meta() -> dict[str, object]:
+    data: dict[str, object] = json.loads(DATA.joinpath("catalog.json").read_text(encoding="utf-8"))
+    return data
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_refresh_from_moto_reproduces_the_committed_snapshot_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert snapshot_from_moto(meta()) == committed()
+    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path)], capsys)
+    assert code == 0 and "updated" in out
+    assert (tmp_path / "snapshot.json").read_bytes() == committed()
+    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.json"]  # no temp file left behind
+    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path), "--check"], capsys)
+    assert (code, out.strip().endswith("unchanged")) == (0, True)
+
+
+def test_refresh_check_reports_a_stale_snapshot_without_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = json.loads(committed())
+    cni = next(p for p in stale["policies"] if p["name"] == "AmazonEKS_CNI_Policy")
+    cni["default_version"] = "v5"
+    cni["document"]["Statement"][0]["Action"].remove("ec2:DescribeSecurityGroups")
+    text = json.dumps(stale, indent=2) + "\n"
+    (tmp_path / "snapshot.json").write_text(text)
+    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path), "--check", "-o", "json"], capsys)
+    assert code == 1
+    report = json.loads(out)
+    assert report["unchanged"] is False
+    assert report["changes"] == [
+        {"name": "AmazonEKS_CNI_Policy", "old_version": "v5", "new_version": "v6", "document_changed": True}
+    ]
+    assert (tmp_path / "snapshot.json").read_text() == text  # --check writes nothing
+
+
+def test_aws_options_need_from_aws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["catalog", "refresh", "--dest", str(tmp_path), "--sandbox"], capsys)
+    assert code == 2 and err.startswith("byoc-iam: ") and "--from-aws" in err
+    assert not (tmp_path / "snapshot.json").exists()
+
+
+def test_the_snapshot_holds_exactly_the_catalog_s_policies() -> None:
+    snap = json.loads(committed())
+    assert snap["source"] == "moto" and snap["format"] == 1
+    assert sorted(p["name"] for p in snap["policies"]) == sorted(catalog_names(meta()))
+    assert snap["missing"] == []
+    moto = moto_managed_policies()
+    for p in snap["policies"]:
+        assert p["document"] == moto[p["name"]]["Document"]  # taken as is, not edited
+
+
+def test_a_name_moto_lacks_is_recorded_as_missing_not_invented() -> None:
+    records, missing = records_from_moto(["AmazonEKS_CNI_Policy", "AmazonEKSNoSuchPolicy"])
+    assert [r.name for r in records] == ["AmazonEKS_CNI_Policy"]
+    assert list(missing) == ["AmazonEKSNoSuchPolicy"]
+    body = json.loads(render_snapshot(records, missing, "moto"))
+    assert body["missing"][0]["name"] == "AmazonEKSNoSuchPolicy"
+    assert "document" not in body["missing"][0]
+
+
+def test_render_is_deterministic_and_sorted() -> None:
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "x:Y", "Resource": "*"}]}
+    r1 = SourceRecord("B", "/", "v1", "2020-01-01T00:00:00+00:00", "2020-01-02T00:00:00+00:00", doc)
+    r2 = SourceRecord("A", "/", "v2", "2020-01-01T00:00:00Z", "2020-01-03T01:02:03+02:00", doc)
+    one, two = render_snapshot([r1, r2], {}, "moto"), render_snapshot([r2, r1], {}, "moto")
+    assert one == two and one.endswith(b"}\n")
+    body = json.loads(one)
+    assert [p["name"] for p in body["policies"]] == ["A", "B"]
+    assert body["policies"][0]["update_date"] == "2020-01-02T23:02:03Z"
+    assert utc_time("2018-05-27T21:07:42+00:00") == "2018-05-27T21:07:42Z"

@@ -1,0 +1,65 @@
+"""Property tests of the small HCL and YAML writers: whatever JSON value goes in, the parser reads it back."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from byoc_iam.export.cloudformation import yaml_lines
+from byoc_iam.export.terraform import hcl_value
+
+# Printable text incl. quotes, backslashes, $ and % (template sequences), YAML indicators, non-ASCII letters.
+text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F, exclude_characters="\x7f"), max_size=20)
+keys = st.one_of(text.filter(bool), st.sampled_from(["Null", "null", "true", "on", "No", "y", "a:b", "${x}", "%{y}"]))
+scalars = st.one_of(text, st.sampled_from(["${aws:username}", "%{if}", "true", "null", "- x", "#c", "a: b", "'q'"]))
+values = st.recursive(
+    scalars | st.integers(-(10**6), 10**6) | st.booleans(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60)
+@given(st.dictionaries(keys, values, min_size=1, max_size=4))
+def test_yaml_writer_round_trips(doc: dict[str, Any]) -> None:
+    import yaml
+
+    assert yaml.safe_load("\n".join(yaml_lines({"Root": doc}))) == {"Root": doc}
+
+
+def _hcl_to_json(expr: str) -> Any:
+    out, in_str, esc = [], False, False
+    for ch in expr:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch == "=":
+            ch = ":"
+        out.append(ch)
+    return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
+
+
+@settings(max_examples=40)
+@given(st.dictionaries(keys, values, min_size=1, max_size=4))
+def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None:
+    import hcl2
+
+    parsed = hcl2.loads(f"locals {{\n  doc = jsonencode({hcl_value(doc, 1)})\n}}\n")
+    expr = parsed["locals"][0]["doc"]
+    assert expr.startswith("${jsonencode(") and expr.endswith(")}")
+    assert _hcl_to_json(expr[len("${jsonencode(") : -2]) == doc
+
+
+@given(text)
+def test_shell_quoting_round_trips(value: str) -> None:
+    assert shlex.split(f"aws --x {shlex.quote(value)}") == ["aws", "--x", value]

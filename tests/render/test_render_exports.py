@@ -1,0 +1,285 @@
+"""The three exports are valid (python-hcl2, cfn-lint, bash -n) and describe the very same role."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from byoc_iam.blueprint import BlueprintInputs, render_role
+from byoc_iam.export import bundle, export, to_aws_cli, to_cloudformation, to_terraform
+from byoc_iam.export.terraform import hcl_string
+from byoc_iam.model import RoleSpec
+
+ACCT = "123456789012"
+HEADER = ["Rendered by a test", "", "pinned: v2.13.0"]
+TRICKY_DESCRIPTION = 'it\'s "quoted", $HOME, `cmd`, ${var} and %{tpl} \\ back\tslash'
+
+
+def _specs() -> dict[str, RoleSpec]:
+    inline = render_role(BlueprintInputs(account_id=ACCT))
+    managed = render_role(
+        BlueprintInputs(
+            account_id=ACCT,
+            partition="aws-cn",
+            oidc_issuer="https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF",
+            policy_placement="managed",
+            role_name="byoc+role=1,x.y@z_-",
+            path="/byoc/team-a/",
+            tags={"team": "data eng", "cost-center": "42", "note": "a=b:c/d"},
+            permissions_boundary="arn:aws-cn:iam::123456789012:policy/boundary",
+            max_session_duration=7200,
+            compact_trust=True,
+            service_accounts=("milvus:milvus-operator",),
+        )
+    )
+    tricky = RoleSpec.model_validate(
+        inline.model_dump() | {"description": TRICKY_DESCRIPTION, "tags": {"k": "v = x @y", "a b": ""}}
+    )
+    return {"inline": inline, "managed": managed, "tricky": tricky}
+
+
+SPECS = _specs()
+
+
+# -- Terraform -----------------------------------------------------------------------------------------------
+
+
+def _hcl_expr_to_json(expr: str) -> Any:
+    """python-hcl2 re-serialises object expressions as ``{"k" = v, ...}``: turn ``=`` outside strings into ``:``."""
+    out, in_str, esc = [], False, False
+    for ch in expr:
+        if in_str:
+            esc = (ch == "\\") and not esc
+            in_str = not (ch == '"' and not esc) if ch == '"' else True
+        elif ch == '"':
+            in_str = True
+        elif ch == "=":
+            ch = ":"
+        out.append(ch)
+    return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
+
+
+def _jsonencoded(value: str) -> Any:
+    assert value.startswith("${jsonencode(") and value.endswith(")}")
+    return _hcl_expr_to_json(value[len("${jsonencode(") : -2])
+
+
+def _unquote(value: str) -> str:
+    loaded: str = json.loads(value.replace("$${", "${").replace("%%{", "%{"))
+    return loaded
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_terraform_parses_and_matches_the_spec(name: str) -> None:
+    import hcl2
+
+    spec = SPECS[name]
+    text = to_terraform(spec, HEADER)
+    assert text.startswith("# Rendered by a test\n#\n# pinned: v2.13.0\n")
+    parsed = hcl2.loads(text)
+    resources: dict[str, dict[str, Any]] = {}
+    for block in parsed["resource"]:
+        for kind, named in block.items():
+            for rid, body in named.items():
+                resources[f"{kind.strip(chr(34))}.{rid.strip(chr(34))}"] = body
+    role = resources.pop("aws_iam_role.byoc_eks")
+    assert _unquote(role["name"]) == spec.role_name
+    assert _unquote(role["path"]) == spec.path
+    assert _unquote(role.get("description", '""')) == spec.description
+    assert role["max_session_duration"] == spec.max_session_duration
+    assert _jsonencoded(role["assume_role_policy"]) == spec.trust_policy
+    assert {_unquote(k): _unquote(v) for k, v in role.get("tags", {}).items()} == spec.tags
+    if spec.permissions_boundary:
+        assert _unquote(role["permissions_boundary"]) == spec.permissions_boundary
+    inline = {
+        _unquote(b["name"]): _jsonencoded(b["policy"])
+        for k, b in resources.items()
+        if k.startswith("aws_iam_role_policy.")
+    }
+    assert inline == spec.inline_policies
+    managed = {k.split(".")[1]: b for k, b in resources.items() if k.startswith("aws_iam_policy.")}
+    assert {_unquote(b["name"]): _jsonencoded(b["policy"]) for b in managed.values()} == spec.customer_managed_policies
+    attached = [b["policy_arn"] for k, b in resources.items() if k.startswith("aws_iam_role_policy_attachment.")]
+    assert all(
+        b["role"] == "${aws_iam_role.byoc_eks.name}"
+        for k, b in resources.items()
+        if k.startswith("aws_iam_role_policy_attachment.")
+    )
+    assert [_unquote(a) for a in attached if a.startswith('"')] == spec.managed_policy_arns
+    assert sorted(a for a in attached if not a.startswith('"')) == sorted(
+        f"${{aws_iam_policy.{r}.arn}}" for r in managed
+    )
+    assert parsed["output"][0]['"role_arn"']["value"] == "${aws_iam_role.byoc_eks.arn}"
+
+
+def test_hcl_strings_escape_terraform_templates() -> None:
+    assert hcl_string("${aws:username} %{x}") == '"$${aws:username} %%{x}"'
+    assert hcl_string('a"b\\c\n') == '"a\\"b\\\\c\\n"'
+
+
+# -- CloudFormation ------------------------------------------------------------------------------------------
+
+
+def _cfn_lint(text: str) -> list[str]:
+    from cfnlint.api import ManualArgs, lint
+
+    return [f"{m.rule.id} {m.message}" for m in lint(text, config=ManualArgs(regions=["us-east-1"]))]
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_cloudformation_passes_cfn_lint_and_matches_the_spec(name: str) -> None:
+    import yaml
+
+    spec = SPECS[name]
+    text = to_cloudformation(spec, HEADER)
+    assert _cfn_lint(text) == []
+    template = yaml.safe_load(text)
+    resources = template["Resources"]
+    role = resources.pop("ByocEksRole")
+    assert role["Type"] == "AWS::IAM::Role"
+    props = role["Properties"]
+    assert props["RoleName"] == spec.role_name and props["Path"] == spec.path
+    assert props.get("Description", "") == spec.description
+    assert props["MaxSessionDuration"] == spec.max_session_duration
+    assert props.get("PermissionsBoundary") == spec.permissions_boundary
+    assert props["AssumeRolePolicyDocument"] == spec.trust_policy
+    assert {p["PolicyName"]: p["PolicyDocument"] for p in props.get("Policies", [])} == spec.inline_policies
+    assert {t["Key"]: t["Value"] for t in props.get("Tags", [])} == spec.tags
+    arns = props["ManagedPolicyArns"]
+    assert [a for a in arns if isinstance(a, str)] == spec.managed_policy_arns
+    refs = [a["Ref"] for a in arns if isinstance(a, dict)]
+    assert sorted(refs) == sorted(resources)
+    assert all(r["Type"] == "AWS::IAM::ManagedPolicy" for r in resources.values())
+    got = {r["Properties"]["ManagedPolicyName"]: r["Properties"]["PolicyDocument"] for r in resources.values()}
+    assert got == spec.customer_managed_policies
+
+
+def test_cfn_lint_catches_a_broken_template() -> None:
+    """The lint check can fail: a role without its trust policy is an error."""
+    text = to_cloudformation(SPECS["inline"]).replace("AssumeRolePolicyDocument:", "AssumeRolePolicyDocumentX:")
+    assert any(m.startswith("E") for m in _cfn_lint(text))
+
+
+# -- aws-cli script ------------------------------------------------------------------------------------------
+
+FAKE_AWS = """#!{python}
+import json, os, sys
+with open(os.environ["FAKE_AWS_LOG"], "a") as f:
+    f.write(json.dumps(sys.argv[1:]) + "\\n")
+if sys.argv[1:3] == ["iam", "create-policy"]:
+    name = sys.argv[sys.argv.index("--policy-name") + 1]
+    print("arn:aws:iam::123456789012:policy/" + name)
+"""
+
+
+def _opts(argv: list[str]) -> dict[str, str]:
+    return {argv[i]: argv[i + 1] for i in range(2, len(argv), 2)}
+
+
+def role_from_calls(calls: list[list[str]]) -> RoleSpec:
+    """Rebuild the role the ``aws iam`` calls would create."""
+    role: dict[str, Any] = {"managed_policy_arns": [], "inline_policies": {}, "customer_managed_policies": {}}
+    created: dict[str, str] = {}
+    for argv in calls:
+        assert argv[0] == "iam", argv
+        op, o = argv[1], _opts(argv)
+        if op == "create-role":
+            role.update(
+                role_name=o["--role-name"],
+                path=o["--path"],
+                description=o.get("--description", ""),
+                max_session_duration=int(o["--max-session-duration"]),
+                permissions_boundary=o.get("--permissions-boundary"),
+                trust_policy=json.loads(o["--assume-role-policy-document"]),
+                tags={t["Key"]: t["Value"] for t in json.loads(o.get("--tags", "[]"))},
+            )
+        elif op == "put-role-policy":
+            assert o["--role-name"] == role["role_name"]
+            role["inline_policies"][o["--policy-name"]] = json.loads(o["--policy-document"])
+        elif op == "create-policy":
+            assert o["--path"] == "/" and o["--query"] == "Policy.Arn" and o["--output"] == "text"
+            role["customer_managed_policies"][o["--policy-name"]] = json.loads(o["--policy-document"])
+            created[f"arn:aws:iam::123456789012:policy/{o['--policy-name']}"] = o["--policy-name"]
+        elif op == "attach-role-policy":
+            assert o["--role-name"] == role["role_name"]
+            if o["--policy-arn"] not in created:
+                role["managed_policy_arns"].append(o["--policy-arn"])
+        else:
+            raise AssertionError(f"unexpected call {op}")
+    return RoleSpec.model_validate(role)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_aws_cli_script_runs_the_calls_that_create_the_role(name: str, tmp_path: Path) -> None:
+    spec = SPECS[name]
+    script = tmp_path / "create-role.sh"
+    script.write_text(to_aws_cli(spec, HEADER))
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True, check=False).returncode == 0
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "aws"
+    fake.write_text(FAKE_AWS.format(python=sys.executable))
+    fake.chmod(0o755)
+    log = tmp_path / "calls.log"
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "FAKE_AWS_LOG": str(log), "HOME": "/nope"}
+    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert role_from_calls(calls) == spec
+
+
+def test_aws_cli_script_parses_statically_too() -> None:
+    """Without running bash: shlex reads the same calls ($policy_arn = the policy created just before)."""
+    spec = SPECS["managed"]
+    calls: list[list[str]] = []
+    last_arn = ""
+    for line in to_aws_cli(spec).replace("\\\n", " ").splitlines():
+        line = line.removeprefix("policy_arn=$(").removesuffix(")") if line.startswith("policy_arn=$(") else line
+        if not line.startswith("aws iam "):
+            continue
+        argv = shlex.split(line)[1:]
+        if argv[1] == "create-policy":
+            last_arn = "arn:aws:iam::123456789012:policy/" + _opts(argv)["--policy-name"]
+        calls.append([last_arn if a == "$policy_arn" else a for a in argv])
+    assert role_from_calls(calls) == spec
+
+
+def test_aws_cli_script_is_strict_and_pagerless() -> None:
+    text = to_aws_cli(SPECS["inline"])
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail\n" in text and "export AWS_PAGER=''" in text
+
+
+def test_failed_call_stops_the_script(tmp_path: Path) -> None:
+    script = tmp_path / "s.sh"
+    script.write_text(to_aws_cli(SPECS["inline"]))
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "aws").write_text("#!/bin/sh\necho denied >&2\nexit 254\n")
+    (bindir / "aws").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 254 and proc.stderr.count("denied") == 1 and "created role" not in proc.stderr
+
+
+# -- bundle ---------------------------------------------------------------------------------------------------
+
+
+def test_bundle_lists_every_file() -> None:
+    files = bundle(SPECS["managed"], "cloudformation", HEADER)
+    assert set(files) == {
+        "rolespec.json",
+        "trust-policy.json",
+        "managed-policy-arns.json",
+        "template.yaml",
+        *(f"policies/customer-managed/{n}.json" for n in SPECS["managed"].customer_managed_policies),
+    }
+    assert RoleSpec.from_json(files["rolespec.json"]) == SPECS["managed"]
+    assert export(SPECS["managed"], "json") == SPECS["managed"].to_json() + "\n"

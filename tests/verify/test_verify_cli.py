@@ -1,0 +1,221 @@
+"""`byoc-iam verify`: exit codes, text/JSON/SARIF outputs, --role files, --live against the sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from verify_helpers import ACCOUNT, ISSUER, rendered, without
+
+from byoc_iam.cli import main
+from byoc_iam.model import RoleSpec
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rendered_role_text_output_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["verify", "--account-id", ACCOUNT], capsys)
+    assert code == 0
+    for text in (
+        "AWS Load Balancer Controller",
+        "EBS CSI controller",
+        "Cluster Autoscaler",
+        "VPC CNI",
+        "Worker node",
+        "EKS control plane",
+        "VPC resource controller",
+        "irsa-kube-system-default",
+        "shared-node-irsa-role",
+        "placeholder-trust-not-linked",
+        "OK:",
+    ):
+        assert text in out
+
+
+def test_linked_trust_mode_passes_without_placeholder_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--oidc-issuer", ISSUER, "-o", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["trust_mode"] == "linked" and data["ok"] is True
+    assert "placeholder-trust-not-linked" not in {f["code"] for f in data["findings"]}
+
+
+def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--output", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema"] == "byoc-iam/verify/v1"
+    assert set(data) == {
+        "schema",
+        "tool_version",
+        "role",
+        "target",
+        "trust_mode",
+        "features",
+        "ok",
+        "summary",
+        "components",
+        "trust",
+        "findings",
+    }
+    comp = data["components"][0]
+    assert set(comp) == {"id", "name", "runs", "obtains_role", "upstream", "own_policies", "status", "counts", "calls"}
+    call = next(c for c in comp["calls"] if c["status"] == "passed")
+    assert set(call) == {
+        "id",
+        "action",
+        "kind",
+        "feature",
+        "required",
+        "summary",
+        "status",
+        "decision",
+        "reason",
+        "authorizations",
+        "source",
+        "note",
+    }
+    auth = call["authorizations"][0]
+    assert set(auth) == {
+        "resource",
+        "context",
+        "decision",
+        "blocked_by",
+        "deciding",
+        "nearest",
+        "reason",
+        "scoped_decision",
+    }
+    assert auth["deciding"][0]["policy"] and "index" in auth["deciding"][0]
+    assert set(data["trust"][0]) == {
+        "id",
+        "kind",
+        "description",
+        "principal",
+        "action",
+        "context",
+        "expected",
+        "decision",
+        "passed",
+        "deciding",
+        "reason",
+    }
+
+
+def _broken_role_file(tmp_path: Path) -> Path:
+    spec = rendered()
+    broken = without(spec, inline_policies={k: v for k, v in spec.inline_policies.items() if k != "ClusterAutoscaler"})
+    path = tmp_path / "role.json"
+    path.write_text(broken.to_json())
+    return path
+
+
+def test_role_file_failing_exit_3_names_what_broke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _broken_role_file(tmp_path)
+    code, out, _ = run(["verify", "--role", str(path)], capsys)
+    assert code == 3
+    assert "Failing calls" in out and "autoscaling:SetDesiredCapacity" in out and "FAILED" in out
+
+
+def test_sarif_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _broken_role_file(tmp_path)
+    code, out, _ = run(["verify", "--role", str(path), "-o", "sarif"], capsys)
+    assert code == 3
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    run0 = sarif["runs"][0]
+    ids = {r["id"] for r in run0["tool"]["driver"]["rules"]}
+    results = run0["results"]
+    assert {r["ruleId"] for r in results} <= ids
+    denied = [r for r in results if r["ruleId"] == "verify/call-denied"]
+    assert any(r["properties"]["action"] == "autoscaling:SetDesiredCapacity" for r in denied)
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(path) for r in denied)
+    assert {r["level"] for r in results} <= {"error", "warning", "note"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["verify", "--account-id", ACCOUNT, "--feature", "nope"], "unknown feature 'nope'"),
+        (["verify", "--account-id", ACCOUNT, "--output", "xml"], "--output must be one of"),
+        (["verify", "--role", "/nonexistent/role.json"], "cannot read"),
+        (["verify"], "--account-id"),
+        (["verify", "--live"], "--live needs --role-name"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert err.startswith("byoc-iam: ") and message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_invalid_rolespec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"role_name": "x"')
+    code, _, err = run(["verify", "--role", str(path)], capsys)
+    assert code == 2 and "invalid JSON" in err
+
+
+def test_html_written_atomically_and_unwritable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    html = tmp_path / "report.html"
+    code, _, _ = run(["verify", "--account-id", ACCOUNT, "--html", str(html)], capsys)
+    assert code == 0 and html.read_text().startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    code, _, err = run(["verify", "--account-id", ACCOUNT, "--html", str(tmp_path / "no" / "r.html")], capsys)
+    assert code == 2 and "cannot write" in err
+
+
+def test_list_features(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["verify", "--list-features"], capsys)
+    assert code == 0 and "fast-snapshot-restore" in out and "security-groups-for-pods" in out
+
+
+def _create(spec: RoleSpec, endpoint: str, skip_managed: str | None = None) -> None:
+    iam: Any = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1")
+    iam.create_role(RoleName=spec.role_name, AssumeRolePolicyDocument=json.dumps(spec.trust_policy))
+    for name, doc in spec.inline_policies.items():
+        iam.put_role_policy(RoleName=spec.role_name, PolicyName=name, PolicyDocument=json.dumps(doc))
+    for arn in spec.managed_policy_arns:
+        if skip_managed and arn.endswith(skip_managed):
+            continue
+        iam.attach_role_policy(RoleName=spec.role_name, PolicyArn=arn)
+
+
+def test_live_role_from_the_sandbox(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = rendered(oidc_issuer=ISSUER)
+    _create(spec, aws_env.endpoint_url)
+    argv = ["verify", "--live", "--role-name", spec.role_name, "--region", "us-west-2", "-o", "json"]
+    code, out, _ = run(argv, capsys)
+    data = json.loads(out)
+    assert code == 0, [c for comp in data["components"] for c in comp["calls"] if c["status"] == "failed"]
+    assert data["role"]["source"] == "live" and data["trust_mode"] == "linked"
+    assert data["role"]["arn"] == f"arn:aws:iam::{ACCOUNT}:role/{spec.role_name}"
+
+
+def test_live_role_missing_a_policy_exit_3(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = rendered()
+    _create(spec, aws_env.endpoint_url, skip_managed="AmazonEC2ContainerRegistryReadOnly")
+    code, out, _ = run(["verify", "--live", "--role-name", spec.role_name], capsys)
+    assert code == 3 and "ecr:GetAuthorizationToken" in out
+
+
+def test_live_role_absent_is_aws_error(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["verify", "--live", "--role-name", "no-such-role"], capsys)
+    assert code == 4 and err.startswith("byoc-iam: ") and "no-such-role" in err
