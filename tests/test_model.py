@@ -145,3 +145,41 @@ def test_rolespec_errors_are_one_line(change: dict[str, object], fragment: str) 
         RoleSpec.from_json(json.dumps(data))
     assert fragment in err.value.message
     assert "\n" not in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("role_name", "has space", "must be 1-64 characters of letters, digits and +=,.@_-"),
+        ("path", "nope", "must be '/' or start and end with '/'"),
+        ("permissions_boundary", "arn:aws:iam::123:policy/x", "must be a policy ARN"),
+        ("tags", {"aws:team": "x"}, "tag key 'aws:team' must not start with 'aws:'"),
+        ("tags", {f"k{i}": "v" for i in range(51)}, "at most 50 tags per role"),
+    ],
+)
+def test_rolespec_and_blueprint_inputs_share_the_naming_rules(field: str, value: object, rule: str) -> None:
+    """One check per rule (model/rules.py via model/role.py's field types): both models break it alike."""
+    from pydantic import ValidationError
+
+    from byoc_iam.blueprint import BlueprintInputs
+    from byoc_iam.model.role import describe_validation_error
+
+    messages = []
+    for build in (
+        lambda: RoleSpec.model_validate({"role_name": "r", "trust_policy": {"Statement": []}, field: value}),
+        lambda: BlueprintInputs.model_validate({"account_id": "123456789012", field: value}),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build()
+        messages.append(describe_validation_error(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"{field}: {rule}")
+
+
+def test_rules_checked_raises_the_rule() -> None:
+    from byoc_iam.model import rules
+
+    assert rules.checked(rules.check_account_id, "123456789012") == "123456789012"
+    with pytest.raises(ValueError, match="must be exactly 12 digits"):
+        rules.checked(rules.check_account_id, "12")
+    assert rules.check_tags({"team": "data"}) is None

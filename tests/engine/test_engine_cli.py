@@ -33,13 +33,10 @@ VOLUME = f"arn:aws:ec2:us-east-1:{A}:volume/v1"
 
 
 def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
+    """Run ``byoc-iam ARGS`` in-process: (exit code, stdout, stderr); typer always ends with SystemExit."""
+    with pytest.raises(SystemExit) as exited:
         main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return (int(exited.value.code or 0), *capsys.readouterr())
 
 
 @pytest.fixture

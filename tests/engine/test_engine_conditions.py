@@ -109,10 +109,34 @@ class TestQualifiers:
         assert ev("StringEqualsIfExists", ["a"], "a")
         assert not ev("StringEqualsIfExists", ["a"], "b")
 
+    def test_missing_key_with_every_negated_operator_and_if_exists(self) -> None:
+        for op, value in [
+            ("StringNotEquals", "a"),
+            ("StringNotEqualsIgnoreCase", "a"),
+            ("StringNotLike", "a*"),
+            ("NumericNotEquals", "1"),
+            ("DateNotEquals", "2024-01-01"),
+            ("ArnNotEquals", "arn:aws:iam::1:root"),
+            ("ArnNotLike", "arn:aws:iam::*:root"),
+        ]:
+            assert ev(op, [value], None), op
+            assert ev(f"{op}IfExists", [value], None), op
+        for op, value in [("NumericLessThan", "1"), ("Bool", "true"), ("IpAddress", "10.0.0.0/8"), ("ArnLike", "*")]:
+            assert not ev(op, [value], None), op
+            assert ev(f"{op}IfExists", [value], None), op
+
+    def test_set_operators_on_a_missing_key_ignore_polarity_and_if_exists(self) -> None:
+        assert ev("ForAllValues:StringNotEquals", ["a"], None)
+        assert not ev("ForAnyValue:StringNotEquals", ["a"], None)
+        assert not ev("ForAnyValue:StringEqualsIfExists", ["a"], None)  # AWS: ForAnyValue needs a value
+
     def test_null(self) -> None:
         assert ev("Null", ["true"], None)
         assert not ev("Null", ["true"], "x")
         assert ev("Null", ["false"], "x")
+        assert not ev("Null", ["false"], None)
+        assert ev("Null", ["TRUE"], None)
+        assert ev("Null", ["false"], ["a", "b"])  # a multi-valued key is present
 
     def test_multivalued_key_needs_a_set_operator(self) -> None:
         assert not ev("StringEquals", ["a"], ["a"])
@@ -131,6 +155,8 @@ class TestQualifiers:
     def test_unknown_operator_never_matches(self) -> None:
         assert not known_operator("StringSortOf")
         assert not ev("StringSortOf", ["a"], "a")
+        for op in ("StringNotSortOf", "StringSortOfIfExists", "ForAllValues:StringSortOf"):
+            assert not ev(op, ["a"], None), op  # not even on a missing key
         assert known_operator("ForAnyValue:NumericLessThanIfExists")
 
     @pytest.mark.parametrize("key", ["oidc.eks.us-east-1.amazonaws.com/id/ABC:sub", "eks_oidc_url:sub"])

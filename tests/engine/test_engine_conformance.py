@@ -40,10 +40,17 @@ CORE = [(n, c) for n, c in _cases("coreEngineTests") if _strict(c)]
 INTEGRATION = _cases("simulationEngineIntegrationTests")
 
 
-def _principal(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return None
-    return str(value)
+def _request(r: dict[str, Any], context_key: str, wildcard_only: bool | None) -> Request:
+    """An iam-simulate request object as a :class:`Request` (``{"type": "Anonymous"}``: no principal)."""
+    principal = r["principal"]
+    return Request(
+        principal=None if isinstance(principal, dict) else str(principal),
+        action=r["action"],
+        resource=r["resource"]["resource"],
+        resource_account=r["resource"].get("accountId"),
+        context=r.get(context_key) or {},
+        wildcard_only=wildcard_only,
+    )
 
 
 def _fix(doc: Any) -> Any:
@@ -74,7 +81,6 @@ def run_core(case: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     for key in ("serviceControlPolicies", "resourceControlPolicies"):
         for lv in case.get(key, []):
             lv["policies"] = [_fix(d) for d in lv["policies"]]
-    r = case["request"]
     levels = lambda key: (  # noqa: E731
         [lv["policies"] for lv in case[key]] if key in case else None
     )
@@ -87,15 +93,8 @@ def run_core(case: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         session=case.get("sessionPolicy"),
         endpoint=case.get("endpointPolicies"),
     )
-    req = Request(
-        principal=_principal(r["principal"]),
-        action=r["action"],
-        resource=r["resource"]["resource"],
-        resource_account=r["resource"].get("accountId"),
-        context=r.get("context") or {},
-        wildcard_only=bool(r.get("wildcardOnlyAction", False)),
-    )
-    d = compile_policies(ps).evaluate(req)
+    r = case["request"]
+    d = compile_policies(ps).evaluate(_request(r, "context", bool(r.get("wildcardOnlyAction", False))))
     return d.decision, d.blocked_by
 
 
@@ -140,7 +139,6 @@ def _policy_list(items: Any) -> list[Any]:
 
 
 def run_simulation(sim: dict[str, Any]) -> str:
-    r = sim["request"]
     ps = PolicySet(
         identity=_policy_list(sim.get("identityPolicies")),
         resource=_fix(sim["resourcePolicy"]) if sim.get("resourcePolicy") else None,
@@ -148,14 +146,7 @@ def run_simulation(sim: dict[str, Any]) -> str:
         scp=[_policy_list(lv["policies"]) for lv in sim.get("serviceControlPolicies") or []],
         rcp=[_policy_list(lv["policies"]) for lv in sim.get("resourceControlPolicies") or []],
     )
-    req = Request(
-        principal=_principal(r["principal"]),
-        action=r["action"],
-        resource=r["resource"]["resource"],
-        resource_account=r["resource"].get("accountId"),
-        context=r.get("contextVariables") or {},
-    )
-    return compile_policies(ps).evaluate(req).decision
+    return compile_policies(ps).evaluate(_request(sim["request"], "contextVariables", None)).decision
 
 
 def _single(case: dict[str, Any]) -> bool:

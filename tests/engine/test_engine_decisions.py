@@ -53,6 +53,18 @@ class TestAction:
         assert not decide(ident(allow("s3:GetObject,PutObject")), "s3:GetObject", "arn:aws:s3:::b/k").allowed
         assert not decide(ident(allow(" s3:GetObject")), "s3:GetObject", "arn:aws:s3:::b/k").allowed
 
+    def test_policy_variables_are_not_resolved_in_action(self) -> None:
+        ps = ident(allow("s3:${aws:username}"), allow("ec2:${*}"))
+        ctx = {"aws:username": "GetObject"}
+        assert not decide(ps, "s3:GetObject", "arn:aws:s3:::b/k", context=ctx).allowed
+        assert not decide(ps, "ec2:RunInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i", context=ctx).allowed
+
+    def test_deny_with_not_action(self) -> None:
+        ps = ident(allow(), {"Effect": "Deny", "NotAction": ["s3:Get*", "iam:*"], "Resource": "*"})
+        assert decide(ps, "s3:GetObject", "arn:aws:s3:::b/k").allowed
+        d = decide(ps, "s3:PutObject", "arn:aws:s3:::b/k")
+        assert d.decision == "ExplicitlyDenied" and d.blocked_by == ("identity",)
+
 
 class TestResource:
     def test_case_sensitive(self) -> None:
@@ -76,6 +88,19 @@ class TestResource:
         ps = PolicySet(identity=[doc({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"})])
         assert decide(ps, "s3:GetObject", "arn:aws:s3:::open/k").allowed
         assert not decide(ps, "s3:GetObject", "arn:aws:s3:::secret/k").allowed
+
+    def test_deny_with_not_resource(self) -> None:
+        ps = ident(allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::open/*"})
+        assert decide(ps, "s3:GetObject", "arn:aws:s3:::open/k").allowed
+        assert decide(ps, "s3:GetObject", "arn:aws:s3:::secret/k").decision == "ExplicitlyDenied"
+        never = ident(allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "NotResource": "*"})
+        assert decide(never, "s3:GetObject", "arn:aws:s3:::secret/k").allowed
+
+    def test_unresolved_variable_makes_a_deny_not_apply(self) -> None:
+        ps = ident(allow("s3:*"), deny("s3:DeleteObject", "arn:aws:s3:::home/${aws:username}/*"))
+        key = "arn:aws:s3:::home/bob/k"
+        assert decide(ps, "s3:DeleteObject", key, context={"aws:username": "bob"}).decision == "ExplicitlyDenied"
+        assert decide(ps, "s3:DeleteObject", key).allowed  # aws:username absent: the Deny's Resource matches nothing
 
     def test_variables_in_resource(self) -> None:
         ps = ident(allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"))
@@ -173,6 +198,49 @@ class TestTrustPolicies:
         caller = f"arn:aws:iam::{A}:role/admin"
         ps = PolicySet(identity=[doc(allow("sts:AssumeRole"))], resource=self.trust().resource)
         assert not decide(ps, "sts:AssumeRole", ROLE, caller, resource_account=A).allowed
+
+    def test_identity_allow_alone_never_assumes_a_role(self) -> None:
+        """AWS: a role's trust policy must allow, even in the same account; no trust policy trusts no one."""
+        caller = f"arn:aws:iam::{A}:role/admin"
+        ps = ident(allow("sts:*"))
+        for action in ("sts:AssumeRole", "sts:TagSession"):
+            assert decide(ps, action, ROLE, caller, resource_account=A).decision == "ImplicitlyDenied"
+        assert decide(ps, "sts:GetSessionToken", "*", caller, resource_account=A).allowed  # not on a role
+
+    def test_trust_policy_naming_the_account_lets_identity_policies_decide(self) -> None:
+        caller = f"arn:aws:iam::{A}:role/admin"
+        trust = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:root"}, "Action": "sts:AssumeRole"})
+        assert decide(
+            PolicySet(identity=[doc(allow("sts:AssumeRole"))], resource=trust),
+            "sts:AssumeRole",
+            ROLE,
+            caller,
+            resource_account=A,
+        ).allowed
+        assert not decide(PolicySet(resource=trust), "sts:AssumeRole", ROLE, caller, resource_account=A).allowed
+        named = doc({"Effect": "Allow", "Principal": {"AWS": caller}, "Action": "sts:AssumeRole"})
+        assert decide(PolicySet(resource=named), "sts:AssumeRole", ROLE, caller, resource_account=A).allowed
+
+
+class TestKmsKeyPolicies:
+    key = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+    def test_identity_allow_needs_the_key_policy(self) -> None:
+        use = doc(allow("kms:Decrypt"))
+        account = doc({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "kms:*", "Resource": "*"})
+        other = doc(
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:role/x"}, "Action": "kms:*", "Resource": "*"}
+        )
+        assert not decide(PolicySet(identity=[use]), "kms:Decrypt", self.key, resource_account=A).allowed
+        assert not decide(
+            PolicySet(identity=[use], resource=other), "kms:Decrypt", self.key, resource_account=A
+        ).allowed
+        assert decide(PolicySet(identity=[use], resource=account), "kms:Decrypt", self.key, resource_account=A).allowed
+        assert not decide(PolicySet(resource=account), "kms:Decrypt", self.key, resource_account=A).allowed
+
+    def test_key_policy_naming_the_principal_suffices(self) -> None:
+        named = doc({"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "kms:Decrypt", "Resource": "*"})
+        assert decide(PolicySet(resource=named), "kms:Decrypt", self.key, resource_account=A).allowed
 
 
 class TestGuardrails:

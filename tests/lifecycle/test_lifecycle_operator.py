@@ -13,7 +13,15 @@ from byoc_iam.aws.sandbox import MotoServer
 from byoc_iam.plan.diff import ORDER
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "byoc_iam"
-OURS = [SRC / "aws", SRC / "plan", SRC / "cli" / "lifecycle.py", SRC / "cli" / "sandbox.py"]
+# every module that talks to AWS: the lifecycle, the demo, and the catalog's --from-aws reads
+OURS = [
+    SRC / "aws",
+    SRC / "plan",
+    SRC / "cli" / "lifecycle.py",
+    SRC / "cli" / "sandbox.py",
+    SRC / "cli" / "catalog.py",
+    SRC / "managed",
+]
 
 
 def _sources() -> dict[Path, str]:
@@ -32,6 +40,11 @@ def test_every_call_in_the_source_is_listed() -> None:
         direct = re.findall(r"client\([^)]*\)\.(?!get_paginator|get_waiter|meta)([a-z_]+)\(", text)
         assert not direct, f"{path}: direct boto3 calls {direct}"
     assert called, "the scan found no calls (regex broken?)"
+    catalog = set(
+        re.findall(r"\.(?:call|paginate)\(\s*\"([a-z0-9-]+:[A-Za-z]+)\"", (SRC / "cli" / "catalog.py").read_text())
+    )
+    assert catalog, "the scan found no catalog calls"
+    assert all("catalog" in operator.calls()[a].commands for a in catalog if a in operator.calls()), catalog
     assert called <= listed, sorted(called - listed)
     assert set(ORDER) <= listed  # every change the planner can emit
 
@@ -41,6 +54,23 @@ def test_every_listed_call_is_made_somewhere() -> None:
     text = "\n".join(re.sub(r"ORDER = \[.*?\]", "", t, flags=re.S) for t in _sources().values())
     unused = [a for a in operator.calls() if f'"{a}"' not in text]
     assert not unused, f"listed but never called (not least privilege): {unused}"
+
+
+def test_catalog_reads_are_in_the_operator_policy() -> None:
+    doc = operator.operator_policy(("catalog",), account="123456789012")
+    by_resource = {s["Resource"]: set(s["Action"]) for s in doc["Statement"]}
+    assert by_resource["arn:aws:iam::aws:policy/*"] == {"iam:GetPolicy", "iam:GetPolicyVersion"}
+    assert by_resource["*"] == {"iam:ListPolicies"}  # no resource-level permission exists for it
+    assert not any("iam:CreateRole" in a for a in by_resource.values())  # reads only
+    assert "iam:ListPolicies" not in str(operator.operator_policy())  # the lifecycle default does not list
+
+
+def test_operator_policy_command_accepts_catalog() -> None:
+    res = run_cli("operator-policy", "--command", "catalog")
+    assert res.code == 0, res.err
+    assert "iam:ListPolicies" in res.out and "iam:CreateRole" not in res.out
+    res = run_cli("operator-policy", "--command", "nope")
+    assert res.code == 2 and "catalog" in res.err
 
 
 def test_unlisted_call_is_refused(lc_env: MotoServer) -> None:
@@ -86,7 +116,9 @@ def test_operator_policy_grants_each_call_and_no_admin_attachment() -> None:
     from byoc_iam.engine import PolicySet, Request, compile_policies
 
     acct = "123456789012"
-    doc = operator.operator_policy(account=acct, role_name="zilliz-byoc-eks-role", region="us-east-1")
+    doc = operator.operator_policy(
+        operator.ALL_COMMANDS, account=acct, role_name="zilliz-byoc-eks-role", region="us-east-1"
+    )
     compiled = compile_policies(PolicySet(identity=[doc]))
     who = f"arn:aws:iam::{acct}:user/operator"
     role = f"arn:aws:iam::{acct}:role/zilliz-byoc-eks-role"
@@ -96,6 +128,7 @@ def test_operator_policy_grants_each_call_and_no_admin_attachment() -> None:
         "aws-managed-policy": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         "oidc-provider": f"arn:aws:iam::{acct}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A",
         "cluster": f"arn:aws:eks:us-east-1:{acct}:cluster/c1",
+        "*": "*",
     }
 
     def decide(action: str, resource: str, **context: str) -> str:

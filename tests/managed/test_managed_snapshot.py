@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-import pytest
-
-from byoc_iam.cli import main
 from byoc_iam.managed.snapshot import (
     SourceRecord,
     catalog_names,
     moto_managed_policies,
+    policy_names_changes,
+    policy_names_from_moto,
     records_from_moto,
+    render_policy_names,
     render_snapshot,
     snapshot_from_moto,
     utc_time,
 )
 
+Cli = Callable[[list[str]], tuple[int, str, str]]  # the `cli` fixture (tests/managed/conftest.py)
 DATA = resources.files("byoc_iam").joinpath("data/managed")
 
 
-def committed() -> bytes:
-    return DATA.joinpath("snapshot.json").read_bytes()
+def committed(file: str = "snapshot.json") -> bytes:
+    return DATA.joinpath(file).read_bytes()
+
+
+NAMES = "aws_managed_policy_names.json"
 
 
 def meta() -> dict[str, object]:
@@ -31,36 +36,57 @@ def meta() -> dict[str, object]:
     return data
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
-def test_refresh_from_moto_reproduces_the_committed_snapshot_byte_for_byte(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_refresh_from_moto_reproduces_the_committed_files_byte_for_byte(tmp_path: Path, cli: Cli) -> None:
     assert snapshot_from_moto(meta()) == committed()
-    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path)], capsys)
-    assert code == 0 and "updated" in out
+    assert render_policy_names(policy_names_from_moto(), "moto") == committed(NAMES)
+    code, out, _ = cli(["catalog", "refresh", "--dest", str(tmp_path)])
+    assert code == 0 and "updated" in out and "AWS managed policy names: " in out
     assert (tmp_path / "snapshot.json").read_bytes() == committed()
-    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.json"]  # no temp file left behind
-    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path), "--check"], capsys)
-    assert (code, out.strip().endswith("unchanged")) == (0, True)
+    assert (tmp_path / NAMES).read_bytes() == committed(NAMES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [NAMES, "snapshot.json"]  # no temp file left behind
+    code, out, _ = cli(["catalog", "refresh", "--dest", str(tmp_path), "--check"])
+    assert code == 0 and [line.rsplit(": ", 1)[1] for line in out.splitlines()] == ["unchanged", "unchanged"]
 
 
-def test_refresh_check_reports_a_stale_snapshot_without_writing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_names_file_lists_every_aws_managed_policy_by_name_and_path_only() -> None:
+    body = json.loads(committed(NAMES))
+    assert set(body) == {"format", "source", "paths"} and body["source"] == "moto"
+    flat = [(name, path) for path, names in body["paths"].items() for name in names]
+    assert sorted((name, path) for name, path in policy_names_from_moto()) == sorted(flat)
+    assert list(body["paths"]) == sorted(body["paths"]) and all(v == sorted(v) for v in body["paths"].values())
+    assert ("ReadOnlyAccess", "/") in flat and ("AmazonEBSCSIDriverPolicy", "/service-role/") in flat
+    snap = json.loads(committed())
+    assert all((p["name"], p["path"]) in flat for p in snap["policies"])  # the catalog's policies are real ones
+    # deterministic: input order and duplicates do not matter
+    entries = [("B", "/"), ("A", "/x/"), ("A", "/")]
+    assert render_policy_names(entries, "aws") == render_policy_names([*reversed(entries), ("B", "/")], "aws")
+    assert json.loads(render_policy_names(entries, "aws"))["paths"] == {"/": ["A", "B"], "/x/": ["A"]}
+
+
+def test_refresh_check_reports_changed_policy_names(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "snapshot.json").write_bytes(committed())
+    stale = json.loads(committed(NAMES))
+    stale["paths"]["/"].remove("ReadOnlyAccess")
+    stale["paths"]["/"].append("RetiredPolicy")
+    text = json.dumps(stale, indent=2) + "\n"
+    (tmp_path / NAMES).write_text(text)
+    code, out, _ = cli(["catalog", "refresh", "--dest", str(tmp_path), "--check", "-o", "json"])
+    report = json.loads(out)
+    assert code == 1 and report["unchanged"] is False and report["changes"] == []
+    assert report["names"] == {"added": ["/ReadOnlyAccess"], "removed": ["/RetiredPolicy"]}
+    assert [f["unchanged"] for f in report["files"]] == [True, False]
+    assert (tmp_path / NAMES).read_text() == text  # --check writes nothing
+    assert policy_names_changes({}, {"paths": {"/": ["A"]}}) == {"added": ["/A"], "removed": []}
+
+
+def test_refresh_check_reports_a_stale_snapshot_without_writing(tmp_path: Path, cli: Cli) -> None:
     stale = json.loads(committed())
     cni = next(p for p in stale["policies"] if p["name"] == "AmazonEKS_CNI_Policy")
     cni["default_version"] = "v5"
     cni["document"]["Statement"][0]["Action"].remove("ec2:DescribeSecurityGroups")
     text = json.dumps(stale, indent=2) + "\n"
     (tmp_path / "snapshot.json").write_text(text)
-    code, out, _ = run(["catalog", "refresh", "--dest", str(tmp_path), "--check", "-o", "json"], capsys)
+    code, out, _ = cli(["catalog", "refresh", "--dest", str(tmp_path), "--check", "-o", "json"])
     assert code == 1
     report = json.loads(out)
     assert report["unchanged"] is False
@@ -70,8 +96,8 @@ def test_refresh_check_reports_a_stale_snapshot_without_writing(
     assert (tmp_path / "snapshot.json").read_text() == text  # --check writes nothing
 
 
-def test_aws_options_need_from_aws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["catalog", "refresh", "--dest", str(tmp_path), "--sandbox"], capsys)
+def test_aws_options_need_from_aws(tmp_path: Path, cli: Cli) -> None:
+    code, _, err = cli(["catalog", "refresh", "--dest", str(tmp_path), "--sandbox"])
     assert code == 2 and err.startswith("byoc-iam: ") and "--from-aws" in err
     assert not (tmp_path / "snapshot.json").exists()
 

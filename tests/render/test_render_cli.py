@@ -15,6 +15,11 @@ import pytest
 from byoc_iam.model import PolicyDocument, RoleSpec
 
 ACCT = "123456789012"
+ISSUER = "https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+PLACEHOLDER_NOTE = (
+    "note: placeholder trust: the service accounts cannot assume the role until the cluster is linked "
+    "(byoc-iam link-cluster)\n"
+)
 Run = Callable[..., Any]
 
 
@@ -53,7 +58,8 @@ def test_exports_carry_the_pins_in_a_header(cli: Run, fmt: str) -> None:
     r = cli("render", "--account-id", ACCT, "--format", fmt)
     assert r.code == 0, r.err
     assert "v2.13.0" in r.out and "v1.59.0" in r.out and "cluster-autoscaler-1.31.0" in r.out
-    assert r.err == ""
+    # the only stderr line: the lint's placeholder SUGGESTION, as a note (no ERROR, no warning)
+    assert r.err == PLACEHOLDER_NOTE
 
 
 def test_flags_and_env_reach_the_role(cli: Run) -> None:
@@ -234,22 +240,59 @@ def test_bad_env_value_is_named_by_its_variable(cli: Run) -> None:
     assert r.err.startswith("byoc-iam: BYOC_IAM_PATH: must be '/'")
 
 
-def test_trust_over_the_default_quota_is_warned_about(cli: Run) -> None:
-    issuer = "https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-    args = [
-        "render",
-        "--account-id",
-        ACCT,
-        "--oidc-issuer",
-        issuer,
-        "--service-account",
-        "a:b",
-        "--service-account",
-        "c:d",
-    ]
-    r = cli(*args)
-    assert r.code == 0 and "warning: the trust policy is 2594 characters" in r.err and "--compact-trust" in r.err
+# Two extra service accounts push the per-account trust statements past IAM's 2,048-character default quota:
+# IAM would reject that role, so the lint inside render refuses it.
+OVER_QUOTA = ["--account-id", ACCT, "--oidc-issuer", ISSUER, "--service-account", "a:b", "--service-account", "c:d"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "terraform", "cloudformation", "aws-cli"])
+def test_a_role_with_an_error_finding_is_refused(cli: Run, fmt: str) -> None:
+    r = cli("render", *OVER_QUOTA, "--format", fmt)
+    assert r.code == 1 and r.out == ""
+    lines = r.err.splitlines()
+    assert lines[0].startswith("error: E4006 /trust_policy: the trust policy is 2,594 characters; the quota is 2,048")
+    assert lines[1] == "byoc-iam: render: refusing to output a role with 1 ERROR finding (above); nothing was written"
+    assert len(lines) == 2  # no pins, no notes: nothing but the refusal
+    # --quiet never hides the refusal
+    assert cli("render", *OVER_QUOTA, "--format", fmt, "-q").err == r.err
+
+
+def test_a_refused_role_writes_nothing(cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "role"
+    r = cli("render", *OVER_QUOTA, "--out", str(out))
+    assert r.code == 1 and "E4006" in r.err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_compact_trust_or_a_raised_quota_renders_it(cli: Run) -> None:
+    r = cli("render", *OVER_QUOTA, "--compact-trust")
+    assert r.code == 0 and "error" not in r.err
+    assert RoleSpec.from_json(r.out).trust().iam_size() < 2048
+    r = cli("render", *OVER_QUOTA, "--trust-size-limit", "4096")
+    assert r.code == 0 and "error" not in r.err
     assert RoleSpec.from_json(r.out).trust().iam_size() == 2594
-    r = cli(*args, "--compact-trust")
-    assert r.code == 0 and "warning" not in r.err
-    assert cli(*args, "-q").err == ""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],
+        ["--oidc-issuer", ISSUER],
+        ["--partition", "aws-cn"],
+        ["--region", "us-gov-west-1"],
+        ["--policy-placement", "managed"],
+        ["--compact-trust", "--service-account", "a:b"],
+    ],
+)
+def test_normal_renders_have_no_error(cli: Run, extra: list[str]) -> None:
+    r = cli("render", "--account-id", ACCT, *extra)
+    assert r.code == 0, r.err
+    assert "error" not in r.err.lower() and "WARNING" not in r.err
+    RoleSpec.from_json(r.out)  # stdout stays pure JSON
+    assert (PLACEHOLDER_NOTE in r.err) == ("--oidc-issuer" not in extra)
+
+
+def test_json_output_stays_pure_with_notes(cli: Run) -> None:
+    r = cli("render", "--account-id", ACCT, "--format", "json")
+    assert r.code == 0 and PLACEHOLDER_NOTE in r.err and "note" not in r.out
+    json.loads(r.out)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from render_helpers import hcl_to_json
 
 from byoc_iam.export.cloudformation import yaml_lines
 from byoc_iam.export.terraform import hcl_value
@@ -31,24 +31,6 @@ def test_yaml_writer_round_trips(doc: dict[str, Any]) -> None:
     assert yaml.safe_load("\n".join(yaml_lines({"Root": doc}))) == {"Root": doc}
 
 
-def _hcl_to_json(expr: str) -> Any:
-    out, in_str, esc = [], False, False
-    for ch in expr:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch == "=":
-            ch = ":"
-        out.append(ch)
-    return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
-
-
 @settings(max_examples=40)
 @given(st.dictionaries(keys, values, min_size=1, max_size=4))
 def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None:
@@ -57,7 +39,7 @@ def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None
     parsed = hcl2.loads(f"locals {{\n  doc = jsonencode({hcl_value(doc, 1)})\n}}\n")
     expr = parsed["locals"][0]["doc"]
     assert expr.startswith("${jsonencode(") and expr.endswith(")}")
-    assert _hcl_to_json(expr[len("${jsonencode(") : -2]) == doc
+    assert hcl_to_json(expr[len("${jsonencode(") : -2]) == doc
 
 
 @given(text)

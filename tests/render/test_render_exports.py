@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from render_helpers import hcl_to_json
 
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.export import bundle, export, to_aws_cli, to_cloudformation, to_terraform
@@ -51,24 +52,9 @@ SPECS = _specs()
 # -- Terraform -----------------------------------------------------------------------------------------------
 
 
-def _hcl_expr_to_json(expr: str) -> Any:
-    """python-hcl2 re-serialises object expressions as ``{"k" = v, ...}``: turn ``=`` outside strings into ``:``."""
-    out, in_str, esc = [], False, False
-    for ch in expr:
-        if in_str:
-            esc = (ch == "\\") and not esc
-            in_str = not (ch == '"' and not esc) if ch == '"' else True
-        elif ch == '"':
-            in_str = True
-        elif ch == "=":
-            ch = ":"
-        out.append(ch)
-    return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
-
-
 def _jsonencoded(value: str) -> Any:
     assert value.startswith("${jsonencode(") and value.endswith(")}")
-    return _hcl_expr_to_json(value[len("${jsonencode(") : -2])
+    return hcl_to_json(value[len("${jsonencode(") : -2])
 
 
 def _unquote(value: str) -> str:

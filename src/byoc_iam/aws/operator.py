@@ -8,7 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-COMMANDS = ("plan", "apply", "link-cluster", "destroy")
+COMMANDS = ("plan", "apply", "link-cluster", "destroy")  # the lifecycle: operator-policy's default
+ALL_COMMANDS = (*COMMANDS, "catalog")  # catalog: the --from-aws reads of catalog show/diff/refresh
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ApiCall:
 
 @cache
 def calls() -> dict[str, ApiCall]:
-    """Every call the lifecycle code makes, by action name."""
+    """Every call the code makes (lifecycle, demo, catalog --from-aws), by action name."""
     text = resources.files("byoc_iam").joinpath("data/operator/calls.json").read_text(encoding="utf-8")
     out: dict[str, ApiCall] = {}
     for item in json.loads(text)["calls"]:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from byoc_iam.aws.session import AwsCallError, AwsContext
 from byoc_iam.model import RoleSpec
 from byoc_iam.plan.state import LiveOidcProvider, LivePolicy, LiveRole, LiveState
 
 READ_WORKERS = 4
+T = TypeVar("T")
 
 
 def decode_document(value: Any) -> dict[str, Any]:
@@ -31,8 +32,20 @@ def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in items or []}
 
 
-def _missing(exc: AwsCallError) -> bool:
-    return exc.code == "NoSuchEntity"
+def _get(ctx: AwsContext, action: str, **params: Any) -> dict[str, Any] | None:
+    """``ctx.call``, with None when the entity does not exist (NoSuchEntity)."""
+    try:
+        return ctx.call(action, **params)
+    except AwsCallError as exc:
+        if exc.code == "NoSuchEntity":
+            return None
+        raise
+
+
+def _tags_of(ctx: AwsContext, entity: dict[str, Any], list_action: str, **params: Any) -> dict[str, str]:
+    """The entity's tags: as Get* returned them, else listed (IAM omits them from some responses)."""
+    tags = entity.get("Tags")
+    return _tags(tags if tags is not None else ctx.paginate(list_action, "Tags", **params))
 
 
 def is_aws_managed(arn: str) -> bool:
@@ -41,20 +54,15 @@ def is_aws_managed(arn: str) -> bool:
 
 def read_policy(ctx: AwsContext, arn: str) -> LivePolicy | None:
     """A customer-managed policy: its default version's document, its versions and tags; None if absent."""
-    try:
-        meta = ctx.call("iam:GetPolicy", PolicyArn=arn)["Policy"]
-    except AwsCallError as exc:
-        if _missing(exc):
-            return None
-        raise
+    resp = _get(ctx, "iam:GetPolicy", PolicyArn=arn)
+    if resp is None:
+        return None
+    meta = resp["Policy"]
     versions = ctx.paginate("iam:ListPolicyVersions", "Versions", PolicyArn=arn)
     default = str(meta["DefaultVersionId"])
     doc = next((v.get("Document") for v in versions if v["VersionId"] == default and v.get("Document")), None)
     if doc is None:
         doc = ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"]
-    tags = meta.get("Tags")
-    if tags is None:
-        tags = ctx.paginate("iam:ListPolicyTags", "Tags", PolicyArn=arn)
     ordered = sorted(versions, key=lambda v: (v["CreateDate"], _version_number(v["VersionId"])))
     return LivePolicy(
         arn=arn,
@@ -63,7 +71,7 @@ def read_policy(ctx: AwsContext, arn: str) -> LivePolicy | None:
         default_version_id=default,
         versions=tuple(str(v["VersionId"]) for v in ordered),
         document=decode_document(doc),
-        tags=_tags(tags),
+        tags=_tags_of(ctx, meta, "iam:ListPolicyTags", PolicyArn=arn),
         attachment_count=int(meta.get("AttachmentCount", 0)),
     )
 
@@ -74,12 +82,9 @@ def _version_number(version_id: str) -> int:
 
 
 def read_oidc_provider(ctx: AwsContext, arn: str) -> LiveOidcProvider | None:
-    try:
-        resp = ctx.call("iam:GetOpenIDConnectProvider", OpenIDConnectProviderArn=arn)
-    except AwsCallError as exc:
-        if _missing(exc):
-            return None
-        raise
+    resp = _get(ctx, "iam:GetOpenIDConnectProvider", OpenIDConnectProviderArn=arn)
+    if resp is None:
+        return None
     return LiveOidcProvider(
         arn=arn,
         url=str(resp.get("Url", "")),
@@ -91,12 +96,10 @@ def read_oidc_provider(ctx: AwsContext, arn: str) -> LiveOidcProvider | None:
 
 def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[str]] | None:
     """The role (inline policies and AWS managed ARNs included) and the ARNs of its local managed policies."""
-    try:
-        role = ctx.call("iam:GetRole", RoleName=role_name)["Role"]
-    except AwsCallError as exc:
-        if _missing(exc):
-            return None
-        raise
+    resp = _get(ctx, "iam:GetRole", RoleName=role_name)
+    if resp is None:
+        return None
+    role = resp["Role"]
     attached = ctx.paginate("iam:ListAttachedRolePolicies", "AttachedPolicies", RoleName=role_name)
     inline_names = ctx.paginate("iam:ListRolePolicies", "PolicyNames", RoleName=role_name)
     inline: dict[str, dict[str, Any]] = {}
@@ -104,9 +107,6 @@ def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[st
         resp = ctx.call("iam:GetRolePolicy", RoleName=role_name, PolicyName=name)
         inline[name] = decode_document(resp["PolicyDocument"])
     arns = [str(a["PolicyArn"]) for a in attached]
-    tags = role.get("Tags")
-    if tags is None:
-        tags = ctx.paginate("iam:ListRoleTags", "Tags", RoleName=role_name)
     boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     fields: dict[str, Any] = {
         "role_name": role["RoleName"],
@@ -117,7 +117,7 @@ def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[st
         "trust_policy": decode_document(role["AssumeRolePolicyDocument"]),
         "managed_policy_arns": sorted(a for a in arns if is_aws_managed(a)),
         "inline_policies": inline,
-        "tags": _tags(tags),
+        "tags": _tags_of(ctx, role, "iam:ListRoleTags", RoleName=role_name),
     }
     live = LiveRole(arn=str(role["Arn"]), role_id=str(role["RoleId"]), fields=fields, attached_arns=tuple(sorted(arns)))
     return live, sorted(a for a in arns if not is_aws_managed(a))
@@ -139,22 +139,20 @@ def read_live(
     with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
         pol_futures = {arn: pool.submit(read_policy, ctx, arn) for arn in sorted(local)}
         oidc_futures = {arn: pool.submit(read_oidc_provider, ctx, arn) for arn in sorted(set(oidc_arns))}
-        policies: dict[str, LivePolicy] = {}
-        for arn, pol_future in pol_futures.items():
-            pol = pol_future.result()
-            if pol is not None:
-                policies[arn] = pol
-        providers: dict[str, LiveOidcProvider] = {}
-        for arn, oidc_future in oidc_futures.items():
-            provider = oidc_future.result()
-            if provider is not None:
-                providers[arn] = provider
+        policies = _existing(pol_futures)
+        providers = _existing(oidc_futures)
     return LiveState(
         role_name=role_name,
         role=parts[0] if parts else None,
         policies=policies,
         oidc_providers=providers,
     )
+
+
+def _existing(futures: dict[str, Future[T | None]]) -> dict[str, T]:
+    """ARN → result of each read that found its entity (in the futures' order)."""
+    results = {arn: future.result() for arn, future in futures.items()}
+    return {arn: value for arn, value in results.items() if value is not None}
 
 
 def read_role(ctx: AwsContext, role_name: str) -> RoleSpec | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from byoc_iam.aws import operator
 from byoc_iam.errors import AwsError, ByocError, UsageError
+from byoc_iam.model.rules import partition_of_region
 
 if TYPE_CHECKING:
     import boto3
@@ -144,14 +145,6 @@ def translate(exc: BaseException, action: str, params: dict[str, Any] | None = N
     if isinstance(exc, bx.BotoCoreError):
         return AwsCallError(f"{action}{where} failed: {exc}", action=action, code=type(exc).__name__)
     raise exc
-
-
-def partition_of(region: str | None) -> str:
-    if region and region.startswith("cn-"):
-        return "aws-cn"
-    if region and region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 class AwsContext:
@@ -331,7 +324,7 @@ class AwsContext:
 
     @property
     def partition(self) -> str:
-        return partition_of(self.region)
+        return partition_of_region(self.region)
 
     # -- counting ------------------------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from byoc_iam.blueprint import data
 from byoc_iam.model import rules
+from byoc_iam.model.role import PolicyArn, RoleName, RolePath, RoleTags
 
 Partition = Literal["aws", "aws-cn", "aws-us-gov"]
 TrustMode = Literal["placeholder", "resolved"]
@@ -103,13 +104,6 @@ def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
     return value
 
 
-def _checked(check: Callable[[str], str | None], value: str) -> str:
-    problem = check(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
 class BlueprintInputs(BaseModel):
     """Inputs of the BYOC EKS role blueprint. Unset ``partition``/``trust_mode`` are inferred (see properties)."""
 
@@ -118,12 +112,12 @@ class BlueprintInputs(BaseModel):
     account_id: str
     partition: Partition | None = None
     region: str | None = None
-    role_name: str = DEFAULT_ROLE_NAME
-    path: str = DEFAULT_PATH
+    role_name: RoleName = DEFAULT_ROLE_NAME
+    path: RolePath = DEFAULT_PATH
     description: str = DEFAULT_DESCRIPTION
     max_session_duration: int = Field(default=DEFAULT_MAX_SESSION)
-    permissions_boundary: str | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
+    permissions_boundary: PolicyArn | None = None
+    tags: RoleTags = Field(default_factory=dict)
     trust_mode: TrustMode | None = None
     oidc_issuer: str | None = None
     allow_custom_issuer: bool = False
@@ -137,7 +131,7 @@ class BlueprintInputs(BaseModel):
         if isinstance(v, int) and not isinstance(v, bool):
             raise ValueError("must be a string of exactly 12 digits (quote it; a number loses leading zeros)")
         if isinstance(v, str):
-            _checked(rules.check_account_id, v)
+            rules.checked(rules.check_account_id, v)
         return v
 
     @field_validator("partition", mode="before")
@@ -160,20 +154,10 @@ class BlueprintInputs(BaseModel):
     def _region(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        _checked(rules.check_region, v)
+        rules.checked(rules.check_region, v)
         if region_partition(v) is None:
             raise ValueError(f"{v} is in a partition byoc-iam does not support ({', '.join(rules.PARTITIONS)})")
         return v
-
-    @field_validator("role_name")
-    @classmethod
-    def _role_name(cls, v: str) -> str:
-        return _checked(rules.check_role_name, v)
-
-    @field_validator("path")
-    @classmethod
-    def _path(cls, v: str) -> str:
-        return _checked(rules.check_path, v)
 
     @field_validator("description")
     @classmethod
@@ -187,22 +171,6 @@ class BlueprintInputs(BaseModel):
     def _max_session(cls, v: int) -> int:
         if not 3600 <= v <= 43200:
             raise ValueError("must be 3600-43200 seconds (1 to 12 hours)")
-        return v
-
-    @field_validator("permissions_boundary")
-    @classmethod
-    def _boundary(cls, v: str | None) -> str | None:
-        return None if v is None else _checked(rules.check_policy_arn, v)
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        if len(v) > rules.MAX_TAGS:
-            raise ValueError(f"at most {rules.MAX_TAGS} tags per role")
-        for key, value in v.items():
-            problem = rules.check_tag(key, value)
-            if problem:
-                raise ValueError(problem)
         return v
 
     @field_validator("service_accounts")

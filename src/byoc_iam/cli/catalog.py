@@ -5,12 +5,16 @@ boto3 is imported inside the functions that talk to AWS, so the module is cheap 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -19,6 +23,8 @@ from byoc_iam.errors import AwsError, ExitCode, UsageError
 if TYPE_CHECKING:
     from byoc_iam.managed import ManagedPolicy
     from byoc_iam.managed.snapshot import SourceRecord
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Output(StrEnum):
@@ -33,10 +39,7 @@ catalog_app = typer.Typer(
 )
 
 OUTPUT = typer.Option(Output.text, "--output", "-o", help="text or json.")
-PROFILE = typer.Option(None, "--profile", help="AWS profile (default: the usual boto3 chain).")
-REGION = typer.Option(None, "--region", help="AWS region; picks the partition (cn-*, us-gov-*).")
-ENDPOINT = typer.Option(None, "--endpoint-url", help="IAM endpoint (e.g. the sandbox's URL).")
-SANDBOX = typer.Option(False, "--sandbox", help="Read the embedded sandbox (a local moto AWS) instead of AWS.")
+NAMES_SHOWN = 40  # refresh lists added/removed policy names up to this many (all of them with --output json)
 
 
 def register(app: typer.Typer) -> None:
@@ -51,13 +54,60 @@ def _emit(data: Any) -> None:
 # ---------------------------------------------------------------- AWS edge (thin)
 
 
+@dataclass(frozen=True)
+class AwsFlags:
+    """Where the AWS-reading commands read: ``--profile``, ``--region``, ``--endpoint-url``, ``--sandbox``."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    sandbox: bool = False
+
+    def require(self, from_aws: bool) -> None:
+        """For commands that read AWS only with ``--from-aws``: the AWS flags alone are a usage error."""
+        if not from_aws and (self.profile or self.region or self.endpoint_url or self.sandbox):
+            raise UsageError("--profile/--region/--endpoint-url/--sandbox read AWS: add --from-aws")
+
+
+def _aws_option(default: Any, decl: str, help: str) -> Any:
+    return typer.Option(default, decl, help=help, rich_help_panel="AWS")
+
+
+AWS_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("profile", str | None, _aws_option(None, "--profile", "AWS profile (default: the usual boto3 chain).")),
+    ("region", str | None, _aws_option(None, "--region", "AWS region; picks the partition (cn-*, us-gov-*).")),
+    ("endpoint_url", str | None, _aws_option(None, "--endpoint-url", "IAM endpoint (e.g. the sandbox's URL).")),
+    ("sandbox", bool, _aws_option(False, "--sandbox", "Read the embedded sandbox (a local moto AWS) instead of AWS.")),
+)
+
+
+def with_aws_options(func: F) -> F:
+    """Give a command the AWS options (help panel "AWS") in place of its ``aws: AwsFlags`` parameter."""
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != "aws"]
+    extra = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=a) for n, a, o in AWS_OPTIONS]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, aws=AwsFlags(**{name: kwargs.pop(name) for name, _, _ in AWS_OPTIONS}), **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {
+        **{k: v for k, v in func.__annotations__.items() if k != "aws"},
+        **{n: a for n, a, _ in AWS_OPTIONS},
+    }
+    return wrapper  # type: ignore[return-value]
+
+
 class _Live:
     """Reads AWS managed policies through :class:`byoc_iam.aws.session.AwsContext` (retries, error lines)."""
 
-    def __init__(self, profile: str | None, region: str | None, endpoint_url: str | None, sandbox: bool) -> None:
+    def __init__(self, aws: AwsFlags) -> None:
         from byoc_iam.aws.session import AwsContext
 
-        self.ctx = AwsContext(profile=profile, region=region, endpoint_url=endpoint_url, sandbox=sandbox)
+        self.ctx = AwsContext(
+            profile=aws.profile, region=aws.region, endpoint_url=aws.endpoint_url, sandbox=aws.sandbox
+        )
         self.ctx.session()  # resolves the region, hence the partition
         self.partition = self.ctx.partition
 
@@ -83,26 +133,24 @@ class _Live:
             document = json.loads(unquote(document))
         return SourceRecord(name, policy["Path"], vid, policy["CreateDate"], pv["CreateDate"], document)
 
+    def policy_names(self) -> list[tuple[str, str]]:
+        """``(name, path)`` of every AWS managed policy (``iam:ListPolicies`` with Scope=AWS, all pages)."""
+        return [(p["PolicyName"], p["Path"]) for p in self.ctx.paginate("iam:ListPolicies", "Policies", Scope="AWS")]
+
     def close(self) -> None:
         self.ctx.close()
 
 
 def _fetch(
-    aws: tuple[str | None, str | None, str | None, bool], wanted: list[tuple[str, str, str | None]]
-) -> tuple[str, list[SourceRecord | None]]:
-    """The partition read and one record (or None: no such policy) per (name, path, version) wanted."""
-    live = _Live(*aws)
+    aws: AwsFlags, wanted: list[tuple[str, str, str | None]], *, names: bool = False
+) -> tuple[str, list[SourceRecord | None], list[tuple[str, str]]]:
+    """The partition read, one record (or None: no such policy) per (name, path, version) wanted, and with
+    ``names`` the name and path of every AWS managed policy."""
+    live = _Live(aws)
     try:
-        return live.partition, [live.fetch(*w) for w in wanted]
+        return live.partition, [live.fetch(*w) for w in wanted], live.policy_names() if names else []
     finally:
         live.close()
-
-
-def _needs_from_aws(
-    from_aws: bool, profile: str | None, region: str | None, endpoint: str | None, sandbox: bool
-) -> None:
-    if not from_aws and (profile or region or endpoint or sandbox):
-        raise UsageError("--profile/--region/--endpoint-url/--sandbox read AWS: add --from-aws")
 
 
 # ---------------------------------------------------------------- commands
@@ -150,28 +198,26 @@ def _show_text(p: ManagedPolicy, version: str, update: str, document: dict[str, 
 
 
 @catalog_app.command("show")
+@with_aws_options
 def show(
+    aws: AwsFlags,
     name: str = typer.Argument(..., help="Policy name or ARN."),
     version: str | None = typer.Option(
         None, "--version", help="A version id (vN); other than the snapshot's needs --from-aws."
     ),
     from_aws: bool = typer.Option(False, "--from-aws", help="Fetch the document from AWS instead of the snapshot."),
-    profile: str | None = PROFILE,
-    region: str | None = REGION,
-    endpoint_url: str | None = ENDPOINT,
-    sandbox: bool = SANDBOX,
     output: Output = OUTPUT,
 ) -> None:
     """A policy's metadata and its current (snapshot) document, or a given version from AWS."""
     from byoc_iam.managed import get_catalog
     from byoc_iam.managed.snapshot import utc_time
 
-    _needs_from_aws(from_aws, profile, region, endpoint_url, sandbox)
+    aws.require(from_aws)
     p = get_catalog().get(name)
     if version is not None and not (version.startswith("v") and version[1:].isdigit()):
         raise UsageError(f"--version must look like v1, v2, ... (got {version!r})")
     if from_aws:
-        partition, (record,) = _fetch((profile, region, endpoint_url, sandbox), [(p.name, p.path, version)])
+        partition, (record,), _ = _fetch(aws, [(p.name, p.path, version)])
         if record is None:
             raise AwsError(f"AWS has no policy {p.arn(partition)}")
         vid, update, document, source = (
@@ -223,13 +269,11 @@ def history(
 
 
 @catalog_app.command("diff")
+@with_aws_options
 def diff(
+    aws: AwsFlags,
     name: str | None = typer.Argument(None, help="Policy name or ARN."),
     all_: bool = typer.Option(False, "--all", help="Compare every policy in the catalog."),
-    profile: str | None = PROFILE,
-    region: str | None = REGION,
-    endpoint_url: str | None = ENDPOINT,
-    sandbox: bool = SANDBOX,
     output: Output = OUTPUT,
 ) -> None:
     """AWS's live default version against the snapshot: actions added/removed (literal) and statement diff."""
@@ -240,7 +284,7 @@ def diff(
     if (name is None) == (not all_):
         raise UsageError("give a policy NAME or --all (not both)")
     policies = list(cat) if all_ else [cat.get(name or "")]
-    partition, records = _fetch((profile, region, endpoint_url, sandbox), [(p.name, p.path, None) for p in policies])
+    partition, records, _ = _fetch(aws, [(p.name, p.path, None) for p in policies])
     results = []
     for p, record in zip(policies, records, strict=True):
         if record is None:
@@ -262,10 +306,10 @@ def diff(
             typer.echo(line)
 
 
-def _package_snapshot() -> Path:
+def _package_data() -> Path:
     import byoc_iam
 
-    return Path(byoc_iam.__file__).parent / "data" / "managed" / "snapshot.json"
+    return Path(byoc_iam.__file__).parent / "data" / "managed"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -280,59 +324,82 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _old(target: Path) -> tuple[bytes, dict[str, Any]]:
+    """A data file's bytes and parsed JSON ({} when absent or unreadable)."""
+    data = target.read_bytes() if target.is_file() else b""
+    try:
+        parsed = json.loads(data) if data else {}
+    except ValueError:
+        parsed = {}
+    return data, parsed if isinstance(parsed, dict) else {}
+
+
 @catalog_app.command("refresh")
+@with_aws_options
 def refresh(
+    aws: AwsFlags,
     from_aws: bool = typer.Option(False, "--from-aws", help="Read a live account instead of moto's bundled data."),
-    dest: Path | None = typer.Option(
-        None, "--dest", help="Directory to write snapshot.json to (default: the package's)."
-    ),
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 when the snapshot would change."),
-    profile: str | None = PROFILE,
-    region: str | None = REGION,
-    endpoint_url: str | None = ENDPOINT,
-    sandbox: bool = SANDBOX,
+    dest: Path | None = typer.Option(None, "--dest", help="Directory to write the files to (default: the package's)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 when a file would change."),
     output: Output = OUTPUT,
 ) -> None:
-    """Regenerate data/managed/snapshot.json from moto's copy of the AWS managed policies, or from AWS."""
-    from importlib import resources
+    """Regenerate data/managed/snapshot.json and aws_managed_policy_names.json from moto's copy of the AWS
+    managed policies, or from AWS (GetPolicy, GetPolicyVersion, ListPolicies --scope AWS)."""
+    from byoc_iam.managed.catalog import CATALOG_FILE, NAMES_FILE, SNAPSHOT_FILE
+    from byoc_iam.managed.snapshot import (
+        catalog_names,
+        policy_names_changes,
+        policy_names_from_moto,
+        render_policy_names,
+        render_snapshot,
+        snapshot_changes,
+        snapshot_from_moto,
+    )
 
-    from byoc_iam.managed.snapshot import catalog_names, render_snapshot, snapshot_changes, snapshot_from_moto
-
-    _needs_from_aws(from_aws, profile, region, endpoint_url, sandbox)
-    meta = json.loads(resources.files("byoc_iam").joinpath("data/managed/catalog.json").read_text(encoding="utf-8"))
+    aws.require(from_aws)
+    folder = dest if dest is not None else _package_data()
+    meta = json.loads((_package_data() / CATALOG_FILE).read_text(encoding="utf-8"))
     if from_aws:
         paths = {str(m["name"]): str(m["path"]) for m in meta["policies"]}
-        names = catalog_names(meta)
-        _, fetched = _fetch((profile, region, endpoint_url, sandbox), [(n, paths[n], None) for n in names])
-        records: list[SourceRecord] = []
-        missing: dict[str, str] = {}
-        for name, record in zip(names, fetched, strict=True):
-            if record is None:
-                missing[name] = "not found in the AWS account read (NoSuchEntity); no document recorded"
-            else:
-                records.append(record)
-        data = render_snapshot(records, missing, "aws")
+        wanted = catalog_names(meta)
+        _, fetched, names = _fetch(aws, [(n, paths[n], None) for n in wanted], names=True)
+        records = [r for r in fetched if r is not None]
+        missing = {
+            n: "not found in the AWS account read (NoSuchEntity); no document recorded"
+            for n, r in zip(wanted, fetched, strict=True)
+            if r is None
+        }
+        snapshot, names_file = render_snapshot(records, missing, "aws"), render_policy_names(names, "aws")
     else:
-        data = snapshot_from_moto(meta)
-    target = (dest / "snapshot.json") if dest is not None else _package_snapshot()
-    old_bytes = target.read_bytes() if target.is_file() else b""
-    try:
-        old = json.loads(old_bytes) if old_bytes else {}
-    except ValueError:
-        old = {}
-    changes = snapshot_changes(old, json.loads(data))
-    unchanged = old_bytes == data
-    if not check and not unchanged:
-        _write_atomic(target, data)
+        snapshot, names_file = snapshot_from_moto(meta), render_policy_names(policy_names_from_moto(), "moto")
+
+    report: dict[str, Any] = {"source": "aws" if from_aws else "moto"}
+    for file, data, key, compare in (
+        (SNAPSHOT_FILE, snapshot, "changes", snapshot_changes),
+        (NAMES_FILE, names_file, "names", policy_names_changes),
+    ):
+        target = folder / file
+        old_bytes, old = _old(target)
+        unchanged = old_bytes == data
+        if not check and not unchanged:
+            _write_atomic(target, data)
+        report.setdefault("files", []).append({"target": str(target), "unchanged": unchanged})
+        report[key] = compare(old, json.loads(data))
+    report["target"] = report["files"][0]["target"]  # the snapshot (kept for scripts reading this key)
+    report["unchanged"] = all(f["unchanged"] for f in report["files"])
     if output is Output.json:
-        _emit(
-            {"target": str(target), "source": "aws" if from_aws else "moto", "unchanged": unchanged, "changes": changes}
-        )
+        _emit(report)
     else:
         verb = "would change" if check else "updated"
-        typer.echo(f"{target}: {'unchanged' if unchanged else verb}")
-        for c in changes:
+        for f in report["files"]:
+            typer.echo(f"{f['target']}: {'unchanged' if f['unchanged'] else verb}")
+        for c in report["changes"]:
             doc = "document changed" if c["document_changed"] else "same document"
             typer.echo(f"  {c['name']}: {c['old_version']} -> {c['new_version']} ({doc})")
-    if check and not unchanged:
+        added, removed = report["names"]["added"], report["names"]["removed"]
+        if added or removed:
+            typer.echo(f"  AWS managed policy names: {len(added)} added, {len(removed)} removed")
+            if len(added) + len(removed) <= NAMES_SHOWN:
+                typer.echo("".join(f"  + {n}\n" for n in added) + "".join(f"  - {n}\n" for n in removed), nl=False)
+    if check and not report["unchanged"]:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -162,18 +162,11 @@ class RoleSource:
         return any(v not in (None, [], ()) for v in self.values.values())
 
 
-def _role_option_table() -> list[tuple[str, Any, Any]]:
-    """The shared role options (``cli/role_options.py``), reused so plan/apply accept exactly render's flags;
-    when that table is unavailable the commands still work with ``--role ROLESPEC.json``."""
-    from byoc_iam.cli import role_options
-
-    table = getattr(role_options, "_option_table", None)
-    return list(table()) if callable(table) else []
-
-
 def with_role(func: F) -> F:
     """Add ``--role ROLESPEC.json`` and the shared role options; the command receives ``role: RoleSource``."""
-    table = _role_option_table()
+    from byoc_iam.cli.role_options import role_option_table
+
+    table = role_option_table()
     names = [n for n, _, _ in table]
     role_file = (
         "role_file",
@@ -447,7 +440,8 @@ def operator_policy(
     command: list[str] | None = typer.Option(
         None,
         "--command",
-        help="Only what these commands need (plan, apply, link-cluster, destroy; repeatable) [default: all].",
+        help="Only what these commands need (plan, apply, link-cluster, destroy, or catalog for the "
+        "--from-aws reads of catalog show/diff/refresh; repeatable) [default: the four lifecycle commands].",
     ),
     account_id: str = typer.Option("*", "--account-id", help="Scope to this account."),
     partition: str = typer.Option("aws", "--partition", help="aws, aws-cn or aws-us-gov."),
@@ -456,14 +450,15 @@ def operator_policy(
     path: str = typer.Option("/", "--path", help="The role's path."),
     cluster: str = typer.Option("*", "--cluster", help="Scope eks:DescribeCluster to this cluster."),
 ) -> None:
-    """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy."""
-    from byoc_iam.aws.operator import COMMANDS
+    """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
+    --command catalog, the catalog's --from-aws reads)."""
+    from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
 
     chosen = tuple(command or COMMANDS)
-    unknown = sorted(set(chosen) - set(COMMANDS))
+    unknown = sorted(set(chosen) - set(ALL_COMMANDS))
     if unknown:
-        raise UsageError(f"--command {unknown[0]}: must be one of {', '.join(COMMANDS)}")
+        raise UsageError(f"--command {unknown[0]}: must be one of {', '.join(ALL_COMMANDS)}")
     typer.echo(
         json.dumps(
             build(

@@ -1,36 +1,70 @@
 """CLI: ``byoc-iam lint`` — lint policy documents or a whole RoleSpec.
 
-Kept lean for start-up time: the linter, the catalog and rich are imported inside the command.
+Kept lean for start-up time: the linter, the catalog and rich are imported inside the command (rich only
+when something is coloured or a table is printed).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
+import click
 import typer
+from typer.core import TyperCommand
 
 from byoc_iam.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from byoc_iam.lint import Finding
 
-TYPES = ("auto", "identity", "trust", "resource", "scp")
-OUTPUTS = ("text", "json", "sarif")
-TRUST_MODES = ("auto", "placeholder", "resolved")
 STYLES = {"ERROR": "bold red", "SECURITY_WARNING": "bold magenta", "WARNING": "yellow", "SUGGESTION": "cyan"}
 
 
-def _read(name: str) -> str | bytes:
+class TypeChoice(StrEnum):
+    auto = "auto"
+    identity = "identity"
+    trust = "trust"
+    resource = "resource"
+    scp = "scp"
+
+
+class LintOutput(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class TrustChoice(StrEnum):
+    auto = "auto"
+    placeholder = "placeholder"
+    resolved = "resolved"
+
+
+class _OneLineUsage(TyperCommand):
+    """typer's command, with a usage error (bad flag or value) raised as the CLI's one-line UsageError (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise UsageError(f"lint: {exc.format_message()}") from None
+
+
+def _read(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
     try:
         return Path(name).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _label(name: str) -> str:
+    return "<stdin>" if name == "-" else name
 
 
 def _line(f: Finding) -> str:
@@ -74,106 +108,12 @@ def _print_rules() -> None:
     Console().print(table)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with bad usage turned into the CLI's one-line UsageError (exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"lint: {message}")
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
-    return int(value)
-
-
-def parser() -> argparse.ArgumentParser:
-    """The options of ``byoc-iam lint`` (documented in the README)."""
-    p = _Parser(
-        prog="byoc-iam lint",
-        description="Lint IAM policy documents, or a whole RoleSpec with --role. "
-        "Exit 0: no error (--strict: no finding); 1: failing findings; 2: bad usage or unreadable input.",
-    )
-    p.add_argument("files", nargs="*", metavar="FILE", help="policy documents (JSON); '-' reads stdin")
-    p.add_argument("-t", "--type", dest="policy_type", default="auto", choices=TYPES, help="policy type (auto)")
-    p.add_argument("-o", "--output", default="text", choices=OUTPUTS, help="output format (text)")
-    p.add_argument("--strict", action="store_true", help="fail (exit 1) on any finding, not only on errors")
-    p.add_argument("--role", metavar="ROLESPEC", help="lint a whole RoleSpec JSON file ('-' reads stdin)")
-    p.add_argument(
-        "--trust-mode",
-        default="auto",
-        choices=TRUST_MODES,
-        help="placeholder: the eks_oidc_url trust is intended; resolved: the trust must be usable (auto)",
-    )
-    p.add_argument("--trust-size-limit", type=_positive, default=2048, metavar="N", help="trust size quota (2048)")
-    p.add_argument(
-        "--managed-policies-limit", type=_positive, default=10, metavar="N", help="managed policies per role (10)"
-    )
-    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="rule codes to skip (repeatable)")
-    p.add_argument("--list-rules", action="store_true", help="print the rules and exit")
-    return p
-
-
-def lint(ctx: typer.Context) -> None:
-    """Lint IAM policy documents, or a whole RoleSpec with --role (see byoc-iam lint --help)."""
-    run(list(ctx.args))
-
-
-def run(argv: list[str]) -> None:
-    """``byoc-iam lint`` with its own arguments. Parsed with argparse, not typer: typer coerces every
-    non-flag option through pydantic, which would cost ``lint`` about 100 ms of start-up."""
-    args = parser().parse_args(argv)
-    files: list[str] = args.files
-    role: str | None = args.role
-    output: str = args.output
-    policy_type: str = args.policy_type
-    trust_mode: str = args.trust_mode
-    trust_size_limit: int = args.trust_size_limit
-    managed_policies_limit: int = args.managed_policies_limit
-    ignore: list[str] = args.ignore
-    strict: bool = args.strict
-    list_rules: bool = args.list_rules
-    if list_rules:
-        _print_rules()
-        return
-    if not files and role is None:
-        raise UsageError("nothing to lint: give policy FILEs ('-' for stdin) or --role ROLESPEC.json")
-    if files.count("-") + (role == "-") > 1:
-        raise UsageError("stdin ('-') can be read only once")
-    skip = [c.strip() for item in ignore or [] for c in item.split(",") if c.strip()]
-
-    from byoc_iam.lint import lint_document, lint_role, rule
-
-    unknown = [c for c in skip if rule(c) is None]
-    if unknown:
-        raise UsageError(f"--ignore: unknown rule code {unknown[0]} (see byoc-iam lint --list-rules)")
-    texts = [(name, _read(name)) for name in files]
-    role_text = _read(role) if role is not None else None
-
-    findings: list[Finding] = []
-    documents = 0
-    common = {"trust_mode": trust_mode, "trust_size_limit": trust_size_limit, "ignore": skip}
-    if role is not None and role_text is not None:
-        from byoc_iam.model import RoleSpec
-
-        label = "<stdin>" if role == "-" else role
-        try:
-            text = role_text.decode("utf-8") if isinstance(role_text, bytes) else role_text
-        except UnicodeDecodeError:
-            raise UsageError(f"{label}: not UTF-8 text") from None
-        spec = RoleSpec.from_json(text, source=label)
-        findings += lint_role(spec, file=label, text=text, managed_policies_limit=managed_policies_limit, **common)  # type: ignore[arg-type]
-        documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
-    for name, data in texts:
-        label = "<stdin>" if name == "-" else name
-        findings += lint_document(data, policy_type, file=label, **common)  # type: ignore[arg-type]
-        documents += 1
-
-    if output == "json":
+def _write(findings: list[Finding], output: LintOutput, documents: int) -> None:
+    if output is LintOutput.json:
         from byoc_iam.lint.output import to_json
 
         sys.stdout.write(to_json(findings))
-    elif output == "sarif":
+    elif output is LintOutput.sarif:
         from byoc_iam.lint.output import to_sarif
         from byoc_iam.report.sarif import dumps
 
@@ -181,16 +121,83 @@ def run(argv: list[str]) -> None:
     else:
         _print_text(findings, documents)
 
-    from byoc_iam.lint import failing
 
+def lint(
+    files: list[str] | None = typer.Argument(
+        None, metavar="FILE...", help="Policy documents (JSON); '-' reads stdin.", show_default=False
+    ),
+    policy_type: TypeChoice = typer.Option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
+    output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding, not only on errors."),
+    role: str | None = typer.Option(
+        None, "--role", metavar="ROLESPEC", help="Lint a whole RoleSpec JSON file ('-' reads stdin)."
+    ),
+    trust_mode: TrustChoice = typer.Option(
+        TrustChoice.auto,
+        "--trust-mode",
+        help="placeholder: the eks_oidc_url trust is intended; resolved: the trust must be usable now.",
+    ),
+    trust_size_limit: int = typer.Option(2048, "--trust-size-limit", min=1, metavar="N", help="Trust size quota."),
+    managed_policies_limit: int = typer.Option(
+        10, "--managed-policies-limit", min=1, metavar="N", help="Managed policies per role (--role)."
+    ),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", metavar="CODES", help="Rule codes to skip, comma-separated (repeatable).", show_default=False
+    ),
+    list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules and exit."),
+) -> None:
+    """Lint IAM policy documents, or a whole RoleSpec with --role.
+
+    FILE... are policy documents (JSON); - reads stdin.
+
+    Exit codes: 0 no error (with --strict: no finding); 1 failing findings; 2 bad usage or unreadable input.
+    """
+    if list_rules:
+        _print_rules()
+        return
+    names = files or []
+    if not names and role is None:
+        raise UsageError("nothing to lint: give policy FILEs ('-' for stdin) or --role ROLESPEC.json")
+    if names.count("-") + (role == "-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    skip = [c.strip().upper() for item in ignore or [] for c in item.split(",") if c.strip()]
+
+    from byoc_iam.lint import LintOptions, failing, lint_document, lint_role, rule
+
+    unknown = [c for c in skip if rule(c) is None]
+    if unknown:
+        raise UsageError(f"--ignore: unknown rule code {unknown[0]} (see byoc-iam lint --list-rules)")
+    texts = [(_label(name), _read(name)) for name in names]
+    role_data = _read(role) if role is not None else None
+    options = LintOptions(
+        trust_mode=trust_mode.value,
+        trust_size_limit=trust_size_limit,
+        managed_policies_limit=managed_policies_limit,
+        ignore=frozenset(skip),
+    )
+
+    findings: list[Finding] = []
+    documents = 0
+    if role is not None and role_data is not None:
+        from byoc_iam.model import RoleSpec
+
+        label = _label(role)
+        try:
+            text = role_data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"{label}: not UTF-8 text") from None
+        spec = RoleSpec.from_json(text, source=label)
+        findings += lint_role(spec, file=label, text=text, options=options)
+        documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+    for label, data in texts:
+        findings += lint_document(data, policy_type.value, file=label, options=options)
+        documents += 1
+
+    _write(findings, output, documents)
     if failing(findings, strict=strict):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``lint`` to the app (its arguments pass through to :func:`run`)."""
-    app.command(
-        "lint",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-        add_help_option=False,
-    )(lint)
+    """Add ``lint`` to the app (usage errors are one line, exit 2)."""
+    app.command("lint", cls=_OneLineUsage)(lint)

@@ -121,24 +121,30 @@ def write_tree(out: Path, files: dict[str, str], *, force: bool) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-TRUST_QUOTA = 2048  # default role trust policy length quota (can be raised to 4096)
-INLINE_QUOTA = 10240  # aggregate inline policy size per role (fixed)
+PLACEHOLDER_NOTE = (
+    "note: placeholder trust: the service accounts cannot assume the role until the cluster is linked "
+    "(byoc-iam link-cluster)\n"
+)
 
 
-def _warn_sizes(spec: RoleSpec) -> None:
-    """Say on stderr when IAM would refuse the role for size (lint reports it as a finding too)."""
-    size = spec.trust().iam_size()
-    if size > TRUST_QUOTA:
-        hint = "" if len(spec.trust().statements) <= 4 else "; --compact-trust makes it smaller"
-        sys.stderr.write(
-            f"warning: the trust policy is {size} characters, over IAM's default quota of {TRUST_QUOTA} "
-            f"(raise it up to 4096 in Service Quotas{hint})\n"
+def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int) -> str:
+    """Lint the rendered role: refuse it (exit 1, ERROR findings on stderr) when IAM would reject it or it
+    could not work; otherwise return the notes for stderr (WARNING/SECURITY_WARNING findings, the placeholder)."""
+    from byoc_iam.errors import ByocError, ExitCode
+    from byoc_iam.lint import Severity, failing, lint_role
+
+    findings = lint_role(spec, trust_mode=inputs.resolved_trust_mode, trust_size_limit=trust_size_limit)
+    if failing(findings):
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        sys.stderr.write("".join(f"error: {f.code} {f.path or '/'}: {f.message}\n" for f in errors))
+        noun = "finding" if len(errors) == 1 else "findings"
+        raise ByocError(
+            f"render: refusing to output a role with {len(errors)} ERROR {noun} (above); nothing was written",
+            ExitCode.FINDINGS,
         )
-    if spec.inline_size() > INLINE_QUOTA:
-        sys.stderr.write(
-            f"warning: the inline policies total {spec.inline_size()} characters, over IAM's {INLINE_QUOTA} per "
-            "role; use --policy-placement managed\n"
-        )
+    warnings = [f for f in findings if f.severity in (Severity.WARNING, Severity.SECURITY_WARNING)]
+    notes = "".join(f"note: {f.severity} {f.code} {f.path or '/'}: {f.message}\n" for f in warnings)
+    return notes + (PLACEHOLDER_NOTE if any(f.code == "I4002" for f in findings) else "")
 
 
 @with_role_options
@@ -161,13 +167,26 @@ def render(
         file_okay=False,
     ),
     force: bool = typer.Option(False, "--force", help="With --out: replace a previous render's folder."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the controller pins on stderr."),
+    trust_size_limit: int = typer.Option(
+        2048,
+        "--trust-size-limit",
+        min=1,
+        help="The account's trust policy size quota (IAM's default 2048; raised in Service Quotas up to 8192).",
+        metavar="N",
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Do not print the controller pins and lint notes on stderr (errors still are)."
+    ),
 ) -> None:
     """Render the BYOC EKS role: trust policy, five AWS managed policies, three pinned controller policies.
 
     Prints a RoleSpec JSON on stdout, or Terraform, CloudFormation or an aws-cli script (--format).
 
-    Exit codes: 0 rendered; 2 bad input; 5 --out not empty (without --force) or holding files not ours.
+    The role is linted first (as ``byoc-iam lint --role``): one with an ERROR finding (e.g. a trust policy over
+    the size quota) is refused and nothing is printed or written; warnings are notes on stderr.
+
+    Exit codes: 0 rendered; 1 the role has ERROR findings; 2 bad input; 5 --out not empty (without --force)
+    or holding files not ours.
     """
     from byoc_iam.blueprint import render_role
     from byoc_iam.errors import UsageError
@@ -176,20 +195,19 @@ def render(
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
     spec = render_role(inputs)
+    notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)
     header = header_lines(inputs, spec)
-    if not quiet:
-        _warn_sizes(spec)
     if out is not None:
         files = bundle(spec, fmt, header)
         write_tree(out, files, force=force)
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n")
-            sys.stderr.write("".join(f"{line}\n" for line in header[2:]))
+            sys.stderr.write("".join(f"{line}\n" for line in header[2:]) + notes)
         return
     sys.stdout.write(export(spec, fmt, header))
     sys.stdout.flush()
-    if fmt == "json" and not quiet:
-        sys.stderr.write("".join(f"{line}\n" for line in header[2:]))
+    if not quiet:
+        sys.stderr.write(("".join(f"{line}\n" for line in header[2:]) if fmt == "json" else "") + notes)
 
 
 def register(app: typer.Typer) -> None:

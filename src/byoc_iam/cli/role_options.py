@@ -53,8 +53,9 @@ def _opt(*decls: str, help: str, metavar: str | None = None) -> Any:
     return typer.Option(None, *decls, help=help, metavar=metavar, rich_help_panel=PANEL, show_default=False)
 
 
-def _option_table() -> list[tuple[str, Any, Any]]:
-    """(parameter name, annotation, typer.Option) of every role option, in help order."""
+def role_option_table() -> list[tuple[str, Any, Any]]:
+    """``(parameter name, annotation, typer.Option)`` of every role option, in help order (fresh objects each
+    call)."""
     return [
         (
             "config",
@@ -134,12 +135,7 @@ def _option_table() -> list[tuple[str, Any, Any]]:
     ]
 
 
-ROLE_OPTION_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _option_table())
-
-
-def role_option_table() -> list[tuple[str, Any, Any]]:
-    """``(parameter name, annotation, typer.Option)`` of every role option (fresh objects each call)."""
-    return _option_table()
+ROLE_OPTION_NAMES: tuple[str, ...] = tuple(name for name, _, _ in role_option_table())
 
 
 class RoleValues(dict[str, Any]):
@@ -179,12 +175,13 @@ def with_role_options(
         clash = {p.name for p in own} & set(ROLE_OPTION_NAMES)
         if clash:
             raise TypeError(f"{func.__name__} parameters clash with role options: {', '.join(sorted(clash))}")
+        table = role_option_table()
         extra = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
-            for name, annotation, option in _option_table()
+            for name, annotation, option in table
         ]
         annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k != inputs_param}
-        annotations.update({name: annotation for name, annotation, _ in _option_table()})
+        annotations.update({name: annotation for name, annotation, _ in table})
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -56,23 +55,31 @@ def demo(
         False, "--keep", help="Leave the sandbox running at the end (stop it with `byoc-iam sandbox stop`)."
     ),
 ) -> None:
-    """Run the whole flow on a fresh sandbox: render → lint → apply → EKS cluster → link-cluster → verify."""
+    """Run the whole flow on a fresh sandbox: render → lint → apply → EKS cluster → link-cluster → verify.
+
+    The sandbox is stopped at the end, also when a step fails or on Ctrl-C. Exit 0 when every step passed;
+    otherwise the failing step's exit code (1 lint, 3 verify, 4 AWS error).
+    """
     from rich.console import Console
 
     from byoc_iam.aws import sandbox as sb
     from byoc_iam.aws.session import AwsContext
 
-    console = Console(highlight=False)
-    console.print("[bold]byoc-iam demo[/bold] — the whole flow against a local sandbox, no AWS account needed")
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        "[bold]byoc-iam demo[/bold]: the BYOC EKS role end to end, on a local sandbox (no AWS account needed)"
+    )
     server = sb.MotoServer()
-    with console.status("starting the sandbox (a local AWS)..."):
-        server.start()
-    _ok(console, f"sandbox running at {server.endpoint_url}")
+    restore = _stop_on_sigterm()
+    arn = ""
     try:
-        ctx = AwsContext(endpoint_url=server.endpoint_url, region=DEMO_REGION, sandbox=True)
-        _run_demo(console, ctx)
+        _step(
+            console, "starting the sandbox", lambda: f"sandbox started (a local AWS at {server.start().endpoint_url})"
+        )
+        arn = _run_demo(console, AwsContext(endpoint_url=server.endpoint_url, region=DEMO_REGION, sandbox=True))
     finally:
-        if keep and sb.running_endpoint() is None:
+        restore()
+        if keep and arn and sb.running_endpoint() is None:
             sb.detach(server)
             console.print(
                 f"The sandbox keeps running at {server.endpoint_url}: commands with --sandbox use it; "
@@ -81,6 +88,32 @@ def demo(
         else:
             server.stop()
             _ok(console, "sandbox stopped")
+    console.print(f"\nRole ARN: [bold]{arn}[/bold] (in the sandbox)")
+    console.print(
+        "On AWS: `byoc-iam apply --account-id <ID>` creates it and prints the ARN to paste in the Zilliz console "
+        "(EKS settings → IAM role ARN)."
+    )
+    console.print("[bold green]✓ Demo complete: every step passed.[/bold green]")
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into SystemExit (so ``finally`` stops the sandbox, which runs in its own session and so
+    gets no signal of its own); returns the function that restores the previous handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def _ok(console: Any, text: str) -> None:
@@ -88,19 +121,31 @@ def _ok(console: Any, text: str) -> None:
 
 
 def _step(console: Any, label: str, fn: Callable[[], str]) -> None:
-    with console.status(label + "..."):
-        result = fn()
+    """Run one step under a spinner; ✓ and its result, or ✗ and the step's name when it fails."""
+    try:
+        with console.status(label + "..."):
+            result = fn()
+    except (KeyboardInterrupt, SystemExit):
+        console.print(f"[red]✗[/red] {label}: interrupted")
+        raise
+    except BaseException:
+        console.print(f"[red]✗[/red] {label} failed")
+        raise
     _ok(console, result)
 
 
-def _run_demo(console: Any, ctx: Any) -> None:
+def _run_demo(console: Any, ctx: Any) -> str:
+    """The steps; returns the role ARN. A failing step raises (ByocError: its one line and exit code)."""
     from byoc_iam.aws.apply import apply_desired, execute, make_plan
     from byoc_iam.aws.link import link_plan
     from byoc_iam.aws.read import read_role
     from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
     from byoc_iam.blueprint import BlueprintInputs, render_role
+    from byoc_iam.lint import Severity, failing, lint_role
+    from byoc_iam.verify import infer_target, verify_role
 
-    spec = render_role(BlueprintInputs(account_id=SANDBOX_ACCOUNT_ID, region=DEMO_REGION))
+    inputs = BlueprintInputs(account_id=SANDBOX_ACCOUNT_ID, region=DEMO_REGION)
+    spec = render_role(inputs)
     _ok(
         console,
         f"rendered role {spec.role_name}: {len(spec.trust().statements)} trust statements, "
@@ -108,23 +153,24 @@ def _run_demo(console: Any, ctx: Any) -> None:
         f"{len(spec.inline_policies) + len(spec.customer_managed_policies)} controller policies",
     )
 
-    if importlib.util.find_spec("byoc_iam.lint") is not None:
-        from byoc_iam.lint import failing, lint_role
+    def do_lint() -> str:
+        findings = lint_role(spec, trust_mode=inputs.resolved_trust_mode)
+        if failing(findings):
+            first = next(f for f in findings if f.severity is Severity.ERROR)
+            raise ByocError(f"lint: {first.code} {first.path}: {first.message}", ExitCode.FINDINGS)
+        serious = [f for f in findings if f.severity in (Severity.WARNING, Severity.SECURITY_WARNING)]
+        if serious:
+            return f"lint: no errors, {len(serious)} warning(s): " + "; ".join(f.code for f in serious)
+        return "lint: no errors or warnings (the trust names a placeholder OIDC provider until link-cluster)"
 
-        findings = lint_role(spec)
-        verdict = "fails" if failing(findings) else "passes"
-        _ok(console, f"lint {verdict}: {len(findings)} finding(s)")
-    else:
-        console.print("[yellow]-[/yellow] lint skipped (byoc_iam.lint is not installed)")
-
-    state: dict[str, Any] = {}
+    _step(console, "linting the role", do_lint)
+    state: dict[str, str] = {}
 
     def do_apply() -> str:
         plan = make_plan(ctx, spec)
         before = len(ctx.writes)
-        outcome = apply_desired(ctx, spec, plan)
-        state["arn"] = outcome.role_arn
-        return f"apply: {len(plan.changes)} changes, {len(ctx.writes) - before} write calls → {outcome.role_arn}"
+        state["arn"] = apply_desired(ctx, spec, plan).role_arn
+        return f"apply: created the role ({len(plan.changes)} changes, {len(ctx.writes) - before} write calls)"
 
     _step(console, "applying the role", do_apply)
 
@@ -146,42 +192,24 @@ def _run_demo(console: Any, ctx: Any) -> None:
     def do_link() -> str:
         plan, _ = link_plan(ctx, DEMO_CLUSTER, spec.role_name)
         execute(ctx, plan, what=f"link-cluster --cluster {DEMO_CLUSTER}")
-        return f"link-cluster: {len(plan.changes)} changes (OIDC provider + trust policy now name the cluster's issuer)"
+        return f"link-cluster: {len(plan.changes)} changes (OIDC provider + trust now name the cluster's issuer)"
 
     _step(console, "linking the cluster", do_link)
 
-    if _has_verify():
+    def do_verify() -> str:
+        live = read_role(ctx, spec.role_name)
+        if live is None:
+            raise ByocError(f"verify: the role {spec.role_name} is gone from the sandbox", ExitCode.VERIFY_FAILED)
+        target = infer_target(live, account=SANDBOX_ACCOUNT_ID, region=DEMO_REGION, cluster=DEMO_CLUSTER)
+        report = verify_role(live, target=target, source="live", role_arn=state["arn"], explain=False)
+        if not report.ok:
+            first = report.failures()[0] if report.failures() else "see `byoc-iam verify --live`"
+            raise ByocError(f"verify failed on the live role: {first}", ExitCode.VERIFY_FAILED)
+        calls, trust = report.summary.calls, report.summary.trust_passed
+        return f"verify (live role): {calls.passed} required calls allowed, {trust} trust checks pass"
 
-        def do_verify() -> str:
-            from byoc_iam.verify import infer_target, verify_role
-
-            live = read_role(ctx, spec.role_name)
-            assert live is not None
-            target = infer_target(live, account=SANDBOX_ACCOUNT_ID, region=DEMO_REGION, cluster=DEMO_CLUSTER)
-            report = verify_role(live, target=target, source="live", role_arn=state["arn"], explain=False)
-            if not report.ok:
-                first = report.failures()[0] if report.failures() else "see `byoc-iam verify`"
-                raise ByocError(f"verify failed on the live role: {first}", ExitCode.VERIFY_FAILED)
-            calls, trust = report.summary.calls, report.summary.trust_passed
-            return f"verify (live role): {calls.passed} required calls allowed, {trust} trust checks pass"
-
-        _step(console, "verifying the live role", do_verify)
-    else:
-        console.print("[yellow]-[/yellow] verify skipped (byoc_iam.verify is not available in this build)")
-
-    console.print(f"\nRole ARN: [bold]{state['arn']}[/bold]")
-    console.print(
-        "On real AWS: `byoc-iam apply --account-id <ID>` prints the ARN to paste in the Zilliz console "
-        "(EKS settings → IAM role ARN)."
-    )
-
-
-def _has_verify() -> bool:
-    if importlib.util.find_spec("byoc_iam.verify") is None:
-        return False
-    import byoc_iam.verify as v
-
-    return hasattr(v, "verify_role")
+    _step(console, "verifying the live role", do_verify)
+    return state["arn"]
 
 
 def register(app: typer.Typer) -> None:

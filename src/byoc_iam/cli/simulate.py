@@ -11,7 +11,7 @@ request, in order, streamed (policy sets are compiled once per distinct set).
 
 Exit codes: 0 a decision was printed (whatever it is); 1 ``--expect`` was given and the decision differs;
 2 bad usage or bad input (one ``byoc-iam: ...`` line on stderr; in a batch, the lines already printed stay).
-The engine, json decoding helpers and rich are imported inside the functions (start-up time).
+The engine, the policy model and rich are imported inside the functions (start-up time).
 """
 
 from __future__ import annotations
@@ -73,16 +73,23 @@ def parse_context(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def _object(data: Any, allowed: tuple[str, ...], where: str, not_object: str, key: str = "key") -> dict[str, Any]:
+    """``data`` if it is a JSON object whose keys are all ``allowed`` (else UsageError)."""
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: {not_object}")
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise UsageError(f"{where}: unknown {key} {unknown[0]!r} (expected {', '.join(allowed)})")
+    return data
+
+
 def _policy_set(data: Any, where: str) -> PolicySet:
     """A ``policies`` object of the batch format as a PolicySet (bad input: UsageError)."""
     from byoc_iam.engine import PolicySet
     from byoc_iam.model.policy import PolicyParseError
 
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}: policies must be an object with keys {', '.join(POLICY_KEYS)}")
-    unknown = sorted(set(data) - set(POLICY_KEYS))
-    if unknown:
-        raise UsageError(f"{where}: unknown policy type {unknown[0]!r} (expected {', '.join(POLICY_KEYS)})")
+    shape = f"policies must be an object with keys {', '.join(POLICY_KEYS)}"
+    data = _object(data, POLICY_KEYS, where, shape, key="policy type")
 
     def docs(key: str, value: Any, nested: bool = False) -> Any:
         if value is None:
@@ -109,11 +116,7 @@ def parse_request(data: Any, where: str) -> Request:
     """A batch request object as a Request (bad input: UsageError)."""
     from byoc_iam.engine import Request
 
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}: a request must be an object")
-    unknown = sorted(set(data) - set(REQUEST_KEYS))
-    if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} (expected {', '.join(REQUEST_KEYS)})")
+    data = _object(data, REQUEST_KEYS, where, "a request must be an object")
     principal = data.get("principal")
     action = data.get("action")
     resource = data.get("resource")
@@ -249,18 +252,12 @@ def batch_items(
             streamed = True
         else:
             fields[key] = js.value(f"{source}.{key}")
-    if streamed or "requests" in fields:
-        extra = sorted(set(fields) - {"policies", "requests"})
-        if extra:
-            raise UsageError(f"{source}: unknown key {extra[0]!r}")
-        if "policies" not in fields:
-            raise UsageError(f"{source}: missing 'policies'")
-        if not streamed:
-            requests = fields["requests"]
-            if not isinstance(requests, list):
-                raise UsageError(f"{source}.requests: expected a list")
-            for i, request in enumerate(requests):
-                yield fields["policies"], request, f"{source}.requests[{i}]"
+    if streamed:
+        _object(fields, ("policies", "requests"), source, "")
+        _expect_end(js, source)
+        return
+    if "requests" in fields:
+        yield from _item(fields, source)
         _expect_end(js, source)
         return
     yield from _item(fields, f"{source}:1")
@@ -276,21 +273,21 @@ def _expect_end(js: JsonStream, source: str) -> None:
 
 
 def _item(item: Any, where: str) -> Iterator[tuple[Any, Any, str]]:
-    if not isinstance(item, dict) or "policies" not in item:
-        raise UsageError(f"{where}: expected an object with 'policies' and 'request'")
-    if "requests" in item:
-        requests = item["requests"]
-        if not isinstance(requests, list):
-            raise UsageError(f"{where}.requests: expected a list")
-        for i, r in enumerate(requests):
-            yield item["policies"], r, f"{where}.requests[{i}]"
+    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``."""
+    many = isinstance(item, dict) and "requests" in item
+    item = _object(item, ("policies", "requests" if many else "request"), where, "expected an object")
+    if "policies" not in item:
+        raise UsageError(f"{where}: missing 'policies'")
+    if not many:
+        if "request" not in item:
+            raise UsageError(f"{where}: missing 'request'")
+        yield item["policies"], item["request"], where
         return
-    if "request" not in item:
-        raise UsageError(f"{where}: missing 'request'")
-    extra = sorted(set(item) - {"policies", "request"})
-    if extra:
-        raise UsageError(f"{where}: unknown key {extra[0]!r}")
-    yield item["policies"], item["request"], where
+    requests = item["requests"]
+    if not isinstance(requests, list):
+        raise UsageError(f"{where}.requests: expected a list")
+    for i, r in enumerate(requests):
+        yield item["policies"], r, f"{where}.requests[{i}]"
 
 
 def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool = False) -> int:
@@ -355,69 +352,60 @@ def _print_text(exp: Explanation) -> None:
 
 
 # -- command ----------------------------------------------------------------------------------------------
+def _opt(*decls: str, metavar: str, help: str) -> Any:
+    return typer.Option(None, *decls, metavar=metavar, help=help, show_default=False)
+
+
+EXAMPLES = """[bold]Examples[/bold]
+
+[cyan]byoc-iam simulate -p policy.json -a ec2:CreateVolume -r arn:aws:ec2:us-east-1:111122223333:volume/v-1
+-c aws:RequestTag/team=red[/cyan]
+
+[cyan]byoc-iam simulate --resource-policy trust.json -a sts:AssumeRole -r arn:aws:iam::111122223333:role/r
+--principal ec2.amazonaws.com --expect Allowed[/cyan]
+
+[cyan]byoc-iam simulate --batch requests.jsonl[/cyan]  (one JSON line per request; '-' reads stdin)
+
+Exit codes: 0 a decision was printed, 1 --expect did not hold, 2 bad usage or input."""
+
+
 def simulate(
-    policy: list[str] | None = typer.Option(
-        None, "--policy", "-p", metavar="FILE", help="Identity policy file (repeatable).", show_default=False
+    policy: list[str] | None = _opt("--policy", "-p", metavar="FILE", help="Identity policy file (repeatable)."),
+    resource_policy: str | None = _opt(
+        "--resource-policy", metavar="FILE", help="The resource's policy (a role's trust policy for sts:AssumeRole*)."
     ),
-    resource_policy: str | None = typer.Option(
-        None,
-        "--resource-policy",
-        metavar="FILE",
-        help="Resource policy (a trust policy for sts:AssumeRole*).",
-        show_default=False,
+    boundary: list[str] | None = _opt("--boundary", metavar="FILE", help="Permissions boundary file (repeatable)."),
+    scp: list[str] | None = _opt(
+        "--scp", metavar="FILE", help="SCP file (repeatable: each is one level of the organization, root first)."
     ),
-    boundary: list[str] | None = typer.Option(
-        None, "--boundary", metavar="FILE", help="Permissions boundary file (repeatable).", show_default=False
-    ),
-    scp: list[str] | None = typer.Option(
-        None,
-        "--scp",
-        metavar="FILE",
-        help="SCP file; each is one level of the organization, root first.",
-        show_default=False,
-    ),
-    session_policy: str | None = typer.Option(
-        None, "--session-policy", metavar="FILE", help="Session policy file.", show_default=False
-    ),
-    action: str | None = typer.Option(
-        None, "--action", "-a", metavar="ACTION", help="The action, e.g. ec2:CreateVolume.", show_default=False
-    ),
-    resource: str | None = typer.Option(
-        None, "--resource", "-r", metavar="ARN", help="The resource ARN, or '*'.", show_default=False
-    ),
-    principal: str | None = typer.Option(
-        None,
+    session_policy: str | None = _opt("--session-policy", metavar="FILE", help="Session policy file."),
+    action: str | None = _opt("--action", "-a", metavar="ACTION", help="The action, e.g. ec2:CreateVolume."),
+    resource: str | None = _opt("--resource", "-r", metavar="ARN", help="The resource ARN, or '*'."),
+    principal: str | None = _opt(
         "--principal",
         metavar="PRINCIPAL",
-        help="Principal ARN, account id, service principal or 'anonymous' (default: a role in the resource's account).",
-        show_default=False,
+        help="Principal ARN, account id, service principal or 'anonymous' "
+        "(default: arn:aws:iam::<resource account>:role/simulated).",
     ),
-    resource_account: str | None = typer.Option(
-        None,
+    resource_account: str | None = _opt(
         "--resource-account",
         metavar="ACCOUNT",
-        help="The resource's account (default: from the ARN).",
-        show_default=False,
+        help="The resource's account (default: the ARN's account, else the principal's).",
     ),
-    context: list[str] | None = typer.Option(
-        None,
+    context: list[str] | None = _opt(
         "--context",
         "-c",
         metavar="KEY=VALUE",
-        help="Context key=value (repeat a key for a multi-valued key).",
-        show_default=False,
+        help='Request context (repeatable; repeat a key, or write key=["a","b"], for a multi-valued key).',
     ),
     output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
-    expect: str | None = typer.Option(
-        None,
+    expect: str | None = _opt(
         "--expect",
         metavar="DECISION",
-        help="Exit 1 unless the decision is this (Allowed, ImplicitlyDenied, "
-        "ExplicitlyDenied, or 'denied' for either denial).",
-        show_default=False,
+        help="Exit 1 unless the decision is this: Allowed, ImplicitlyDenied, ExplicitlyDenied, or 'denied' (either).",
     ),
-    batch: str | None = typer.Option(
-        None, "--batch", metavar="FILE", help="Decide a batch file ('-': stdin); see the README.", show_default=False
+    batch: str | None = _opt(
+        "--batch", metavar="FILE", help="Decide a batch of requests (JSON array or JSON lines; '-': stdin)."
     ),
 ) -> None:
     """Decide a request against policies (AWS's evaluation logic) and explain the decision."""
@@ -481,4 +469,4 @@ def simulate(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("simulate")(simulate)
+    app.command("simulate", epilog=EXAMPLES)(simulate)

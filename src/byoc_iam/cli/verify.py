@@ -7,7 +7,6 @@ Exit 0 when every required call is allowed and every trust check passes, 3 other
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 import tempfile
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 OUTPUTS = ("text", "json", "sarif")
 
 
+@role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
     role: Path | None = typer.Option(
         None, "--role", help="Verify this RoleSpec JSON file instead of rendering.", metavar="FILE"
@@ -46,7 +46,8 @@ def verify(
         None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
-    **role_values: Any,
+    *,
+    role_values: role_options.RoleValues,
 ) -> None:
     """Verify the role: every component's required AWS calls are allowed, and only intended principals can assume it.
 
@@ -209,31 +210,6 @@ def _write_atomic(path: Path, text: str) -> None:
         raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _with_lazy_role_options(fn: Any) -> Any:
-    """Give ``fn`` the shared role options (``cli/role_options.py``) without validating them up front:
-    with ``--role`` or ``--live`` the blueprint inputs are not needed (no --account-id required)."""
-    table = role_options._option_table()
-    sig = inspect.signature(fn)
-    own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-    extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
-        for name, annotation, option in table
-    ]
-
-    def wrapper(**kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name, None) for name in role_options.ROLE_OPTION_NAMES}
-        return fn(**kwargs, **values)
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {
-        **{k: v for k, v in fn.__annotations__.items() if k != "role_values"},
-        **{name: annotation for name, annotation, _ in table},
-    }
-    return wrapper
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("verify")(_with_lazy_role_options(verify))
+    app.command("verify")(verify)

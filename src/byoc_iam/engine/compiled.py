@@ -11,10 +11,11 @@ Decision logic (AWS's documented policy evaluation logic, with iam-simulate's re
 
 1. ``sts:GetCallerIdentity`` by an authenticated principal is always allowed.
 2. The *core* answer comes from identity and resource policies: a service principal needs the resource
-   policy; in the same account either an identity or a resource policy Allow suffices (for
-   ``sts:AssumeRole*`` with a trust policy and KMS keys, the resource policy must allow the principal or
-   trust the account: then identity policies decide); across accounts both must allow (the resource
-   policy may allow the whole account). Anonymous requests need a resource policy allowing ``*``.
+   policy; in the same account either an identity or a resource policy Allow suffices, except for a role
+   (``sts`` actions on a role ARN: its trust policy) and a KMS key, whose resource policy must allow the
+   principal, or trust the account and let identity policies decide (no trust policy given: nobody is
+   trusted); across accounts both must allow (the resource policy may allow the whole account).
+   Anonymous requests need a resource policy allowing ``*``.
 3. Guardrails then can only lower it: a session policy, SCP levels (each must allow), RCP levels, a
    resource-policy Deny, an identity-policy Deny, the permissions boundary (an implicit deny of the
    boundary is bypassed in the same account when the resource policy names the user/session exactly).
@@ -261,12 +262,33 @@ class _Group:
         return IMP
 
 
+class _Levels:
+    """SCP or RCP levels: any explicit deny denies; every level must allow."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self, groups: tuple[_Group, ...]) -> None:
+        self.groups = groups
+
+    def result(self, req: _Req) -> int:
+        result = ALW
+        for g in self.groups:
+            r = g.result(req)
+            if r == EXP:
+                return EXP
+            if r == IMP:
+                result = IMP
+        return result
+
+
 class _Plan:
-    """Per action: the matching statements of every policy type."""
+    """Per action: the matching statements of every policy type; ``guards`` lists the guardrail policy types
+    present (session, SCP, RCP, VPC endpoint), in ``blocked_by`` order."""
 
     __slots__ = (
         "action",
         "endpoint",
+        "guards",
         "identity",
         "memo",
         "needs_context",
@@ -285,32 +307,22 @@ class _Plan:
         self.identity = _Group(pick(cp.identity))
         self.session = _Group(pick(cp.session)) if cp.session is not None else None
         self.pb = _Group(pick(cp.boundary)) if cp.boundary is not None else None
-        self.scp = tuple(_Group(pick(lv)) for lv in cp.scp) if cp.scp is not None else None
-        self.rcp = tuple(_Group(pick(lv)) for lv in cp.rcp) if cp.rcp is not None else None
+        self.scp = _Levels(tuple(_Group(pick(lv)) for lv in cp.scp)) if cp.scp is not None else None
+        self.rcp = _Levels(tuple(_Group(pick(lv)) for lv in cp.rcp)) if cp.rcp is not None else None
         self.resource = tuple(pick(cp.resource)) if cp.resource is not None else None
         self.endpoint = _Group(pick(cp.endpoint)) if cp.endpoint is not None else None
         self.action = action
         self.service = action.partition(":")[0]
-        groups = [self.identity, self.session, self.pb, self.endpoint, *(self.scp or ()), *(self.rcp or ())]
+        guards = (("session", self.session), ("scp", self.scp), ("rcp", self.rcp), ("vpce", self.endpoint))
+        self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple((n, g) for n, g in guards if g is not None)
+        groups = [self.identity, self.pb, self.endpoint, self.session]
+        groups += [*(self.scp.groups if self.scp else ()), *(self.rcp.groups if self.rcp else ())]
         self.needs_context = bool(self.resource) or any(g is not None and g.const is None for g in groups)
         # When nothing depends on the resource or the context, the decision depends only on who asks and
-        # whether it is the same account: memoise it per (principal, same account).
-        static = not self.needs_context and self.service not in ("kms", "iam") and cp.resource is None
+        # whether it is the same account: memoise it per (principal, same account). (kms, iam and sts
+        # decisions also depend on the kind of resource.)
+        static = not self.needs_context and self.service not in ("kms", "iam", "sts") and cp.resource is None
         self.memo: dict[tuple[str | None, bool], tuple[str, tuple[str, ...]]] | None = {} if static else None
-
-
-def _levels(groups: tuple[_Group, ...] | None, req: _Req) -> int:
-    """SCP/RCP levels: any explicit deny denies; every level must allow."""
-    if groups is None:
-        return ALW
-    result = ALW
-    for g in groups:
-        r = g.result(req)
-        if r == EXP:
-            return EXP
-        if r == IMP:
-            result = IMP
-    return result
 
 
 def _compile_docs(
@@ -344,7 +356,6 @@ class CompiledPolicies:
         )
         self.endpoint = _compile_docs(policies.endpoint, "vpce") if policies.endpoint is not None else None
         self.has_boundary = bool(policies.boundary)
-        self.guarded = any(x is not None for x in (self.session, self.scp, self.rcp, self.endpoint))
         self._plans: dict[str, _Plan] = {}
         self._principals: dict[str | None, P.RequestPrincipal] = {}
 
@@ -470,22 +481,18 @@ class CompiledPolicies:
                 return True
         return False
 
-    def _trust(self, req: _Req, resource: int, acct_allow: bool) -> int:
-        """0: the account's identity policies are trusted implicitly, 1: explicitly (the resource policy
-        allows the account), 2: not (only the resource policy can allow)."""
-        svc = req.service
-        if svc == "sts":
-            if resource == R_NA:
-                return 0
-            return 1 if acct_allow else 2
-        if svc == "kms":
-            res = req.resource
-            arn = split_resource_arn(res)
-            if res == "*" or (arn is not None and arn[4].lower().startswith("key/")):
-                if res == "*":
-                    return 0
-                return 1 if acct_allow else 2
-        return 0
+    @staticmethod
+    def _identity_untrusted(req: _Req, resource: int, acct_allow: bool) -> bool:
+        """Same account, ``sts``/``kms``: whether an identity-policy Allow does not count. A role's trust
+        policy and a KMS key policy must allow the principal, or allow its account (then identity policies
+        decide); a role without a trust policy (none given) trusts no one."""
+        if acct_allow:
+            return False
+        res = req.resource
+        arn = split_resource_arn(res)
+        if req.service == "sts":
+            return resource != R_NA or (arn is not None and arn[1] == "iam" and arn[4].startswith("role/"))
+        return res != "*" and arn is not None and arn[4].lower().startswith("key/")
 
     def _decide(self, req: _Req) -> tuple[str, tuple[str, ...]]:
         p = req.principal
@@ -507,7 +514,8 @@ class CompiledPolicies:
             core = ALW if resource == R_ALW else IMP
         elif req.same_account:
             if resource == R_ALW or (
-                identity == ALW and (req.service not in _TRUST_SERVICES or self._trust(req, resource, acct_allow) != 2)
+                identity == ALW
+                and (req.service not in _TRUST_SERVICES or not self._identity_untrusted(req, resource, acct_allow))
             ):
                 core = ALW
             else:
@@ -517,42 +525,18 @@ class CompiledPolicies:
 
         # Guardrails can only lower the core answer (explicit deny wins); record those that did.
         result = core
-        blocked: list[str] | None = None
-        if self.guarded:
-            blocked = []
-            if plan.session is not None:
-                r = plan.session.result(req)
-                if r != ALW:
-                    if core == ALW or r == EXP:
-                        blocked.append("session")
+        blocked: list[str] = []
+        for name, guard in plan.guards:
+            r = guard.result(req)
+            if r != ALW:
+                if core == ALW or r == EXP:
+                    blocked.append(name)
+                if result != EXP:
                     result = r
-            if plan.scp is not None:
-                r = _levels(plan.scp, req)
-                if r != ALW:
-                    if core == ALW or r == EXP:
-                        blocked.append("scp")
-                    if result != EXP:
-                        result = r
-            if plan.rcp is not None:
-                r = _levels(plan.rcp, req)
-                if r != ALW:
-                    if core == ALW or r == EXP:
-                        blocked.append("rcp")
-                    if result != EXP:
-                        result = r
-            if plan.endpoint is not None:
-                r = plan.endpoint.result(req)
-                if r != ALW:
-                    if core == ALW or r == EXP:
-                        blocked.append("vpce")
-                    if result != EXP:
-                        result = r
         if resource in (R_EXP, R_DENY_ACCT):
-            blocked = blocked if blocked is not None else []
             blocked.append("resource")
             result = EXP
         if identity == EXP:
-            blocked = blocked if blocked is not None else []
             blocked.append("identity")
             result = EXP
         if plan.pb is not None:
@@ -562,7 +546,6 @@ class CompiledPolicies:
                 r = ALW
             if r != ALW:
                 if core == ALW or r == EXP:
-                    blocked = blocked if blocked is not None else []
                     blocked.append("pb")
                 if result != EXP:
                     result = r
@@ -571,14 +554,15 @@ class CompiledPolicies:
         return _NAMES[result], (tuple(blocked) if blocked else ())
 
     def _anonymous(self, plan: _Plan, req: _Req, resource: int) -> tuple[str, tuple[str, ...]]:
-        """Anonymous requests: only a resource policy allowing ``*`` grants; SCPs do not apply."""
+        """Anonymous requests: only a resource policy allowing ``*`` grants; SCPs and session policies do not
+        apply."""
         core = ALW if resource == R_ALW else (EXP if resource in (R_EXP, R_DENY_ACCT) else IMP)
         result = core
         blocked: list[str] = []
-        for name, r in (
-            ("rcp", _levels(plan.rcp, req) if plan.rcp else ALW),
-            ("vpce", plan.endpoint.result(req) if plan.endpoint is not None else ALW),
-        ):
+        for name, guard in plan.guards:
+            if name in ("scp", "session"):
+                continue
+            r = guard.result(req)
             if r != ALW:
                 if core == ALW:
                     blocked.append(name)

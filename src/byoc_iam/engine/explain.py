@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from byoc_iam.engine import principals as P
 from byoc_iam.engine.conditions import ClauseResult
-from byoc_iam.engine.resources import MATCH, NO_MATCH, wildcard_request_test
+from byoc_iam.engine.resources import MATCH, wildcard_request_test
 
 if TYPE_CHECKING:
     from byoc_iam.engine.compiled import CompiledPolicies, CStatement, _Req
@@ -186,25 +186,12 @@ def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> Stateme
 
 def explain(cp: CompiledPolicies, request: Request, decision: str, blocked_by: tuple[str, ...]) -> Explanation:
     """Re-evaluate ``request`` statement by statement."""
-    from byoc_iam.engine.compiled import RESOURCE_NAMES, RESULT_NAMES, _levels
+    from byoc_iam.engine.compiled import RESOURCE_NAMES, RESULT_NAMES
 
     req = cp.prepare(request)
     hb = cp.has_boundary
-    groups: list[tuple[str, tuple[CStatement, ...]]] = [("identity", cp.identity)]
-    if cp.resource is not None:
-        groups.append(("resource", cp.resource))
-    if cp.boundary is not None:
-        groups.append(("pb", cp.boundary))
-    if cp.session is not None:
-        groups.append(("session", cp.session))
-    if cp.endpoint is not None:
-        groups.append(("vpce", cp.endpoint))
-    for name, levels in (("scp", cp.scp), ("rcp", cp.rcp)):
-        for lv in levels or ():
-            groups.append((name, lv))
-    statements: list[StatementExplanation] = []
-    for _name, stmts in groups:
-        statements.extend(_explain_statement(cs, req, hb) for cs in stmts)
+    groups = [cp.identity, cp.resource, cp.boundary, cp.session, cp.endpoint, *(cp.scp or ()), *(cp.rcp or ())]
+    statements = [_explain_statement(cs, req, hb) for stmts in groups if stmts is not None for cs in stmts]
 
     plan = req.plan
     results: dict[str, str] = {"identity": RESULT_NAMES[plan.identity.result(req)]}
@@ -212,14 +199,8 @@ def explain(cp: CompiledPolicies, request: Request, decision: str, blocked_by: t
         results["resource"] = RESOURCE_NAMES[cp.resource_result(plan.resource, req)[0]]
     if plan.pb is not None:
         results["pb"] = RESULT_NAMES[plan.pb.result(req)]
-    if plan.session is not None:
-        results["session"] = RESULT_NAMES[plan.session.result(req)]
-    if plan.scp is not None:
-        results["scp"] = RESULT_NAMES[_levels(plan.scp, req)]
-    if plan.rcp is not None:
-        results["rcp"] = RESULT_NAMES[_levels(plan.rcp, req)]
-    if plan.endpoint is not None:
-        results["vpce"] = RESULT_NAMES[plan.endpoint.result(req)]
+    for name, guard in plan.guards:
+        results[name] = RESULT_NAMES[guard.result(req)]
 
     applied = [s for s in statements if s.applies and not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")]
     if decision == "ExplicitlyDenied":
@@ -249,4 +230,4 @@ def explain(cp: CompiledPolicies, request: Request, decision: str, blocked_by: t
     )
 
 
-__all__ = ["NO_MATCH", "Decision", "Explanation", "StatementExplanation", "explain"]
+__all__ = ["Decision", "Explanation", "StatementExplanation", "explain"]

@@ -36,10 +36,6 @@ class RequestPrincipal:
     role_key: tuple[str, str, str] | None = None  # assumed-role session: (partition, account, role name)
     user_arn: str | None = None  # federated-user session: the IAM user ARN
 
-    @property
-    def authenticated(self) -> bool:
-        return self.kind != ANONYMOUS
-
     def describe(self) -> str:
         if self.kind == ANONYMOUS:
             return "anonymous"

@@ -12,10 +12,6 @@ DocLike = PolicyDocument | Mapping[str, Any] | str
 POLICY_TYPES = ("identity", "resource", "pb", "scp", "rcp", "session", "vpce")
 
 
-def _doc(value: DocLike) -> PolicyDocument:
-    return policy(value)
-
-
 @dataclass(frozen=True, init=False)
 class PolicySet:
     """The policies that decide a request.
@@ -46,13 +42,13 @@ class PolicySet:
         session: DocLike | None = None,
         endpoint: Sequence[DocLike] | None = None,
     ) -> None:
-        object.__setattr__(self, "identity", tuple(_doc(d) for d in identity))
-        object.__setattr__(self, "resource", None if resource is None else _doc(resource))
-        object.__setattr__(self, "boundary", tuple(_doc(d) for d in boundary) if boundary else None)
-        object.__setattr__(self, "scp", None if scp is None else tuple(tuple(_doc(d) for d in lv) for lv in scp))
-        object.__setattr__(self, "rcp", None if rcp is None else tuple(tuple(_doc(d) for d in lv) for lv in rcp))
-        object.__setattr__(self, "session", None if session is None else _doc(session))
-        object.__setattr__(self, "endpoint", None if not endpoint else tuple(_doc(d) for d in endpoint))
+        object.__setattr__(self, "identity", tuple(policy(d) for d in identity))
+        object.__setattr__(self, "resource", None if resource is None else policy(resource))
+        object.__setattr__(self, "boundary", tuple(policy(d) for d in boundary) if boundary else None)
+        object.__setattr__(self, "scp", None if scp is None else tuple(tuple(policy(d) for d in lv) for lv in scp))
+        object.__setattr__(self, "rcp", None if rcp is None else tuple(tuple(policy(d) for d in lv) for lv in rcp))
+        object.__setattr__(self, "session", None if session is None else policy(session))
+        object.__setattr__(self, "endpoint", None if not endpoint else tuple(policy(d) for d in endpoint))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from byoc_iam.export._scalar import scalar
 from byoc_iam.model.role import RoleSpec
 
 ROLE_LOGICAL_ID = "ByocEksRole"
@@ -31,13 +32,7 @@ def _quoted(value: str) -> str:
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return _quoted(str(value))
+    return scalar(value, _quoted)
 
 
 def _key(key: str) -> str:

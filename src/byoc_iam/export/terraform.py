@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from byoc_iam.export._scalar import scalar
 from byoc_iam.model.role import RoleSpec
 
 ROLE_RESOURCE = "byoc_eks"
@@ -34,13 +35,11 @@ def hcl_value(value: Any, indent: int = 0) -> str:
         if not value:
             return "[]"
         return "[\n" + ",\n".join(f"{pad}  {hcl_value(v, indent + 1)}" for v in value) + ",\n" + pad + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return hcl_string(str(value))
+    return scalar(value, hcl_string)
+
+
+def _jsonencode(doc: Any) -> str:
+    return f"jsonencode({hcl_value(doc, 1)})"
 
 
 def identifier(name: str, taken: set[str]) -> str:
@@ -73,7 +72,7 @@ def to_terraform(spec: RoleSpec, header: Sequence[str] = ()) -> str:
     attrs.append(("max_session_duration", str(spec.max_session_duration)))
     if spec.permissions_boundary:
         attrs.append(("permissions_boundary", hcl_string(spec.permissions_boundary)))
-    attrs.append(("assume_role_policy", f"jsonencode({hcl_value(spec.trust_policy, 1)})"))
+    attrs.append(("assume_role_policy", _jsonencode(spec.trust_policy)))
     if spec.tags:
         attrs.append(("tags", hcl_value(spec.tags, 1)))
     blocks = [_block("aws_iam_role", ROLE_RESOURCE, attrs)]
@@ -87,27 +86,12 @@ def to_terraform(spec: RoleSpec, header: Sequence[str] = ()) -> str:
             )
         )
     for name, doc in spec.inline_policies.items():
-        rid = identifier(name, taken)
-        blocks.append(
-            _block(
-                "aws_iam_role_policy",
-                rid,
-                [
-                    ("name", hcl_string(name)),
-                    ("role", f"{role_ref}.id"),
-                    ("policy", f"jsonencode({hcl_value(doc, 1)})"),
-                ],
-            )
-        )
+        attrs = [("name", hcl_string(name)), ("role", f"{role_ref}.id"), ("policy", _jsonencode(doc))]
+        blocks.append(_block("aws_iam_role_policy", identifier(name, taken), attrs))
     for name, doc in spec.customer_managed_policies.items():
         rid = identifier(name, taken)
-        blocks.append(
-            _block(
-                "aws_iam_policy",
-                rid,
-                [("name", hcl_string(name)), ("path", hcl_string("/")), ("policy", f"jsonencode({hcl_value(doc, 1)})")],
-            )
-        )
+        attrs = [("name", hcl_string(name)), ("path", hcl_string("/")), ("policy", _jsonencode(doc))]
+        blocks.append(_block("aws_iam_policy", rid, attrs))
         blocks.append(
             _block(
                 "aws_iam_role_policy_attachment",

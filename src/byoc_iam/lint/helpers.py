@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from byoc_iam.lint.context import DocContext, StatementView, Value
+from byoc_iam.lint.rules import Hit
 
 # The actions a role trust policy can grant (everything else is E2009).
 TRUST_ACTIONS = (
@@ -189,3 +190,22 @@ def action_prefix(value: str) -> tuple[str, str] | None:
     """``("ec2", "DescribeInstances")`` for ``ec2:DescribeInstances``; None without a colon."""
     prefix, sep, name = value.partition(":")
     return (prefix, name) if sep else None
+
+
+def element_pair(
+    ctx: DocContext, name: str, *, forbidden: Mapping[str, str] | None = None, optional: tuple[str, ...] = ()
+) -> Iterator[Hit]:
+    """The element ``name`` and ``Not<name>`` in each statement. Where ``forbidden`` has the policy type
+    (mapped to ``"<subject> cannot have {name} (<why>)"``, ``{name}`` filled in), neither may appear; otherwise
+    a statement needs exactly one (at most one where the type is in ``optional``)."""
+    other = f"Not{name}"
+    for st in ctx.good_statements():
+        has_it, has_other = st.has(name), st.has(other)
+        if forbidden and ctx.policy_type in forbidden:
+            for element in (name, other):
+                if st.has(element):
+                    yield Hit(forbidden[ctx.policy_type].format(name=element), f"{st.ptr}/{element}")
+        elif not has_it and not has_other and ctx.policy_type not in optional:
+            yield Hit(f"the statement has neither {name} nor {other} ({ctx.policy_type} policy)", st.ptr)
+        elif has_it and has_other:
+            yield Hit(f"the statement has both {name} and {other}; use one", f"{st.ptr}/{other}")

@@ -1,6 +1,7 @@
 """The AWS managed-policy catalog and its history, as data (pure).
 
 ``get_catalog()`` → :class:`Catalog` (``by_name``, ``by_arn`` in any partition, ``names``, ``history``);
+``aws_managed_policy_names()`` → name and path of every AWS managed policy;
 :mod:`byoc_iam.managed.diff` compares two versions of a policy (actions added/removed, statement diff).
 """
 
@@ -11,9 +12,10 @@ from byoc_iam.managed.catalog import (
     Grant,
     HistoryEntry,
     ManagedPolicy,
+    aws_managed_policy_names,
+    closest,
     get_catalog,
     parse_policy_arn,
-    partition_for_region,
     policy_arn,
 )
 from byoc_iam.managed.diff import (
@@ -36,10 +38,11 @@ __all__ = [
     "PolicyDiff",
     "StatementChange",
     "StatementDiff",
+    "aws_managed_policy_names",
+    "closest",
     "diff_policies",
     "get_catalog",
     "parse_policy_arn",
-    "partition_for_region",
     "policy_arn",
     "with_partition",
 ]

@@ -1,10 +1,16 @@
-"""The generated snapshot (``data/managed/snapshot.json``): records from a source, rendered deterministically.
+"""The generated data files, rendered deterministically from a source.
 
-A source is moto's bundled copy of the AWS managed policies (``records_from_moto``) or a live account
-(the CLI fetches ``iam:GetPolicy`` + ``iam:GetPolicyVersion`` and builds the same records). Which policies
-to take comes from the hand-written ``catalog.json``; :func:`render_snapshot` turns records into bytes the
-same way every time (policies sorted by name, each document in its source's key order, 2-space indent,
-times in UTC ``YYYY-MM-DDTHH:MM:SSZ``), so a refresh from unchanged data reproduces the file byte for byte.
+* ``data/managed/snapshot.json``: the catalog's policies (path, default version, dates, document).
+* ``data/managed/aws_managed_policy_names.json``: the name and path of every AWS managed policy (lint's E4003
+  tells a made-up ``arn:aws:iam::aws:policy/...`` from a real one with it).
+
+A source is moto's bundled copy of the AWS managed policies (``records_from_moto``, ``policy_names_from_moto``)
+or a live account (the CLI fetches ``iam:GetPolicy`` + ``iam:GetPolicyVersion``, and ``iam:ListPolicies
+--scope AWS`` for the names, and builds the same records). Which policies the snapshot takes comes from the
+hand-written ``catalog.json``; :func:`render_snapshot` turns records into bytes the same way every time
+(policies sorted by name, each document in its source's key order, 2-space indent, times in UTC
+``YYYY-MM-DDTHH:MM:SSZ``) and :func:`render_policy_names` likewise (sorted, one policy a line), so a refresh
+from unchanged data reproduces both files byte for byte.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 SNAPSHOT_FORMAT = 1
+NAMES_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -121,3 +128,29 @@ def snapshot_from_moto(meta: Mapping[str, Any], data: Mapping[str, Any] | None =
     """The snapshot bytes for the policies ``catalog.json`` lists, from moto's bundled data."""
     records, missing = records_from_moto(catalog_names(meta), data)
     return render_snapshot(records, missing, "moto")
+
+
+def render_policy_names(entries: Iterable[tuple[str, str]], source: str) -> bytes:
+    """The names file's bytes: ``{"format", "source", "paths": {path: [name, ...]}}``, paths and names sorted,
+    one name a line (UTF-8, trailing newline)."""
+    by_path: dict[str, list[str]] = {}
+    for name, path in sorted(set(entries)):
+        by_path.setdefault(path, []).append(name)
+    body = {"format": NAMES_FORMAT, "source": source, "paths": dict(sorted(by_path.items()))}
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def policy_names_from_moto(data: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """``(name, path)`` of every AWS managed policy in moto's bundled data."""
+    source = moto_managed_policies() if data is None else data
+    return [(str(name), str(item["Path"])) for name, item in source.items()]
+
+
+def policy_names_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What a refresh changes in the names file: ``{"added": [...], "removed": [...]}`` (``path + name``)."""
+
+    def flat(body: Mapping[str, Any]) -> set[str]:
+        return {f"{path}{name}" for path, names in body.get("paths", {}).items() for name in names}
+
+    before, after = flat(old), flat(new)
+    return {"added": sorted(after - before), "removed": sorted(before - after)}

@@ -96,8 +96,23 @@ def _condition(value: Any, path: str) -> ConditionBlock:
     return block
 
 
+class _AsWritten:
+    """``to_dict()`` of a parsed statement or document: as it was written (lossless), else canonical."""
+
+    raw: Mapping[str, Any]
+
+    def canonical(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The element as it was written (lossless); canonical when it was built, not parsed."""
+        if self.raw:
+            return _copy(self.raw)
+        return self.canonical()
+
+
 @dataclass(frozen=True, eq=False)
-class Statement:
+class Statement(_AsWritten):
     """One statement, normalised. ``None`` means the element is absent."""
 
     effect: Effect
@@ -139,12 +154,6 @@ class Statement:
             condition=_condition(data["Condition"], f"{path}/Condition") if "Condition" in data else {},
             raw=data,
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The statement as it was written (lossless)."""
-        if self.raw:
-            return _copy(self.raw)
-        return self.canonical()
 
     def canonical(self) -> dict[str, Any]:
         """Canonical form: fixed key order, every list sorted and de-duplicated, singletons as lists."""
@@ -192,7 +201,7 @@ class Statement:
 
 
 @dataclass(frozen=True, eq=False)
-class PolicyDocument:
+class PolicyDocument(_AsWritten):
     """A parsed IAM policy document. ``raw`` is the JSON object as parsed."""
 
     statements: tuple[Statement, ...]
@@ -222,12 +231,6 @@ class PolicyDocument:
     def from_json(cls, text: str) -> PolicyDocument:
         """Parse JSON text; invalid JSON raises :class:`PolicyParseError` with line and column."""
         return cls.from_dict(load_json(text))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document as it was written (lossless)."""
-        if self.raw:
-            return _copy(self.raw)
-        return self.canonical()
 
     def canonical(self) -> dict[str, Any]:
         """Canonical form: statements in their order, each canonical."""

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from byoc_iam.errors import UsageError
 from byoc_iam.model import rules
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size
 
 
-def _checked(check: Callable[[str], str | None], value: str) -> str:
-    problem = check(value)
-    if problem:
-        raise ValueError(problem)
-    return value
+def rule(check: Callable[[Any], str | None]) -> AfterValidator:
+    """A pydantic validator from one of :mod:`byoc_iam.model.rules`' checks (``field: rule`` when broken)."""
+    return AfterValidator(lambda value: rules.checked(check, value))
+
+
+# Field types that carry IAM's naming rules, shared by RoleSpec and the blueprint inputs.
+RoleName = Annotated[str, rule(rules.check_role_name)]
+RolePath = Annotated[str, rule(rules.check_path)]
+PolicyArn = Annotated[str, rule(rules.check_policy_arn)]
+RoleTags = Annotated[dict[str, str], rule(rules.check_tags)]
 
 
 def _document(value: Any) -> dict[str, Any]:
@@ -32,37 +37,22 @@ class RoleSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    role_name: str
-    path: str = "/"
+    role_name: RoleName
+    path: RolePath = "/"
     description: str = Field(default="", max_length=1000)
     max_session_duration: int = Field(default=3600, ge=3600, le=43200)
-    permissions_boundary: str | None = None
+    permissions_boundary: PolicyArn | None = None
     trust_policy: dict[str, Any]
     managed_policy_arns: list[str] = Field(default_factory=list)
     inline_policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     customer_managed_policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    tags: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("role_name")
-    @classmethod
-    def _role_name(cls, v: str) -> str:
-        return _checked(rules.check_role_name, v)
-
-    @field_validator("path")
-    @classmethod
-    def _path(cls, v: str) -> str:
-        return _checked(rules.check_path, v)
-
-    @field_validator("permissions_boundary")
-    @classmethod
-    def _boundary(cls, v: str | None) -> str | None:
-        return None if v is None else _checked(rules.check_policy_arn, v)
+    tags: RoleTags = Field(default_factory=dict)
 
     @field_validator("managed_policy_arns")
     @classmethod
     def _arns(cls, v: list[str]) -> list[str]:
         for arn in v:
-            _checked(rules.check_policy_arn, arn)
+            rules.checked(rules.check_policy_arn, arn)
         if len(set(v)) != len(v):
             raise ValueError("lists the same policy ARN twice")
         return v
@@ -76,19 +66,8 @@ class RoleSpec(BaseModel):
     @classmethod
     def _policies(cls, v: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for name in v:
-            _checked(rules.check_policy_name, name)
+            rules.checked(rules.check_policy_name, name)
         return {name: _document(doc) for name, doc in v.items()}
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
-        if len(v) > rules.MAX_TAGS:
-            raise ValueError(f"at most {rules.MAX_TAGS} tags per role")
-        for key, value in v.items():
-            problem = rules.check_tag(key, value)
-            if problem:
-                raise ValueError(problem)
-        return v
 
     @model_validator(mode="after")
     def _no_overlap(self) -> RoleSpec:

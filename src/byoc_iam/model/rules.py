@@ -1,11 +1,14 @@
 """IAM's naming rules, as small checks shared by RoleSpec and the blueprint inputs.
 
-Each check returns ``None`` when the value is fine, or the rule it breaks (one line, for people).
+Each check returns ``None`` when the value is fine, or the rule it breaks (one line, for people);
+:func:`checked` turns that into a ``ValueError`` for validators (pydantic reports it as ``field: rule``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
@@ -20,6 +23,16 @@ K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}$")
 MAX_TAGS = 50
+T = TypeVar("T")
+
+
+def partition_of_region(region: str | None) -> str:
+    """The partition a region belongs to: ``cn-*`` → aws-cn, ``us-gov-*`` → aws-us-gov, else aws."""
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
 
 
 def check_role_name(value: str) -> str | None:
@@ -84,3 +97,22 @@ def check_policy_arn(value: str) -> str | None:
     if not POLICY_ARN.match(value):
         return "must be a policy ARN, e.g. arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
     return None
+
+
+def check_tags(tags: Mapping[str, str]) -> str | None:
+    """The role's tags: at most :data:`MAX_TAGS`, each key and value by :func:`check_tag`."""
+    if len(tags) > MAX_TAGS:
+        return f"at most {MAX_TAGS} tags per role"
+    for key, value in tags.items():
+        problem = check_tag(key, value)
+        if problem:
+            return problem
+    return None
+
+
+def checked(check: Callable[[T], str | None], value: T) -> T:
+    """``value`` when ``check`` passes it; else ``ValueError`` with the rule it breaks."""
+    problem = check(value)
+    if problem:
+        raise ValueError(problem)
+    return value

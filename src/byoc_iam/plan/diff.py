@@ -65,6 +65,30 @@ def _ownership(kind: str, name: str, tags: dict[str, str], adopt: bool) -> list[
     ]
 
 
+def _attachment(symbol: str, role_name: str, arn: str) -> Change:
+    """Attach (``+``) or detach (``-``) a managed policy."""
+    action = "iam:AttachRolePolicy" if symbol == "+" else "iam:DetachRolePolicy"
+    before, after = (None, arn) if symbol == "+" else (arn, None)
+    params = {"RoleName": role_name, "PolicyArn": arn}
+    return Change(symbol, "managed policy attachment", arn, action, params, PHASE_ROLE, before, after)
+
+
+def _delete_inline(role_name: str, policy_name: str, doc: dict[str, Any]) -> Change:
+    params = {"RoleName": role_name, "PolicyName": policy_name}
+    return Change("-", "inline policy", policy_name, "iam:DeleteRolePolicy", params, PHASE_ROLE, doc, None)
+
+
+def _delete_version(arn: str, version: str, phase: int) -> Change:
+    params = {"PolicyArn": arn, "VersionId": version}
+    return Change("-", "policy version", f"{arn} {version}", "iam:DeletePolicyVersion", params, phase)
+
+
+def _owner_tag(action: str, arn_param: str, arn: str, phase: int) -> Change:
+    """Tag a policy or OIDC provider as byoc-iam's (``--adopt``)."""
+    params = {arn_param: arn, "Tags": _tag_list(OWNER_TAG)}
+    return Change("~", "tag", arn, action, params, phase, None, dict(OWNER_TAG))
+
+
 def _policy_changes(
     name: str, arn: str, doc: dict[str, Any], live: LivePolicy | None, adopt: bool
 ) -> tuple[list[Change], list[str]]:
@@ -83,16 +107,7 @@ def _policy_changes(
         refusals += _ownership("policy", arn, live.tags, adopt)
         if len(live.versions) >= MAX_POLICY_VERSIONS:
             oldest = next(v for v in live.versions if v != live.default_version_id)
-            changes.append(
-                Change(
-                    "-",
-                    "policy version",
-                    f"{arn} {oldest}",
-                    "iam:DeletePolicyVersion",
-                    {"PolicyArn": arn, "VersionId": oldest},
-                    PHASE_CREATE,
-                )
-            )
+            changes.append(_delete_version(arn, oldest, PHASE_CREATE))
         changes.append(
             Change(
                 "~",
@@ -106,18 +121,7 @@ def _policy_changes(
             )
         )
     if not owned(live.tags) and adopt:
-        changes.append(
-            Change(
-                "~",
-                "tag",
-                arn,
-                "iam:TagPolicy",
-                {"PolicyArn": arn, "Tags": _tag_list(OWNER_TAG)},
-                PHASE_CREATE,
-                None,
-                dict(OWNER_TAG),
-            )
-        )
+        changes.append(_owner_tag("iam:TagPolicy", "PolicyArn", arn, PHASE_CREATE))
     return changes, refusals
 
 
@@ -262,32 +266,8 @@ def plan_apply(
         if not _same(live_fields["trust_policy"], want_trust):
             changes.append(_trust_change(name, live_fields["trust_policy"], want_trust))
 
-    for arn in sorted(want_attached - attached):
-        changes.append(
-            Change(
-                "+",
-                "managed policy attachment",
-                arn,
-                "iam:AttachRolePolicy",
-                {"RoleName": name, "PolicyArn": arn},
-                PHASE_ROLE,
-                None,
-                arn,
-            )
-        )
-    for arn in sorted(attached - want_attached):
-        changes.append(
-            Change(
-                "-",
-                "managed policy attachment",
-                arn,
-                "iam:DetachRolePolicy",
-                {"RoleName": name, "PolicyArn": arn},
-                PHASE_ROLE,
-                arn,
-                None,
-            )
-        )
+    changes += [_attachment("+", name, arn) for arn in sorted(want_attached - attached)]
+    changes += [_attachment("-", name, arn) for arn in sorted(attached - want_attached)]
 
     live_inline: dict[str, dict[str, Any]] = live_fields.get("inline_policies", {})
     for pname, doc in sorted(desired.inline_policies.items()):
@@ -306,18 +286,7 @@ def plan_apply(
                 )
             )
     for pname in sorted(set(live_inline) - set(desired.inline_policies)):
-        changes.append(
-            Change(
-                "-",
-                "inline policy",
-                pname,
-                "iam:DeleteRolePolicy",
-                {"RoleName": name, "PolicyName": pname},
-                PHASE_ROLE,
-                live_inline[pname],
-                None,
-            )
-        )
+        changes.append(_delete_inline(name, pname, live_inline[pname]))
 
     if role is not None:
         live_tags: dict[str, str] = live_fields.get("tags", {})
@@ -409,6 +378,32 @@ def _ordered(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (c.phase, ORDER.index(c.action), c.target, json.dumps(c.params)))
 
 
+def _plan(
+    command: str,
+    live: LiveState,
+    changes: list[Change],
+    scope: dict[str, list[str]],
+    refusals: list[str],
+    notes: list[str],
+    adopt: bool,
+    role_arn: str,
+    account: str,
+) -> Plan:
+    """A destroy or link-cluster plan: the changes in execution order, against ``live``'s fingerprint."""
+    return Plan(
+        command,
+        live.role_name,
+        live.fingerprint(),
+        tuple(_ordered(changes)),
+        scope,
+        tuple(refusals),
+        tuple(notes),
+        adopt,
+        role_arn,
+        account=account,
+    )
+
+
 def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: bool = True) -> Plan:
     """Remove what byoc-iam owns: inline policies and attachments, its own customer-managed policies (when no
     other entity uses them), the role, and the OIDC provider byoc-iam created for it."""
@@ -422,31 +417,9 @@ def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: 
         return Plan("destroy", name, live.fingerprint(), (), scope, notes=(f"role {name} does not exist",))
     refusals += _ownership("role", name, role.tags, adopt)
     for pname, doc in sorted(role.fields.get("inline_policies", {}).items()):
-        changes.append(
-            Change(
-                "-",
-                "inline policy",
-                pname,
-                "iam:DeleteRolePolicy",
-                {"RoleName": name, "PolicyName": pname},
-                PHASE_ROLE,
-                doc,
-                None,
-            )
-        )
+        changes.append(_delete_inline(name, pname, doc))
     for arn in role.attached_arns:
-        changes.append(
-            Change(
-                "-",
-                "managed policy attachment",
-                arn,
-                "iam:DetachRolePolicy",
-                {"RoleName": name, "PolicyArn": arn},
-                PHASE_ROLE,
-                arn,
-                None,
-            )
-        )
+        changes.append(_attachment("-", name, arn))
         pol = live.policies.get(arn)
         if pol is None:
             continue
@@ -455,18 +428,11 @@ def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: 
         elif pol.attachment_count > 1:
             notes.append(f"keeping {arn}: other roles, users or groups still use it")
         else:
-            for version in pol.versions:
-                if version != pol.default_version_id:
-                    changes.append(
-                        Change(
-                            "-",
-                            "policy version",
-                            f"{arn} {version}",
-                            "iam:DeletePolicyVersion",
-                            {"PolicyArn": arn, "VersionId": version},
-                            PHASE_DELETE_POLICY,
-                        )
-                    )
+            changes += [
+                _delete_version(arn, version, PHASE_DELETE_POLICY)
+                for version in pol.versions
+                if version != pol.default_version_id
+            ]
             changes.append(
                 Change(
                     "-",
@@ -509,18 +475,7 @@ def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: 
             )
         else:
             notes.append(f"keeping {arn}: byoc-iam did not create it")
-    return Plan(
-        "destroy",
-        name,
-        live.fingerprint(),
-        tuple(_ordered(changes)),
-        scope,
-        tuple(refusals),
-        tuple(notes),
-        adopt,
-        role.arn,
-        account=role.arn.split(":")[4],
-    )
+    return _plan("destroy", live, changes, scope, refusals, notes, adopt, role.arn, role.arn.split(":")[4])
 
 
 def _provider_changes(
@@ -582,18 +537,7 @@ def _provider_changes(
             refusals += _ownership("OIDC provider", arn, provider.tags, adopt)
         changes += provider_changes
         if provider_changes and adopt and not owned(provider.tags):
-            changes.append(
-                Change(
-                    "~",
-                    "tag",
-                    arn,
-                    "iam:TagOpenIDConnectProvider",
-                    {"OpenIDConnectProviderArn": arn, "Tags": _tag_list(OWNER_TAG)},
-                    PHASE_PROVIDER,
-                    None,
-                    dict(OWNER_TAG),
-                )
-            )
+            changes.append(_owner_tag("iam:TagOpenIDConnectProvider", "OpenIDConnectProviderArn", arn, PHASE_PROVIDER))
     return changes, refusals
 
 
@@ -629,15 +573,4 @@ def plan_link(
         elif not _same(old, new):
             changes.append(_trust_change(name, old, new))
     scope = {"policy_arns": [], "oidc_arns": sorted({arn, *(live.oidc_providers)})}
-    return Plan(
-        "link-cluster",
-        name,
-        live.fingerprint(),
-        tuple(_ordered(changes)),
-        scope,
-        tuple(refusals),
-        tuple(notes),
-        adopt,
-        role.arn if role else "",
-        account=account,
-    )
+    return _plan("link-cluster", live, changes, scope, refusals, notes, adopt, role.arn if role else "", account)

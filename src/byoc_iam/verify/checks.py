@@ -652,7 +652,10 @@ def _findings(
                     "no real token can match it, so the controllers cannot assume the role "
                     "until the cluster's OIDC provider is linked."
                 ),
-                mitigation="After the cluster exists, link it: re-render with --oidc-issuer and apply.",
+                mitigation=(
+                    "After the cluster exists, run `byoc-iam link-cluster --cluster NAME` "
+                    "(or re-render with --oidc-issuer and apply)."
+                ),
             )
         )
     elif trust_mode == "none":

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from byoc_iam.verify.checks import LabelledPolicy
 
 DecisionName = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
+PolicyKind = Literal["aws-managed", "inline", "customer-managed", "trust", "boundary", "resource"]
 
 
 def decision_of(decision: Any) -> DecisionName:
@@ -20,34 +21,17 @@ def decision_of(decision: Any) -> DecisionName:
 
 def _ref(s: StatementExplanation, policies: Sequence[LabelledPolicy]) -> StatementRef:
     if s.policy_type == "pb":
-        return StatementRef(
-            policy="permissions boundary",
-            policy_kind="boundary",
-            index=s.statement_index,
-            sid=s.sid,
-            effect=cast(Literal["Allow", "Deny"], s.effect),
-        )
-    if s.policy_type == "resource" and not (policies and policies[0].kind == "trust"):
-        return StatementRef(
-            policy="resource policy",
-            policy_kind="resource",
-            index=s.statement_index,
-            sid=s.sid,
-            effect=cast(Literal["Allow", "Deny"], s.effect),
-        )
-    if s.policy_type == "resource":
-        return StatementRef(
-            policy="trust policy",
-            policy_kind="trust",
-            index=s.statement_index,
-            sid=s.sid,
-            effect=cast(Literal["Allow", "Deny"], s.effect),
-        )
-    p = policies[s.policy_index]
-    kind = cast(Literal["aws-managed", "inline", "customer-managed", "trust"], p.kind)
+        policy, kind = "permissions boundary", "boundary"
+    elif s.policy_type == "resource" and not (policies and policies[0].kind == "trust"):
+        policy, kind = "resource policy", "resource"
+    elif s.policy_type == "resource":
+        policy, kind = "trust policy", "trust"
+    else:
+        p = policies[s.policy_index]
+        policy, kind = p.label, p.kind
     return StatementRef(
-        policy=p.label,
-        policy_kind=kind,
+        policy=policy,
+        policy_kind=cast(PolicyKind, kind),
         index=s.statement_index,
         sid=s.sid,
         effect=cast(Literal["Allow", "Deny"], s.effect),

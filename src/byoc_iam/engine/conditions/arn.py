@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from byoc_iam.engine.conditions.base import Operator
+from byoc_iam.engine.conditions.base import Operator, variant
 from byoc_iam.engine.variables import Context, Token, Unresolved, compile_regex, has_variables, to_regex, tokenize
 
 
@@ -69,22 +69,9 @@ class _Arn(Operator):
         return None
 
 
-class ArnEquals(_Arn):
-    name = "ArnEquals"
-
-
-class ArnLike(_Arn):
-    name = "ArnLike"
-
-
-class ArnNotEquals(_Arn):
-    name = "ArnNotEquals"
-    negated = True
-
-
-class ArnNotLike(_Arn):
-    name = "ArnNotLike"
-    negated = True
-
-
-OPERATORS: tuple[type[Operator], ...] = (ArnEquals, ArnLike, ArnNotEquals, ArnNotLike)
+OPERATORS: tuple[type[Operator], ...] = (
+    variant("ArnEquals", _Arn),
+    variant("ArnLike", _Arn),
+    variant("ArnNotEquals", _Arn, negated=True),
+    variant("ArnNotLike", _Arn, negated=True),
+)

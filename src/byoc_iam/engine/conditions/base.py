@@ -10,7 +10,9 @@ never satisfies a condition, whichever its polarity.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 from byoc_iam.engine.variables import Context, Token, Unresolved, resolve_text, tokenize
 
@@ -25,7 +27,7 @@ class ValueResult:
     error: str | None = None
 
 
-class Operator:
+class Operator(ABC):
     """Base class: subclasses implement :meth:`check` (and may override :meth:`matches` for speed)."""
 
     name = ""
@@ -36,8 +38,9 @@ class Operator:
         self.values = values
         self.tokens: tuple[tuple[Token, ...], ...] = tuple(tokenize(v, wildcards=False) for v in values)
 
+    @abstractmethod
     def check(self, index: int, request_value: str, context: Context) -> bool | None:
-        raise NotImplementedError
+        """Whether the base comparison holds for policy value ``index`` (``None``: cannot be compared)."""
 
     def error(self, index: int, request_value: str, context: Context) -> str | None:
         """Why :meth:`check` answered ``None`` (explain mode)."""
@@ -69,3 +72,8 @@ class Operator:
             ok = base is not None and (base is not self.negated)
             out.append(ValueResult(value, ok, resolved if resolved != value else None, err))
         return out
+
+
+def variant(name: str, base: type[Operator], *, negated: bool = False, **attrs: Any) -> type[Operator]:
+    """A named operator of a family: ``base`` with its ``name``, polarity and any class attributes."""
+    return type(name, (base,), {"name": name, "negated": negated, **attrs})

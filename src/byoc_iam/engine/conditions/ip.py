@@ -1,7 +1,8 @@
 """IpAddress / NotIpAddress over IPv4 and IPv6 CIDR blocks (a bare address is a /32 or /128).
 
-An IPv4 block never contains an IPv6 address (and vice versa): that is a plain non-match, so
-NotIpAddress holds. A request value that is not an address never satisfies either operator.
+An IPv4 CIDR block never contains an IPv6 address (and vice versa): that is a plain non-match, so
+NotIpAddress holds; a bare address of the other family, or a request value that is not an address,
+cannot be compared and satisfies neither operator.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
-from byoc_iam.engine.conditions.base import Operator
+from byoc_iam.engine.conditions.base import Operator, variant
 from byoc_iam.engine.variables import Context
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -60,13 +61,4 @@ class _Ip(Operator):
         return f"request value {request_value!r} is not a valid IP address for {self.values[index]!r}"
 
 
-class IpAddress(_Ip):
-    name = "IpAddress"
-
-
-class NotIpAddress(_Ip):
-    name = "NotIpAddress"
-    negated = True
-
-
-OPERATORS: tuple[type[Operator], ...] = (IpAddress, NotIpAddress)
+OPERATORS: tuple[type[Operator], ...] = (variant("IpAddress", _Ip), variant("NotIpAddress", _Ip, negated=True))

@@ -6,7 +6,7 @@ Rules (AWS's documented behaviour, as iam-simulate implements it):
   ``NotIpAddress``, ``ArnNotLike``, ...), where a missing key satisfies it;
 - a multi-valued key used without a set operator never matches;
 - ``ForAllValues``: a missing key matches; otherwise every request value must satisfy the operator;
-- ``ForAnyValue``: a missing key fails; otherwise at least one request value must satisfy it;
+- ``ForAnyValue``: a missing key fails (``IfExists`` too); otherwise at least one request value must satisfy it;
 - a single-valued key under a set operator is a one-element set;
 - an unknown operator never matches.
 """
@@ -63,29 +63,28 @@ class Clause:
         self.set_operator = parsed.set_operator
         self.if_exists = parsed.if_exists
         self.is_null = parsed.is_null
-        negated = operator.negated if operator is not None else "not" in parsed.base.lower()
-        self.soft_missing = parsed.if_exists or negated
+        self.soft_missing = parsed.if_exists or (operator is not None and operator.negated)
 
     def test(self, context: Context) -> bool:
         value = context.get(self.lkey)
         if self.is_null:
             return null_matches(self.values, value is not None)
         op = self.operator
+        if op is None:
+            return False
         if self.set_operator == SINGLE:
             if value is None:
                 return self.soft_missing
-            if op is None or not isinstance(value, str):
+            if not isinstance(value, str):
                 return False
             return op.matches(value, context)
         if self.set_operator == FOR_ALL:
             if value is None:
                 return True
-            if op is None:
-                return False
             if isinstance(value, str):
                 return op.matches(value, context)
             return all(op.matches(v, context) for v in value)
-        if value is None or op is None:
+        if value is None:
             return False
         if isinstance(value, str):
             return op.matches(value, context)

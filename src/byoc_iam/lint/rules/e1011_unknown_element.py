@@ -7,19 +7,8 @@ from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import operator_suggestion, parse_operator
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.policy import DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS
 
-DOCUMENT = ("Version", "Id", "Statement")
-STATEMENT = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
 PRINCIPALS = ("AWS", "Service", "Federated", "CanonicalUser")
 
 
@@ -32,12 +21,14 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     if not isinstance(ctx.doc, dict):
         return
     for key in ctx.doc:
-        if key not in DOCUMENT:
-            yield Hit(f"unknown document element {key!r}{_hint(key, DOCUMENT)}", ctx.ptr(key))
+        if key not in DOCUMENT_ELEMENTS:
+            yield Hit(f"unknown document element {key!r}{_hint(key, DOCUMENT_ELEMENTS)}", ctx.ptr(key))
     for st in ctx.good_statements():
         for key in st.raw:
-            if key not in STATEMENT:
-                yield Hit(f"unknown statement element {key!r}{_hint(key, STATEMENT)}", f"{st.ptr}/{escape(key)}")
+            if key not in STATEMENT_ELEMENTS:
+                yield Hit(
+                    f"unknown statement element {key!r}{_hint(key, STATEMENT_ELEMENTS)}", f"{st.ptr}/{escape(key)}"
+                )
         for name in ("Principal", "NotPrincipal"):
             p = st.raw.get(name)
             if isinstance(p, dict):
