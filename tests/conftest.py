@@ -29,9 +29,8 @@ def moto_server() -> Iterator[MotoServer]:
 
 
 @pytest.fixture
-def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
-    """A clean sandbox account, and the environment a user would set to reach it."""
-    moto_server.reset()
+def sandbox_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """The environment a user would set to reach the sandbox (credentials, region, endpoint)."""
     for key, value in SANDBOX_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -39,6 +38,13 @@ def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoSer
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(key, raising=False)
     return moto_server
+
+
+@pytest.fixture
+def aws_env(sandbox_env: MotoServer) -> MotoServer:
+    """``sandbox_env`` in a freshly reset account (moto reloads its managed policies: ~2 s)."""
+    sandbox_env.reset()
+    return sandbox_env
 
 
 from hypothesis import HealthCheck, settings  # noqa: E402

@@ -6,18 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from byoc_iam.cli import main
+from cli_helpers import run_cli
 
 Cli = Callable[[list[str]], tuple[int, str, str]]
 
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    def run(argv: list[str]) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main(argv)
-            raise SystemExit(0)
-        out = capsys.readouterr()
-        return int(exc.value.code or 0), out.out, out.err
-
-    return run
+    return lambda argv: run_cli(argv, capsys)

@@ -10,23 +10,13 @@ import boto3
 import pytest
 from verify_helpers import ACCOUNT, ISSUER, rendered, without
 
-from byoc_iam.cli import main
 from byoc_iam.model import RoleSpec
+from cli_helpers import run_cli as run
 
 
 @pytest.fixture(autouse=True)
 def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_rendered_role_text_output_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
