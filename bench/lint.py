@@ -7,8 +7,8 @@
 2. Start to finish: ``byoc-iam lint FILE`` in a fresh process on one policy file (the rendered AWS Load
    Balancer Controller policy, the largest one) and on the rendered trust, next to ``byoc-iam --version``
    (the CLI's floor: Python, typer and the command table). Target < 250 ms.
-3. Peer, when installed: parliament (``pip install parliament``; set ``PARLIAMENT`` to its executable or put
-   it on PATH) on the same file, and the ratio.
+3. Peer: parliament (duo-labs' IAM linter) on the same file, and the ratio. The benchmark installs it into
+   ``bench/.cache/parliament`` (a venv of its own, git-ignored) on first run; ``PARLIAMENT`` overrides its path.
 4. Where the start-up goes, phase by phase (CPU ms in one process), on stderr.
 """
 
@@ -29,6 +29,19 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+
+
+def _install_parliament() -> str | None:
+    """parliament in a venv of its own under bench/.cache (installed once); None when pip cannot get it."""
+    venv = Path(__file__).resolve().parent / ".cache" / "parliament"
+    exe = venv / "bin" / "parliament"
+    if not exe.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "parliament"], check=True, timeout=300)
+        except (subprocess.SubprocessError, OSError):
+            return None
+    return str(exe) if exe.exists() else None
 
 
 def _wall(cmd: list[str], runs: int, env: dict[str, str], *, tty: bool = False) -> tuple[float, float, int]:
@@ -167,7 +180,7 @@ def main() -> None:
             ("byoc-iam lint alb.json (tty)", [exe, "lint", str(alb)], True),
             ("byoc-iam lint trust.json", [exe, "lint", str(trust)], False),
         ]
-        peer = os.environ.get("PARLIAMENT") or shutil.which("parliament")
+        peer = os.environ.get("PARLIAMENT") or shutil.which("parliament") or _install_parliament()
         if peer:
             rows.append(("parliament --file alb.json", [peer, "--file", str(alb)], False))
         print(f"start to finish ({name} policy as alb.json), median of {args.runs} runs:")
@@ -186,7 +199,7 @@ def main() -> None:
             pw, pc = results["parliament --file alb.json"]
             print(f"  ratio byoc-iam/parliament: wall {wall / pw:.2f}, cpu {cpu / pc:.2f}")
         else:
-            print("  parliament not found (pip install parliament; set PARLIAMENT=/path/to/parliament to compare)")
+            print("  parliament could not be installed into bench/.cache (no peer ratio this run)")
         sys.stdout.flush()
         subprocess.run([sys.executable, __file__, "--phases", str(alb)], env=env, stdout=subprocess.DEVNULL, check=True)
 
