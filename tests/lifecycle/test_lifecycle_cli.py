@@ -196,7 +196,7 @@ def test_no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, role_fi
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     res = run_cli("plan", "--role", str(role_file))
-    assert res.code == 4 and "no usable AWS credentials" in res.err and "--sandbox" in res.err
+    assert res.code == 4 and "no usable AWS credentials" in res.err and "byoc-iam demo" in res.err
 
 
 def test_plan_detailed_exitcode_error_is_1(

@@ -126,7 +126,9 @@ def test_operator_policy_grants_each_call_and_no_admin_attachment() -> None:
         "role": role,
         "policy": f"arn:aws:iam::{acct}:policy/x",
         "aws-managed-policy": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        "own-policy": f"arn:aws:iam::{acct}:policy/x",
         "oidc-provider": f"arn:aws:iam::{acct}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A",
+        "eks-oidc-provider": f"arn:aws:iam::{acct}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A",
         "cluster": f"arn:aws:eks:us-east-1:{acct}:cluster/c1",
         "*": "*",
     }

@@ -3,10 +3,13 @@ when someone else created the same thing meanwhile, and waiting until a new role
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from byoc_iam.aws.read import read_live
 from byoc_iam.aws.session import AwsCallError, AwsContext
@@ -54,18 +57,70 @@ def make_plan(ctx: AwsContext, desired: RoleSpec, *, adopt: bool = False, notes:
     return plan_apply(desired, live, account=account, partition=partition, adopt=adopt, notes=notes)
 
 
-def check_fresh(ctx: AwsContext, plan: Plan) -> None:
-    """Refuse a saved plan made for another account, or whose live state changed since it was computed."""
-    if plan.account and plan.account != ctx.account_id():
-        raise RefusedError(
-            f"this plan was made for account {plan.account}, but the AWS credentials are for {ctx.account_id()}"
-        )
-    live = read_for(ctx, plan.role_name, plan.scope)
+def _canon(changes: tuple[Change, ...]) -> str:
+    """The changes as canonical JSON (what a saved plan file holds after a round trip)."""
+    return json.dumps([c.to_dict() for c in changes], sort_keys=True, default=list)
+
+
+def verify_saved(ctx: AwsContext, plan: Plan, *, adopt: bool = False) -> Plan:
+    """Check a saved plan against what it claims, and return it re-derived (never trusted as written).
+
+    The file is data from disk: its ``changes`` (the AWS calls apply makes), ``refusals``, ``scope`` and the
+    ``security`` markers could have been edited. So the plan is computed again from its ``desired`` RoleSpec
+    and the live state, and refused unless the same changes come out; it is refused, too, when made for
+    another account, when the live state changed since (fingerprint), or when it takes over something
+    byoc-iam does not own (made with ``--adopt``) and this apply is not given ``--adopt`` as well.
+    """
+    if plan.command != "apply":
+        raise RefusedError(f"this is a {plan.command} plan; only plans saved by `byoc-iam plan --out` can be applied")
+    if not isinstance(plan.desired, dict):
+        raise RefusedError("this saved plan has no desired role; run `byoc-iam plan --out` again")
+    try:
+        desired = RoleSpec.model_validate(plan.desired)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "desired"
+        raise RefusedError(f"the saved plan's desired role is invalid ({where}: {first['msg']})") from None
+    if desired.role_name != plan.role_name:
+        raise RefusedError(f"the saved plan is for role {plan.role_name} but its desired role is {desired.role_name}")
+    account = ctx.account_id()
+    if plan.account != account:
+        raise RefusedError(f"this plan was made for account {plan.account}, but the AWS credentials are for {account}")
+    partition = ctx.partition
+    live = read_for(ctx, plan.role_name, apply_scope(desired, account, partition))
     if live.fingerprint() != plan.fingerprint:
         raise RefusedError(
             f"role {plan.role_name} changed since this plan was made (live state {live.fingerprint()[:19]}..., "
             f"plan computed against {plan.fingerprint[:19]}...); run `byoc-iam plan` again"
         )
+    again = plan_apply(desired, live, account=account, partition=partition, adopt=plan.adopt)
+    if (
+        _canon(again.changes) != _canon(plan.changes)
+        or list(again.refusals) != list(plan.refusals)
+        or again.scope != plan.scope
+        or again.role_arn != plan.role_arn
+    ):
+        raise RefusedError(
+            "the saved plan's changes do not match its desired role and the live state "
+            "(was the file edited?); run `byoc-iam plan --out` again"
+        )
+    if plan.adopt and not adopt:
+        unowned = plan_apply(desired, live, account=account, partition=partition, adopt=False).refusals
+        if unowned:
+            raise RefusedError(f"this plan was made with --adopt: {unowned[0]}; pass --adopt to apply it")
+    return Plan(
+        command=again.command,
+        role_name=again.role_name,
+        fingerprint=again.fingerprint,
+        changes=again.changes,
+        scope=again.scope,
+        refusals=again.refusals,
+        notes=plan.notes,
+        adopt=again.adopt,
+        role_arn=again.role_arn,
+        desired=again.desired,
+        account=again.account,
+    )
 
 
 def check_refusals(plan: Plan) -> None:
@@ -159,13 +214,19 @@ def apply_desired(
     )
 
 
-def apply_saved(ctx: AwsContext, plan: Plan, *, on_change: Callable[[Change], None] | None = None) -> ApplyOutcome:
-    """Apply exactly a saved plan: refuse when the live state changed since it was computed."""
-    check_refusals(plan)
-    check_fresh(ctx, plan)
-    result = execute(ctx, plan, on_change=on_change)
+def apply_saved(
+    ctx: AwsContext,
+    plan: Plan,
+    *,
+    adopt: bool = False,
+    on_change: Callable[[Change], None] | None = None,
+) -> ApplyOutcome:
+    """Apply exactly a saved plan, after :func:`verify_saved` (account, fingerprint, changes re-derived)."""
+    checked = verify_saved(ctx, plan, adopt=adopt)
+    check_refusals(checked)
+    result = execute(ctx, checked, on_change=on_change)
     if result.conflicts:
         raise RefusedError(
             f"{result.conflicts[0].target} appeared while the saved plan was applied; run `byoc-iam plan` again"
         )
-    return ApplyOutcome(plan=plan, applied=result.applied, role_arn=plan.role_arn)
+    return ApplyOutcome(plan=checked, applied=result.applied, role_arn=checked.role_arn)

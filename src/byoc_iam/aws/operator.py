@@ -10,6 +10,17 @@ from typing import Any
 
 COMMANDS = ("plan", "apply", "link-cluster", "destroy")  # the lifecycle: operator-policy's default
 ALL_COMMANDS = (*COMMANDS, "catalog")  # catalog: the --from-aws reads of catalog show/diff/refresh
+# resource types in statement order; writes are scoped tighter (own-policy, eks-oidc-provider) than reads
+RESOURCE_ORDER = (
+    "role",
+    "policy",
+    "own-policy",
+    "aws-managed-policy",
+    "oidc-provider",
+    "eks-oidc-provider",
+    "cluster",
+    "*",
+)
 
 
 @dataclass(frozen=True)
@@ -18,7 +29,7 @@ class ApiCall:
 
     action: str
     access: str  # "read" | "write"
-    resources: tuple[str, ...]  # "role" | "policy" | "aws-managed-policy" | "oidc-provider" | "cluster" | "*"
+    resources: tuple[str, ...]  # role, policy, own-policy, aws-managed-policy, (eks-)oidc-provider, cluster, *
     commands: tuple[str, ...]
     needs_permission: bool = True
     sid: str = ""
@@ -77,7 +88,9 @@ def operator_policy(
         "role": f"{iam}:role{role_path}{role_name}",
         "policy": f"{iam}:policy/*",
         "aws-managed-policy": f"arn:{partition}:iam::aws:policy/*",
+        "own-policy": f"{iam}:policy{role_path}*",
         "oidc-provider": f"{iam}:oidc-provider/*",
+        "eks-oidc-provider": f"{iam}:oidc-provider/oidc.eks.*",
         "cluster": f"arn:{partition}:eks:{region}:{account}:cluster/{cluster}",
         "*": "*",
     }
@@ -85,7 +98,9 @@ def operator_policy(
         "role": "ByocRole",
         "policy": "ByocPolicies",
         "aws-managed-policy": "ReadAwsManagedPolicies",
-        "oidc-provider": "ByocOidcProvider",
+        "own-policy": "ByocOwnPolicies",
+        "oidc-provider": "ReadOidcProviders",
+        "eks-oidc-provider": "ByocOidcProvider",
         "cluster": "EksCluster",
     }
     grouped: dict[str, set[str]] = {}
@@ -114,7 +129,7 @@ def operator_policy(
         for resource in call.resources:
             grouped.setdefault(resource, set()).add(call.action)
     statements: list[dict[str, Any]] = []
-    for resource in ("role", "policy", "aws-managed-policy", "oidc-provider", "cluster", "*"):
+    for resource in RESOURCE_ORDER:
         if resource in grouped:
             stmt: dict[str, Any] = {"Effect": "Allow", "Action": sorted(grouped[resource]), "Resource": arns[resource]}
             if resource in sids:

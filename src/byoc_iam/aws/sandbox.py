@@ -145,9 +145,13 @@ def detach(server: MotoServer) -> dict[str, Any]:
     assert server.process is not None
     state = {"pid": server.process.pid, "port": server.port, "endpoint_url": server.endpoint_url}
     path = state_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state), encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    # only the pid, port and endpoint (the sandbox's fixed dummy credentials are not recorded); private anyway
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(state))
     tmp.replace(path)
     server.process = None  # the server keeps running after we exit
     return state

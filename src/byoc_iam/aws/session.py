@@ -79,6 +79,19 @@ def _target(params: dict[str, Any]) -> str:
     return ""
 
 
+def redact_url(url: str) -> str:
+    """``url`` without any ``user:password@`` in it (an endpoint URL may carry credentials)."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
 def translate(exc: BaseException, action: str, params: dict[str, Any] | None = None) -> ByocError:
     """A botocore exception as one line for people (never the credentials or request parameters)."""
     from botocore import exceptions as bx
@@ -87,7 +100,7 @@ def translate(exc: BaseException, action: str, params: dict[str, Any] | None = N
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
         return AwsCallError(
             "no usable AWS credentials: set AWS_PROFILE or pass --profile (aws configure / aws sso login), "
-            "or try everything locally with --sandbox",
+            "or try the whole flow locally first: byoc-iam demo",
             action=action,
             code=type(exc).__name__,
         )
@@ -96,7 +109,7 @@ def translate(exc: BaseException, action: str, params: dict[str, Any] | None = N
     if isinstance(exc, bx.NoRegionError):
         return UsageError("no AWS region: pass --region or set AWS_REGION")
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ConnectionClosedError):
-        url = exc.kwargs.get("endpoint_url", "the AWS endpoint")
+        url = redact_url(str(exc.kwargs.get("endpoint_url", "the AWS endpoint")))
         return AwsCallError(
             f"{action}: cannot reach {url} (network, proxy or --endpoint-url?)", action=action, code=type(exc).__name__
         )

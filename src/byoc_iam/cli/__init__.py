@@ -43,9 +43,14 @@ for _name in COMMAND_MODULES:
     import_module(f"byoc_iam.cli.{_name}").register(app)
 
 
+def one_line(message: str) -> str:
+    """``message`` with line breaks and other unprintable characters escaped (a file name may hold them)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+
+
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
-    """Print ``byoc-iam: message`` on stderr and exit with ``code``."""
-    sys.stderr.write(f"byoc-iam: {message}\n")
+    """Print ``byoc-iam: message`` on stderr (always one line) and exit with ``code``."""
+    sys.stderr.write(f"byoc-iam: {one_line(message)}\n")
     raise SystemExit(int(code))
 
 
@@ -57,3 +62,10 @@ def main(argv: list[str] | None = None) -> None:
         fail(exc.message, exc.exit_code)
     except BrokenPipeError:
         raise SystemExit(0) from None
+    # Last line of defence for bad input a command did not name (it should, with the file's name):
+    except UnicodeDecodeError as exc:
+        fail(f"input is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except RecursionError:
+        fail("input is nested too deeply")
+    except OSError as exc:  # e.g. stdout on a full disk: the output is incomplete, say so in one line
+        fail(f"cannot write the output: {exc.strerror or exc}")

@@ -324,9 +324,23 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _check_dest(folder: Path) -> None:
+    """UsageError unless ``folder`` is a directory or can be made one (its nearest existing ancestor is one)."""
+    from byoc_iam.errors import UsageError
+
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"--dest: {probe} exists and is not a directory")
+
+
 def _old(target: Path) -> tuple[bytes, dict[str, Any]]:
     """A data file's bytes and parsed JSON ({} when absent or unreadable)."""
-    data = target.read_bytes() if target.is_file() else b""
+    try:
+        data = target.read_bytes() if target.is_file() else b""
+    except OSError:
+        data = b""
     try:
         parsed = json.loads(data) if data else {}
     except ValueError:
@@ -345,6 +359,7 @@ def refresh(
 ) -> None:
     """Regenerate data/managed/snapshot.json and aws_managed_policy_names.json from moto's copy of the AWS
     managed policies, or from AWS (GetPolicy, GetPolicyVersion, ListPolicies --scope AWS)."""
+    from byoc_iam.errors import UsageError
     from byoc_iam.managed.catalog import CATALOG_FILE, NAMES_FILE, SNAPSHOT_FILE
     from byoc_iam.managed.snapshot import (
         catalog_names,
@@ -358,6 +373,7 @@ def refresh(
 
     aws.require(from_aws)
     folder = dest if dest is not None else _package_data()
+    _check_dest(folder)
     meta = json.loads((_package_data() / CATALOG_FILE).read_text(encoding="utf-8"))
     if from_aws:
         paths = {str(m["name"]): str(m["path"]) for m in meta["policies"]}
@@ -374,6 +390,7 @@ def refresh(
         snapshot, names_file = snapshot_from_moto(meta), render_policy_names(policy_names_from_moto(), "moto")
 
     report: dict[str, Any] = {"source": "aws" if from_aws else "moto"}
+    writes: list[tuple[Path, bytes]] = []
     for file, data, key, compare in (
         (SNAPSHOT_FILE, snapshot, "changes", snapshot_changes),
         (NAMES_FILE, names_file, "names", policy_names_changes),
@@ -382,9 +399,14 @@ def refresh(
         old_bytes, old = _old(target)
         unchanged = old_bytes == data
         if not check and not unchanged:
-            _write_atomic(target, data)
+            writes.append((target, data))
         report.setdefault("files", []).append({"target": str(target), "unchanged": unchanged})
         report[key] = compare(old, json.loads(data))
+    for target, data in writes:  # every file computed before the first is written
+        try:
+            _write_atomic(target, data)
+        except OSError as exc:
+            raise UsageError(f"--dest: cannot write {target}: {exc.strerror or exc}") from None
     report["target"] = report["files"][0]["target"]  # the snapshot (kept for scripts reading this key)
     report["unchanged"] = all(f["unchanged"] for f in report["files"])
     if output is Output.json:

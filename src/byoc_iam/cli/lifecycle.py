@@ -5,18 +5,19 @@ Heavy imports (boto3, the blueprint, pydantic models) happen inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from byoc_iam.cli.files import read_text
 from byoc_iam.errors import ByocError, ExitCode, RefusedError, UsageError
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class AwsOptions:
         self.sandbox = sandbox
         self.verbose = verbose
 
-    @contextmanager
+    @contextlib.contextmanager
     def context(self, region: str | None = None) -> Iterator[AwsContext]:
         from byoc_iam.aws.session import AwsContext
 
@@ -140,11 +141,7 @@ class RoleSource:
 
             if self.given_options():
                 raise UsageError("--role cannot be combined with the role options (they would be ignored)")
-            try:
-                text = self.role_file.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(f"{self.role_file}: cannot read: {exc.strerror}") from None
-            return RoleSpec.from_json(text, str(self.role_file))
+            return RoleSpec.from_json(read_text(self.role_file), str(self.role_file))
         from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
         from byoc_iam.blueprint import render_role
         from byoc_iam.cli.role_options import role_inputs
@@ -239,13 +236,17 @@ def confirm(plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str)
     """Ask before changing anything; never widen a trust policy silently.
 
     ``--yes`` skips the question, except that a trust change admitting a new principal in an ``apply`` plan
-    also needs ``--allow-trust-widening`` (link-cluster's retargeting is that command's purpose)."""
-    widening = plan.security_changes and plan.command == "apply"
+    also needs ``--allow-trust-widening``; so does a link-cluster retarget that would make live a trust
+    admitting more than AWS services and pinned service accounts (retargeting itself is that command's purpose)."""
+    from byoc_iam.plan.trust import LINK_RISK
+
+    widening = [c for c in plan.security_changes if plan.command == "apply" or c.security.startswith(LINK_RISK)]
     if yes:
         if widening and not allow_trust_widening:
             raise RefusedError(
-                f"the plan widens the trust policy of {plan.role_name} ({plan.security_changes[0].security}); "
-                "review it with `byoc-iam plan` and pass --allow-trust-widening to apply it"
+                f"the plan widens the trust policy of {plan.role_name} ({widening[0].security}); "
+                f"review it (`byoc-iam {'plan' if plan.command == 'apply' else plan.command + ' --dry-run'}`) "
+                "and pass --allow-trust-widening to apply it"
             )
         return
     if not sys.stdin.isatty():
@@ -254,13 +255,24 @@ def confirm(plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str)
         raise ByocError("nothing changed (not confirmed)", ExitCode.OK)
 
 
+def _checked_role_name(value: str) -> str:
+    """Option callback: a role name that breaks IAM's rules is a one-line UsageError before any AWS call."""
+    from byoc_iam.model import rules
+
+    problem = rules.check_role_name(value)
+    if problem:
+        raise UsageError(f"--role-name: {problem}")
+    return value
+
+
 def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
 
@@ -327,21 +339,19 @@ def apply(
     ),
 ) -> None:
     """Create or update the role so it matches (idempotent), then print its ARN."""
-    from byoc_iam.aws.apply import apply_desired, apply_saved, make_plan
+    from byoc_iam.aws.apply import apply_desired, apply_saved, make_plan, verify_saved
     from byoc_iam.plan import Plan
 
     saved: Plan | None = None
     if plan_file is not None:
         if role.given:
             raise UsageError("a saved plan is applied as it is: drop the role options")
-        try:
-            saved = Plan.from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
-        except OSError as exc:
-            raise UsageError(f"{plan_file}: cannot read: {exc.strerror}") from None
+        saved = Plan.from_json(read_text(plan_file), str(plan_file))
     region = role.region
     with aws.context(region) as ctx:
         if saved is not None:
-            the_plan = saved
+            # never trusted as written: re-derived from its desired role and the live state, refused on mismatch
+            the_plan = verify_saved(ctx, saved, adopt=adopt)
         else:
             spec = role.load(ctx)
             the_plan = make_plan(ctx, spec, adopt=adopt)
@@ -354,7 +364,7 @@ def apply(
         check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=allow_trust_widening, question="Apply these changes?")
         if saved is not None:
-            outcome = apply_saved(ctx, saved, on_change=_progress)
+            outcome = apply_saved(ctx, saved, adopt=adopt, on_change=_progress)
         else:
             outcome = apply_desired(ctx, spec, the_plan, on_change=_progress)
     _done(outcome.role_arn, the_plan.command)
@@ -372,7 +382,9 @@ def _done(role_arn: str, command: str) -> None:
 def link_cluster(
     aws: AwsOptions,
     cluster: str = typer.Option(..., "--cluster", help="The EKS cluster name."),
-    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="The role to link."),
+    role_name: str = typer.Option(
+        DEFAULT_ROLE_NAME, "--role-name", help="The role to link.", callback=_checked_role_name
+    ),
     region: str | None = typer.Option(None, "--region", help="The cluster's region (else the AWS default)."),
     thumbprint: list[str] | None = typer.Option(
         None,
@@ -384,6 +396,11 @@ def link_cluster(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     adopt: bool = typer.Option(False, "--adopt", help="Change a role or OIDC provider byoc-iam does not own."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show the plan."),
+    allow_trust_widening: bool = typer.Option(
+        False,
+        "--allow-trust-widening",
+        help="With --yes: link a trust that admits more than AWS services and pinned service accounts.",
+    ),
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it."""
     from byoc_iam.aws.apply import check_refusals, execute
@@ -397,7 +414,12 @@ def link_cluster(
         if the_plan.empty or dry_run:
             return
         check_refusals(the_plan)
-        confirm(the_plan, yes=yes, allow_trust_widening=True, question=f"Link {role_name} to cluster {cluster}?")
+        confirm(
+            the_plan,
+            yes=yes,
+            allow_trust_widening=allow_trust_widening,
+            question=f"Link {role_name} to cluster {cluster}?",
+        )
         execute(ctx, the_plan, on_change=_progress, what=f"link-cluster --cluster {cluster}")
     typer.echo(f"Linked {role_name} to the OIDC provider of cluster {cluster}.")
 
@@ -405,7 +427,9 @@ def link_cluster(
 @with_aws
 def destroy(
     aws: AwsOptions,
-    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="The role to remove."),
+    role_name: str = typer.Option(
+        DEFAULT_ROLE_NAME, "--role-name", help="The role to remove.", callback=_checked_role_name
+    ),
     region: str | None = typer.Option(None, "--region", help="AWS region (IAM is global; used for the endpoint)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     adopt: bool = typer.Option(False, "--adopt", help="Also remove a role byoc-iam does not own."),
@@ -454,11 +478,24 @@ def operator_policy(
     --command catalog, the catalog's --from-aws reads)."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
+    from byoc_iam.model import rules
 
     chosen = tuple(command or COMMANDS)
     unknown = sorted(set(chosen) - set(ALL_COMMANDS))
     if unknown:
         raise UsageError(f"--command {unknown[0]}: must be one of {', '.join(ALL_COMMANDS)}")
+    scope = (
+        ("--account-id", account_id, rules.check_account_id),
+        ("--partition", partition, rules.check_partition),
+        ("--region", region, rules.check_region),
+        ("--role-name", role_name, rules.check_role_name),
+        ("--path", path, rules.check_path),
+        ("--cluster", cluster, rules.check_cluster_name),
+    )
+    for flag, value, check in scope:
+        problem = None if value == "*" and flag not in ("--partition", "--path") else check(value)
+        if problem:
+            raise UsageError(f"{flag}: {problem}")
     typer.echo(
         json.dumps(
             build(

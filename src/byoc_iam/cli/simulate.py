@@ -190,6 +190,8 @@ class JsonStream:
                 if self._fill():
                     continue
                 raise UsageError(f"{where}: invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
             # a number or literal at the end of the buffer may continue in the next chunk
             if end == len(self.buf) and not self.eof and self.buf[self.pos] not in '{["' and self._fill():
                 continue

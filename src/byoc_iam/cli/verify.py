@@ -108,13 +108,10 @@ def run_verify(
     boundary: PolicyDocument | None = None
     role_arn: str | None = None
     if role is not None:
+        from byoc_iam.cli.files import read_text
         from byoc_iam.model import RoleSpec
 
-        try:
-            text = role.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{role}: cannot read: {exc.strerror or exc}") from None
-        spec = RoleSpec.from_json(text, str(role))
+        spec = RoleSpec.from_json(read_text(role), str(role))
         source = "file"
     elif live:
         name = role_values.get("role_name")

@@ -283,6 +283,8 @@ def load_json(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise PolicyParseError(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise PolicyParseError("invalid JSON: nested too deeply") from None
 
 
 def policy(data: PolicyDocument | Mapping[str, Any] | str) -> PolicyDocument:

@@ -100,10 +100,14 @@ class RoleSpec(BaseModel):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        except RecursionError:
+            raise UsageError(f"{source}: invalid JSON: nested too deeply") from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise UsageError(f"{source}: {describe_validation_error(exc)}") from None
+        except RecursionError:
+            raise UsageError(f"{source}: nested too deeply") from None
 
 
 def describe_validation_error(exc: ValidationError) -> str:

@@ -21,6 +21,7 @@ TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
 # Kubernetes: a namespace is a DNS label, a service account name a DNS subdomain.
 K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
 POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}$")
 MAX_TAGS = 50
 T = TypeVar("T")
@@ -90,6 +91,12 @@ def check_service_account(value: str) -> str | None:
         return f"namespace {ns!r} must be a DNS label (lowercase letters, digits, '-'; at most 63)"
     if not K8S_NAME.match(name):
         return f"name {name!r} must be a DNS subdomain (lowercase letters, digits, '-', '.'; at most 253)"
+    return None
+
+
+def check_cluster_name(value: str) -> str | None:
+    if not CLUSTER_NAME.match(value):
+        return "must be 1-100 characters of letters, digits, '-' and '_', starting with a letter or digit"
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from byoc_iam.model import PolicyDocument, RoleSpec
@@ -10,14 +11,13 @@ from byoc_iam.plan import trust as trustmod
 from byoc_iam.plan.model import (
     PHASE_CREATE,
     PHASE_DELETE_POLICY,
-    PHASE_DELETE_PROVIDER,
     PHASE_DELETE_ROLE,
     PHASE_PROVIDER,
     PHASE_ROLE,
     Change,
     Plan,
 )
-from byoc_iam.plan.state import OWNER_TAG, LiveOidcProvider, LivePolicy, LiveState, owned
+from byoc_iam.plan.state import OWNER_TAG, LiveOidcProvider, LivePolicy, LiveState, owned, tag_value
 
 MAX_POLICY_VERSIONS = 5
 STS_CLIENT_ID = "sts.amazonaws.com"
@@ -136,7 +136,13 @@ def linked_trust(desired: dict[str, Any], live: dict[str, Any]) -> dict[str, Any
     whose trust already federates exactly one real OIDC provider, keeps that provider (else ``desired``)."""
     wanted = trustmod.oidc_provider_arns(desired)
     real = [a for a in trustmod.oidc_provider_arns(live) if not is_placeholder_provider(a)]
-    if wanted and all(is_placeholder_provider(a) for a in wanted) and len(real) == 1:
+    # only an EKS cluster's issuer counts as linked: any other provider in the live trust is drift to repair
+    if (
+        wanted
+        and all(is_placeholder_provider(a) for a in wanted)
+        and len(real) == 1
+        and trustmod.is_eks_issuer_provider(real[0])
+    ):
         return trustmod.retarget_oidc(desired, real[0])
     return desired
 
@@ -290,7 +296,9 @@ def plan_apply(
 
     if role is not None:
         live_tags: dict[str, str] = live_fields.get("tags", {})
-        to_set = {k: v for k, v in tags.items() if live_tags.get(k) != v}
+        # IAM matches role tag keys case-insensitively: TagRole overwrites a key spelt in another case, and
+        # untagging that spelling would remove the tag just set (the ownership tag included)
+        to_set = {k: v for k, v in tags.items() if tag_value(live_tags, k) != v}
         if to_set:
             changes.append(
                 Change(
@@ -300,11 +308,12 @@ def plan_apply(
                     "iam:TagRole",
                     {"RoleName": name, "Tags": _tag_list(to_set)},
                     PHASE_ROLE,
-                    {k: live_tags.get(k) for k in to_set},
+                    {k: tag_value(live_tags, k) for k in to_set},
                     to_set,
                 )
             )
-        to_unset = sorted(set(live_tags) - set(tags))
+        wanted_keys = {k.lower() for k in tags}
+        to_unset = sorted(k for k in live_tags if k.lower() not in wanted_keys)
         if to_unset:
             changes.append(
                 Change(
@@ -406,7 +415,12 @@ def _plan(
 
 def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: bool = True) -> Plan:
     """Remove what byoc-iam owns: inline policies and attachments, its own customer-managed policies (when no
-    other entity uses them), the role, and the OIDC provider byoc-iam created for it."""
+    other entity uses them), the role, and the OIDC provider byoc-iam created for it.
+
+    IAM cannot delete a role that still has policies, so every inline policy is deleted and every managed
+    policy detached, including ones someone else added to byoc-iam's role: each is a ``-`` line of the plan
+    (shown before confirmation). Policies and OIDC providers byoc-iam does not own are detached from the role
+    but never deleted; a role byoc-iam does not own is refused unless ``adopt``."""
     role = live.role
     name = live.role_name
     changes: list[Change] = []
@@ -461,6 +475,8 @@ def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: 
         if not delete_oidc_provider:
             break
         if owned(provider.tags):
+            # deleted before the role (IAM allows it): found through the role's trust, so a destroy that fails
+            # after this still finds the rest when run again, while one that deleted the role first could not
             changes.append(
                 Change(
                     "-",
@@ -468,10 +484,14 @@ def plan_destroy(live: LiveState, *, adopt: bool = False, delete_oidc_provider: 
                     arn,
                     "iam:DeleteOpenIDConnectProvider",
                     {"OpenIDConnectProviderArn": arn},
-                    PHASE_DELETE_PROVIDER,
+                    PHASE_ROLE,
                     provider.url,
                     None,
                 )
+            )
+            notes.append(
+                f"deleting {arn} (byoc-iam created it): any other IRSA role of that cluster that trusts it stops "
+                "working; pass --keep-oidc-provider to keep it"
             )
         else:
             notes.append(f"keeping {arn}: byoc-iam did not create it")
@@ -571,6 +591,11 @@ def plan_link(
         if not trustmod.oidc_provider_arns(old):
             notes.append(f"the trust policy of {name} federates no OIDC provider; nothing to link")
         elif not _same(old, new):
-            changes.append(_trust_change(name, old, new))
+            change = _trust_change(name, old, new)
+            risks = trustmod.link_risks(new, arn)
+            if risks:
+                # retargeting is link-cluster's purpose; making an edited or over-broad trust live is not
+                change = replace(change, security=f"{trustmod.LINK_RISK}: " + "; ".join(risks))
+            changes.append(change)
     scope = {"policy_arns": [], "oidc_arns": sorted({arn, *(live.oidc_providers)})}
     return _plan("link-cluster", live, changes, scope, refusals, notes, adopt, role.arn if role else "", account)

@@ -16,7 +16,7 @@ PHASE_CREATE = 1  # create the role and the customer-managed policies; make room
 PHASE_ROLE = 2  # everything on an existing role; new policy versions
 PHASE_DELETE_POLICY = 3  # destroy: policies once detached
 PHASE_DELETE_ROLE = 4  # destroy: the role once empty
-PHASE_DELETE_PROVIDER = 5  # destroy: the OIDC provider once no role of ours trusts it
+PHASE_DELETE_PROVIDER = 5  # unused since destroy deletes the OIDC provider in PHASE_ROLE (kept for old plans)
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,8 @@ class Plan:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{source}: not a byoc-iam plan: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+        except RecursionError:
+            raise UsageError(f"{source}: not a byoc-iam plan: invalid JSON (nested too deeply)") from None
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
             raise UsageError(f'{source}: not a byoc-iam plan (expected "format": "{PLAN_FORMAT}")')
         try:

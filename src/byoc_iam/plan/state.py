@@ -16,9 +16,18 @@ OWNER_TAG_VALUE = "byoc-iam"
 OWNER_TAG = {OWNER_TAG_KEY: OWNER_TAG_VALUE}
 
 
+def tag_value(tags: dict[str, str], key: str) -> str | None:
+    """A tag's value, the key matched as IAM matches role tag keys: case-insensitively (case is preserved,
+    but ``Team`` and ``team`` cannot both be set)."""
+    if key in tags:
+        return tags[key]
+    return next((v for k, v in tags.items() if k.lower() == key.lower()), None)
+
+
 def owned(tags: dict[str, str]) -> bool:
-    """Whether byoc-iam's ownership tag is on a resource."""
-    return tags.get(OWNER_TAG_KEY) == OWNER_TAG_VALUE
+    """Whether byoc-iam's ownership tag is on a resource: the key in any case (IAM's), the value exactly
+    ``byoc-iam`` (``BYOC-IAM``, ``byoc-iam `` or ``true`` are not ours)."""
+    return tag_value(tags, OWNER_TAG_KEY) == OWNER_TAG_VALUE
 
 
 @dataclass(frozen=True)

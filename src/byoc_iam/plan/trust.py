@@ -99,3 +99,69 @@ def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any
                 renamed[f"{new_host}:{rest}" if sep and prefix in old_hosts else key] = value
             stmt["Condition"][op] = renamed
     return doc
+
+
+EKS_ISSUER_HOST = re.compile(r"^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[0-9A-Za-z]+$")
+LINK_RISK = "link-cluster would make this trust admit more than named service accounts"
+
+
+def is_eks_issuer_provider(arn: str) -> bool:
+    """Whether an OIDC provider ARN names an EKS cluster issuer (``oidc.eks.<region>.amazonaws.com/id/...``)."""
+    match = OIDC_PROVIDER_ARN.match(arn)
+    return bool(match and EKS_ISSUER_HOST.match(match.group(3)))
+
+
+def link_risks(trust: dict[str, Any], provider: str) -> list[str]:
+    """What a trust policy linked to ``provider`` admits beyond AWS service principals and service accounts
+    of that provider pinned by ``StringEquals`` on ``<issuer>:sub`` and ``:aud`` (no wildcard ``sub`` match).
+
+    link-cluster keeps the rest of the trust as it is; this says when that rest (or an edited OIDC statement)
+    would let anyone else in once the provider is real, so the change is not made silently."""
+    match = OIDC_PROVIDER_ARN.match(provider)
+    host = match.group(3).lower() if match else ""
+    risks: list[str] = []
+    for i, stmt in enumerate(PolicyDocument.from_dict(trust).statements):
+        if stmt.effect != "Allow":
+            continue
+        where = f"statement {stmt.sid or i}"
+        if stmt.not_principal is not None:
+            risks.append(f"{where}: NotPrincipal")
+        principal = stmt.principal
+        if principal is None:
+            continue
+        if principal == "*":
+            risks.append(f"{where}: Principal *")
+            continue
+        assert isinstance(principal, dict)
+        for ptype, values in principal.items():
+            for value in values:
+                if ptype == "Service":
+                    continue
+                if ptype != "Federated" or value != provider:
+                    risks.append(f"{where}: {ptype} {value}")
+                    continue
+                risks += [f"{where}: {r}" for r in _oidc_condition_risks(stmt.condition or {}, host)]
+    return risks
+
+
+def _oidc_condition_risks(condition: dict[str, dict[str, tuple[str, ...]]], host: str) -> list[str]:
+    """Why an OIDC statement's condition does not pin one audience and exact service accounts."""
+    risks: list[str] = []
+    pinned: dict[str, tuple[str, ...]] = {}
+    for op, keys in condition.items():
+        for key, values in keys.items():
+            name = key.lower()
+            if not name.startswith(host + ":"):
+                continue
+            claim = name.rsplit(":", 1)[1]
+            if op == "StringEquals":
+                pinned[claim] = values
+            elif claim in ("sub", "aud"):
+                risks.append(f"{op} on {key}")
+    if not pinned.get("sub"):
+        risks.append(f"no StringEquals on {host}:sub (any service account of the cluster)")
+    elif any(("*" in v or "?" in v) for v in pinned["sub"]):
+        risks.append(f"a wildcard in {host}:sub")
+    if not pinned.get("aud"):
+        risks.append(f"no StringEquals on {host}:aud")
+    return risks
