@@ -11,6 +11,7 @@ keys compare case-insensitively, and scalar condition values compare as IAM's st
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -96,13 +97,14 @@ def _condition(value: Any, path: str) -> ConditionBlock:
     return block
 
 
-class _AsWritten:
+class _AsWritten(ABC):
     """``to_dict()`` of a parsed statement or document: as it was written (lossless), else canonical."""
 
     raw: Mapping[str, Any]
 
+    @abstractmethod
     def canonical(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The canonical form."""
 
     def to_dict(self) -> dict[str, Any]:
         """The element as it was written (lossless); canonical when it was built, not parsed."""
