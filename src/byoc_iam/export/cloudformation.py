@@ -22,7 +22,7 @@ _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 
 
 # Characters YAML does not allow raw, or reads as line breaks (DEL, C1 controls incl. NEL, U+2028/9,
-# surrogates, U+FFFE/U+FFFF): written as \\uXXXX escapes.
+# surrogates, U+FFFE/U+FFFF): written as JSON-style \\u escapes (four hex digits).
 _NON_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from byoc_iam.errors import UsageError
 from byoc_iam.model import rules
-from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size
+from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size, load_json
 
 
 def rule(check: Callable[[Any], str | None]) -> AfterValidator:
@@ -97,11 +97,9 @@ class RoleSpec(BaseModel):
     def from_json(cls, text: str, source: str = "RoleSpec") -> RoleSpec:
         """Parse and validate; any problem becomes one :class:`UsageError` line."""
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-        except RecursionError:
-            raise UsageError(f"{source}: invalid JSON: nested too deeply") from None
+            data = load_json(text)
+        except PolicyParseError as exc:
+            raise UsageError(f"{source}: {exc}") from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

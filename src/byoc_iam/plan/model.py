@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from byoc_iam.errors import UsageError
+from byoc_iam.model.policy import PolicyParseError, load_json
 
 PLAN_FORMAT = "byoc-iam-plan/1"
 
@@ -98,11 +99,9 @@ class Plan:
     def from_json(cls, text: str, source: str = "plan") -> Plan:
         """Parse a saved plan; anything that is not one becomes a :class:`UsageError` line."""
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{source}: not a byoc-iam plan: invalid JSON ({exc.msg}, line {exc.lineno})") from None
-        except RecursionError:
-            raise UsageError(f"{source}: not a byoc-iam plan: invalid JSON (nested too deeply)") from None
+            data = load_json(text)
+        except PolicyParseError as exc:
+            raise UsageError(f"{source}: not a byoc-iam plan: {exc}") from None
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
             raise UsageError(f'{source}: not a byoc-iam plan (expected "format": "{PLAN_FORMAT}")')
         try:
