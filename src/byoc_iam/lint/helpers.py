@@ -169,12 +169,17 @@ def intended_placeholder_ptrs(ctx: DocContext) -> set[str]:
 # -- web identity -------------------------------------------------------------------------------------
 def web_identity_statements(ctx: DocContext) -> Iterator[tuple[StatementView, list[Value]]]:
     """Allow statements granting ``sts:AssumeRoleWithWebIdentity`` to an OIDC provider (not Cognito), with
-    the provider values."""
+    the provider values; a malformed provider ARN is left out (E2012 reports it, so no rule words it as a
+    missing condition)."""
     for st in ctx.good_statements():
         p = st.principal
         if st.effect != "Allow" or not isinstance(p, dict):
             continue
-        providers = [v for v in p.get("Federated", []) if ":oidc-provider/" in v.value or PLACEHOLDER_ISSUER in v.value]
+        providers = [
+            v
+            for v in p.get("Federated", [])
+            if (":oidc-provider/" in v.value or PLACEHOLDER_ISSUER in v.value) and is_wellformed_provider(v.value)
+        ]
         if not providers:
             continue
         if any(a.value.lower() in ("sts:assumerolewithwebidentity", "sts:*", "*") for a in st.action or []):
@@ -209,3 +214,81 @@ def element_pair(
             yield Hit(f"the statement has neither {name} nor {other} ({ctx.policy_type} policy)", st.ptr)
         elif has_it and has_other:
             yield Hit(f"the statement has both {name} and {other}; use one", f"{st.ptr}/{other}")
+
+
+# -- federated principals ---------------------------------------------------------------------------------
+FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
+_PROVIDER_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*|aws-eusc):iam::(\d{12}):(oidc|saml)-provider/(.+)$")
+_OIDC_NAME = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$")
+_SAML_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+
+
+def federated_problem(value: str) -> str | None:
+    """Why a ``Federated`` principal is not one IAM accepts, with what to write instead; None when it is.
+
+    IAM takes an OIDC provider ARN ``arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>``
+    (the issuer URL without ``https://`` and without a trailing ``/``), a SAML provider ARN, or one of the
+    web-identity domains (Cognito, Amazon, Facebook, Google). Source: IAM User Guide, "AWS JSON policy
+    elements: Principal" (Federated principals) and "Create an OpenID Connect (OIDC) identity provider".
+    """
+    if value in FEDERATED_DOMAINS:
+        return None
+    m = _PROVIDER_ARN.match(value)
+    if m is None:
+        return (
+            "is not a provider ARN: write arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path> "
+            "(or a saml-provider ARN, or one of " + ", ".join(FEDERATED_DOMAINS) + ")"
+        )
+    kind, name = m.group(3), m.group(4)
+    if kind == "saml":
+        return None if _SAML_NAME.match(name) else "is not a well-formed SAML provider ARN (name: letters, digits, +=,.@_-)"
+    fixed = re.sub(r"^[a-z]+://", "", name).rstrip("/")
+    if fixed != name:
+        good = value[: len(value) - len(name)] + fixed
+        return f"is a malformed OIDC provider ARN (the issuer without https:// and without a trailing /): write {good}"
+    if "//" in name or not _OIDC_NAME.match(name):
+        return "is a malformed OIDC provider ARN: after oidc-provider/ comes the issuer's host and path, e.g. oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    return None
+
+
+def is_wellformed_provider(value: str) -> bool:
+    """True for a Federated value IAM accepts (placeholders count as well-formed: E4001 reports them)."""
+    return has_placeholder(value) or federated_problem(value) is None
+
+
+# -- grants of one action on every resource (PassRole, CreateServiceLinkedRole) ---------------------------
+def broad_grant(st: StatementView, action: str) -> str | None:
+    """How an Allow statement grants ``action`` on more than named resources, as Access Analyzer words it
+    ("star in resource", "NotResource", "star in action and resource", ...); None when it does not."""
+    from byoc_iam.servicecatalog import glob_match
+
+    if st.effect != "Allow":
+        return None
+    if st.action is not None:
+        matched = [a.value for a in st.action if glob_match(a.value, action, ignore_case=True)]
+        if not matched:
+            return None
+        star_action = any("*" in a or "?" in a for a in matched)
+    elif st.not_action is not None:
+        if any(glob_match(a.value, action, ignore_case=True) for a in st.not_action):
+            return None
+        star_action = False
+    else:
+        return None
+    how = "NotAction" if st.action is None else ("star" if star_action else "named")
+    if st.not_resource is not None:
+        return _BROAD[(how, "NotResource")]
+    if any(r.value == "*" for r in st.resource or []):
+        return _BROAD[(how, "star")]
+    return None
+
+
+# (how the action is granted, how the resource is given) -> Access Analyzer's words for it
+_BROAD = {
+    ("named", "NotResource"): "NotResource",
+    ("star", "NotResource"): "star in action and NotResource",
+    ("NotAction", "NotResource"): "NotAction and NotResource",
+    ("named", "star"): "star in resource",
+    ("star", "star"): "star in action and resource",
+    ("NotAction", "star"): "star in resource and NotAction",
+}

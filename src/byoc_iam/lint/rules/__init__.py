@@ -1,14 +1,18 @@
-"""The lint rules: one module per rule, each exporting ``RULE``.
+"""The lint rules: one module per rule, each exporting ``RULE``; found by discovery (every module of this
+package named ``<letter><4 digits>_<name>``), so adding a rule is adding a module (and its tests).
 
-A rule has a code (the letter is its severity: E error, S security warning, W warning, I suggestion;
-the first digit its family: 1 grammar, 2 catalog, 3 security, 4 this role, 5 redundancy), a name, a
-severity, a one-line description, the policy types it applies to, and a check over one document
-(:class:`DocContext`) or over a whole role (:class:`RoleContext`). A check yields :class:`Hit`\\ s;
-the runner turns them into findings with line, column, statement index and Sid.
+A rule has a code whose letter is its severity, stated once (E error, S security warning, W warning,
+I suggestion; the first digit its family: 1 grammar, 2 catalog, 3 security, 4 this role, 5 redundancy),
+a name, a one-line description, the policy types it applies to, the IAM Access Analyzer policy checks it
+implements (``aws_checks``, titles as in AWS's "IAM policy validation check reference"), and a check over
+one document (:class:`DocContext`) or over a whole role (:class:`RoleContext`). A check yields
+:class:`Hit`\\ s; the runner turns them into findings with line, column, statement index and Sid.
 """
 
 from __future__ import annotations
 
+import pkgutil
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +33,14 @@ class Hit:
 DocCheck = Callable[[DocContext], Iterable[Hit]]
 RoleCheck = Callable[[RoleContext], Iterable[Hit]]
 
+SEVERITY_LETTERS = {
+    "E": Severity.ERROR,
+    "S": Severity.SECURITY_WARNING,
+    "W": Severity.WARNING,
+    "I": Severity.SUGGESTION,
+}
+_MODULE = re.compile(r"^[eswi]\d{4}_[a-z0-9_]+$")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -36,63 +48,34 @@ class Rule:
 
     code: str
     name: str
-    severity: Severity
     description: str
     check: DocCheck | None = None
     check_role: RoleCheck | None = None
     types: tuple[PolicyType, ...] = POLICY_TYPES
+    aws_checks: tuple[str, ...] = ()  # Access Analyzer check titles this rule implements
+
+    @property
+    def severity(self) -> Severity:
+        """The severity, read from the code's letter."""
+        return SEVERITY_LETTERS[self.code[0]]
 
 
-# One module per rule, in code order. Adding a rule: a module here, its test in tests/lint/, and the
-# README table (tests/lint keeps the table in sync).
-RULE_MODULES = (
-    "e1001_invalid_json",
-    "e1002_version",
-    "w1003_version_missing",
-    "e1004_statement",
-    "e1005_effect",
-    "e1006_action",
-    "e1007_resource",
-    "e1008_principal",
-    "e1009_duplicate_sid",
-    "e1010_empty",
-    "e1011_unknown_element",
-    "e1012_value_type",
-    "e1013_duplicate_key",
-    "e1014_sid_format",
-    "e2001_unknown_service",
-    "e2002_unknown_action",
-    "e2003_wildcard_matches_nothing",
-    "e2004_unknown_condition_key",
-    "e2005_operator_type",
-    "e2006_resource_type_mismatch",
-    "e2007_invalid_arn",
-    "e2008_condition_value_type",
-    "e2009_trust_action",
-    "s3001_trust_principal_star",
-    "s3002_oidc_missing_aud",
-    "s3003_oidc_wildcard_sub",
-    "s3004_passrole_star",
-    "s3005_allow_not_principal",
-    "s3006_allow_not_action",
-    "w3007_confused_deputy",
-    "e4001_placeholder",
-    "i4002_placeholder_trust",
-    "e4003_managed_policy_unknown",
-    "e4004_managed_policy_service_linked",
-    "w4005_managed_policy_deprecated",
-    "e4006_size_quota",
-    "i5001_redundant_statement",
-    "i5002_duplicate_value",
-    "i5003_covered_by_wildcard",
-)
+def rule_modules() -> tuple[str, ...]:
+    """The names of the rule modules of this package, in code order."""
+    names = [m.name for m in pkgutil.iter_modules(__path__) if _MODULE.match(m.name)]
+    return tuple(sorted(names, key=lambda n: (n[1:5], n)))
 
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, in code order."""
-    rules: tuple[Rule, ...] = tuple(import_module(f"{__name__}.{m}").RULE for m in RULE_MODULES)
-    return rules
+    """Every rule, in code order (family digits first, then the letter)."""
+    rules: list[Rule] = []
+    for m in rule_modules():
+        r = import_module(f"{__name__}.{m}").RULE
+        if not isinstance(r, Rule) or r.code.lower() != m[:5]:
+            raise RuntimeError(f"lint rule module {m} must export RULE with code {m[:5].upper()}")
+        rules.append(r)
+    return tuple(rules)
 
 
 def rule(code: str) -> Rule | None:

@@ -1,6 +1,5 @@
 """E1001: the text is not JSON (reported by the runner with the parser's line and column)."""
 
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Rule
 
-RULE = Rule("E1001", "invalid-json", Severity.ERROR, "The document is not valid JSON.")
+RULE = Rule("E1001", "invalid-json", "The document is not valid JSON.")

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -17,4 +16,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         yield Hit(f'Version must be "2012-10-17" (or the legacy "2008-10-17"), not {version!r}', ctx.ptr("Version"))
 
 
-RULE = Rule("E1002", "invalid-version", Severity.ERROR, 'Version must be "2012-10-17".', check)
+RULE = Rule("E1002", "invalid-version", 'Version must be "2012-10-17".', check)

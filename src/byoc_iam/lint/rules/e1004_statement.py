@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -23,4 +22,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"a statement must be a JSON object, not {type(st.raw).__name__}", st.ptr)
 
 
-RULE = Rule("E1004", "invalid-statement", Severity.ERROR, "The document must be an object with a Statement.", check)
+RULE = Rule("E1004", "invalid-statement", "The document must be an object with a Statement.", check)

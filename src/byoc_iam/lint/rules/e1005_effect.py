@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -15,4 +14,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f'Effect must be "Allow" or "Deny" (case matters), not {st.raw["Effect"]!r}', f"{st.ptr}/Effect")
 
 
-RULE = Rule("E1005", "invalid-effect", Severity.ERROR, 'Each statement needs Effect "Allow" or "Deny".', check)
+RULE = Rule("E1005", "invalid-effect", 'Each statement needs Effect "Allow" or "Deny".', check)

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import element_pair
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -12,4 +11,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     return element_pair(ctx, "Action")
 
 
-RULE = Rule("E1006", "action-element", Severity.ERROR, "Each statement needs exactly one of Action/NotAction.", check)
+RULE = Rule("E1006", "action-element", "Each statement needs exactly one of Action/NotAction.", check)

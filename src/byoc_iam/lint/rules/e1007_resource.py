@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import element_pair
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -20,7 +19,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E1007",
     "resource-element",
-    Severity.ERROR,
     "Resource/NotResource is required in identity and resource statements and forbidden in trust policies.",
     check,
 )

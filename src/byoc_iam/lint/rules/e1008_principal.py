@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import element_pair
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -17,7 +16,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E1008",
     "principal-element",
-    Severity.ERROR,
     "Principal/NotPrincipal is required in trust and resource statements and forbidden in identity and SCPs.",
     check,
 )

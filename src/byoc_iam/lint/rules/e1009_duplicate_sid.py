@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -19,4 +18,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             first[sid] = st.index
 
 
-RULE = Rule("E1009", "duplicate-sid", Severity.ERROR, "Sids must be unique within a document.", check)
+RULE = Rule("E1009", "duplicate-sid", "Sids must be unique within a document.", check)

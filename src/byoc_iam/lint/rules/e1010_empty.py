@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -48,4 +47,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                             yield Hit(f"condition key {key} has no values", f"{op_ptr}/{escape(str(key))}")
 
 
-RULE = Rule("E1010", "empty-value", Severity.ERROR, "Elements must not be empty lists, strings or objects.", check)
+RULE = Rule("E1010", "empty-value", "Elements must not be empty lists, strings or objects.", check)

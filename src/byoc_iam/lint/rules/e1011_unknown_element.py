@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import operator_suggestion, parse_operator
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
@@ -51,7 +50,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E1011",
     "unknown-element",
-    Severity.ERROR,
     "Document, statement, principal-type and condition-operator names must be ones IAM knows.",
     check,
 )

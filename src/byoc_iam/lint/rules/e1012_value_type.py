@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -69,4 +68,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                             yield Hit(f"condition values must be strings, numbers or booleans, not {_kind(v)}", where)
 
 
-RULE = Rule("E1012", "value-type", Severity.ERROR, "Element values must have the JSON type IAM expects.", check)
+RULE = Rule("E1012", "value-type", "Element values must have the JSON type IAM expects.", check)

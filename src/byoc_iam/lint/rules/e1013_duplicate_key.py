@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -16,4 +15,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"the key {key!r} appears twice in one object; only the last one counts", ptr)
 
 
-RULE = Rule("E1013", "duplicate-key", Severity.ERROR, "A JSON object must not repeat a key.", check)
+RULE = Rule("E1013", "duplicate-key", "A JSON object must not repeat a key.", check)

@@ -4,7 +4,6 @@ import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 _SID = re.compile(r"^[A-Za-z0-9]*$")
@@ -20,7 +19,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E1014",
     "sid-format",
-    Severity.ERROR,
     "A Sid in an IAM identity, trust or SCP policy may only contain ASCII letters and digits.",
     check,
     types=("identity", "trust", "scp"),

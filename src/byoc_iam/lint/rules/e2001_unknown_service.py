@@ -3,10 +3,8 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.servicecatalog import glob_match
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
@@ -21,10 +19,15 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 continue
             prefix = parts[0]
             if "*" in prefix or "?" in prefix:
-                if not any(glob_match(prefix, s, ignore_case=True) for s in cat.services()):
-                    yield Hit(f"no AWS service prefix matches {prefix!r} (in {a.value})", a.ptr)
-            elif not cat.is_known_service(prefix):
+                continue  # E2010
+            if not cat.is_known_service(prefix):
                 yield Hit(f"unknown service prefix {prefix!r} in {a.value}", a.ptr)
 
 
-RULE = Rule("E2001", "unknown-service", Severity.ERROR, "Every action must name a known AWS service prefix.", check)
+RULE = Rule(
+    "E2001",
+    "unknown-service",
+    "Every action must name a known AWS service prefix.",
+    check,
+    aws_checks=("Invalid service", "Invalid service in action"),
+)

@@ -4,7 +4,6 @@ import difflib
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -25,4 +24,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"{prefix} has no action {name!r}{hint}", a.ptr)
 
 
-RULE = Rule("E2002", "unknown-action", Severity.ERROR, "Every action must exist in its service.", check)
+RULE = Rule("E2002", "unknown-action", "Every action must exist in its service.", check)

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import glob_match
@@ -25,4 +24,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 yield Hit(f"{a.value} matches no action of {prefix}", a.ptr)
 
 
-RULE = Rule("E2003", "wildcard-matches-nothing", Severity.ERROR, "An action wildcard must match an action.", check)
+RULE = Rule("E2003", "wildcard-matches-nothing", "An action wildcard must match an action.", check)

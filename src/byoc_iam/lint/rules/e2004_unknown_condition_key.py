@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -33,7 +32,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E2004",
     "unknown-condition-key",
-    Severity.ERROR,
     "Condition keys must be global keys, keys of a service, or claims of an identity provider.",
     check,
 )

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder, parse_operator
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -43,5 +42,5 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 
 
 RULE = Rule(
-    "E2005", "operator-type-mismatch", Severity.ERROR, "A condition operator must suit the type of its key.", check
+    "E2005", "operator-type-mismatch", "A condition operator must suit the type of its key.", check
 )

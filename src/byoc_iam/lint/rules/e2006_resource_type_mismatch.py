@@ -8,7 +8,6 @@ AWS's own managed policies, which the catalog does not record).
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import ResourceType, glob_match
@@ -64,7 +63,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E2006",
     "resource-type-mismatch",
-    Severity.ERROR,
     "Each Resource ARN must match a resource type of at least one of the statement's actions.",
     check,
     types=("identity", "resource", "scp"),

@@ -1,10 +1,15 @@
-"""E2007: a Resource or principal value that is not a well-formed ARN (or another form IAM accepts)."""
+"""E2007: a Resource or principal value that is not a well-formed ARN (or another form IAM accepts).
+
+IAM refuses these documents at write time (MalformedPolicyDocument): a Resource must be ``"*"`` or
+``arn:<partition>:<service>:<region>:<account>:<resource>`` with a lower-case service; an AWS principal an
+account ID, an IAM ARN or ``"*"``; a Service principal ``<service>.amazonaws.com``. Sources: IAM User
+Guide, "IAM JSON policy elements: Resource" and "Principal"; Access Analyzer's policy check reference.
+"""
 
 import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import glob_match
@@ -14,29 +19,35 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_PRINCIPAL = re.compile(
     r"^arn:[^:]+:(iam|sts)::(\d{12}|\*):(root|user/.+|role/.+|assumed-role/.+|federated-user/.+|\*)$"
 )
-_FEDERATED = re.compile(r"^arn:[^:]+:iam::(\d{12}|\*):(oidc-provider|saml-provider)/.+$")
-_FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
+_ARN_SERVICE = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$")
+_ARN_ACCOUNT = re.compile(r"^(\d{12}|aws|[0-9]*[*?][0-9*?]*|)$")
 
 
 def arn_problem(value: str) -> str | None:
-    """Why ``value`` is not an ARN, or None."""
+    """Why ``value`` is not a resource ARN, with what to write instead; None when it is one."""
     if not value.startswith("arn:"):
-        return 'must be "*" or an ARN (arn:partition:service:region:account:resource)'
+        return 'must be "*" or an ARN: write arn:<partition>:<service>:<region>:<account>:<resource>'
     parts = value.split(":", 5)
     if len(parts) < 6:
-        return "an ARN has six parts: arn:partition:service:region:account:resource"
-    partition, service = parts[1], parts[2]
+        return "an ARN has six parts: arn:<partition>:<service>:<region>:<account>:<resource>"
+    partition, service, account = parts[1], parts[2], parts[4]
     if not partition or not any(glob_match(partition, p) for p in PARTITIONS):
-        return f"{partition!r} is not an AWS partition"
+        return f"{partition!r} is not an AWS partition (write one of {', '.join(PARTITIONS[:3])})"
     if not service:
         return "the service part of the ARN is empty"
+    if service != service.lower() and _ARN_SERVICE.match(service.lower()):
+        return f"the service {service!r} must be lower case: write {service.lower()!r}"
+    if not _ARN_SERVICE.match(service):
+        return f"{service!r} is not a service prefix (lower-case letters, digits and -)"
+    if not _ARN_ACCOUNT.match(account):
+        return f"the account {account!r} is not a 12-digit account ID"
     if not parts[5]:
         return "the resource part of the ARN is empty"
     return None
 
 
-def check(ctx: DocContext) -> Iterator[Hit]:
+def _resources(ctx: DocContext) -> Iterator[Hit]:
     for st in ctx.good_statements():
         for r in [*(st.resource or []), *(st.not_resource or [])]:
             if r.value == "*" or not r.value or has_placeholder(r.value):
@@ -44,22 +55,44 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             why = arn_problem(r.value)
             if why:
                 yield Hit(f"{r.value!r}: {why}", r.ptr)
+
+
+def _principals(ctx: DocContext) -> Iterator[Hit]:
+    for st in ctx.good_statements():
         for p in (st.principal, st.not_principal):
             if not isinstance(p, dict):
                 continue
             for v in p.get("AWS", []):
                 if v.value == "*" or _ACCOUNT.match(v.value) or has_placeholder(v.value) or not v.value:
                     continue
-                if not _IAM_PRINCIPAL.match(v.value):
-                    yield Hit(f'AWS principal {v.value!r} must be an account ID, an IAM ARN or "*"', v.ptr)
-            for v in p.get("Federated", []):
-                if not v.value or has_placeholder(v.value) or v.value in _FEDERATED_DOMAINS:
-                    continue
-                if not _FEDERATED.match(v.value):
-                    yield Hit(f"Federated principal {v.value!r} must be an OIDC or SAML provider ARN", v.ptr)
+                if not _IAM_PRINCIPAL.match(v.value) and not v.value.startswith(("AROA", "AIDA")):
+                    yield Hit(
+                        f"AWS principal {v.value!r} must be a 12-digit account ID, an IAM ARN "
+                        '(arn:aws:iam::<account>:root|role/<name>|user/<name>) or "*"',
+                        v.ptr,
+                    )
             for v in p.get("Service", []):
                 if v.value and not has_placeholder(v.value) and not _SERVICE.match(v.value):
                     yield Hit(f"Service principal {v.value!r} must look like <service>.amazonaws.com", v.ptr)
 
 
-RULE = Rule("E2007", "invalid-arn", Severity.ERROR, "Resources and principals must be well-formed ARNs.", check)
+def check(ctx: DocContext) -> Iterator[Hit]:
+    yield from _resources(ctx)
+    yield from _principals(ctx)
+
+
+RULE = Rule(
+    "E2007",
+    "invalid-arn",
+    "Resources and principals must be well-formed ARNs.",
+    check,
+    aws_checks=(
+        "Invalid ARN prefix",
+        "Missing ARN field",
+        "Invalid ARN service case",
+        "Invalid ARN account",
+        "Invalid partition",
+        "Invalid principal format",
+        "Invalid service principal format",
+    ),
+)

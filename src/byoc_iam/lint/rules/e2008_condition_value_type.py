@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder, has_variable, parse_operator
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -63,7 +62,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E2008",
     "condition-value-type",
-    Severity.ERROR,
     "Condition values must parse as the operator's type (number, date, IP, bool, ARN).",
     check,
 )

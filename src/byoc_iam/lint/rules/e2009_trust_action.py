@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import TRUST_ACTIONS, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import glob_match
@@ -23,7 +22,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E2009",
     "unsupported-trust-action",
-    Severity.ERROR,
     "A trust policy may only grant the sts: actions that start or tag a role session.",
     check,
     types=("trust",),

@@ -8,7 +8,6 @@ The intended ``eks_oidc_url`` of a placeholder-mode BYOC trust is I4002 instead.
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import intended_placeholder_ptrs, placeholders
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -30,7 +29,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "E4001",
     "placeholder",
-    Severity.ERROR,
     "Documents about to be applied must not contain placeholders ({accountId}, ${YOUR_...}, eks_oidc_url).",
     check,
 )

@@ -7,7 +7,6 @@ by ``byoc-iam catalog refresh``); the catalog of the BYOC role's policies gives 
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import RoleContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.managed import managed_arns
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -33,7 +32,6 @@ def check_role(rctx: RoleContext) -> Iterator[Hit]:
 RULE = Rule(
     "E4003",
     "managed-policy-unknown",
-    Severity.ERROR,
     "An attached AWS managed policy ARN must exist (right name, right path).",
     check_role=check_role,
 )

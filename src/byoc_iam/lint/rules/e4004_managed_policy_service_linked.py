@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import RoleContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.managed import managed_arns
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -24,7 +23,6 @@ def check_role(rctx: RoleContext) -> Iterator[Hit]:
 RULE = Rule(
     "E4004",
     "managed-policy-service-linked",
-    Severity.ERROR,
     "Policies for service-linked roles cannot be attached to this role.",
     check_role=check_role,
 )

@@ -9,7 +9,6 @@ policies 10,240 in total, each customer-managed policy 6,144, 10 managed policie
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import INLINE_TOTAL_SIZE, MANAGED_POLICY_SIZE, SCP_SIZE, DocContext, RoleContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.model.policy import iam_size
@@ -62,7 +61,6 @@ def check_role(rctx: RoleContext) -> Iterator[Hit]:
 RULE = Rule(
     "E4006",
     "size-quota",
-    Severity.ERROR,
     "Policies and the role must fit IAM's size quotas (trust, inline total, managed policy, attachments).",
     check,
     check_role,

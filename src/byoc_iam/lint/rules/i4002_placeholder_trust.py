@@ -7,7 +7,6 @@ assume it until the cluster exists and its issuer is linked into the trust.
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import intended_placeholder_ptrs
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -26,7 +25,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "I4002",
     "placeholder-trust",
-    Severity.SUGGESTION,
     "Placeholder trust mode: the trust is not usable until the cluster's OIDC provider is linked.",
     check,
     types=("trust",),

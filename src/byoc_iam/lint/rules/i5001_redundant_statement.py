@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext, StatementView, Value
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import glob_covers
 
@@ -63,7 +62,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "I5001",
     "redundant-statement",
-    Severity.SUGGESTION,
     "A statement that another statement already covers can be removed.",
     check,
 )

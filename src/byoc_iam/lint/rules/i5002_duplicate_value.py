@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext, Value
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -35,5 +34,5 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 
 
 RULE = Rule(
-    "I5002", "duplicate-value", Severity.SUGGESTION, "A value listed twice in one element has no effect.", check
+    "I5002", "duplicate-value", "A value listed twice in one element has no effect.", check
 )

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import glob_covers
 
@@ -34,7 +33,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "I5003",
     "covered-by-wildcard",
-    Severity.SUGGESTION,
     "An action or resource that a wildcard in the same list already matches can be removed.",
     check,
 )

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -25,7 +24,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "S3001",
     "trust-principal-star",
-    Severity.SECURITY_WARNING,
     'A trust policy must not allow Principal "*".',
     check,
     types=("trust",),

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import provider_name, web_identity_statements
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -24,7 +23,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "S3002",
     "oidc-missing-aud",
-    Severity.SECURITY_WARNING,
     "An OIDC web-identity trust must pin the token audience (<provider>:aud).",
     check,
     types=("trust",),

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import parse_operator, provider_name, web_identity_statements
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -34,7 +33,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "S3003",
     "oidc-wildcard-sub",
-    Severity.SECURITY_WARNING,
     "An OIDC web-identity trust must pin the subject (<provider>:sub) without wildcards.",
     check,
     types=("trust",),

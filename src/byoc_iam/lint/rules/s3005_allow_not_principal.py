@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -19,8 +18,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "S3005",
     "allow-not-principal",
-    Severity.SECURITY_WARNING,
     "Allow statements must not use NotPrincipal.",
     check,
-    types=("trust", "resource"),
+    types=("resource",),  # in a trust policy NotPrincipal is E1015
+    aws_checks=("Allow with NotPrincipal",),
 )

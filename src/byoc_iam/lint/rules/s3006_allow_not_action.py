@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -16,4 +15,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             )
 
 
-RULE = Rule("S3006", "allow-not-action", Severity.SECURITY_WARNING, "Allow statements must not use NotAction.", check)
+RULE = Rule("S3006", "allow-not-action", "Allow statements must not use NotAction.", check)

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -20,4 +19,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         yield Hit('Version "2008-10-17" does not replace ${...} policy variables; use "2012-10-17"', ctx.ptr("Version"))
 
 
-RULE = Rule("W1003", "version-missing", Severity.WARNING, 'Version is missing or the legacy "2008-10-17".', check)
+RULE = Rule("W1003", "version-missing", 'Version is missing or the legacy "2008-10-17".', check)

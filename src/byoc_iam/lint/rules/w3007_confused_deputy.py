@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.rules import Hit, Rule
 
 _DATA = Path(__file__).resolve().parents[2] / "data" / "lint" / "confused_deputy.json"
@@ -55,7 +54,6 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 RULE = Rule(
     "W3007",
     "confused-deputy",
-    Severity.WARNING,
     "A service trust should carry aws:SourceAccount/aws:SourceArn where the service supports it.",
     check,
     types=("trust",),

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import RoleContext
-from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.managed import managed_arns
 from byoc_iam.lint.rules import Hit, Rule
 
@@ -21,7 +20,6 @@ def check_role(rctx: RoleContext) -> Iterator[Hit]:
 RULE = Rule(
     "W4005",
     "managed-policy-deprecated",
-    Severity.WARNING,
     "Attached AWS managed policies should not be deprecated.",
     check_role=check_role,
 )

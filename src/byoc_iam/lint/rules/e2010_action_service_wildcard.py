@@ -1,0 +1,51 @@
+"""E2010: a wildcard in the service prefix of an action (``*:Untag*``, ``s?:Get*``).
+
+IAM refuses such a document at write time (the service prefix must be literal; only ``"*"`` alone may
+stand for every action), and even where a prefix pattern is accepted it would grant the same action of
+services nobody meant. Access Analyzer reports it as the suggestion "Wildcard in service name"; byoc-iam
+makes it an ERROR because the engine must not evaluate what IAM would refuse.
+"""
+
+from collections.abc import Iterator
+
+from byoc_iam.lint.context import DocContext
+from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.servicecatalog import ServiceCatalog, glob_match
+
+
+def _examples(cat: ServiceCatalog, prefix: str, name: str) -> list[str]:
+    """Up to three ``service:name`` patterns that the wildcard prefix stands for and that match actions."""
+    out: list[str] = []
+    for s in cat.services():
+        if glob_match(prefix, s, ignore_case=True) and cat.expand_action_pattern(f"{s}:{name}"):
+            out.append(f"{s}:{name}")
+            if len(out) == 3:
+                break
+    return out
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        for a in st.actions:
+            if a.value == "*" or has_placeholder(a.value):
+                continue
+            parts = action_prefix(a.value)
+            if parts is None or not ("*" in parts[0] or "?" in parts[0]):
+                continue
+            example = ", ".join(_examples(cat, parts[0], parts[1])) or f"ec2:{parts[1]}"
+            yield Hit(
+                f"{a.value!r} has a wildcard in the service prefix, which IAM refuses: name each service "
+                f'(e.g. {example}) or write "*" for every action',
+                a.ptr,
+            )
+
+
+RULE = Rule(
+    "E2010",
+    "action-service-wildcard",
+    'An action\'s service prefix must be literal (service:Action, or "*" alone).',
+    check,
+    aws_checks=("Wildcard in service name",),
+)
