@@ -131,6 +131,16 @@ CASES: dict[str, tuple[str, Any, Any]] = {
         doc(allow(resource="arn:aws:s3:::bucket/${aws:username")),
         doc(allow(resource="arn:aws:s3:::bucket/${aws:username}/*")),
     ),
+    "E1017": (
+        "identity",
+        doc(allow(Condition={"StringEquals": {"aws:username": "a", "AWS:Username": "b"}})),
+        doc(allow(Condition={"StringEquals": {"aws:username": ["a", "b"]}})),
+    ),
+    "E1018": (
+        "identity",
+        doc(allow(Condition={"StringEquals": {"aws:username": ["a", 1]}})),
+        doc(allow(Condition={"StringEquals": {"aws:username": ["a", "1"]}})),
+    ),
     "E2010": ("identity", doc(allow("*:Untag*", "*")), doc(allow("ec2:Untag*", "*"))),
     "E2011": ("trust", doc(service_trust("eks.amazonaws.com.cn")), doc(service_trust("ec2.amazonaws.com.cn"))),
     "E2012": (
@@ -164,7 +174,7 @@ CASES: dict[str, tuple[str, Any, Any]] = {
     ),
     "W2017": (
         "resource",
-        doc({"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLEID1234567"}, "Action": "s3:GetObject", "Resource": "*"}),
+        doc({"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLEID1234567"}, "Action": "s3:Get*", "Resource": "*"}),
         doc({"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "s3:GetObject", "Resource": "*"}),
     ),
     "S3008": (

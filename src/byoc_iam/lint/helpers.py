@@ -218,7 +218,9 @@ def element_pair(
 
 # -- federated principals ---------------------------------------------------------------------------------
 FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
-_PROVIDER_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*|aws-eusc):iam::(\d{12}):(oidc|saml)-provider/(.+)$")
+_PROVIDER_ARN = re.compile(
+    r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*|aws-eusc):iam::(\d{12}):(oidc|saml)-provider/(.+)$"
+)
 _OIDC_NAME = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$")
 _SAML_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 
@@ -241,13 +243,17 @@ def federated_problem(value: str) -> str | None:
         )
     kind, name = m.group(3), m.group(4)
     if kind == "saml":
-        return None if _SAML_NAME.match(name) else "is not a well-formed SAML provider ARN (name: letters, digits, +=,.@_-)"
+        ok = _SAML_NAME.match(name)
+        return None if ok else "is not a well-formed SAML provider ARN (name: letters, digits, +=,.@_-)"
     fixed = re.sub(r"^[a-z]+://", "", name).rstrip("/")
     if fixed != name:
         good = value[: len(value) - len(name)] + fixed
         return f"is a malformed OIDC provider ARN (the issuer without https:// and without a trailing /): write {good}"
     if "//" in name or not _OIDC_NAME.match(name):
-        return "is a malformed OIDC provider ARN: after oidc-provider/ comes the issuer's host and path, e.g. oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+        return (
+            "is a malformed OIDC provider ARN: after oidc-provider/ comes the issuer's host and path, "
+            "e.g. oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+        )
     return None
 
 

@@ -2,4 +2,9 @@
 
 from byoc_iam.lint.rules import Rule
 
-RULE = Rule("E1001", "invalid-json", "The document is not valid JSON.")
+RULE = Rule(
+    "E1001",
+    "invalid-json",
+    "The document is not valid JSON.",
+    aws_checks=("Json syntax error",),
+)

@@ -16,4 +16,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         yield Hit(f'Version must be "2012-10-17" (or the legacy "2008-10-17"), not {version!r}', ctx.ptr("Version"))
 
 
-RULE = Rule("E1002", "invalid-version", 'Version must be "2012-10-17".', check)
+RULE = Rule(
+    "E1002",
+    "invalid-version",
+    'Version must be "2012-10-17".',
+    check,
+    aws_checks=("Invalid version",),
+)

@@ -22,4 +22,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"a statement must be a JSON object, not {type(st.raw).__name__}", st.ptr)
 
 
-RULE = Rule("E1004", "invalid-statement", "The document must be an object with a Statement.", check)
+RULE = Rule(
+    "E1004",
+    "invalid-statement",
+    "The document must be an object with a Statement.",
+    check,
+    aws_checks=("Missing statement",),
+)

@@ -14,4 +14,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f'Effect must be "Allow" or "Deny" (case matters), not {st.raw["Effect"]!r}', f"{st.ptr}/Effect")
 
 
-RULE = Rule("E1005", "invalid-effect", 'Each statement needs Effect "Allow" or "Deny".', check)
+RULE = Rule(
+    "E1005",
+    "invalid-effect",
+    'Each statement needs Effect "Allow" or "Deny".',
+    check,
+    aws_checks=("Invalid effect", "Missing effect"),
+)

@@ -11,4 +11,13 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     return element_pair(ctx, "Action")
 
 
-RULE = Rule("E1006", "action-element", "Each statement needs exactly one of Action/NotAction.", check)
+RULE = Rule(
+    "E1006",
+    "action-element",
+    "Each statement needs exactly one of Action/NotAction.",
+    check,
+    aws_checks=(
+        "Unsupported element combination",
+        "Missing action",
+    ),
+)

@@ -21,4 +21,5 @@ RULE = Rule(
     "resource-element",
     "Resource/NotResource is required in identity and resource statements and forbidden in trust policies.",
     check,
+    aws_checks=("Missing resource", "Role trust policy syntax error resource"),
 )

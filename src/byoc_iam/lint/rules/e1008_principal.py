@@ -18,4 +18,5 @@ RULE = Rule(
     "principal-element",
     "Principal/NotPrincipal is required in trust and resource statements and forbidden in identity and SCPs.",
     check,
+    aws_checks=("Missing principal", "Unsupported principal", "SCP syntax error principal"),
 )

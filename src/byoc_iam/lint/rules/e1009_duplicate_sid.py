@@ -18,4 +18,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             first[sid] = st.index
 
 
-RULE = Rule("E1009", "duplicate-sid", "Sids must be unique within a document.", check)
+RULE = Rule(
+    "E1009",
+    "duplicate-sid",
+    "Sids must be unique within a document.",
+    check,
+    aws_checks=("Unique Sids required",),
+)

@@ -52,4 +52,10 @@ RULE = Rule(
     "unknown-element",
     "Document, statement, principal-type and condition-operator names must be ones IAM knows.",
     check,
+    aws_checks=(
+        "Invalid condition operator",
+        "Null with if exists",
+        "Invalid principal key",
+        "Invalid policy element",
+    ),
 )

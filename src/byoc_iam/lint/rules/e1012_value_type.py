@@ -68,4 +68,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                             yield Hit(f"condition values must be strings, numbers or booleans, not {_kind(v)}", where)
 
 
-RULE = Rule("E1012", "value-type", "Element values must have the JSON type IAM expects.", check)
+RULE = Rule(
+    "E1012",
+    "value-type",
+    "Element values must have the JSON type IAM expects.",
+    check,
+    aws_checks=("Data type mismatch",),
+)

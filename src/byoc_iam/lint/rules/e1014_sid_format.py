@@ -22,4 +22,5 @@ RULE = Rule(
     "A Sid in an IAM identity, trust or SCP policy may only contain ASCII letters and digits.",
     check,
     types=("identity", "trust", "scp"),
+    aws_checks=("Unsupported Sid",),
 )

@@ -24,4 +24,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"{prefix} has no action {name!r}{hint}", a.ptr)
 
 
-RULE = Rule("E2002", "unknown-action", "Every action must exist in its service.", check)
+RULE = Rule(
+    "E2002",
+    "unknown-action",
+    "Every action must exist in its service.",
+    check,
+    aws_checks=("Invalid action",),
+)

@@ -20,6 +20,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             prefix = c.key.partition(":")[0]
             if ":" not in c.key:
                 why = "a condition key is service:Name (or aws:Name for a global key)"
+            elif c.key.lower() == "aws:arn":
+                why = "aws:ARN is not supported: write aws:PrincipalArn (the caller) or aws:SourceArn (the source)"
+            elif c.key.lower() in ("aws:requesttag", "aws:resourcetag", "aws:principaltag"):
+                why = f"a tag key is missing: write {c.key}/<tag-key>"
             elif prefix.lower() == "aws":
                 why = "not an AWS global condition key"
             elif cat.is_known_service(prefix):
@@ -34,4 +38,11 @@ RULE = Rule(
     "unknown-condition-key",
     "Condition keys must be global keys, keys of a service, or claims of an identity provider.",
     check,
+    aws_checks=(
+        "Unsupported global condition key",
+        "Missing tag key in condition",
+        "Invalid global condition key",
+        "Invalid service condition key",
+        "Invalid condition key format",
+    ),
 )

@@ -12,11 +12,19 @@ from byoc_iam.lint.context import CondEntry, DocContext
 from byoc_iam.lint.helpers import parse_operator
 from byoc_iam.lint.rules import Hit, Rule
 
-
 # RFC 1918, loopback, link-local and their IPv6 counterparts (RFC 4193, 4291): never a request's public source
 PRIVATE = tuple(
     ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128")
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+    )
 )
 
 

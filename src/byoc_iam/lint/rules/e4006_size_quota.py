@@ -64,4 +64,5 @@ RULE = Rule(
     "Policies and the role must fit IAM's size quotas (trust, inline total, managed policy, attachments).",
     check,
     check_role,
+    aws_checks=("Policy size exceeds SCP quota",),
 )

@@ -64,4 +64,5 @@ RULE = Rule(
     "redundant-statement",
     "A statement that another statement already covers can be removed.",
     check,
+    aws_checks=("Redundant statement",),
 )

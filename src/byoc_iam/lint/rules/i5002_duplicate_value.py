@@ -33,6 +33,4 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 seen.add(v.text)
 
 
-RULE = Rule(
-    "I5002", "duplicate-value", "A value listed twice in one element has no effect.", check
-)
+RULE = Rule("I5002", "duplicate-value", "A value listed twice in one element has no effect.", check)

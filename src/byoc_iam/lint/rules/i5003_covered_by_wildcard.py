@@ -35,4 +35,5 @@ RULE = Rule(
     "covered-by-wildcard",
     "An action or resource that a wildcard in the same list already matches can be removed.",
     check,
+    aws_checks=("Redundant action", "Redundant resource"),
 )

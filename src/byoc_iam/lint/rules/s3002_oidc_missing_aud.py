@@ -26,4 +26,5 @@ RULE = Rule(
     "An OIDC web-identity trust must pin the token audience (<provider>:aud).",
     check,
     types=("trust",),
+    aws_checks=("Missing condition key for oidc principal",),
 )

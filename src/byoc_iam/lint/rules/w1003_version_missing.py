@@ -19,4 +19,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         yield Hit('Version "2008-10-17" does not replace ${...} policy variables; use "2012-10-17"', ctx.ptr("Version"))
 
 
-RULE = Rule("W1003", "version-missing", 'Version is missing or the legacy "2008-10-17".', check)
+RULE = Rule(
+    "W1003",
+    "version-missing",
+    'Version is missing or the legacy "2008-10-17".',
+    check,
+    aws_checks=("Missing version",),
+)

@@ -24,8 +24,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 if m:
                     kind = "role" if m.group(1) == "AROA" else "user"
                     yield Hit(
-                        f"{v.value} is an IAM {kind} ID: write the {kind} ARN "
-                        f"(arn:aws:iam::<account>:{kind}/<name>)",
+                        f"{v.value} is an IAM {kind} ID: write the {kind} ARN (arn:aws:iam::<account>:{kind}/<name>)",
                         v.ptr,
                     )
 
