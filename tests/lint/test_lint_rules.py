@@ -387,6 +387,7 @@ def test_findings_have_statement_index_and_sid() -> None:
         "column",
         "statement_index",
         "sid",
+        "document",
     ]
 
 

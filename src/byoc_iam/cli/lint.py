@@ -19,7 +19,7 @@ from typer.core import TyperCommand
 from byoc_iam.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from byoc_iam.lint import Finding
+    from byoc_iam.lint import Finding, LintOptions
 
 STYLES = {"ERROR": "bold red", "SECURITY_WARNING": "bold magenta", "WARNING": "yellow", "SUGGESTION": "cyan"}
 
@@ -36,6 +36,13 @@ class LintOutput(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    security = "security"
+    warning = "warning"
+    suggestion = "suggestion"
 
 
 class TrustChoice(StrEnum):
@@ -122,13 +129,40 @@ def _write(findings: list[Finding], output: LintOutput, documents: int) -> None:
         _print_text(findings, documents)
 
 
+def _lint_file(label: str, data: bytes, policy_type: str, options: LintOptions) -> tuple[list[Finding], int]:
+    """A policy document, or every document inside a Terraform/CloudFormation file."""
+    from byoc_iam.lint import lint_document
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return lint_document(data, policy_type, file=label, options=options), 1
+    from byoc_iam.lint.embedded import is_embedding_source, lint_source
+    from byoc_iam.lint.sources import SourceError
+
+    if not is_embedding_source(label, text):
+        return lint_document(data, policy_type, file=label, options=options), 1
+    try:
+        return lint_source(label, text, options)
+    except SourceError as exc:
+        raise UsageError(f"{label}: {exc}") from None
+    except ImportError as exc:
+        raise UsageError(f"{label}: reading Terraform/CloudFormation needs {exc.name}: pip install byoc-iam") from None
+
+
 def lint(
     files: list[str] | None = typer.Argument(
-        None, metavar="FILE...", help="Policy documents (JSON); '-' reads stdin.", show_default=False
+        None,
+        metavar="FILE...",
+        help="Policy documents (JSON), Terraform (.tf, .tf.json, plan JSON) or CloudFormation; '-' reads stdin.",
+        show_default=False,
     ),
     policy_type: TypeChoice = typer.Option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
     output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding, not only on errors."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding (= --fail-on suggestion)."),
+    fail_on: FailOn = typer.Option(
+        FailOn.error, "--fail-on", help="Exit 1 when a finding is at this severity or worse."
+    ),
     role: str | None = typer.Option(
         None, "--role", metavar="ROLESPEC", help="Lint a whole RoleSpec JSON file ('-' reads stdin)."
     ),
@@ -148,9 +182,11 @@ def lint(
 ) -> None:
     """Lint IAM policy documents, or a whole RoleSpec with --role.
 
-    FILE... are policy documents (JSON); - reads stdin.
+    FILE... are policy documents (JSON); - reads stdin. A Terraform file (.tf, .tf.json, `terraform show -json`)
+    or a CloudFormation template (YAML/JSON) is searched for every IAM document in it.
 
-    Exit codes: 0 no error (with --strict: no finding); 1 failing findings; 2 bad usage or unreadable input.
+    Exit codes: 0 nothing at --fail-on severity (default error) or worse; 1 failing findings; 2 bad usage or
+    unreadable input.
     """
     if list_rules:
         _print_rules()
@@ -162,7 +198,7 @@ def lint(
         raise UsageError("stdin ('-') can be read only once")
     skip = [c.strip().upper() for item in ignore or [] for c in item.split(",") if c.strip()]
 
-    from byoc_iam.lint import LintOptions, failing, lint_document, lint_role, rule
+    from byoc_iam.lint import LintOptions, failing, lint_role, rule
 
     unknown = [c for c in skip if rule(c) is None]
     if unknown:
@@ -190,11 +226,12 @@ def lint(
         findings += lint_role(spec, file=label, text=text, options=options)
         documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
     for label, data in texts:
-        findings += lint_document(data, policy_type.value, file=label, options=options)
-        documents += 1
+        more, count = _lint_file(label, data, policy_type.value, options)
+        findings += more
+        documents += count
 
     _write(findings, output, documents)
-    if failing(findings, strict=strict):
+    if failing(findings, strict=strict, fail_on=fail_on.value):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 

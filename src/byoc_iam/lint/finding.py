@@ -34,6 +34,7 @@ class Finding:
     column: int | None = None
     statement_index: int | None = None
     sid: str | None = None
+    document: str | None = None  # the embedded document's name (Terraform/CloudFormation sources)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output form (keys in the documented order)."""
@@ -44,6 +45,8 @@ class Finding:
     def location(self) -> str:
         """``file:line:column`` (or the JSON pointer when the text position is unknown)."""
         where = self.file or "<document>"
+        if self.document is not None:
+            where = f"{where}[{self.document}]"
         if self.line is not None:
             return f"{where}:{self.line}:{self.column}"
         return f"{where}:{self.path or '/'}"

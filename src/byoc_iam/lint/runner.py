@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,22 @@ def _too_deep(doc: Any) -> bool:
     return False
 
 
+SUPPRESS_SID = re.compile(r"^ByocLintIgnore((?:[EWSI]\d{4})+)")
+
+
+def suppressed_by_sid(sid: str | None) -> frozenset[str]:
+    """Rule codes a statement's Sid suppresses: ``ByocLintIgnoreS3004W3011Read`` -> {S3004, W3011}."""
+    m = SUPPRESS_SID.match(sid or "")
+    return frozenset(re.findall(r"[EWSI]\d{4}", m.group(1))) if m else frozenset()
+
+
+def _unsuppressed(ctx: DocContext, findings: list[Finding]) -> list[Finding]:
+    by_index = {st.index: suppressed_by_sid(st.sid) for st in ctx.statements}
+    return [
+        f for f in findings if f.code not in by_index.get(-1 if f.statement_index is None else f.statement_index, ())
+    ]
+
+
 def _run_doc(ctx: DocContext) -> list[Finding]:
     out: list[Finding] = []
     if _too_deep(ctx.doc):
@@ -131,7 +148,7 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
         if not is_document and r.code != STRUCTURE:
             continue
         out.extend(_finding(r, h, ctx, ctx.source, ctx.file) for h in r.check(ctx))
-    return out
+    return _unsuppressed(ctx, out)
 
 
 def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:
@@ -235,6 +252,19 @@ def lint_role(
     return _sort(out)
 
 
-def failing(findings: Iterable[Finding], *, strict: bool = False) -> bool:
-    """True when the findings fail a run: any ERROR, or with ``strict`` any finding at all."""
-    return any(strict or f.severity is Severity.ERROR for f in findings)
+FAIL_ON: dict[str, Severity] = {
+    "error": Severity.ERROR,
+    "security": Severity.SECURITY_WARNING,
+    "warning": Severity.WARNING,
+    "suggestion": Severity.SUGGESTION,
+}
+
+
+def failing(findings: Iterable[Finding], *, strict: bool = False, fail_on: str = "error") -> bool:
+    """True when the findings fail a run: any finding at ``fail_on`` severity or worse (``error``, ``security``,
+    ``warning`` or ``suggestion``; ``strict`` is ``suggestion``, i.e. any finding). Raises ValueError on an
+    unknown threshold."""
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}")
+    threshold = FAIL_ON["suggestion" if strict else fail_on].rank
+    return any(f.severity.rank <= threshold for f in findings)
