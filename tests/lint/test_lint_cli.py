@@ -68,6 +68,7 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "column": 7,
         "statement_index": 0,
         "sid": None,
+        "document": None,
     }
 
 

@@ -126,19 +126,28 @@ def plain(value: Any) -> Any:
             if k == "Ref":
                 return f"${{{v}}}"
             if k == "Fn::Sub":
-                return (
-                    v
-                    if isinstance(v, str)
-                    else (v[0] if isinstance(v, list) and v and isinstance(v[0], str) else "${Fn::Sub}")
+                text = (
+                    v if isinstance(v, str) else (v[0] if isinstance(v, list) and v and isinstance(v[0], str) else "")
                 )
+                return _sub(text) if text else "${Fn_Sub}"
             if k.startswith("Fn::"):
-                return f"${{{k}}}"
+                return "${" + k.replace("::", "_") + "}"
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _sub(text: str) -> str:
+    """An Fn::Sub string: ``${AWS::Partition}``/``${Name}`` are CloudFormation's (made placeholders without
+    ``:``, which lint leaves unjudged), ``${!aws:username}`` is a literal policy variable."""
+
+    def one(m: re.Match[str]) -> str:
+        return "${" + (m.group(2) if m.group(1) else m.group(2).replace(":", "_")) + "}"
+
+    return re.sub(r"\$\{(!?)([^}]*)\}", one, text)
 
 
 def _line(node: Any) -> int | None:
