@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from byoc_iam.lint import lint_document
-from byoc_iam.lint.embedded import lint_source
+from byoc_iam.lint.embedded import extract, lint_source
 from byoc_iam.lint.runner import failing
-from byoc_iam.lint.sources import extract
 from cli_helpers import run_cli
 
 TF = """

@@ -129,6 +129,20 @@ def _write(findings: list[Finding], output: LintOutput, documents: int) -> None:
         _print_text(findings, documents)
 
 
+def _lint_rolespec(label: str, data: bytes, options: LintOptions) -> tuple[list[Finding], int]:
+    """A whole RoleSpec: (findings, documents linted)."""
+    from byoc_iam.lint import lint_role
+    from byoc_iam.model import RoleSpec
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not UTF-8 text") from None
+    spec = RoleSpec.from_json(text, source=label)
+    findings = lint_role(spec, file=label, text=text, options=options)
+    return findings, 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+
+
 def _lint_file(label: str, data: bytes, policy_type: str, options: LintOptions) -> tuple[list[Finding], int]:
     """A policy document, or every document inside a Terraform/CloudFormation file."""
     from byoc_iam.lint import lint_document
@@ -198,7 +212,7 @@ def lint(
         raise UsageError("stdin ('-') can be read only once")
     skip = [c.strip().upper() for item in ignore or [] for c in item.split(",") if c.strip()]
 
-    from byoc_iam.lint import LintOptions, failing, lint_role, rule
+    from byoc_iam.lint import LintOptions, failing, rule
 
     unknown = [c for c in skip if rule(c) is None]
     if unknown:
@@ -215,16 +229,7 @@ def lint(
     findings: list[Finding] = []
     documents = 0
     if role is not None and role_data is not None:
-        from byoc_iam.model import RoleSpec
-
-        label = _label(role)
-        try:
-            text = role_data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UsageError(f"{label}: not UTF-8 text") from None
-        spec = RoleSpec.from_json(text, source=label)
-        findings += lint_role(spec, file=label, text=text, options=options)
-        documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+        findings, documents = _lint_rolespec(_label(role), role_data, options)
     for label, data in texts:
         more, count = _lint_file(label, data, policy_type.value, options)
         findings += more

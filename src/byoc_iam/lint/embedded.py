@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from byoc_iam.lint.context import LintOptions
 from byoc_iam.lint.finding import Finding
 from byoc_iam.lint.runner import lint_document
-from byoc_iam.lint.sources import EmbeddedPolicy, extract, kind_of
+from byoc_iam.lint.sources import EmbeddedPolicy, from_cloudformation, kind_of
+
+
+def extract(filename: str, text: str) -> list[EmbeddedPolicy]:
+    """The policy documents in ``text`` (see the module docstring); [] for a bare policy document."""
+    kind = kind_of(filename, text)
+    if kind == "terraform":
+        from byoc_iam.lint.sources_tf import from_hcl
+
+        return from_hcl(text)
+    if kind == "terraform-json":
+        from byoc_iam.lint.sources_tf import from_tf_json
+
+        return from_tf_json(json.loads(text), text)
+    if kind == "terraform-plan":
+        from byoc_iam.lint.sources_tf import from_plan
+
+        return from_plan(json.loads(text))
+    if kind == "cloudformation":
+        return from_cloudformation(text, filename)
+    return []
 
 
 def is_embedding_source(filename: str, text: str) -> bool:

@@ -1,8 +1,9 @@
 """Find the IAM policy documents inside Terraform and CloudFormation files, where users keep them.
 
-:func:`extract` reads one file's text and returns :class:`EmbeddedPolicy` values: the document (parsed), its
-policy type, a name (``aws_iam_role.eks.assume_role_policy``, ``Resources.Role.AssumeRolePolicyDocument``),
-the line of the source file it starts on, and the rule codes an inline comment suppresses. Formats:
+:func:`byoc_iam.lint.embedded.extract` reads one file's text and returns :class:`EmbeddedPolicy` values:
+the document (parsed), its policy type, a name (``aws_iam_role.eks.assume_role_policy``,
+``Resources.Role.AssumeRolePolicyDocument``), the line of the source file it starts on, and the rule codes
+an inline comment suppresses. Formats:
 
 - Terraform ``.tf`` (python-hcl2): ``jsonencode({...})``, heredoc or quoted JSON, and
   ``data "aws_iam_policy_document"`` blocks (converted to the JSON document they render);
@@ -96,26 +97,6 @@ def kind_of(filename: str, text: str) -> str:
     if filename.endswith(".tf.json") or "resource" in data or "data" in data:
         return "terraform-json"
     return "policy"
-
-
-def extract(filename: str, text: str) -> list[EmbeddedPolicy]:
-    """The policy documents in ``text`` (see the module docstring); [] for a bare policy document."""
-    kind = kind_of(filename, text)
-    if kind == "terraform":
-        from byoc_iam.lint.sources_tf import from_hcl
-
-        return from_hcl(text)
-    if kind == "terraform-json":
-        from byoc_iam.lint.sources_tf import from_tf_json
-
-        return from_tf_json(json.loads(text), text)
-    if kind == "terraform-plan":
-        from byoc_iam.lint.sources_tf import from_plan
-
-        return from_plan(json.loads(text))
-    if kind == "cloudformation":
-        return from_cloudformation(text, filename)
-    return []
 
 
 def plain(value: Any) -> Any:
