@@ -218,6 +218,29 @@ CASES: dict[str, tuple[str, Any, Any]] = {
         doc(allow(Condition={"IpAddress": {"aws:SourceIp": "203.0.113.7/24"}})),
         doc(allow(Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})),
     ),
+    "I5008": (
+        "trust",
+        doc(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/r", f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s"]},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+        doc(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s"},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+    ),
+    "I5009": ("identity", doc(allow(Condition={})), GOOD_IDENTITY),
+    "I5010": (
+        "identity",
+        doc(allow(Condition={"NumericLessThan": {"aws:MultiFactorAuthAge": ["3600", "7200"]}})),
+        doc(allow(Condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),
+    ),
     "I5007": ("identity", doc(allow(Sid="")), doc(allow(Sid="Read"))),
     "S3005": (
         "resource",

@@ -36,4 +36,5 @@ RULE = Rule(
     "An OIDC web-identity trust must pin the subject (<provider>:sub) without wildcards.",
     check,
     types=("trust",),
+    aws_checks=("Missing github repo condition key",),
 )
