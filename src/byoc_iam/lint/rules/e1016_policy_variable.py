@@ -8,9 +8,11 @@ Variables and tags"; Access Analyzer checks listed in ``aws_checks``.
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from byoc_iam.lint.context import DocContext, StatementView
 from byoc_iam.lint.helpers import is_policy_variable, parse_operator
+from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
@@ -35,10 +37,21 @@ def _variables(text: str) -> list[str]:
     return [m for m in _VAR.findall(text) if is_policy_variable(m)]
 
 
+def _strings_under(node: Any, ptr: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield node, ptr
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings_under(v, f"{ptr}/{i}")
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings_under(v, f"{ptr}/{escape(str(k))}")
+
+
 def _statement(ctx: DocContext, st: StatementView, versioned: bool) -> Iterator[Hit]:
     for name in ("Action", "NotAction", "Sid", "Effect", "Principal", "NotPrincipal"):
-        for text, ptr in ctx.walk_strings():
-            if ptr.startswith(f"{st.ptr}/{name}") and _variables(text):
+        for text, ptr in _strings_under(st.raw.get(name), f"{st.ptr}/{name}"):
+            if "${" in text and _variables(text):
                 yield Hit(f"policy variables work only in Resource and Condition values, not in {name}", ptr)
     values = [*(st.resource or []), *(st.not_resource or [])]
     for r in values:

@@ -40,11 +40,9 @@ def arn_problem(value: str) -> str | None:
         return f"the service {service!r} must be lower case: write {service.lower()!r}"
     if not _ARN_SERVICE.match(service):
         return f"{service!r} is not a service prefix (lower-case letters, digits and -)"
-    if not _ARN_ACCOUNT.match(account):
+    if not _ARN_ACCOUNT.match(account) and "${" not in value:
         return f"the account {account!r} is not a 12-digit account ID"
-    if not parts[5]:
-        return "the resource part of the ARN is empty"
-    return None
+    return None  # an empty resource part is accepted (AWS's own AmazonDevOpsGuruOrganizationsAccess has one)
 
 
 def _resources(ctx: DocContext) -> Iterator[Hit]:
