@@ -14,10 +14,14 @@ from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import ServiceCatalog, glob_match
 
 
+_COMMON = ("ec2", "s3", "iam", "eks", "elasticloadbalancing", "autoscaling", "kms", "logs", "sts")
+
+
 def _examples(cat: ServiceCatalog, prefix: str, name: str) -> list[str]:
     """Up to three ``service:name`` patterns that the wildcard prefix stands for and that match actions."""
     out: list[str] = []
-    for s in cat.services():
+    common = [s for s in _COMMON if cat.is_known_service(s)]
+    for s in [*common, *(s for s in cat.services() if s not in _COMMON)]:
         if glob_match(prefix, s, ignore_case=True) and cat.expand_action_pattern(f"{s}:{name}"):
             out.append(f"{s}:{name}")
             if len(out) == 3:
