@@ -27,7 +27,7 @@ REFUSED = {
     "resource-arn-typo": ("identity", identity(Resource="arn?aws:s3:::bucket/*"), "E2007", "write arn:"),
     "no-resource": ("identity", identity(), "E1007", "neither Resource nor NotResource"),
     "trust-not-principal": ("trust", trust(NotPrincipal={"AWS": ACCOUNT}), "E1015", "Principal"),
-    "service-wildcard": ("identity", identity(Action="*:Untag*", Resource="*"), "E2010", "ec2:Untag*"),
+    "service-wildcard": ("identity", identity(Action="*:Untag*", Resource="*"), "E2010", "s3:Untag*"),
     "arn-service-case": ("identity", identity(Resource="arn:aws:S3:::bucket/*"), "E2007", "write 's3'"),
     "arn-service-malformed": ("identity", identity(Resource="arn:aws:s3_x:::bucket/*"), "E2007", "not a service"),
     "cn-eks-principal": (
