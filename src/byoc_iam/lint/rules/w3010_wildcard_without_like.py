@@ -1,6 +1,7 @@
 """W3010: ``*`` or ``?`` in a StringEquals-family value, where it is a literal character.
 
-Only the ``Like`` operators treat ``*``/``?`` as wildcards; ``StringEquals`` compares them literally, so
+Only the ``Like`` string operators treat ``*``/``?`` as wildcards; ``StringEquals`` compares them literally
+(the ARN operators, ArnEquals included, match wildcards in every ARN part, so they are not checked), so
 ``system:serviceaccount:kube-system:*`` under StringEquals matches no service account. Source: IAM User
 Guide, "String condition operators"; Access Analyzer check "Wildcard without like operator".
 """
@@ -16,8 +17,6 @@ _LIKE = {
     "StringNotEquals": "StringNotLike",
     "StringEqualsIgnoreCase": "StringLike",
     "StringNotEqualsIgnoreCase": "StringNotLike",
-    "ArnEquals": "ArnLike",
-    "ArnNotEquals": "ArnNotLike",
 }
 
 
