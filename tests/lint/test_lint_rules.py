@@ -437,3 +437,14 @@ def test_one_rule_per_module_named_after_its_code() -> None:
         rule = import_module(f"byoc_iam.lint.rules.{module}").RULE
         assert module.startswith(rule.code.lower() + "_"), module
         assert rule.check is not None or rule.check_role is not None or rule.code == "E1001"
+
+
+def test_arn_operators_take_wildcards() -> None:
+    d = doc(allow(Condition={"ArnEquals": {"aws:SourceArn": "arn:aws:lambda:*:*:function:f_*"}}))
+    assert "W3010" not in codes(lint_document(d, "identity"))
+
+
+def test_passrole_variants_name_access_analyzer_wording() -> None:
+    d = doc({"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:s3:::b"})
+    [f] = [f for f in lint_document(d, "identity") if f.code == "S3004"]
+    assert "NotAction and NotResource" in f.message
