@@ -13,7 +13,6 @@ from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import ServiceCatalog, glob_match
 
-
 _COMMON = ("ec2", "s3", "iam", "eks", "elasticloadbalancing", "autoscaling", "kms", "logs", "sts")
 
 
