@@ -30,6 +30,7 @@ _EKS_ISSUER = re.compile(
     r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/id/(?P<id>[0-9A-Za-z]{1,64})$"
 )
 _ACCOUNT = re.compile(r"^\d{12}$")
+_PROVIDER_KINDS = ("oidc-provider", "saml-provider")
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,16 @@ def is_oidc_provider_arn(value: str) -> bool:
     """Whether ``value`` is an OIDC provider ARN in a supported partition."""
     parsed = parse_oidc_provider_arn(value)
     return parsed is not None and parsed.partition in supported_partitions()
+
+
+def is_provider_arn(value: str) -> bool:
+    """Whether ``value`` is an IAM identity provider ARN as a Federated principal names one:
+    ``arn:<partition>:iam::<12 digits or *>:oidc-provider/<name>`` or ``...:saml-provider/<name>``."""
+    parsed = parse_arn(value)
+    if parsed is None or not parsed.partition or (parsed.service, parsed.region) != ("iam", ""):
+        return False
+    kind, _, name = parsed.resource.partition("/")
+    return (is_account_id(parsed.account) or parsed.account == "*") and kind in _PROVIDER_KINDS and bool(name)
 
 
 def is_placeholder_provider(value: str) -> bool:

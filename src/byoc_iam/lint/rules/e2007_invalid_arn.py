@@ -7,7 +7,7 @@ from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.model.arn import all_partitions
+from byoc_iam.model.arn import all_partitions, is_provider_arn
 from byoc_iam.servicecatalog import glob_match
 
 PARTITIONS = all_partitions()  # every AWS partition (data/iam/partitions.json)
@@ -15,7 +15,6 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_PRINCIPAL = re.compile(
     r"^arn:[^:]+:(iam|sts)::(\d{12}|\*):(root|user/.+|role/.+|assumed-role/.+|federated-user/.+|\*)$"
 )
-_FEDERATED = re.compile(r"^arn:[^:]+:iam::(\d{12}|\*):(oidc-provider|saml-provider)/.+$")
 _FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
 
@@ -56,7 +55,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             for v in p.get("Federated", []):
                 if not v.value or has_placeholder(v.value) or v.value in _FEDERATED_DOMAINS:
                     continue
-                if not _FEDERATED.match(v.value):
+                if not is_provider_arn(v.value):
                     yield Hit(f"Federated principal {v.value!r} must be an OIDC or SAML provider ARN", v.ptr)
             for v in p.get("Service", []):
                 if v.value and not has_placeholder(v.value) and not _SERVICE.match(v.value):
