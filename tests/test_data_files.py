@@ -134,9 +134,9 @@ def test_lint_start_up_path_reads_its_data_without_pydantic() -> None:
     code = (
         "import sys\n"
         "from byoc_iam.lint import lint_document\n"
-        "doc = '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
-        "\"logs.us-east-1.amazonaws.com\"},\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":"
-        "{\"aws:SourceAccount\":\"111122223333\"}}}]}'\n"
+        'doc = \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":'
+        '"logs.us-east-1.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":'
+        '{"aws:SourceAccount":"111122223333"}}}]}\'\n'
         "codes = [f.code for f in lint_document(doc, 'trust')]\n"
         "print(codes, 'pydantic' in sys.modules)\n"
     )

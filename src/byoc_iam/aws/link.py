@@ -14,8 +14,8 @@ import urllib.parse
 from byoc_iam.aws.read import read_live
 from byoc_iam.aws.session import AwsContext
 from byoc_iam.errors import AwsError, UsageError
-from byoc_iam.plan import Plan, plan_link
 from byoc_iam.model.arn import is_placeholder_provider, oidc_provider_arn
+from byoc_iam.plan import Plan, plan_link
 from byoc_iam.plan.trust import oidc_provider_arns
 
 THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")

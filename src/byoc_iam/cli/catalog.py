@@ -359,8 +359,8 @@ def refresh(
 ) -> None:
     """Regenerate data/managed/snapshot.json and aws_managed_policy_names.json from moto's copy of the AWS
     managed policies, or from AWS (GetPolicy, GetPolicyVersion, ListPolicies --scope AWS)."""
-    from byoc_iam.errors import UsageError
     from byoc_iam import data as knowledge
+    from byoc_iam.errors import UsageError
     from byoc_iam.managed.catalog import NAMES_FILE, SNAPSHOT_FILE
     from byoc_iam.managed.snapshot import (
         catalog_names,

@@ -49,7 +49,11 @@ def policy_arn(name: str, path: str = "/", partition: str = "aws") -> str:
 def parse_policy_arn(arn: str) -> tuple[str, str, str] | None:
     """``(partition, path, name)`` of an AWS managed policy ARN, or None when ``arn`` is not one."""
     parsed = arns.parse_arn(arn)
-    if parsed is None or parsed.partition not in PARTITIONS or (parsed.service, parsed.region, parsed.account) != ("iam", "", "aws"):
+    if (
+        parsed is None
+        or parsed.partition not in PARTITIONS
+        or (parsed.service, parsed.region, parsed.account) != ("iam", "", "aws")
+    ):
         return None
     path, _, name = parsed.resource.removeprefix("policy").rpartition("/")
     if not parsed.resource.startswith("policy/") or not name or "//" in f"{path}/":

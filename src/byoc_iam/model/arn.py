@@ -185,7 +185,8 @@ def is_placeholder_provider(value: str) -> bool:
 
 
 def is_rendered_placeholder(value: str) -> bool:
-    """The blueprint's placeholder exactly: ``arn:<supported partition>:iam::<12 digits>:oidc-provider/eks_oidc_url``."""
+    """The blueprint's placeholder exactly: ``arn:<supported partition>:iam::<12 digits>:oidc-provider/eks_oidc_url``
+    (lint tells this intended placeholder from any other)."""
     parsed = parse_oidc_provider_arn(value)
     return (
         parsed is not None
@@ -205,7 +206,7 @@ class EksIssuer:
 
 
 def eks_issuer(value: str) -> EksIssuer | None:
-    """The EKS issuer a provider name, issuer URL or provider ARN names (``oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>``),
-    or None."""
+    """The EKS issuer that a provider name, issuer URL or provider ARN names, or None:
+    ``oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>`` (Amazon EKS User Guide, "Create an IAM OIDC provider")."""
     m = _EKS_ISSUER.match(provider_name(value))
     return EksIssuer(m["region"], m["suffix"], m["id"]) if m else None

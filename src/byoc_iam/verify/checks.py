@@ -409,7 +409,9 @@ def _check_trust(spec: RoleSpec, target: Target, role_arn: str, explain: bool) -
     # only the trust policy stands between it and the role
     cp_other = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
     providers = _providers(trust)
-    provider = providers[0] if providers else arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
+    provider = (
+        providers[0] if providers else arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
+    )
     host = arnmod.provider_name(provider)
     mode = "none" if not providers else ("placeholder" if arnmod.is_placeholder_provider(provider) else "linked")
     principals, aud = _partition_facts(target.partition)
