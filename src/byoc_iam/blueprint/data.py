@@ -15,6 +15,7 @@ from pydantic import Field
 
 from byoc_iam.data import load
 from byoc_iam.data.models import DataFile, PartitionsFile
+from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.model.policy import PolicyDocument
 
 PARTITION_TOKEN = "${partition}"
@@ -54,7 +55,6 @@ class BlueprintFile(DataFile):
     KIND: ClassVar[str] = "blueprint"
     name: str
     defaults: dict[str, Any]
-    placeholder_issuer: str
     service_statements: list[ServiceStatementFile]
     controllers: list[str]
     aws_managed_policies: list[str]
@@ -128,7 +128,7 @@ def blueprint(name: str = "byoc-eks-role") -> Blueprint:
     return Blueprint(
         name=raw.name,
         defaults=dict(raw.defaults),
-        placeholder_issuer=raw.placeholder_issuer,
+        placeholder_issuer=PLACEHOLDER_PROVIDER,  # model/arn.py: the one placeholder
         service_statements=tuple((s.service, s.sid) for s in raw.service_statements),
         controllers=tuple(raw.controllers),
         aws_managed_policies=tuple(raw.aws_managed_policies),

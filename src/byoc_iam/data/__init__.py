@@ -47,6 +47,7 @@ KINDS: dict[str, Kind] = {
     "controller": Kind("controllers", 1),
     "partitions": Kind("iam", 1),
     "quotas": Kind("iam", 1),
+    "trust-policy": Kind("iam", 1),
     "requirements": Kind("requirements", 1),
     "managed-catalog": Kind("managed", 1),
     "managed-snapshot": Kind("managed", 1),

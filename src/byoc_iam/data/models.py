@@ -73,6 +73,14 @@ class QuotasFile(DataFile):
     managed_policies_per_role: Adjustable
 
 
+class TrustPolicyFile(DataFile):
+    """``data/iam/trust_policy.json``: the actions a trust policy can grant, the web-identity Federated domains."""
+
+    KIND: ClassVar[str] = "trust-policy"
+    actions: list[str] = Field(min_length=1)
+    web_identity_domains: list[str]
+
+
 class ConfusedDeputyFile(DataFile):
     """``data/lint/confused_deputy.json``: service principals with a documented confused-deputy guard (W3007)."""
 

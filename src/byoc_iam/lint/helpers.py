@@ -6,19 +6,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext, StatementView, Value
 from byoc_iam.lint.rules import Hit
 from byoc_iam.model import arn as arns
 
-# The actions a role trust policy can grant (everything else is E2009).
-TRUST_ACTIONS = (
-    "sts:AssumeRole",
-    "sts:AssumeRoleWithSAML",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:SetContext",
-    "sts:SetSourceIdentity",
-    "sts:TagSession",
-)
+# The actions a role trust policy can grant (everything else is E2009): data/iam/trust_policy.json.
+TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_policy")["actions"])
 
 # -- condition operators ------------------------------------------------------------------------------
 OPERATOR_KINDS = {

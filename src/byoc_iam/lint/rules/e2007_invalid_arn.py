@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.finding import Severity
 from byoc_iam.lint.helpers import has_placeholder
@@ -15,7 +16,7 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_PRINCIPAL = re.compile(
     r"^arn:[^:]+:(iam|sts)::(\d{12}|\*):(root|user/.+|role/.+|assumed-role/.+|federated-user/.+|\*)$"
 )
-_FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
+_FEDERATED_DOMAINS = tuple(knowledge.raw("trust-policy", "trust_policy")["web_identity_domains"])
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
 
 
