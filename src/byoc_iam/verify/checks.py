@@ -412,8 +412,10 @@ def _check_trust(spec: RoleSpec, target: Target, role_arn: str, explain: bool) -
     provider = (
         providers[0] if providers else arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
     )
-    host = arnmod.provider_name(provider)
-    mode = "none" if not providers else ("placeholder" if arnmod.is_placeholder_provider(provider) else "linked")
+    m = arnmod.parse_oidc_provider_arn(provider)
+    real = m is not None and arnmod.is_account_id(m.account) and not arnmod.is_placeholder_provider(provider)
+    host = m.name if m is not None and arnmod.is_account_id(m.account) else PLACEHOLDER_PROVIDER
+    mode = "none" if not providers else ("linked" if real else "placeholder")  # fail closed: unparsable = not linked
     principals, aud = _partition_facts(target.partition)
     trust_labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=trust)]
 
