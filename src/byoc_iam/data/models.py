@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 ConditionType = Literal[
     "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
@@ -41,36 +41,18 @@ class PartitionsFile(DataFile):
     partitions: dict[str, PartitionFacts] = Field(min_length=1)
 
 
-class Range(DataFile):
-    min: int
-    max: int
-    default: int
+def _quotas_file() -> type[DataFile]:
+    """``data/iam/quotas.json``: one integer per field of :class:`byoc_iam.model.quotas.Quotas` (the one list)."""
+    from dataclasses import fields
+
+    from byoc_iam.model.quotas import Quotas
+
+    model = create_model("QuotasFile", __base__=DataFile, **{f.name: (int, Field(ge=0)) for f in fields(Quotas)})  # type: ignore[call-overload]
+    model.KIND = "quotas"
+    return model
 
 
-class Adjustable(DataFile):
-    """An adjustable quota: the default and the most Service Quotas grants."""
-
-    default: int
-    max: int
-
-
-class QuotasFile(DataFile):
-    """``data/iam/quotas.json``: IAM's quotas (lengths in characters, sizes without whitespace)."""
-
-    KIND: ClassVar[str] = "quotas"
-    role_name_length: int
-    policy_name_length: int
-    path_length: int
-    role_description_length: int
-    tags_per_role: int
-    tag_key_length: int
-    tag_value_length: int
-    session_duration_seconds: Range
-    trust_policy_size: Adjustable
-    inline_policies_size_per_role: int
-    managed_policy_size: int
-    service_control_policy_size: int
-    managed_policies_per_role: Adjustable
+QuotasFile = _quotas_file()
 
 
 class TrustPolicyFile(DataFile):
