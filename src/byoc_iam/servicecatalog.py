@@ -26,13 +26,13 @@ both need them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, Literal
+
+from byoc_iam import data as knowledge
 
 ConditionType = Literal[
     "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
@@ -41,9 +41,6 @@ AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Taggin
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 _WILD = re.compile(r"[*?]")
-_DATA = Path(__file__).resolve().parent / "data" / "servicecatalog"
-_GLOBAL_DATA = _DATA / "global_condition_keys.json"
-_MERGED_DATA = _DATA / "merged_services.json"
 
 
 # -- IAM wildcards ------------------------------------------------------------------------------------
@@ -181,7 +178,7 @@ def _action_info(prefix: str, a: Mapping[str, Any], also_accepts: tuple[str, ...
 @cache
 def _merged_services() -> dict[str, dict[str, Any]]:
     """``merged_services.json``: prefix -> {"apis": [...], "also_accepts": {action: [resource type keys]}}."""
-    data: dict[str, dict[str, Any]] = json.loads(_MERGED_DATA.read_text(encoding="utf-8"))["merged_services"]
+    data: dict[str, dict[str, Any]] = knowledge.raw("merged-services", "merged_services")["merged_services"]
     return data
 
 
@@ -384,7 +381,7 @@ class ServiceCatalog:
     # -- condition keys ----------------------------------------------------------------------------
     def _globals(self) -> tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]]:
         if self._global is None:
-            data = json.loads(_GLOBAL_DATA.read_text(encoding="utf-8"))
+            data = knowledge.raw("global-condition-keys", "global_condition_keys")
             exact: dict[str, ConditionKey] = {}
             patterns: list[tuple[re.Pattern[str], ConditionKey]] = []
             for key, typ in data["global_keys"].items():

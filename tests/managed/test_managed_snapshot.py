@@ -50,7 +50,8 @@ def test_refresh_from_moto_reproduces_the_committed_files_byte_for_byte(tmp_path
 
 def test_the_names_file_lists_every_aws_managed_policy_by_name_and_path_only() -> None:
     body = json.loads(committed(NAMES))
-    assert set(body) == {"format", "source", "paths"} and body["source"] == "moto"
+    assert set(body) == {"$schema", "source", "paths"} and body["source"] == "moto"
+    assert body["$schema"] == "byoc-iam/managed-policy-names/1"
     flat = [(name, path) for path, names in body["paths"].items() for name in names]
     assert sorted((name, path) for name, path in policy_names_from_moto()) == sorted(flat)
     assert list(body["paths"]) == sorted(body["paths"]) and all(v == sorted(v) for v in body["paths"].values())
@@ -104,7 +105,7 @@ def test_aws_options_need_from_aws(tmp_path: Path, cli: Cli) -> None:
 
 def test_the_snapshot_holds_exactly_the_catalog_s_policies() -> None:
     snap = json.loads(committed())
-    assert snap["source"] == "moto" and snap["format"] == 1
+    assert snap["source"] == "moto" and snap["$schema"] == "byoc-iam/managed-snapshot/1"
     assert sorted(p["name"] for p in snap["policies"]) == sorted(catalog_names(meta()))
     assert snap["missing"] == []
     moto = moto_managed_policies()

@@ -14,9 +14,9 @@ import urllib.parse
 from byoc_iam.aws.read import read_live
 from byoc_iam.aws.session import AwsContext
 from byoc_iam.errors import AwsError, UsageError
+from byoc_iam.model.arn import is_placeholder_provider, oidc_provider_arn
 from byoc_iam.plan import Plan, plan_link
-from byoc_iam.plan.diff import is_placeholder_provider
-from byoc_iam.plan.trust import oidc_provider_arns, provider_arn
+from byoc_iam.plan.trust import oidc_provider_arns
 
 THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")
 TLS_TIMEOUT = 5.0
@@ -79,7 +79,7 @@ def link_plan(
     notes: list[str] = []
     issuer = cluster_issuer(ctx, cluster)
     account, partition = ctx.account_id(), ctx.partition
-    arn = provider_arn(partition, account, issuer)
+    arn = oidc_provider_arn(partition, account, issuer)
     chosen = tuple(thumbprints)
     if not chosen:
         computed = None if ctx.sandbox else tls_thumbprint(issuer)

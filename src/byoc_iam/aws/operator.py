@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from byoc_iam.data import load
+from byoc_iam.data.models import DataFile
 
 COMMANDS = ("plan", "apply", "link-cluster", "destroy")  # the lifecycle: operator-policy's default
 ALL_COMMANDS = (*COMMANDS, "catalog")  # catalog: the --from-aws reads of catalog show/diff/refresh
@@ -44,20 +48,38 @@ class ApiCall:
         return self.action.split(":", 1)[1]
 
 
+class CallEntry(DataFile):
+    action: str = Field(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+    access: Literal["read", "write"]
+    resource: str | list[str]
+    commands: list[str] = Field(min_length=1)
+    needs_permission: bool = True
+    sid: str = ""
+    condition: dict[str, Any] | None = None
+    note: str | None = None
+
+
+class CallsFile(DataFile):
+    """``data/operator/calls.json``: every AWS call byoc-iam makes."""
+
+    KIND: ClassVar[str] = "operator-calls"
+    description: str
+    calls: list[CallEntry]
+
+
 @cache
 def calls() -> dict[str, ApiCall]:
     """Every call the code makes (lifecycle, demo, catalog --from-aws), by action name."""
-    text = resources.files("byoc_iam").joinpath("data/operator/calls.json").read_text(encoding="utf-8")
     out: dict[str, ApiCall] = {}
-    for item in json.loads(text)["calls"]:
+    for item in load(CallsFile, "calls").calls:
         call = ApiCall(
-            action=item["action"],
-            access=item["access"],
-            resources=tuple(item["resource"]) if isinstance(item["resource"], list) else (item["resource"],),
-            commands=tuple(item["commands"]),
-            needs_permission=bool(item.get("needs_permission", True)),
-            sid=str(item.get("sid", "")),
-            condition=item.get("condition"),
+            action=item.action,
+            access=item.access,
+            resources=tuple(item.resource) if isinstance(item.resource, list) else (item.resource,),
+            commands=tuple(item.commands),
+            needs_permission=item.needs_permission,
+            sid=item.sid,
+            condition=item.condition,
         )
         out[call.action] = call
     return out

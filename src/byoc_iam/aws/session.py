@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from byoc_iam.aws import operator
 from byoc_iam.errors import AwsError, ByocError, UsageError
-from byoc_iam.model.rules import partition_of_region
+from byoc_iam.model.arn import partition_of_region
 
 if TYPE_CHECKING:
     import boto3

@@ -1,4 +1,5 @@
-"""Small generic loaders for the blueprint's knowledge: ``data/blueprints/*.json`` and ``data/controllers/*.json``.
+"""The blueprint's knowledge, read through :mod:`byoc_iam.data`: ``data/blueprints/*.json`` (kind ``blueprint``),
+``data/controllers/*.json`` (kind ``controller``) and the partitions of ``data/iam/partitions.json``.
 
 Controller policies are written once with ``${partition}`` in their ARNs; :func:`controller_policy` substitutes
 the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from the ``aws`` one only in that).
@@ -6,20 +7,57 @@ the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import Field
+
+from byoc_iam.data import load
+from byoc_iam.data.models import DataFile, PartitionsFile
+from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.model.policy import PolicyDocument
 
 PARTITION_TOKEN = "${partition}"
 
 
-def _load(area: str, name: str) -> Any:
-    text = resources.files("byoc_iam").joinpath("data", area, f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+class PinFile(DataFile):
+    repository: str
+    release: str
+    path: str
+    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+    unchanged_through: str
+    actions: int = Field(ge=1)
+    url: str
+
+
+class ControllerFile(DataFile):
+    """``data/controllers/<name>.json``: one controller's IRSA service account, policy name, pin and policy."""
+
+    KIND: ClassVar[str] = "controller"
+    name: str
+    title: str
+    service_account: str
+    policy_name: str
+    pinned: PinFile
+    partitions: list[str] = Field(min_length=1)
+    policy: dict[str, Any]
+
+
+class ServiceStatementFile(DataFile):
+    service: str
+    sid: str | None
+
+
+class BlueprintFile(DataFile):
+    """``data/blueprints/<name>.json``: a role blueprint's defaults, trust statements, controllers, managed policies."""
+
+    KIND: ClassVar[str] = "blueprint"
+    name: str
+    defaults: dict[str, Any]
+    service_statements: list[ServiceStatementFile]
+    controllers: list[str]
+    aws_managed_policies: list[str]
 
 
 @dataclass(frozen=True)
@@ -80,35 +118,35 @@ class Blueprint:
 
 @cache
 def partitions() -> dict[str, Partition]:
-    raw = _load("blueprints", "partitions")["partitions"]
-    return {name: Partition(name=name, **facts) for name, facts in raw.items()}
+    raw = load(PartitionsFile, "partitions").partitions
+    return {name: Partition(name=name, **facts.model_dump()) for name, facts in raw.items()}
 
 
 @cache
 def blueprint(name: str = "byoc-eks-role") -> Blueprint:
-    raw = _load("blueprints", name)
+    raw = load(BlueprintFile, name)
     return Blueprint(
-        name=raw["name"],
-        defaults=dict(raw["defaults"]),
-        placeholder_issuer=raw["placeholder_issuer"],
-        service_statements=tuple((s["service"], s["sid"]) for s in raw["service_statements"]),
-        controllers=tuple(raw["controllers"]),
-        aws_managed_policies=tuple(raw["aws_managed_policies"]),
+        name=raw.name,
+        defaults=dict(raw.defaults),
+        placeholder_issuer=PLACEHOLDER_PROVIDER,  # model/arn.py: the one placeholder
+        service_statements=tuple((s.service, s.sid) for s in raw.service_statements),
+        controllers=tuple(raw.controllers),
+        aws_managed_policies=tuple(raw.aws_managed_policies),
     )
 
 
 @cache
 def controller(name: str) -> Controller:
-    raw = _load("controllers", name)
-    pin = ControllerPin(controller=raw["name"], title=raw["title"], **raw["pinned"])
+    raw = load(ControllerFile, name)
+    pin = ControllerPin(controller=raw.name, title=raw.title, **raw.pinned.model_dump())
     return Controller(
-        name=raw["name"],
-        title=raw["title"],
-        service_account=raw["service_account"],
-        policy_name=raw["policy_name"],
+        name=raw.name,
+        title=raw.title,
+        service_account=raw.service_account,
+        policy_name=raw.policy_name,
         pin=pin,
-        partitions=tuple(raw["partitions"]),
-        template=raw["policy"],
+        partitions=tuple(raw.partitions),
+        template=raw.policy,
     )
 
 

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from byoc_iam.blueprint import data
+from byoc_iam.model import arn as arns
 from byoc_iam.model import rules
+from byoc_iam.model.quotas import quotas
 from byoc_iam.model.role import PolicyArn, RoleName, RolePath, RoleTags
 
 Partition = Literal["aws", "aws-cn", "aws-us-gov"]
@@ -31,10 +33,9 @@ DEFAULT_DESCRIPTION: str = _DEFAULTS["description"]
 DEFAULT_MAX_SESSION: int = _DEFAULTS["max_session_duration"]
 DEFAULT_PLACEMENT: Placement = _DEFAULTS["policy_placement"]
 
-EKS_ISSUER_HOST = re.compile(r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)$")
-EKS_ISSUER_PATH = re.compile(r"^/id/[A-Za-z0-9]{1,64}$")
+_Q = quotas()
 # IAM's description rule (CreateRole): tab, newline, CR and Latin-1 printable characters, at most 1000.
-DESCRIPTION = re.compile(r"^[\t\n\r\x20-\x7e\xa1-\xff]{0,1000}$")
+DESCRIPTION = re.compile(rf"^[\t\n\r\x20-\x7e\xa1-\xff]{{0,{_Q.role_description_length}}}$")
 
 
 class FieldProblem(ValueError):
@@ -59,10 +60,7 @@ class Issuer:
 
 def region_partition(region: str) -> str | None:
     """The partition a region belongs to, or None when byoc-iam supports none that matches."""
-    for name, facts in data.partitions().items():
-        if re.match(facts.region_pattern, region):
-            return name
-    return None
+    return arns.region_partition(region)
 
 
 def parse_issuer(url: str, *, allow_custom: bool = False) -> Issuer:
@@ -78,13 +76,13 @@ def parse_issuer(url: str, *, allow_custom: bool = False) -> Issuer:
     if not host or parts.username or parts.password or port or parts.query or parts.fragment or "#" in url:
         raise ValueError("must be https://<host>/<path> with no user, port, query or fragment")
     path = parts.path.rstrip("/")
-    match = EKS_ISSUER_HOST.match(host)
-    if match and EKS_ISSUER_PATH.match(path):
-        region = match["region"]
+    eks = arns.eks_issuer(f"{host}{path}")
+    if eks:
+        region = eks.region
         if rules.check_region(region):
             raise ValueError(f"names region {region!r}, which is not an AWS region")
         partition = region_partition(region)
-        suffix_partition = "aws-cn" if match["suffix"].endswith(".cn") else None
+        suffix_partition = "aws-cn" if eks.suffix.endswith(".cn") else None
         if partition is None or (partition == "aws-cn") != (suffix_partition == "aws-cn"):
             raise ValueError(f"host {host} does not match its region's partition (China issuers end in .com.cn)")
         return Issuer(url=url, provider=f"{host}{path}", region=region, partition=partition)
@@ -163,14 +161,14 @@ class BlueprintInputs(BaseModel):
     @classmethod
     def _description(cls, v: str) -> str:
         if not DESCRIPTION.match(v):
-            raise ValueError("must be at most 1000 characters of printable Latin-1 text")
+            raise ValueError(f"must be at most {_Q.role_description_length} characters of printable Latin-1 text")
         return v
 
     @field_validator("max_session_duration")
     @classmethod
     def _max_session(cls, v: int) -> int:
-        if not 3600 <= v <= 43200:
-            raise ValueError("must be 3600-43200 seconds (1 to 12 hours)")
+        if not _Q.session_min <= v <= _Q.session_max:
+            raise ValueError(f"must be {_Q.session_min}-{_Q.session_max} seconds (1 to 12 hours)")
         return v
 
     @field_validator("service_accounts")

@@ -6,6 +6,7 @@ from typing import Any
 
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.model import arn
 from byoc_iam.model.role import RoleSpec
 
 
@@ -25,7 +26,7 @@ def oidc_provider(inputs: BlueprintInputs) -> str:
 
 
 def oidc_provider_arn(inputs: BlueprintInputs) -> str:
-    return f"arn:{inputs.resolved_partition}:iam::{inputs.account_id}:oidc-provider/{oidc_provider(inputs)}"
+    return arn.oidc_provider_arn(inputs.resolved_partition, inputs.account_id, oidc_provider(inputs))
 
 
 def trust_policy(inputs: BlueprintInputs) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def trust_policy(inputs: BlueprintInputs) -> dict[str, Any]:
 
 
 def managed_policy_arns(partition: str) -> list[str]:
-    return [f"arn:{partition}:iam::aws:policy/{name}" for name in data.blueprint().aws_managed_policies]
+    return [arn.policy_arn(partition, "aws", name) for name in data.blueprint().aws_managed_policies]
 
 
 def controller_policy_name(inputs: BlueprintInputs, controller: str) -> str:

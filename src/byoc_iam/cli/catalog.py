@@ -359,8 +359,9 @@ def refresh(
 ) -> None:
     """Regenerate data/managed/snapshot.json and aws_managed_policy_names.json from moto's copy of the AWS
     managed policies, or from AWS (GetPolicy, GetPolicyVersion, ListPolicies --scope AWS)."""
+    from byoc_iam import data as knowledge
     from byoc_iam.errors import UsageError
-    from byoc_iam.managed.catalog import CATALOG_FILE, NAMES_FILE, SNAPSHOT_FILE
+    from byoc_iam.managed.catalog import NAMES_FILE, SNAPSHOT_FILE
     from byoc_iam.managed.snapshot import (
         catalog_names,
         policy_names_changes,
@@ -374,7 +375,7 @@ def refresh(
     aws.require(from_aws)
     folder = dest if dest is not None else _package_data()
     _check_dest(folder)
-    meta = json.loads((_package_data() / CATALOG_FILE).read_text(encoding="utf-8"))
+    meta = knowledge.raw("managed-catalog", "catalog")
     if from_aws:
         paths = {str(m["name"]): str(m["path"]) for m in meta["policies"]}
         wanted = catalog_names(meta)

@@ -441,8 +441,8 @@ def destroy(
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm)."""
     from byoc_iam.aws.apply import check_refusals, execute
     from byoc_iam.aws.read import read_live
+    from byoc_iam.model.arn import is_placeholder_provider
     from byoc_iam.plan import plan_destroy
-    from byoc_iam.plan.diff import is_placeholder_provider
     from byoc_iam.plan.trust import oidc_provider_arns
 
     with aws.context(region) as ctx:

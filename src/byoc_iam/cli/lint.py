@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand
 
 from byoc_iam.errors import ExitCode, UsageError
+from byoc_iam.model.quotas import quotas
 
 if TYPE_CHECKING:
     from byoc_iam.lint import Finding, LintOptions
@@ -185,9 +186,15 @@ def lint(
         "--trust-mode",
         help="placeholder: the eks_oidc_url trust is intended; resolved: the trust must be usable now.",
     ),
-    trust_size_limit: int = typer.Option(2048, "--trust-size-limit", min=1, metavar="N", help="Trust size quota."),
+    trust_size_limit: int = typer.Option(
+        quotas().trust_policy_size, "--trust-size-limit", min=1, metavar="N", help="Trust size quota."
+    ),
     managed_policies_limit: int = typer.Option(
-        10, "--managed-policies-limit", min=1, metavar="N", help="Managed policies per role (--role)."
+        quotas().managed_policies_per_role,
+        "--managed-policies-limit",
+        min=1,
+        metavar="N",
+        help="Managed policies per role (--role).",
     ),
     ignore: list[str] | None = typer.Option(
         None, "--ignore", metavar="CODES", help="Rule codes to skip, comma-separated (repeatable).", show_default=False

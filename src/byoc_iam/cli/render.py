@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from byoc_iam.cli.role_options import with_role_options
+from byoc_iam.model.quotas import quotas
 
 if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
@@ -168,10 +169,11 @@ def render(
     ),
     force: bool = typer.Option(False, "--force", help="With --out: replace a previous render's folder."),
     trust_size_limit: int = typer.Option(
-        2048,
+        quotas().trust_policy_size,
         "--trust-size-limit",
         min=1,
-        help="The account's trust policy size quota (IAM's default 2048; raised in Service Quotas up to 8192).",
+        help=f"The account's trust policy size quota (IAM's default {quotas().trust_policy_size}; raised in "
+        f"Service Quotas up to {quotas().trust_policy_size_max}).",
         metavar="N",
     ),
     quiet: bool = typer.Option(

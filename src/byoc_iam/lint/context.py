@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from byoc_iam.lint.positions import SourceMap, escape
+from byoc_iam.model.quotas import quotas
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -23,11 +24,12 @@ TrustMode = Literal["auto", "placeholder", "resolved"]
 POLICY_TYPES: tuple[PolicyType, ...] = ("identity", "trust", "resource", "scp")
 TRUST_MODES: tuple[TrustMode, ...] = ("auto", "placeholder", "resolved")
 
-DEFAULT_TRUST_SIZE = 2048  # IAM "Role trust policy length" default quota (adjustable up to 8,192)
-INLINE_TOTAL_SIZE = 10240  # aggregate inline policies per role
-MANAGED_POLICY_SIZE = 6144  # one customer-managed policy
-SCP_SIZE = 5120  # one service control policy
-DEFAULT_MANAGED_PER_ROLE = 10  # managed policies attached to a role (adjustable up to 20)
+# IAM's quotas (data/iam/quotas.json)
+DEFAULT_TRUST_SIZE = quotas().trust_policy_size  # "Role trust policy length" default (adjustable)
+INLINE_TOTAL_SIZE = quotas().inline_policies_size  # aggregate inline policies per role
+MANAGED_POLICY_SIZE = quotas().managed_policy_size  # one customer-managed policy
+SCP_SIZE = quotas().scp_size  # one service control policy
+DEFAULT_MANAGED_PER_ROLE = quotas().managed_policies_per_role  # attached to a role (adjustable)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,11 @@ decidable offline, or covered by a stricter rule). ``docs/lint-coverage.md`` is 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.rules import Rule, all_rules
-
-_DATA = Path(__file__).resolve().parents[1] / "data" / "lint" / "access_analyzer_checks.json"
 
 
 @dataclass(frozen=True)
@@ -35,10 +31,8 @@ class CheckCoverage:
         return any(str(r.severity) == self.type for r in self.rules)
 
 
-@cache
 def _data() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
-    return loaded
+    return knowledge.raw("access-analyzer-checks", "access_analyzer_checks")
 
 
 def coverage() -> tuple[CheckCoverage, ...]:

@@ -6,18 +6,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext, StatementView, Value
 from byoc_iam.lint.rules import Hit
+from byoc_iam.model import arn as arns
 
-# The actions a role trust policy can grant (everything else is E2009).
-TRUST_ACTIONS = (
-    "sts:AssumeRole",
-    "sts:AssumeRoleWithSAML",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:SetContext",
-    "sts:SetSourceIdentity",
-    "sts:TagSession",
-)
+# The actions a role trust policy can grant (everything else is E2009): data/iam/trust_policy.json.
+TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_policy")["actions"])
 
 # -- condition operators ------------------------------------------------------------------------------
 OPERATOR_KINDS = {
@@ -107,13 +102,12 @@ def parse_operator_lower(text: str) -> str:
 
 
 # -- placeholders -------------------------------------------------------------------------------------
-PLACEHOLDER_ISSUER = "eks_oidc_url"
+PLACEHOLDER_ISSUER = arns.PLACEHOLDER_PROVIDER
 _BRACES = re.compile(r"(?<!\$)\{[A-Za-z_][A-Za-z0-9_.-]*\}")  # {accountId}
 _DOLLAR = re.compile(r"\$\{([^}]*)\}")  # ${YOUR_REGION}, ${var.x}; but ${aws:username}, ${*} are policy variables
 _ANGLE = re.compile(r"<[A-Za-z][A-Za-z0-9_ -]*>")  # <ACCOUNT_ID>
-_ISSUER = re.compile(r"(?<![A-Za-z0-9_])eks_oidc_url(?![A-Za-z0-9_])")
+_ISSUER = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(PLACEHOLDER_ISSUER)}(?![A-Za-z0-9_])")
 _POLICY_VARIABLE_SPECIAL = {"*", "?", "$"}
-PLACEHOLDER_FEDERATED = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:oidc-provider/eks_oidc_url$")
 
 
 def is_policy_variable(inner: str) -> bool:
@@ -125,7 +119,7 @@ def is_policy_variable(inner: str) -> bool:
 
 def placeholders(text: str) -> list[str]:
     """The placeholder tokens in a string (an empty list when there are none)."""
-    if "{" not in text and "<" not in text and "eks_oidc_url" not in text:
+    if "{" not in text and "<" not in text and PLACEHOLDER_ISSUER not in text:
         return []
     found = [m.group(0) for m in _BRACES.finditer(text)]
     found += [m.group(0) for m in _DOLLAR.finditer(text) if not is_policy_variable(m.group(1))]
@@ -158,11 +152,12 @@ def intended_placeholder_ptrs(ctx: DocContext) -> set[str]:
         p = st.principal
         if not isinstance(p, dict) or not any(a.value == "sts:AssumeRoleWithWebIdentity" for a in st.action or []):
             continue
-        fed = [v for v in p.get("Federated", []) if PLACEHOLDER_FEDERATED.match(v.value)]
+        fed = [v for v in p.get("Federated", []) if arns.is_rendered_placeholder(v.value)]
         if not fed:
             continue
         out.update(v.ptr for v in fed)
-        out.update(c.key_ptr for c in st.conditions if c.key in ("eks_oidc_url:aud", "eks_oidc_url:sub"))
+        keys = (f"{PLACEHOLDER_ISSUER}:aud", f"{PLACEHOLDER_ISSUER}:sub")
+        out.update(c.key_ptr for c in st.conditions if c.key in keys)
     return out
 
 
@@ -188,7 +183,7 @@ def web_identity_statements(ctx: DocContext) -> Iterator[tuple[StatementView, li
 
 def provider_name(federated: str) -> str:
     """``arn:aws:iam::1:oidc-provider/oidc.eks.../id/X`` -> ``oidc.eks.../id/X`` (the condition-key prefix)."""
-    return federated.split(":oidc-provider/", 1)[1] if ":oidc-provider/" in federated else federated
+    return arns.provider_name(federated) if ":oidc-provider/" in federated else federated
 
 
 def action_prefix(value: str) -> tuple[str, str] | None:

@@ -14,29 +14,25 @@ managed policy by name (:func:`aws_managed_policy_names`):
 from __future__ import annotations
 
 import difflib
-import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast
 
+from byoc_iam import data as knowledge
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument
+from byoc_iam.model import arn as arns
 
 Attachable = Literal["role", "service-linked-role"]
 HistoryKind = Literal["updated", "introduced", "tracking-started"]
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+PARTITIONS = arns.supported_partitions()
 SERVICE_LINKED_PATH = "/aws-service-role/"
-DATA_DIR = "data/managed"
 CATALOG_FILE = "catalog.json"
 SNAPSHOT_FILE = "snapshot.json"
 HISTORY_FILE = "history.json"
 NAMES_FILE = "aws_managed_policy_names.json"
-
-_ARN = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::aws:policy(?P<path>/(?:[^/]+/)*)(?P<name>[^/]+)$")
 
 
 class CatalogDataError(ValueError):
@@ -47,15 +43,22 @@ def policy_arn(name: str, path: str = "/", partition: str = "aws") -> str:
     """The ARN of an AWS managed policy: ``arn:<partition>:iam::aws:policy<path><name>``."""
     if partition not in PARTITIONS:
         raise UsageError(f"unknown partition {partition!r} (expected one of: {', '.join(PARTITIONS)})")
-    return f"arn:{partition}:iam::aws:policy{path}{name}"
+    return arns.policy_arn(partition, "aws", name, path)
 
 
 def parse_policy_arn(arn: str) -> tuple[str, str, str] | None:
     """``(partition, path, name)`` of an AWS managed policy ARN, or None when ``arn`` is not one."""
-    m = _ARN.match(arn)
-    if not m:
+    parsed = arns.parse_arn(arn)
+    if (
+        parsed is None
+        or parsed.partition not in PARTITIONS
+        or (parsed.service, parsed.region, parsed.account) != ("iam", "", "aws")
+    ):
         return None
-    return m["partition"], m["path"], m["name"]
+    path, _, name = parsed.resource.removeprefix("policy").rpartition("/")
+    if not parsed.resource.startswith("policy/") or not name or "//" in f"{path}/":
+        return None
+    return parsed.partition, f"{path}/", name
 
 
 @dataclass(frozen=True)
@@ -219,11 +222,6 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
-def _read(file: str) -> Any:
-    text = resources.files("byoc_iam").joinpath(f"{DATA_DIR}/{file}").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 def _strs(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CatalogDataError(f"{where}: expected a list of strings")
@@ -298,11 +296,19 @@ def build_catalog(meta: Mapping[str, Any], snapshot: Mapping[str, Any], history:
 @cache
 def get_catalog() -> Catalog:
     """The packaged catalog (loaded once per process)."""
-    return build_catalog(_read(CATALOG_FILE), _read(SNAPSHOT_FILE), _read(HISTORY_FILE))
+    from byoc_iam.managed.files import CatalogFile, HistoryFile, SnapshotFile
+
+    for model, name in ((CatalogFile, "catalog"), (SnapshotFile, "snapshot"), (HistoryFile, "history")):
+        knowledge.load(model, name)  # each file's shape (pydantic); build_catalog checks across the files
+    return build_catalog(
+        knowledge.raw("managed-catalog", "catalog"),
+        knowledge.raw("managed-snapshot", "snapshot"),
+        knowledge.raw("managed-history", "history"),
+    )
 
 
 @cache
 def aws_managed_policy_names() -> dict[str, tuple[str, str]]:
     """Every AWS managed policy: lower-cased name -> ``(name, path)`` (from ``aws_managed_policy_names.json``)."""
-    data = _read(NAMES_FILE)
+    data = knowledge.raw("managed-policy-names", "aws_managed_policy_names")
     return {name.lower(): (name, path) for path, names in data["paths"].items() for name in names}

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-SNAPSHOT_FORMAT = 1
-NAMES_FORMAT = 1
+from byoc_iam.data import SCHEMA_KEY, schema
+
+SNAPSHOT_SCHEMA = schema("managed-snapshot")  # "byoc-iam/managed-snapshot/1": the file's first key
+NAMES_SCHEMA = schema("managed-policy-names")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def utc_time(value: str | datetime) -> str:
 def render_snapshot(records: Iterable[SourceRecord], missing: Mapping[str, str], source: str) -> bytes:
     """The snapshot file's bytes (UTF-8, trailing newline)."""
     body = {
-        "format": SNAPSHOT_FORMAT,
+        SCHEMA_KEY: SNAPSHOT_SCHEMA,
         "source": source,
         "policies": [
             {
@@ -131,12 +133,12 @@ def snapshot_from_moto(meta: Mapping[str, Any], data: Mapping[str, Any] | None =
 
 
 def render_policy_names(entries: Iterable[tuple[str, str]], source: str) -> bytes:
-    """The names file's bytes: ``{"format", "source", "paths": {path: [name, ...]}}``, paths and names sorted,
+    """The names file's bytes: ``{"$schema", "source", "paths": {path: [name, ...]}}``, paths and names sorted,
     one name a line (UTF-8, trailing newline)."""
     by_path: dict[str, list[str]] = {}
     for name, path in sorted(set(entries)):
         by_path.setdefault(path, []).append(name)
-    body = {"format": NAMES_FORMAT, "source": source, "paths": dict(sorted(by_path.items()))}
+    body = {SCHEMA_KEY: NAMES_SCHEMA, "source": source, "paths": dict(sorted(by_path.items()))}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -11,6 +11,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from byoc_iam.errors import UsageError
 from byoc_iam.model import rules
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size, load_json
+from byoc_iam.model.quotas import quotas
+
+_Q = quotas()
 
 
 def rule(check: Callable[[Any], str | None]) -> AfterValidator:
@@ -39,8 +42,8 @@ class RoleSpec(BaseModel):
 
     role_name: RoleName
     path: RolePath = "/"
-    description: str = Field(default="", max_length=1000)
-    max_session_duration: int = Field(default=3600, ge=3600, le=43200)
+    description: str = Field(default="", max_length=_Q.role_description_length)
+    max_session_duration: int = Field(default=_Q.session_default, ge=_Q.session_min, le=_Q.session_max)
     permissions_boundary: PolicyArn | None = None
     trust_policy: dict[str, Any]
     managed_policy_arns: list[str] = Field(default_factory=list)

@@ -10,47 +10,44 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
-PATH = re.compile(r"^(/|/[\x21-\x7e]{1,510}/)$")
+from byoc_iam.model.arn import supported_partitions
+from byoc_iam.model.quotas import quotas
+
+_Q = quotas()
+PARTITIONS = supported_partitions()
+ROLE_NAME = re.compile(rf"^[\w+=,.@-]{{1,{_Q.role_name_length}}}$", re.ASCII)
+POLICY_NAME = re.compile(rf"^[\w+=,.@-]{{1,{_Q.policy_name_length}}}$", re.ASCII)
+PATH = re.compile(rf"^(/|/[\x21-\x7e]{{1,{_Q.path_length - 2}}}/)$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$")
-TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
+TAG_KEY = re.compile(rf"^[\w\s.:/=+\-@]{{1,{_Q.tag_key_length}}}$")
+TAG_VALUE = re.compile(rf"^[\w\s.:/=+\-@]{{0,{_Q.tag_value_length}}}$")
 # Kubernetes: a namespace is a DNS label, a service account name a DNS subdomain.
 K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
-POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}$")
-MAX_TAGS = 50
+POLICY_ARN = re.compile(
+    rf"^arn:({'|'.join(PARTITIONS)}):iam::(aws|\d{{12}}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{{1,{_Q.policy_name_length}}}$"
+)
+MAX_TAGS = _Q.tags_per_role
 T = TypeVar("T")
-
-
-def partition_of_region(region: str | None) -> str:
-    """The partition a region belongs to: ``cn-*`` → aws-cn, ``us-gov-*`` → aws-us-gov, else aws."""
-    if region and region.startswith("cn-"):
-        return "aws-cn"
-    if region and region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def check_role_name(value: str) -> str | None:
     if not ROLE_NAME.match(value):
-        return "must be 1-64 characters of letters, digits and +=,.@_-"
+        return f"must be 1-{_Q.role_name_length} characters of letters, digits and +=,.@_-"
     return None
 
 
 def check_policy_name(value: str) -> str | None:
     if not POLICY_NAME.match(value):
-        return "must be 1-128 characters of letters, digits and +=,.@_-"
+        return f"must be 1-{_Q.policy_name_length} characters of letters, digits and +=,.@_-"
     return None
 
 
 def check_path(value: str) -> str | None:
     if not PATH.match(value):
-        return "must be '/' or start and end with '/' (printable ASCII, at most 512 characters)"
+        return f"must be '/' or start and end with '/' (printable ASCII, at most {_Q.path_length} characters)"
     return None
 
 
@@ -74,11 +71,11 @@ def check_region(value: str) -> str | None:
 
 def check_tag(key: str, value: str) -> str | None:
     if not TAG_KEY.match(key):
-        return f"tag key {key!r} must be 1-128 characters of letters, digits, spaces and _.:/=+-@"
+        return f"tag key {key!r} must be 1-{_Q.tag_key_length} characters of letters, digits, spaces and _.:/=+-@"
     if key.lower().startswith("aws:"):
         return f"tag key {key!r} must not start with 'aws:' (reserved by AWS)"
     if not TAG_VALUE.match(value):
-        return f"tag value {value!r} must be 0-256 characters of letters, digits, spaces and _.:/=+-@"
+        return f"tag value {value!r} must be 0-{_Q.tag_value_length} characters of letters, digits, spaces and _.:/=+-@"
     return None
 
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from byoc_iam.model import PolicyDocument, RoleSpec
+from byoc_iam.model import arn as arns
+from byoc_iam.model.arn import is_placeholder_provider
 from byoc_iam.plan import trust as trustmod
 from byoc_iam.plan.model import (
     PHASE_CREATE,
@@ -43,7 +45,7 @@ def customer_policy_arns(spec: RoleSpec, account: str, partition: str) -> dict[s
     """name → ARN of each customer-managed policy (an ARN listed in managed_policy_arns wins, for its path)."""
     listed = {arn.rsplit("/", 1)[-1]: arn for arn in spec.managed_policy_arns if arn.split(":")[4] != "aws"}
     return {
-        name: listed.get(name, f"arn:{partition}:iam::{account}:policy{spec.path}{name}")
+        name: listed.get(name, arns.policy_arn(partition, account, name, spec.path))
         for name in spec.customer_managed_policies
     }
 
@@ -125,12 +127,6 @@ def _policy_changes(
     return changes, refusals
 
 
-def is_placeholder_provider(arn: str) -> bool:
-    """A federated OIDC provider that names no issuer host (the ``eks_oidc_url`` placeholder)."""
-    host = arn.split(":oidc-provider/", 1)[-1]
-    return "." not in host.split("/", 1)[0]
-
-
 def linked_trust(desired: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
     """``desired`` as link-cluster would have linked it: a placeholder-mode trust policy, applied to a role
     whose trust already federates exactly one real OIDC provider, keeps that provider (else ``desired``)."""
@@ -180,7 +176,7 @@ def plan_apply(
     tags = desired_tags(desired)
     cmp_arns = customer_policy_arns(desired, account, partition)
     want_attached = set(desired.managed_policy_arns) | set(cmp_arns.values())
-    role_arn = f"arn:{partition}:iam::{account}:role{desired.path}{name}"
+    role_arn = arns.role_arn(partition, account, name, desired.path)
 
     for pname, arn in sorted(cmp_arns.items()):
         pol_changes, pol_refusals = _policy_changes(
@@ -336,9 +332,8 @@ def plan_apply(
                     "run `byoc-iam link-cluster --cluster NAME`"
                 )
             break
-        host = arn.split(":oidc-provider/", 1)[1]
         provider_changes, provider_refusals = _provider_changes(
-            arn, f"https://{host}", live.oidc_providers.get(arn), (), adopt
+            arn, arns.issuer_url(arns.provider_name(arn)), live.oidc_providers.get(arn), (), adopt
         )
         changes += provider_changes
         refusals += provider_refusals
@@ -507,7 +502,7 @@ def _provider_changes(
     refusals: list[str] = []
     if provider is None:
         params: dict[str, Any] = {
-            "Url": "https://" + trustmod.issuer_host(issuer_url),
+            "Url": arns.issuer_url(arns.provider_name(issuer_url)),
             "ClientIDList": [STS_CLIENT_ID],
             "Tags": _tag_list(OWNER_TAG),
         }

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from byoc_iam.model import PolicyDocument
+from byoc_iam.model import arn as arns
 
-OIDC_PROVIDER_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::([^:]*):oidc-provider/(.+)$")
-
-
-def issuer_host(issuer_url: str) -> str:
-    """``https://oidc.eks.us-east-1.amazonaws.com/id/ABC`` → ``oidc.eks.us-east-1.amazonaws.com/id/ABC``."""
-    return issuer_url.removeprefix("https://").removeprefix("http://").rstrip("/")
-
-
-def provider_arn(partition: str, account: str, issuer_url: str) -> str:
-    return f"arn:{partition}:iam::{account}:oidc-provider/{issuer_host(issuer_url)}"
+issuer_host = arns.provider_name  # issuer URL → provider name (kept for callers of plan.trust)
+provider_arn = arns.oidc_provider_arn  # (partition, account, issuer URL) → provider ARN
 
 
 def admitted(trust: dict[str, Any]) -> set[str]:
@@ -64,7 +56,7 @@ def oidc_provider_arns(trust: dict[str, Any]) -> list[str]:
     out: set[str] = set()
     for stmt in PolicyDocument.from_dict(trust).statements:
         if isinstance(stmt.principal, dict):
-            out.update(v for v in stmt.principal.get("Federated", ()) if OIDC_PROVIDER_ARN.match(v))
+            out.update(v for v in stmt.principal.get("Federated", ()) if arns.is_oidc_provider_arn(v))
     return sorted(out)
 
 
@@ -74,10 +66,9 @@ def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any
 
     Only statements federating an ``oidc-provider/`` ARN change; everything else is kept as written.
     """
-    match = OIDC_PROVIDER_ARN.match(new_provider_arn)
-    if not match:
+    if not arns.is_oidc_provider_arn(new_provider_arn):
         raise ValueError(f"not an OIDC provider ARN: {new_provider_arn}")
-    new_host = match.group(3)
+    new_host = arns.provider_name(new_provider_arn)
     doc: dict[str, Any] = json.loads(json.dumps(trust))
     statements = doc.get("Statement", [])
     for stmt in statements if isinstance(statements, list) else [statements]:
@@ -86,10 +77,10 @@ def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any
             continue
         fed = principal["Federated"]
         values = fed if isinstance(fed, list) else [fed]
-        old_hosts = [m.group(3) for v in values if (m := OIDC_PROVIDER_ARN.match(v))]
+        old_hosts = [arns.provider_name(v) for v in values if arns.is_oidc_provider_arn(v)]
         if not old_hosts:
             continue
-        new_values = [new_provider_arn if OIDC_PROVIDER_ARN.match(v) else v for v in values]
+        new_values = [new_provider_arn if arns.is_oidc_provider_arn(v) else v for v in values]
         deduped = list(dict.fromkeys(new_values))
         principal["Federated"] = deduped if isinstance(fed, list) or len(deduped) > 1 else deduped[0]
         for op, keys in (stmt.get("Condition") or {}).items():
@@ -101,14 +92,12 @@ def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any
     return doc
 
 
-EKS_ISSUER_HOST = re.compile(r"^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[0-9A-Za-z]+$")
 LINK_RISK = "link-cluster would make this trust admit more than named service accounts"
 
 
 def is_eks_issuer_provider(arn: str) -> bool:
     """Whether an OIDC provider ARN names an EKS cluster issuer (``oidc.eks.<region>.amazonaws.com/id/...``)."""
-    match = OIDC_PROVIDER_ARN.match(arn)
-    return bool(match and EKS_ISSUER_HOST.match(match.group(3)))
+    return arns.is_oidc_provider_arn(arn) and arns.eks_issuer(arn) is not None
 
 
 def link_risks(trust: dict[str, Any], provider: str) -> list[str]:
@@ -117,8 +106,7 @@ def link_risks(trust: dict[str, Any], provider: str) -> list[str]:
 
     link-cluster keeps the rest of the trust as it is; this says when that rest (or an edited OIDC statement)
     would let anyone else in once the provider is real, so the change is not made silently."""
-    match = OIDC_PROVIDER_ARN.match(provider)
-    host = match.group(3).lower() if match else ""
+    host = arns.provider_name(provider).lower() if arns.is_oidc_provider_arn(provider) else ""
     risks: list[str] = []
     for i, stmt in enumerate(PolicyDocument.from_dict(trust).statements):
         if stmt.effect != "Allow":

@@ -15,6 +15,8 @@ from byoc_iam import __version__
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument, RoleSpec
+from byoc_iam.model import arn as arnmod
+from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify import explain as ex
 from byoc_iam.verify.report import (
     AuthorizationResult,
@@ -30,18 +32,13 @@ from byoc_iam.verify.report import (
 )
 from byoc_iam.verify.requirements import Call, Component, Target, all_features, components
 
-PLACEHOLDER_PROVIDER = "eks_oidc_url"
 OTHER_ACCOUNT = "111122223333"
-_PROVIDER = re.compile(r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):oidc-provider/(?P<host>.+)$")
-_EKS_HOST = re.compile(r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/")
 
 
 def _partition_facts(partition: str) -> tuple[dict[str, str], str]:
-    """(service principal by service, STS audience) of a partition, from the blueprint's partition data."""
-    from byoc_iam.blueprint import partitions
-
-    facts = partitions().get(partition) or partitions()["aws"]
-    return dict(facts.service_principals), facts.sts_audience
+    """(service principal by service, STS audience) of a partition (``aws``'s for an unsupported one)."""
+    facts = arnmod.partition_facts(partition if partition in arnmod.supported_partitions() else "aws")
+    return dict(facts["service_principals"]), str(facts["sts_audience"])
 
 
 @dataclass(frozen=True)
@@ -169,19 +166,18 @@ def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, clu
     provider = _providers(spec.trust())
     partition, acct, reg = None, account, region
     if provider:
-        m = _PROVIDER.match(provider[0])
-        if m:
-            partition = m["partition"]
-            acct = acct or m["account"]
-            host = _EKS_HOST.match(m["host"])
-            reg = reg or (host["region"] if host else None)
+        m = arnmod.parse_oidc_provider_arn(provider[0])
+        if m and arnmod.is_account_id(m.account):
+            partition = m.partition
+            acct = acct or m.account
+            eks = arnmod.eks_issuer(m.name)
+            reg = reg or (eks.region if eks else None)
     if partition is None:
         arns = list(spec.managed_policy_arns)
         partition = arns[0].split(":")[1] if arns else "aws"
     return Target(
         account=acct or "123456789012",
-        region=reg
-        or ("cn-north-1" if partition == "aws-cn" else "us-gov-west-1" if partition == "aws-us-gov" else "us-east-1"),
+        region=reg or arnmod.example_region(partition),
         partition=partition,
         cluster=cluster or "zilliz-byoc",
     )
@@ -414,13 +410,12 @@ def _check_trust(spec: RoleSpec, target: Target, role_arn: str, explain: bool) -
     cp_other = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
     providers = _providers(trust)
     provider = (
-        providers[0]
-        if providers
-        else (f"arn:{target.partition}:iam::{target.account}:oidc-provider/{PLACEHOLDER_PROVIDER}")
+        providers[0] if providers else arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
     )
-    m = _PROVIDER.match(provider)
-    host = m["host"] if m else PLACEHOLDER_PROVIDER
-    mode = "none" if not providers else ("placeholder" if host == PLACEHOLDER_PROVIDER else "linked")
+    m = arnmod.parse_oidc_provider_arn(provider)
+    real = m is not None and arnmod.is_account_id(m.account) and not arnmod.is_placeholder_provider(provider)
+    host = m.name if m is not None and arnmod.is_account_id(m.account) else PLACEHOLDER_PROVIDER
+    mode = "none" if not providers else ("linked" if real else "placeholder")  # fail closed: unparsable = not linked
     principals, aud = _partition_facts(target.partition)
     trust_labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=trust)]
 

@@ -12,12 +12,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from byoc_iam.errors import UsageError
+from byoc_iam import data as knowledge
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 
 CallKind = Literal[
@@ -152,9 +151,7 @@ class PolicyAttribution(_Strict):
 class Component(_Strict):
     """A component of the cluster that uses the role, and the calls it makes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    schema_version: int = Field(alias="$schema_version")
+    KIND: ClassVar[str] = "requirements"
     id: str
     name: str
     runs: str
@@ -203,26 +200,15 @@ class Authorization:
 
 
 def parse_component(text: str, source: str) -> Component:
-    """Parse one requirements file; problems become one UsageError line."""
-    try:
-        return Component.model_validate(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise UsageError(f"{source}: {loc}: {str(err['msg']).removeprefix('Value error, ')}") from None
+    """Parse one requirements file (``$schema`` ``byoc-iam/requirements/1``); problems become one UsageError
+    line (:class:`byoc_iam.data.DataError`)."""
+    return knowledge.parse(Component, text, source)
 
 
 @cache
 def components() -> tuple[Component, ...]:
     """Every component of the catalog, in a stable order (control plane first, then nodes, then controllers)."""
-    folder = resources.files("byoc_iam.data").joinpath("requirements")
-    loaded = [
-        parse_component(entry.read_text(encoding="utf-8"), f"requirements/{entry.name}")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".json")
-    ]
+    loaded = [knowledge.load(Component, name) for name in knowledge.names("requirements")]
     order = {cid: i for i, cid in enumerate(COMPONENT_ORDER)}
     return tuple(sorted(loaded, key=lambda c: (order.get(c.id, len(order)), c.id)))
 

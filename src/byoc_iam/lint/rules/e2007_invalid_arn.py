@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.arn import all_partitions
 from byoc_iam.servicecatalog import glob_match
 
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
+PARTITIONS = all_partitions()  # every AWS partition (data/iam/partitions.json)
 _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_PRINCIPAL = re.compile(
     r"^arn:[^:]+:(iam|sts)::(\d{12}|\*):(root|user/.+|role/.+|assumed-role/.+|federated-user/.+|\*)$"

@@ -6,22 +6,17 @@ other service, EKS included, uses ``<service>.amazonaws.com`` there too, and IAM
 exists. Facts: ``data/lint/service_principals.json`` (sources cited there).
 """
 
-import json
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.rules import Hit, Rule
 
-_DATA = Path(__file__).resolve().parents[2] / "data" / "lint" / "service_principals.json"
 
-
-@cache
 def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
-    return loaded
+    """``data/lint/service_principals.json`` (through the one loader)."""
+    return knowledge.raw("service-principals", "service_principals")
 
 
 def _partitions(ctx: DocContext) -> set[str]:

@@ -5,22 +5,17 @@ Only for the services in ``data/lint/confused_deputy.json`` (their AWS documenta
 the BYOC role are deliberately not in it: their documented trust policies carry no such condition.
 """
 
-import json
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.rules import Hit, Rule
 
-_DATA = Path(__file__).resolve().parents[2] / "data" / "lint" / "confused_deputy.json"
 
-
-@cache
 def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
-    return loaded
+    """``data/lint/confused_deputy.json`` (kind ``confused-deputy``; cached by the loader)."""
+    return knowledge.raw("confused-deputy", "confused_deputy")
 
 
 def supports_guard(service: str) -> bool:

