@@ -79,12 +79,27 @@ def expand_roles(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(k for k in ROLE_KINDS if k in chosen)
 
 
+def looks_like_selection(value: str) -> bool:
+    """A bare word such as ``everything`` (no path separator or extension): meant as role kinds, not a file."""
+    return "/" not in value and "." not in value
+
+
 def is_role_selection(value: str) -> bool:
     """Whether ``value`` names role kinds (``eks``, ``storage,cross-account``, ``all``) rather than a file."""
     try:
         return bool(expand_roles([value]))
     except ValueError:
         return False
+
+
+def role_flag_value(value: str, exists: bool) -> str | None:
+    """``--role VALUE`` of commands that also take a RoleSpec file: the role kinds it selects, ``None`` for a
+    file; raises ValueError for a bare word that is neither (``--role everything``)."""
+    if is_role_selection(value):
+        return value
+    if not exists and looks_like_selection(value):
+        expand_roles([value])  # raises naming the word
+    return None
 
 
 def check_set(

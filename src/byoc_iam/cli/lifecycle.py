@@ -192,10 +192,15 @@ def with_role(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         path = kwargs.pop("role_file")
         values = {n: kwargs.pop(n, None) for n in names}
-        from byoc_iam.blueprint.set_rules import is_role_selection
+        if path is not None:  # --role eks|storage|cross-account|all, or a RoleSpec file
+            from byoc_iam.blueprint.set_rules import role_flag_value
 
-        if path is not None and is_role_selection(str(path)):  # --role eks|storage|cross-account|all
-            values["roles"], path = [str(path)], None
+            try:
+                kinds = role_flag_value(str(path), path.exists())
+            except ValueError as exc:
+                raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
+            if kinds is not None:
+                values["roles"], path = [kinds], None
         kwargs["role"] = RoleSource(path, values)
         return func(*args, **kwargs)
 

@@ -64,10 +64,15 @@ def verify(
     if list_features:
         _print_features()
         return
-    from byoc_iam.blueprint.set_rules import is_role_selection
+    from byoc_iam.blueprint.set_rules import role_flag_value
 
-    if role is not None and is_role_selection(str(role)):  # --role eks|storage|cross-account|all
-        role_values["roles"], role = [str(role)], None
+    if role is not None:  # --role eks|storage|cross-account|all, or a RoleSpec file
+        try:
+            kinds = role_flag_value(str(role), role.exists())
+        except ValueError as exc:
+            raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
+        if kinds is not None:
+            role_values["roles"], role = [kinds], None
     if role is None and output != "sarif" and html is None:
         from byoc_iam.cli.roleset import verify_set_requested
 

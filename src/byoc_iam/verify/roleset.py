@@ -220,8 +220,8 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
     other_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/zilliz-byoc"
     cases: list[tuple[str, str, str, str, dict[str, Any], Expected]] = [
         ("zilliz-assume", "Zilliz's control plane with the External ID can assume", zilliz_principal, "sts:AssumeRole", right, "allowed"),
-        ("zilliz-tag-session", "... and tag its session", zilliz_principal, "sts:TagSession", right, "allowed"),
-        ("zilliz-source-identity", "... and set its source identity", zilliz_principal, "sts:SetSourceIdentity", right, "allowed"),
+        ("zilliz-tag-session", "Zilliz's control plane with the External ID can tag its session", zilliz_principal, "sts:TagSession", right, "allowed"),
+        ("zilliz-source-identity", "Zilliz's control plane with the External ID can set its source identity", zilliz_principal, "sts:SetSourceIdentity", right, "allowed"),
         ("zilliz-no-external-id", "Zilliz's control plane without the External ID is denied", zilliz_principal, "sts:AssumeRole", zilliz, "denied"),
         ("zilliz-wrong-external-id", "Zilliz's control plane with another External ID is denied", zilliz_principal, "sts:AssumeRole", {**zilliz, "sts:ExternalId": external_id + "-other"}, "denied"),
         ("zilliz-account-root", "another principal of Zilliz's account is denied", f"arn:aws:iam::{ZILLIZ_ACCOUNT}:root", "sts:AssumeRole", right, "denied"),
