@@ -233,9 +233,13 @@ class BlueprintInputs(BaseModel):
 
     @model_validator(mode="after")
     def _role_set(self) -> BlueprintInputs:
+        try:
+            partition = self.resolved_partition
+        except ValueError:  # a bad issuer: _consistent names it
+            return self
         problem = set_rules.check_set(
             roles=self.roles,
-            partition=self.resolved_partition,
+            partition=partition,
             role_name=self.role_name,
             name_prefix=self.name_prefix,
             bucket=self.bucket,
