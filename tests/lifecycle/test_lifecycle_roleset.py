@@ -76,9 +76,7 @@ def test_link_cluster_rewrites_eks_and_storage_trust_together_then_verify_live(l
     cross = read_role(ctx, NAMES[2])
     assert cross is not None and "Federated" not in json.dumps(cross.trust_policy)  # not touched
 
-    verified = run_cli(
-        "verify", "--live", "--role", "all", *SET, "--endpoint-url", lc_env.endpoint_url, "-o", "json"
-    )
+    verified = run_cli("verify", "--live", "--role", "all", *SET, "--endpoint-url", lc_env.endpoint_url, "-o", "json")
     assert verified.code == 0, verified.out + verified.err
     doc = json.loads(verified.out)
     assert doc["ok"] and [r["kind"] for r in doc["roles"]] == ["eks", "storage", "cross-account"]
@@ -127,9 +125,15 @@ def test_operator_policy_covers_the_set() -> None:
     [
         (["--role", "storage", "--account-id", ACCOUNT], "byoc-iam: --bucket: is required for the storage role"),
         (["--role", "storage", "--account-id", ACCOUNT, "--bucket", "-bad"], "byoc-iam: --bucket: must be an S3"),
-        (["--role", "cross-account", "--account-id", ACCOUNT, "--bucket", "milvus-data"], "byoc-iam: --external-id: is required"),
+        (
+            ["--role", "cross-account", "--account-id", ACCOUNT, "--bucket", "milvus-data"],
+            "byoc-iam: --external-id: is required",
+        ),
         (["--role", "cross-account", *SET[:4], "--external-id", "a b"], "byoc-iam: --external-id: must be 2-1224"),
-        (["--role", "storage", *SET[:4], "--bucket-kms-key-arn", "key"], "byoc-iam: --bucket-kms-key-arn: must be a KMS key ARN"),
+        (
+            ["--role", "storage", *SET[:4], "--bucket-kms-key-arn", "key"],
+            "byoc-iam: --bucket-kms-key-arn: must be a KMS key ARN",
+        ),
         (["--role", "all", *SET, "--name-prefix", "acme"], "byoc-iam: --name-prefix: must start with zilliz-byoc"),
         (["--role", "everything", *SET], "byoc-iam: --role: 'everything' must be one of"),
     ],

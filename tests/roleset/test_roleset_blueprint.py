@@ -38,7 +38,11 @@ def test_all_is_in_apply_order_and_destroy_reverses_it() -> None:
     assert roles.kinds == ("eks", "storage", "cross-account")
     assert [m.kind for m in roles.destroy_order()] == ["cross-account", "storage", "eks"]
     assert [m.kind for m in roles.linked()] == ["eks", "storage"]
-    assert [m.name for m in roles] == ["zilliz-byoc-eks-role", "zilliz-byoc-storage-role", "zilliz-byoc-cross-account-role"]
+    assert [m.name for m in roles] == [
+        "zilliz-byoc-eks-role",
+        "zilliz-byoc-storage-role",
+        "zilliz-byoc-cross-account-role",
+    ]
 
 
 def test_storage_role_is_the_narrowest_form() -> None:
@@ -77,7 +81,11 @@ def test_wildcard_subjects_only_when_asked_and_then_security_warnings() -> None:
 
 def test_storage_trust_resolved_with_an_issuer() -> None:
     issuer = "https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
-    spec = render_role_set(inputs(roles=("storage",), oidc_issuer=issuer, storage_service_accounts=("milvus-a:milvus",))).get("storage").spec  # type: ignore[union-attr]
+    spec = (
+        render_role_set(inputs(roles=("storage",), oidc_issuer=issuer, storage_service_accounts=("milvus-a:milvus",)))
+        .get("storage")
+        .spec
+    )  # type: ignore[union-attr]
     stmt = spec.trust_policy["Statement"][0]
     host = issuer.removeprefix("https://")
     assert stmt["Principal"]["Federated"] == f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host}"

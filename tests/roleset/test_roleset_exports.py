@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from roleset_helpers import jsonencoded, run
 
 from byoc_iam.blueprint import BlueprintInputs
 from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.export.roleset import bundle_set, export_set
-from roleset_helpers import jsonencoded, run
 
 ACCOUNT = "123456789012"
 SET = ["--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext-123", "--region", "us-west-2"]
@@ -22,8 +22,14 @@ SET = ["--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext
 
 def members(placement: str = "inline") -> list[tuple[str, Any]]:
     inputs = BlueprintInputs.model_validate(
-        {"account_id": ACCOUNT, "roles": ["all"], "bucket": "milvus-data", "external_id": "ext-123",
-         "region": "us-west-2", "policy_placement": placement}
+        {
+            "account_id": ACCOUNT,
+            "roles": ["all"],
+            "bucket": "milvus-data",
+            "external_id": "ext-123",
+            "region": "us-west-2",
+            "policy_placement": placement,
+        }
     )
     return [(m.kind, m.spec) for m in render_role_set(inputs)]
 
@@ -63,7 +69,11 @@ def test_cloudformation_set_passes_cfn_lint() -> None:
     assert [f"{m.rule.id} {m.message}" for m in lint(text, config=ManualArgs(regions=["us-west-2"]))] == []
     template = yaml.safe_load(text)
     res = template["Resources"]
-    assert {k for k, v in res.items() if v["Type"] == "AWS::IAM::Role"} == {"ByocEksRole", "StorageRole", "CrossAccountRole"}
+    assert {k for k, v in res.items() if v["Type"] == "AWS::IAM::Role"} == {
+        "ByocEksRole",
+        "StorageRole",
+        "CrossAccountRole",
+    }
     assert res["StorageRole"]["Properties"]["RoleName"] == "zilliz-byoc-storage-role"
     refs = res["CrossAccountRole"]["Properties"]["ManagedPolicyArns"]
     assert refs == [{"Ref": "CrossAccountZillizByocCrossAccountRoleZillizByocCrossAccountPolicyPolicy"}]

@@ -57,7 +57,7 @@ def check_kms_key_arn(value: str) -> str | None:
 def check_name_prefix(value: str) -> str | None:
     """The role-name prefix; Zilliz's docs ask for role names starting with ``zilliz-byoc``."""
     if not NAME_PREFIX.match(value):
-        return "must start with zilliz-byoc (Zilliz's cross-account policy is scoped to that prefix), at most 41 characters"
+        return "must start with zilliz-byoc (Zilliz's policy is scoped to that prefix), at most 41 characters"
     return None
 
 
@@ -121,7 +121,10 @@ def check_set(
         if bucket is None:
             return "bucket", "is required for the cross-account role (Zilliz checks the bucket's location)"
         if partition != "aws":
-            return "roles", f"cross-account: Zilliz Cloud publishes no control-plane principal for partition {partition}"
+            return (
+                "roles",
+                f"cross-account: Zilliz Cloud publishes no control-plane principal for partition {partition}",
+            )
         if not role_name.startswith(name_prefix):
             return "role_name", (
                 f"must start with the name prefix {name_prefix} when the cross-account role is rendered "

@@ -14,7 +14,9 @@ DEMO_EXTERNAL_ID = "demo-external-id-0001"
 Step = Callable[[Any, str, Callable[[], str]], None]
 
 
-def run_set_steps(console: Any, ctx: Any, *, region: str, cluster: str, step: Step, ok: Callable[[Any, str], None]) -> list[str]:
+def run_set_steps(
+    console: Any, ctx: Any, *, region: str, cluster: str, step: Step, ok: Callable[[Any, str], None]
+) -> list[str]:
     """Run the set's steps; returns the console lines (what to paste where). A failing step raises ByocError."""
     from byoc_iam.aws.apply import apply_desired, execute, make_plan
     from byoc_iam.aws.link import link_plan
@@ -24,8 +26,11 @@ def run_set_steps(console: Any, ctx: Any, *, region: str, cluster: str, step: St
     from byoc_iam.cli.roleset import console_lines, lint_member, run_verify_set
 
     values: dict[str, Any] = {
-        "account_id": SANDBOX_ACCOUNT_ID, "region": region, "roles": ("all",),
-        "bucket": DEMO_BUCKET, "external_id": DEMO_EXTERNAL_ID,
+        "account_id": SANDBOX_ACCOUNT_ID,
+        "region": region,
+        "roles": ("all",),
+        "bucket": DEMO_BUCKET,
+        "external_id": DEMO_EXTERNAL_ID,
     }
     inputs = BlueprintInputs.model_validate(values)
     roles = render_role_set(inputs)
@@ -69,7 +74,9 @@ def run_set_steps(console: Any, ctx: Any, *, region: str, cluster: str, step: St
         results = run_verify_set(dict(values), ctx=ctx, cluster=None, features=[])
         failed = [(kind, rep) for kind, _, good, rep in results if not good]
         if failed:
-            raise ByocError(f"verify failed on the live {failed[0][0]} role: {failed[0][1].failures()[0]}", ExitCode.VERIFY_FAILED)
+            raise ByocError(
+                f"verify failed on the live {failed[0][0]} role: {failed[0][1].failures()[0]}", ExitCode.VERIFY_FAILED
+            )
         counts = ", ".join(f"{kind} {len(rep.checks)}" for kind, _, _, rep in results if kind != "eks")
         return f"verify (live roles): storage and cross-account checks pass ({counts}), service-linked roles covered"
 

@@ -330,8 +330,15 @@ def plan(
         with aws.context(role.region) as ctx:
             set_inputs = role.set_inputs(ctx)
             if set_inputs is not None:
-                _plan_set(ctx, set_inputs, adopt=adopt, out=out, full=full, check_managed=check_managed,
-                          detailed_exitcode=detailed_exitcode)
+                _plan_set(
+                    ctx,
+                    set_inputs,
+                    adopt=adopt,
+                    out=out,
+                    full=full,
+                    check_managed=check_managed,
+                    detailed_exitcode=detailed_exitcode,
+                )
                 return
             spec = role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
@@ -412,7 +419,13 @@ def apply(
 
 
 def _plan_set(
-    ctx: AwsContext, inputs: Any, *, adopt: bool, out: Path | None, full: bool, check_managed: bool,
+    ctx: AwsContext,
+    inputs: Any,
+    *,
+    adopt: bool,
+    out: Path | None,
+    full: bool,
+    check_managed: bool,
     detailed_exitcode: bool,
 ) -> None:
     """``plan`` for a role set: one plan per role, in apply order."""
@@ -530,7 +543,14 @@ def destroy(
 
 
 def _destroy_one(
-    aws: AwsOptions, role_name: str, region: str | None, *, yes: bool, adopt: bool, keep_oidc_provider: bool, dry_run: bool
+    aws: AwsOptions,
+    role_name: str,
+    region: str | None,
+    *,
+    yes: bool,
+    adopt: bool,
+    keep_oidc_provider: bool,
+    dry_run: bool,
 ) -> None:
     """Destroy one role (and, unless kept, the OIDC provider byoc-iam created for it)."""
     from byoc_iam.aws.apply import check_refusals, execute

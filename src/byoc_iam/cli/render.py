@@ -210,7 +210,9 @@ def render(
         if explain:
             sys.stdout.write(explain_text(tuple(inputs.roles)))
             return
-        render_set(inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet)
+        render_set(
+            inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, write_tree=write_tree
+        )
         return
     spec = render_role(inputs)
     notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)

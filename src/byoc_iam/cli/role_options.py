@@ -19,8 +19,8 @@ options (``--config``, ``--account-id``, ``--partition``, ``--region``, ``--role
 ``--trust-mode``, ``--oidc-issuer``, ``--allow-custom-issuer``, ``--compact-trust``, ``--service-account
 ns:name`` (repeatable), ``--policy-placement``, and the role set's ``--name-prefix``, ``--bucket``,
 ``--bucket-kms-key-arn``, ``--external-id``, ``--storage-service-account``, ``--storage-wildcard-subjects``),
-shown under a "Role" help panel; ``select=True`` adds ``--role KIND`` (which roles of the set). When the command runs, it
-merges them with the ``[role]`` table of ``--config`` (or ``$BYOC_IAM_CONFIG``) and ``BYOC_IAM_*`` variables,
+shown under a "Role" help panel; ``select=True`` adds ``--role KIND`` (which roles of the set). When the command
+runs, it merges them with the ``[role]`` table of ``--config`` (or ``$BYOC_IAM_CONFIG``) and ``BYOC_IAM_*`` variables,
 flags winning (see :mod:`byoc_iam.blueprint.config`), validates them with pydantic and calls the command with
 ``inputs`` = a :class:`~byoc_iam.blueprint.BlueprintInputs`. Any bad value raises ``UsageError``: one line
 ``byoc-iam: <setting>: <rule>`` on stderr, exit 2, before the command body runs.
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
 
 PANEL = "Role"
+COMPACT_HELP = "One web-identity statement listing every service account (smaller trust policy)."
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -109,14 +110,7 @@ def role_option_table() -> list[tuple[str, Any, Any]]:
             bool | None,
             _opt("--allow-custom-issuer/--no-allow-custom-issuer", help="Accept any https issuer, not only EKS's."),
         ),
-        (
-            "compact_trust",
-            bool | None,
-            _opt(
-                "--compact-trust/--no-compact-trust",
-                help="One web-identity statement listing every service account (smaller trust policy).",
-            ),
-        ),
+        ("compact_trust", bool | None, _opt("--compact-trust/--no-compact-trust", help=COMPACT_HELP)),
         (
             "service_accounts",
             list[str] | None,
@@ -146,17 +140,33 @@ def set_option_table() -> list[tuple[str, Any, Any]]:
             str | None,
             _opt("--name-prefix", help="Prefix of the storage and cross-account role names \\[default: zilliz-byoc]."),
         ),
-        ("bucket", str | None, _opt("--bucket", help="The Milvus data bucket (storage and cross-account roles).", metavar="NAME")),
+        (
+            "bucket",
+            str | None,
+            _opt("--bucket", help="The Milvus data bucket (storage and cross-account roles).", metavar="NAME"),
+        ),
         (
             "bucket_kms_key_arn",
             str | None,
-            _opt("--bucket-kms-key-arn", help="The bucket's SSE-KMS key (adds kms:Decrypt/GenerateDataKey).", metavar="ARN"),
+            _opt(
+                "--bucket-kms-key-arn",
+                help="The bucket's SSE-KMS key (adds kms:Decrypt/GenerateDataKey).",
+                metavar="ARN",
+            ),
         ),
-        ("external_id", str | None, _opt("--external-id", help="The External ID the Zilliz console shows (cross-account role).", metavar="ID")),
+        (
+            "external_id",
+            str | None,
+            _opt("--external-id", help="The External ID the Zilliz console shows (cross-account role).", metavar="ID"),
+        ),
         (
             "storage_service_accounts",
             list[str] | None,
-            _opt("--storage-service-account", help="Service account the storage role trusts (repeatable).", metavar="NS:NAME"),
+            _opt(
+                "--storage-service-account",
+                help="Service account the storage role trusts (repeatable).",
+                metavar="NS:NAME",
+            ),
         ),
         (
             "storage_wildcard_subjects",
@@ -203,7 +213,9 @@ def role_inputs(values: Mapping[str, Any], env: Mapping[str, str] | None = None)
 @overload
 def with_role_options(fn: F, /) -> F: ...
 @overload
-def with_role_options(*, inputs_param: str = "inputs", lazy: bool = False, select: bool = False) -> Callable[[F], F]: ...
+def with_role_options(
+    *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
+) -> Callable[[F], F]: ...
 def with_role_options(
     fn: F | None = None, /, *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
 ) -> F | Callable[[F], F]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,9 @@ def lint_member(member: RoleSetMember, *, trust_size_limit: int) -> tuple[list[s
     mode: Any = member.trust_mode
     findings = lint_role(member.spec, trust_mode=mode, trust_size_limit=trust_size_limit)
     errors = [
-        f"error: {member.name}: {f.code} {f.path or '/'}: {f.message}\n" for f in findings if f.severity is Severity.ERROR
+        f"error: {member.name}: {f.code} {f.path or '/'}: {f.message}\n"
+        for f in findings
+        if f.severity is Severity.ERROR
     ]
     notes = [
         f"note: {member.name}: {f.severity} {f.code} {f.path or '/'}: {f.message}\n"
@@ -39,7 +42,9 @@ def lint_member(member: RoleSetMember, *, trust_size_limit: int) -> tuple[list[s
         if f.severity in (Severity.WARNING, Severity.SECURITY_WARNING)
     ]
     if any(f.code == "I4002" for f in findings):
-        notes.append(f"note: {member.name}: placeholder trust: usable once the cluster is linked (byoc-iam link-cluster)\n")
+        notes.append(
+            f"note: {member.name}: placeholder trust: usable once the cluster is linked (byoc-iam link-cluster)\n"
+        )
     return errors, notes
 
 
@@ -94,11 +99,17 @@ def explain_text(kinds: tuple[str, ...]) -> str:
 
 
 def render_set(
-    inputs: BlueprintInputs, *, fmt: str, out: Path | None, force: bool, trust_size_limit: int, quiet: bool
+    inputs: BlueprintInputs,
+    *,
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    trust_size_limit: int,
+    quiet: bool,
+    write_tree: Callable[..., None],
 ) -> None:
     """``render`` for a set: lint every member, then print the set document or export, or write ``--out``."""
     from byoc_iam.blueprint.roleset import render_role_set
-    from byoc_iam.cli.render import write_tree
     from byoc_iam.export.roleset import bundle_set, export_set
 
     roles = render_role_set(inputs)
@@ -231,7 +242,9 @@ def selection(roles: list[str] | None, name_prefix: str | None, role_name: str) 
     if problem:
         raise UsageError(f"--name-prefix: {problem}")
     if "cross-account" in kinds and not role_name.startswith(prefix):
-        raise UsageError(f"--role-name: must start with the name prefix {prefix} when the cross-account role is included")
+        raise UsageError(
+            f"--role-name: must start with the name prefix {prefix} when the cross-account role is included"
+        )
     return kinds or ("eks",), prefix
 
 

@@ -55,7 +55,9 @@ def demo(
         False, "--keep", help="Leave the sandbox running at the end (stop it with `byoc-iam sandbox stop`)."
     ),
     roles: list[str] | None = typer.Option(
-        None, "--role", help="eks (the EKS role only) or all (with the storage and cross-account roles) \\[default: all].",
+        None,
+        "--role",
+        help="eks (the EKS role only) or all (with the storage and cross-account roles) \\[default: all].",
         metavar="KIND",
     ),
 ) -> None:

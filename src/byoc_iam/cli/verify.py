@@ -64,15 +64,7 @@ def verify(
     if list_features:
         _print_features()
         return
-    from byoc_iam.blueprint.set_rules import role_flag_value
-
-    if role is not None:  # --role eks|storage|cross-account|all, or a RoleSpec file
-        try:
-            kinds = role_flag_value(str(role), role.exists())
-        except ValueError as exc:
-            raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
-        if kinds is not None:
-            role_values["roles"], role = [kinds], None
+    role = _role_selection(role, role_values)
     if role is None and output != "sarif" and html is None:
         from byoc_iam.cli.roleset import verify_set_requested
 
@@ -106,6 +98,23 @@ def verify(
         render_text(report, Console(), verbose=verbose)
     if not report.ok:
         raise typer.Exit(3)
+
+
+def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | None:
+    """``--role eks|storage|cross-account|all`` selects roles (into ``role_values``); else it names a file."""
+    from byoc_iam.blueprint.set_rules import role_flag_value
+    from byoc_iam.errors import UsageError
+
+    if role is None:
+        return None
+    try:
+        kinds = role_flag_value(str(role), role.exists())
+    except ValueError as exc:
+        raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
+    if kinds is None:
+        return role
+    role_values["roles"] = [kinds]
+    return None
 
 
 def _verify_set(

@@ -68,7 +68,10 @@ def cloudformation_set_template(members: Sequence[Member]) -> dict[str, Any]:
     for kind, spec in members:
         one = template(spec)
         prefix = "" if kind == "eks" else _pascal(kind)
-        names = {lid: (f"{prefix}Role" if lid == ROLE_LOGICAL_ID and prefix else f"{prefix}{lid}") for lid in one["Resources"]}
+        names = {
+            lid: (f"{prefix}Role" if lid == ROLE_LOGICAL_ID and prefix else f"{prefix}{lid}")
+            for lid in one["Resources"]
+        }
         resources.update({names[lid]: _rename(res, names) for lid, res in one["Resources"].items()})
         outputs[f"{_pascal(kind)}RoleArn"] = {
             "Description": f"ARN of the {kind} role",

@@ -1,4 +1,4 @@
-"""verify for the role set's storage and cross-account roles (pure): requirements × byoc-iam's engine.
+"""verify for the role set's storage and cross-account roles (pure): requirements and byoc-iam's engine.
 
 The requirements are data, one file per role in ``data/requirements/roles/`` (``storage.json``: Milvus's S3 calls,
 and KMS when the bucket is encrypted; ``cross-account.json``: the calls Zilliz's control plane makes, as its
@@ -84,7 +84,11 @@ class RoleVerdict:
         return all(c.passed for c in self.checks)
 
     def failures(self) -> list[str]:
-        return [f"{self.role_name}: {c.description}: expected {c.expected}, got {c.decision}" for c in self.checks if not c.passed]
+        return [
+            f"{self.role_name}: {c.description}: expected {c.expected}, got {c.decision}"
+            for c in self.checks
+            if not c.passed
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,16 +142,31 @@ def evaluate_calls(
             arn = facts.sub(res["arn"])
             ctx = _request_context(call, facts, res)
             decision = cp.evaluate(
-                Request(principal=principal, action=call["action"], resource=arn, resource_account=facts.account, context=ctx)
+                Request(
+                    principal=principal,
+                    action=call["action"],
+                    resource=arn,
+                    resource_account=facts.account,
+                    context=ctx,
+                )
             ).decision
             passed = (decision == "Allowed") == (expected == "allowed")
             cid = call["id"] if len(call["resources"]) == 1 else f"{call['id']}#{i}"
-            out.append(Check(cid, kind, call["summary"], principal, call["action"], arn, expected, decision, passed, ctx))
+            out.append(
+                Check(cid, kind, call["summary"], principal, call["action"], arn, expected, decision, passed, ctx)
+            )
     return out
 
 
 def trust_check(
-    spec: RoleSpec, facts: SetFacts, cid: str, desc: str, principal: str, action: str, ctx: dict[str, Any], expected: Expected
+    spec: RoleSpec,
+    facts: SetFacts,
+    cid: str,
+    desc: str,
+    principal: str,
+    action: str,
+    ctx: dict[str, Any],
+    expected: Expected,
 ) -> Check:
     """One AssumeRole* request against the trust policy (the caller's own account allows everything)."""
     role_arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
@@ -178,19 +197,41 @@ def storage_trust_checks(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -
         return {f"{host}:sub": sub, f"{host}:aud": aud, "aws:FederatedProvider": prov}
 
     checks = [
-        trust_check(spec, facts, f"irsa:{s}", f"{s} can assume the role", provider, web, ctx(s), "allowed") for s in subjects
+        trust_check(spec, facts, f"irsa:{s}", f"{s} can assume the role", provider, web, ctx(s), "allowed")
+        for s in subjects
     ]
     negatives = [
-        ("irsa-kube-system-default", "kube-system:default is denied", provider, ctx("system:serviceaccount:kube-system:default")),
+        (
+            "irsa-kube-system-default",
+            "kube-system:default is denied",
+            provider,
+            ctx("system:serviceaccount:kube-system:default"),
+        ),
         ("irsa-other-namespace", "default:milvus is denied", provider, ctx("system:serviceaccount:default:milvus")),
-        ("irsa-wrong-audience", "a token for another audience is denied", provider, ctx(subjects[0], aud="https://kubernetes.default.svc")),
-        ("irsa-other-account-provider", f"the issuer registered in account {OTHER_ACCOUNT} is denied", other_provider, ctx(subjects[0], prov=other_provider)),
+        (
+            "irsa-wrong-audience",
+            "a token for another audience is denied",
+            provider,
+            ctx(subjects[0], aud="https://kubernetes.default.svc"),
+        ),
+        (
+            "irsa-other-account-provider",
+            f"the issuer registered in account {OTHER_ACCOUNT} is denied",
+            other_provider,
+            ctx(subjects[0], prov=other_provider),
+        ),
     ]
     checks += [trust_check(spec, facts, i, d, p, web, c, "denied") for i, d, p, c in negatives]
     checks.append(
         trust_check(
-            spec, facts, "other-account-root", f"account {OTHER_ACCOUNT} is denied",
-            f"arn:{facts.partition}:iam::{OTHER_ACCOUNT}:root", "sts:AssumeRole", {"aws:PrincipalAccount": OTHER_ACCOUNT}, "denied",
+            spec,
+            facts,
+            "other-account-root",
+            f"account {OTHER_ACCOUNT} is denied",
+            f"arn:{facts.partition}:iam::{OTHER_ACCOUNT}:root",
+            "sts:AssumeRole",
+            {"aws:PrincipalAccount": OTHER_ACCOUNT},
+            "denied",
         )
     )
     return checks
@@ -219,14 +260,70 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
     right = {**zilliz, "sts:ExternalId": external_id}
     other_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/zilliz-byoc"
     cases: list[tuple[str, str, str, str, dict[str, Any], Expected]] = [
-        ("zilliz-assume", "Zilliz's control plane with the External ID can assume", zilliz_principal, "sts:AssumeRole", right, "allowed"),
-        ("zilliz-tag-session", "Zilliz's control plane with the External ID can tag its session", zilliz_principal, "sts:TagSession", right, "allowed"),
-        ("zilliz-source-identity", "Zilliz's control plane with the External ID can set its source identity", zilliz_principal, "sts:SetSourceIdentity", right, "allowed"),
-        ("zilliz-no-external-id", "Zilliz's control plane without the External ID is denied", zilliz_principal, "sts:AssumeRole", zilliz, "denied"),
-        ("zilliz-wrong-external-id", "Zilliz's control plane with another External ID is denied", zilliz_principal, "sts:AssumeRole", {**zilliz, "sts:ExternalId": external_id + "-other"}, "denied"),
-        ("zilliz-account-root", "another principal of Zilliz's account is denied", f"arn:aws:iam::{ZILLIZ_ACCOUNT}:root", "sts:AssumeRole", right, "denied"),
-        ("other-account-role", f"a role named zilliz-byoc in account {OTHER_ACCOUNT} is denied", other_role, "sts:AssumeRole", {"aws:PrincipalAccount": OTHER_ACCOUNT, "sts:ExternalId": external_id}, "denied"),
-        ("anonymous", "an anonymous caller is denied", "*", "sts:AssumeRole", {"sts:ExternalId": external_id}, "denied"),
+        (
+            "zilliz-assume",
+            "Zilliz's control plane with the External ID can assume",
+            zilliz_principal,
+            "sts:AssumeRole",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-tag-session",
+            "Zilliz's control plane with the External ID can tag its session",
+            zilliz_principal,
+            "sts:TagSession",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-source-identity",
+            "Zilliz's control plane with the External ID can set its source identity",
+            zilliz_principal,
+            "sts:SetSourceIdentity",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-no-external-id",
+            "Zilliz's control plane without the External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            zilliz,
+            "denied",
+        ),
+        (
+            "zilliz-wrong-external-id",
+            "Zilliz's control plane with another External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": external_id + "-other"},
+            "denied",
+        ),
+        (
+            "zilliz-account-root",
+            "another principal of Zilliz's account is denied",
+            f"arn:aws:iam::{ZILLIZ_ACCOUNT}:root",
+            "sts:AssumeRole",
+            right,
+            "denied",
+        ),
+        (
+            "other-account-role",
+            f"a role named zilliz-byoc in account {OTHER_ACCOUNT} is denied",
+            other_role,
+            "sts:AssumeRole",
+            {"aws:PrincipalAccount": OTHER_ACCOUNT, "sts:ExternalId": external_id},
+            "denied",
+        ),
+        (
+            "anonymous",
+            "an anonymous caller is denied",
+            "*",
+            "sts:AssumeRole",
+            {"sts:ExternalId": external_id},
+            "denied",
+        ),
     ]
     return [trust_check(spec, facts, *case) for case in cases]
 
@@ -239,11 +336,36 @@ def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[st
         arn = facts.sub(call["resources"][0]["arn"])
         name = arn.rsplit("/", 1)[-1]
         if existing is not None and name in existing:
-            out.append(Check(f"slr:{name}", "service-linked-role", f"{name} exists", "", "iam:GetRole", arn, "allowed", "Exists", True))
+            out.append(
+                Check(
+                    f"slr:{name}",
+                    "service-linked-role",
+                    f"{name} exists",
+                    "",
+                    "iam:GetRole",
+                    arn,
+                    "allowed",
+                    "Exists",
+                    True,
+                )
+            )
             continue
         (made,) = evaluate_calls(spec, facts, [call], kind="service-linked-role", expected="allowed")
         desc = f"{name} {'is missing; ' if existing is not None else ''}the cross-account role may create it"
-        out.append(Check(f"slr:{name}", "service-linked-role", desc, made.principal, made.action, arn, "allowed", made.decision, made.passed, made.context))
+        out.append(
+            Check(
+                f"slr:{name}",
+                "service-linked-role",
+                desc,
+                made.principal,
+                made.action,
+                arn,
+                "allowed",
+                made.decision,
+                made.passed,
+                made.context,
+            )
+        )
     return out
 
 
