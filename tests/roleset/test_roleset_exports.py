@@ -158,3 +158,16 @@ def test_docs_list_every_difference_the_data_explains() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "roleset.md").read_text(encoding="utf-8")
     for kind, note in explain(("storage", "cross-account")):
         assert f"- **{kind}**: {note}" in doc
+
+
+def test_lint_reads_a_rendered_set_and_flags_wildcard_subjects(tmp_path: Path) -> None:
+    out = tmp_path / "roles"
+    assert run("render", "--role", "all", *SET, "--storage-wildcard-subjects", "--out", str(out), "-q").code == 0
+    res = run("lint", "--role", str(out / "roleset.json"), "-o", "json")
+    assert res.code == 0, res.err
+    findings = json.loads(res.out)
+    s3003 = [f for f in findings if f["code"] == "S3003"]
+    assert len(s3003) == 3 and all(f["file"].endswith("#zilliz-byoc-storage-role") for f in s3003)
+    assert all(f["severity"] == "SECURITY_WARNING" for f in s3003)
+    strict = run("lint", "--role", str(out / "roleset.json"), "--strict")
+    assert strict.code == 1

@@ -186,9 +186,14 @@ def lint(
             text = role_data.decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError(f"{label}: not UTF-8 text") from None
-        spec = RoleSpec.from_json(text, source=label)
-        findings += lint_role(spec, file=label, text=text, options=options)
-        documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+        from byoc_iam.cli.roleset import set_document_specs
+
+        members = set_document_specs(text, label)  # a role set's roleset.json (render --role all --out)
+        specs = members if members is not None else [RoleSpec.from_json(text, source=label)]
+        for spec in specs:
+            where = label if members is None else f"{label}#{spec.role_name}"
+            findings += lint_role(spec, file=where, text=text if members is None else None, options=options)
+            documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
     for label, data in texts:
         findings += lint_document(data, policy_type.value, file=label, options=options)
         documents += 1

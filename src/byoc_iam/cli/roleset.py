@@ -90,6 +90,25 @@ def set_document(roles: RoleSet) -> dict[str, Any]:
     }
 
 
+def set_document_specs(text: str, label: str) -> list[Any] | None:
+    """The RoleSpecs of a set document (:func:`set_document`), or None when ``text`` is not one."""
+    from byoc_iam.errors import UsageError
+    from byoc_iam.model import RoleSpec
+
+    if SET_FORMAT not in text:
+        return None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != SET_FORMAT:
+        return None
+    roles = doc.get("roles")
+    if not isinstance(roles, list) or not all(isinstance(r, dict) and "rolespec" in r for r in roles):
+        raise UsageError(f"{label}: roles: must be a list of {{kind, console_label, rolespec}}")
+    return [RoleSpec.from_json(json.dumps(r["rolespec"]), source=f"{label}: {r.get('kind')}") for r in roles]
+
+
 def explain_text(kinds: tuple[str, ...]) -> str:
     """``render --explain``: where the blueprints differ from Zilliz's docs and Terraform, one note a line."""
     from byoc_iam.blueprint.roleset import explain
