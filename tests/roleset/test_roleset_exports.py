@@ -171,3 +171,24 @@ def test_lint_reads_a_rendered_set_and_flags_wildcard_subjects(tmp_path: Path) -
     assert all(f["severity"] == "SECURITY_WARNING" for f in s3003)
     strict = run("lint", "--role", str(out / "roleset.json"), "--strict")
     assert strict.code == 1
+
+
+def test_the_config_file_names_the_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "byoc-iam.toml"
+    config.write_text(
+        '[role]\naccount_id = "123456789012"\nroles = "all"\nbucket = "milvus-data"\nexternal_id = "ext-123"\n'
+    )
+    res = run("render", "--config", str(config))
+    assert res.code == 0, res.err
+    assert [r["kind"] for r in json.loads(res.out)["roles"]] == ["eks", "storage", "cross-account"]
+    narrowed = run("render", "--config", str(config), "--role", "eks")  # a flag wins over the file
+    assert narrowed.code == 0 and json.loads(narrowed.out)["role_name"] == "zilliz-byoc-eks-role"
+
+    from byoc_iam.cli.roleset import selection
+
+    monkeypatch.setenv("BYOC_IAM_CONFIG", str(config))
+    assert selection(None, None, "zilliz-byoc-eks-role") == (("eks", "storage", "cross-account"), "zilliz-byoc")
+    assert selection(["storage"], None, "zilliz-byoc-eks-role") == (("storage",), "zilliz-byoc")
+    config.write_text('[role]\nroles = 3\n')
+    bad = run("render", "--config", str(config), "--account-id", ACCOUNT)
+    assert bad.code == 2 and bad.err.startswith("byoc-iam: byoc-iam.toml: role.roles: must be a list of strings")
