@@ -189,6 +189,6 @@ def test_the_config_file_names_the_set(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("BYOC_IAM_CONFIG", str(config))
     assert selection(None, None, "zilliz-byoc-eks-role") == (("eks", "storage", "cross-account"), "zilliz-byoc")
     assert selection(["storage"], None, "zilliz-byoc-eks-role") == (("storage",), "zilliz-byoc")
-    config.write_text('[role]\nroles = 3\n')
+    config.write_text("[role]\nroles = 3\n")
     bad = run("render", "--config", str(config), "--account-id", ACCOUNT)
     assert bad.code == 2 and bad.err.startswith("byoc-iam: byoc-iam.toml: role.roles: must be a list of strings")
