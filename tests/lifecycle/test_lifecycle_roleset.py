@@ -145,3 +145,14 @@ def test_bad_input_is_one_line_and_exit_2(lc_env: MotoServer, command: str, args
     assert res.err.startswith(message) and len(res.err.splitlines()) == 1, res.err
     assert res.out == ""
     assert not (_roles(lc_env.endpoint_url) & set(NAMES))
+
+
+def test_wildcard_subjects_later_are_a_trust_widening(lc_env: MotoServer) -> None:
+    assert run_cli("apply", "--role", "storage", *SET, "--yes").code == 0
+    wide = run_cli("apply", "--role", "storage", *SET, "--storage-wildcard-subjects", "--yes")
+    assert wide.code == 5, wide.out + wide.err
+    assert "widens the trust policy of zilliz-byoc-storage-role" in wide.err
+    allowed = run_cli(
+        "apply", "--role", "storage", *SET, "--storage-wildcard-subjects", "--yes", "--allow-trust-widening"
+    )
+    assert allowed.code == 0, allowed.err
