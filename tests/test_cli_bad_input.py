@@ -235,7 +235,7 @@ CASES: list[tuple[list[str], int, str]] = [
     (["destroy", "--role-name", "r", "--yes", "--max-attempts", "1"], A, LINE),
     (["destroy", "--role-name", "r", "--dry-run", "--max-attempts", "1"], A, LINE),
     (["destroy", "--role-name", "r", "--retry-mode", "bogus"], U, LINE),
-    (["destroy", "--role", "policy.json"], U, USAGE),
+    (["destroy", "--role", "policy.json"], U, LINE),  # destroy --role takes role kinds (the set)
     (["link-cluster", "--role-name", "r", "--cluster", "c", "--yes", "--max-attempts", "1"], A, LINE),
     (["link-cluster", "--role-name", "r", "--cluster", "c", "--max-attempts", "0"], U, LINE),
     (["link-cluster", "--max-attempts", "1"], U, USAGE),

@@ -61,7 +61,7 @@ def test_every_data_file_names_a_known_kind_of_its_folder() -> None:
         assert isinstance(declared, str) and declared.startswith("byoc-iam/"), path
         kind, version = declared.removeprefix("byoc-iam/").rsplit("/", 1)
         assert kind in KINDS, f"{path}: unknown kind {kind}"
-        assert KINDS[kind].folder == path.parent.name, path
+        assert KINDS[kind].folder == path.parent.relative_to(DATA).as_posix(), path
         assert int(version) == KINDS[kind].version and declared == schema(kind)
         assert path.stem in names(kind)
 

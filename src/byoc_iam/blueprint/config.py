@@ -64,6 +64,13 @@ ROLE_SETTINGS: tuple[Setting, ...] = (
     Setting("compact_trust", "--compact-trust", "bool"),
     Setting("service_accounts", "--service-account", "list"),
     Setting("policy_placement", "--policy-placement"),
+    Setting("roles", "--role", "list"),
+    Setting("name_prefix", "--name-prefix"),
+    Setting("bucket", "--bucket"),
+    Setting("bucket_kms_key_arn", "--bucket-kms-key-arn"),
+    Setting("external_id", "--external-id"),
+    Setting("storage_service_accounts", "--storage-service-account", "list"),
+    Setting("storage_wildcard_subjects", "--storage-wildcard-subjects", "bool"),
 )
 _BY_NAME = {s.name: s for s in ROLE_SETTINGS}
 
@@ -128,6 +135,8 @@ def _from_config(doc: Mapping[str, Any], source: str) -> dict[str, tuple[Any, st
         if setting is None:
             raise UsageError(f"{label}: is not a setting byoc-iam knows ({', '.join(_BY_NAME)})")
         if setting.kind == "list":
+            if key == "roles" and isinstance(value, str):
+                value = [value]
             if not isinstance(value, list):
                 raise UsageError(f"{label}: must be a list of strings")
             value = tuple(value)

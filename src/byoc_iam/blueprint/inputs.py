@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from byoc_iam.blueprint import data
+from byoc_iam.blueprint import data, set_rules
 from byoc_iam.model import arn as arns
 from byoc_iam.model import rules
 from byoc_iam.model.quotas import quotas
@@ -122,6 +122,14 @@ class BlueprintInputs(BaseModel):
     compact_trust: bool = False
     service_accounts: tuple[str, ...] = ()
     policy_placement: Placement = DEFAULT_PLACEMENT
+    # The role set (storage and cross-account roles beside the EKS role; see blueprint/roleset.py).
+    roles: tuple[str, ...] = ("eks",)
+    name_prefix: str = "zilliz-byoc"
+    bucket: str | None = None
+    bucket_kms_key_arn: str | None = None
+    external_id: str | None = None
+    storage_service_accounts: tuple[str, ...] = ()
+    storage_wildcard_subjects: bool = False
 
     @field_validator("account_id", mode="before")
     @classmethod
@@ -179,6 +187,66 @@ class BlueprintInputs(BaseModel):
             if problem:
                 raise ValueError(f"{sa!r}: {problem}")
         return v
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = (v,)
+        if isinstance(v, list | tuple):
+            chosen = set_rules.expand_roles([str(x) for x in v])
+            if not chosen:
+                raise ValueError("names no role (eks, storage, cross-account or all)")
+            return chosen
+        return v
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _name_prefix(cls, v: str) -> str:
+        return rules.checked(set_rules.check_name_prefix, v)
+
+    @field_validator("bucket")
+    @classmethod
+    def _bucket(cls, v: str | None) -> str | None:
+        return v if v is None else rules.checked(set_rules.check_bucket, v)
+
+    @field_validator("external_id")
+    @classmethod
+    def _external_id(cls, v: str | None) -> str | None:
+        return v if v is None else rules.checked(set_rules.check_external_id, v)
+
+    @field_validator("bucket_kms_key_arn")
+    @classmethod
+    def _kms(cls, v: str | None) -> str | None:
+        return v if v is None else rules.checked(set_rules.check_kms_key_arn, v)
+
+    @field_validator("storage_service_accounts")
+    @classmethod
+    def _storage_accounts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for sa in v:
+            problem = rules.check_service_account(sa)
+            if problem:
+                raise ValueError(f"{sa!r}: {problem}")
+        return v
+
+    @model_validator(mode="after")
+    def _role_set(self) -> BlueprintInputs:
+        try:
+            partition = self.resolved_partition
+        except ValueError:  # a bad issuer: _consistent names it
+            return self
+        problem = set_rules.check_set(
+            roles=self.roles,
+            partition=partition,
+            role_name=self.role_name,
+            name_prefix=self.name_prefix,
+            bucket=self.bucket,
+            external_id=self.external_id,
+            kms_key_arn=self.bucket_kms_key_arn,
+        )
+        if problem:
+            raise FieldProblem(*problem)
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> BlueprintInputs:

@@ -158,6 +158,15 @@ class RoleSource:
     def given_options(self) -> bool:
         return any(v not in (None, [], ()) for v in self.values.values())
 
+    def set_inputs(self, ctx: AwsContext) -> Any:
+        """The validated inputs when they select more than the EKS role (``--role all``...), else None."""
+        from byoc_iam.cli.roleset import is_set, set_inputs
+
+        if self.role_file is not None:
+            return None
+        inputs = set_inputs(self.values, ctx)
+        return inputs if is_set(inputs) else None
+
 
 def with_role(func: F) -> F:
     """Add ``--role ROLESPEC.json`` and the shared role options; the command receives ``role: RoleSource``."""
@@ -171,8 +180,9 @@ def with_role(func: F) -> F:
         typer.Option(
             None,
             "--role",
-            help="A RoleSpec JSON file (instead of the role options).",
-            metavar="ROLESPEC.json",
+            help="A RoleSpec JSON file (instead of the role options), or the roles of the set: "
+            "eks, storage, cross-account, all (comma-separated).",
+            metavar="ROLESPEC.json|KIND",
             rich_help_panel="Role",
         ),
     )
@@ -182,6 +192,15 @@ def with_role(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         path = kwargs.pop("role_file")
         values = {n: kwargs.pop(n, None) for n in names}
+        if path is not None:  # --role eks|storage|cross-account|all, or a RoleSpec file
+            from byoc_iam.blueprint.set_rules import role_flag_value
+
+            try:
+                kinds = role_flag_value(str(path), path.exists())
+            except ValueError as exc:
+                raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
+            if kinds is not None:
+                values["roles"], path = [kinds], None
         kwargs["role"] = RoleSource(path, values)
         return func(*args, **kwargs)
 
@@ -309,6 +328,18 @@ def plan(
 
     try:
         with aws.context(role.region) as ctx:
+            set_inputs = role.set_inputs(ctx)
+            if set_inputs is not None:
+                _plan_set(
+                    ctx,
+                    set_inputs,
+                    adopt=adopt,
+                    out=out,
+                    full=full,
+                    check_managed=check_managed,
+                    detailed_exitcode=detailed_exitcode,
+                )
+                return
             spec = role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
             the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes)
@@ -349,6 +380,23 @@ def apply(
         saved = Plan.from_json(read_text(plan_file), str(plan_file))
     region = role.region
     with aws.context(region) as ctx:
+        set_inputs = None if saved is not None else role.set_inputs(ctx)
+        if set_inputs is not None:
+            from byoc_iam.blueprint.roleset import render_role_set
+            from byoc_iam.cli.roleset import apply_set
+
+            apply_set(
+                ctx,
+                render_role_set(set_inputs),
+                set_inputs,
+                yes=yes,
+                adopt=adopt,
+                allow_trust_widening=allow_trust_widening,
+                show=show_plan,
+                confirm=confirm,
+                progress=_progress,
+            )
+            return
         if saved is not None:
             # never trusted as written: re-derived from its desired role and the live state, refused on mismatch
             the_plan = verify_saved(ctx, saved, adopt=adopt)
@@ -368,6 +416,28 @@ def apply(
         else:
             outcome = apply_desired(ctx, spec, the_plan, on_change=_progress)
     _done(outcome.role_arn, the_plan.command)
+
+
+def _plan_set(
+    ctx: AwsContext,
+    inputs: Any,
+    *,
+    adopt: bool,
+    out: Path | None,
+    full: bool,
+    check_managed: bool,
+    detailed_exitcode: bool,
+) -> None:
+    """``plan`` for a role set: one plan per role, in apply order."""
+    from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.roleset import plan_set, show_set
+
+    if out is not None:
+        raise UsageError("--out saves one role's plan: add --role eks, storage or cross-account")
+    plans = plan_set(ctx, render_role_set(inputs), adopt=adopt, check_managed=check_managed)
+    show_set(plans, show_plan, full=full)
+    if detailed_exitcode and any(not p.empty for _, p in plans):
+        raise typer.Exit(2)
 
 
 def _done(role_arn: str, command: str) -> None:
@@ -401,27 +471,42 @@ def link_cluster(
         "--allow-trust-widening",
         help="With --yes: link a trust that admits more than AWS services and pinned service accounts.",
     ),
+    roles: list[str] | None = typer.Option(
+        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
+    ),
+    name_prefix: str | None = typer.Option(
+        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
+    ),
 ) -> None:
-    """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it."""
+    """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it (with
+    --role all: the EKS and storage roles' trusts together)."""
     from byoc_iam.aws.apply import check_refusals, execute
     from byoc_iam.aws.link import link_plan
+    from byoc_iam.cli.roleset import names_for, selection
 
+    kinds, prefix = selection(roles, name_prefix, role_name)
+    targets = [(k, n) for k, n in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]
+    if not targets:
+        raise UsageError("--role: link-cluster rewrites the eks and storage roles' trust; name one of them")
     with aws.context(region) as ctx:
-        the_plan, notes = link_plan(ctx, cluster, role_name, thumbprints=tuple(thumbprint or ()), adopt=adopt)
-        for note in notes:
-            err(note)
-        show_plan(the_plan)
-        if the_plan.empty or dry_run:
-            return
-        check_refusals(the_plan)
-        confirm(
-            the_plan,
-            yes=yes,
-            allow_trust_widening=allow_trust_widening,
-            question=f"Link {role_name} to cluster {cluster}?",
-        )
-        execute(ctx, the_plan, on_change=_progress, what=f"link-cluster --cluster {cluster}")
-    typer.echo(f"Linked {role_name} to the OIDC provider of cluster {cluster}.")
+        for i, (kind, name) in enumerate(targets):
+            the_plan, notes = link_plan(ctx, cluster, name, thumbprints=tuple(thumbprint or ()), adopt=adopt)
+            for note in notes if i == 0 else ():
+                err(note)
+            if len(targets) > 1:
+                typer.echo(f"== {kind} role {name}")
+            show_plan(the_plan)
+            if the_plan.empty or dry_run:
+                continue
+            check_refusals(the_plan)
+            confirm(
+                the_plan,
+                yes=yes,
+                allow_trust_widening=allow_trust_widening,
+                question=f"Link {name} to cluster {cluster}?",
+            )
+            execute(ctx, the_plan, on_change=_progress, what=f"link-cluster --cluster {cluster}")
+            typer.echo(f"Linked {name} to the OIDC provider of cluster {cluster}.")
 
 
 @with_aws
@@ -437,8 +522,37 @@ def destroy(
         False, "--keep-oidc-provider", help="Keep the OIDC provider even if byoc-iam created it."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show the plan."),
+    roles: list[str] | None = typer.Option(
+        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
+    ),
+    name_prefix: str | None = typer.Option(
+        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
+    ),
 ) -> None:
-    """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm)."""
+    """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
+    all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
+    from byoc_iam.cli.roleset import names_for, selection
+
+    kinds, prefix = selection(roles, name_prefix, role_name)
+    targets = list(reversed(names_for(kinds, prefix, role_name)))
+    for kind, name in targets:
+        if len(targets) > 1:
+            typer.echo(f"== {kind} role {name}")
+        keep = keep_oidc_provider or kind != "eks"  # only the EKS role's destroy removes the OIDC provider
+        _destroy_one(aws, name, region, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+
+
+def _destroy_one(
+    aws: AwsOptions,
+    role_name: str,
+    region: str | None,
+    *,
+    yes: bool,
+    adopt: bool,
+    keep_oidc_provider: bool,
+    dry_run: bool,
+) -> None:
+    """Destroy one role (and, unless kept, the OIDC provider byoc-iam created for it)."""
     from byoc_iam.aws.apply import check_refusals, execute
     from byoc_iam.aws.read import read_live
     from byoc_iam.model.arn import is_placeholder_provider
@@ -473,6 +587,12 @@ def operator_policy(
     role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role ('*' for any)."),
     path: str = typer.Option("/", "--path", help="The role's path."),
     cluster: str = typer.Option("*", "--cluster", help="Scope eks:DescribeCluster to this cluster."),
+    roles: list[str] | None = typer.Option(
+        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
+    ),
+    name_prefix: str | None = typer.Option(
+        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
+    ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
     --command catalog, the catalog's --from-aws reads)."""
@@ -496,20 +616,22 @@ def operator_policy(
         problem = None if value == "*" and flag not in ("--partition", "--path") else check(value)
         if problem:
             raise UsageError(f"{flag}: {problem}")
-    typer.echo(
-        json.dumps(
-            build(
-                chosen,
-                partition=partition,
-                account=account_id,
-                region=region,
-                role_name=role_name,
-                role_path=path,
-                cluster=cluster,
-            ),
-            indent=2,
-        )
+    policy = build(
+        chosen,
+        partition=partition,
+        account=account_id,
+        region=region,
+        role_name=role_name,
+        role_path=path,
+        cluster=cluster,
     )
+    if roles or name_prefix:
+        from byoc_iam.cli.roleset import names_for, operator_roles, selection
+
+        kinds, prefix = selection(roles, name_prefix, role_name)
+        iam = f"arn:{partition}:iam::{account_id}:role{path}"
+        policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
+    typer.echo(json.dumps(policy, indent=2))
 
 
 def register(app: typer.Typer) -> None:

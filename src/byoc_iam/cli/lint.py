@@ -131,7 +131,7 @@ def _write(findings: list[Finding], output: LintOutput, documents: int) -> None:
 
 
 def _lint_rolespec(label: str, data: bytes, options: LintOptions) -> tuple[list[Finding], int]:
-    """A whole RoleSpec: (findings, documents linted)."""
+    """A whole RoleSpec, or every role of a rendered role set: (findings, documents linted)."""
     from byoc_iam.lint import lint_role
     from byoc_iam.model import RoleSpec
 
@@ -139,9 +139,17 @@ def _lint_rolespec(label: str, data: bytes, options: LintOptions) -> tuple[list[
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{label}: not UTF-8 text") from None
-    spec = RoleSpec.from_json(text, source=label)
-    findings = lint_role(spec, file=label, text=text, options=options)
-    return findings, 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+    from byoc_iam.cli.roleset import set_document_specs
+
+    members = set_document_specs(text, label)  # a role set's roleset.json (render --role all --out)
+    specs = members if members is not None else [RoleSpec.from_json(text, source=label)]
+    findings: list[Finding] = []
+    documents = 0
+    for spec in specs:
+        where = label if members is None else f"{label}#{spec.role_name}"
+        findings += lint_role(spec, file=where, text=text if members is None else None, options=options)
+        documents += 1 + len(spec.inline_policies) + len(spec.customer_managed_policies)
+    return findings, documents
 
 
 def _lint_file(label: str, data: bytes, policy_type: str, options: LintOptions) -> tuple[list[Finding], int]:

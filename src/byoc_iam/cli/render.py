@@ -31,6 +31,12 @@ _OURS_TOP = {
     "template.yaml",
     "create-role.sh",
     "policies",
+    # a role set's render (cli/roleset.py): a folder per role, the set document and the set's script
+    "roleset.json",
+    "create-roles.sh",
+    "eks",
+    "storage",
+    "cross-account",
 }
 
 
@@ -148,7 +154,7 @@ def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int)
     return notes + (PLACEHOLDER_NOTE if any(f.code == "I4002" for f in findings) else "")
 
 
-@with_role_options
+@with_role_options(select=True)
 def render(
     inputs: BlueprintInputs,
     fmt: str = typer.Option(
@@ -179,6 +185,9 @@ def render(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Do not print the controller pins and lint notes on stderr (errors still are)."
     ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Print where the storage/cross-account roles differ from Zilliz's docs and Terraform."
+    ),
 ) -> None:
     """Render the BYOC EKS role: trust policy, five AWS managed policies, three pinned controller policies.
 
@@ -191,11 +200,22 @@ def render(
     or holding files not ours.
     """
     from byoc_iam.blueprint import render_role
+    from byoc_iam.cli.roleset import is_set
     from byoc_iam.errors import UsageError
     from byoc_iam.export import bundle, export
 
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
+    if explain or is_set(inputs):
+        from byoc_iam.cli.roleset import explain_text, render_set
+
+        if explain:
+            sys.stdout.write(explain_text(tuple(inputs.roles)))
+            return
+        render_set(
+            inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, write_tree=write_tree
+        )
+        return
     spec = render_role(inputs)
     notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)
     header = header_lines(inputs, spec)

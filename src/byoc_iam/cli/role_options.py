@@ -17,8 +17,10 @@ Any command that works on the BYOC EKS role (render, verify, plan, apply) adds t
 options (``--config``, ``--account-id``, ``--partition``, ``--region``, ``--role-name``, ``--path``,
 ``--description``, ``--max-session-duration``, ``--permissions-boundary``, ``--tag k=v`` (repeatable),
 ``--trust-mode``, ``--oidc-issuer``, ``--allow-custom-issuer``, ``--compact-trust``, ``--service-account
-ns:name`` (repeatable), ``--policy-placement``), shown under a "Role" help panel. When the command runs, it
-merges them with the ``[role]`` table of ``--config`` (or ``$BYOC_IAM_CONFIG``) and ``BYOC_IAM_*`` variables,
+ns:name`` (repeatable), ``--policy-placement``, and the role set's ``--name-prefix``, ``--bucket``,
+``--bucket-kms-key-arn``, ``--external-id``, ``--storage-service-account``, ``--storage-wildcard-subjects``),
+shown under a "Role" help panel; ``select=True`` adds ``--role KIND`` (which roles of the set). When the command
+runs, it merges them with the ``[role]`` table of ``--config`` (or ``$BYOC_IAM_CONFIG``) and ``BYOC_IAM_*`` variables,
 flags winning (see :mod:`byoc_iam.blueprint.config`), validates them with pydantic and calls the command with
 ``inputs`` = a :class:`~byoc_iam.blueprint.BlueprintInputs`. Any bad value raises ``UsageError``: one line
 ``byoc-iam: <setting>: <rule>`` on stderr, exit 2, before the command body runs.
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
 
 PANEL = "Role"
+COMPACT_HELP = "One web-identity statement listing every service account (smaller trust policy)."
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -107,14 +110,7 @@ def role_option_table() -> list[tuple[str, Any, Any]]:
             bool | None,
             _opt("--allow-custom-issuer/--no-allow-custom-issuer", help="Accept any https issuer, not only EKS's."),
         ),
-        (
-            "compact_trust",
-            bool | None,
-            _opt(
-                "--compact-trust/--no-compact-trust",
-                help="One web-identity statement listing every service account (smaller trust policy).",
-            ),
-        ),
+        ("compact_trust", bool | None, _opt("--compact-trust/--no-compact-trust", help=COMPACT_HELP)),
         (
             "service_accounts",
             list[str] | None,
@@ -132,7 +128,64 @@ def role_option_table() -> list[tuple[str, Any, Any]]:
                 "Zilliz's Terraform).",
             ),
         ),
+        *set_option_table(),
     ]
+
+
+def set_option_table() -> list[tuple[str, Any, Any]]:
+    """The role set's options (storage and cross-account roles; see ``byoc_iam.blueprint.roleset``)."""
+    return [
+        (
+            "name_prefix",
+            str | None,
+            _opt("--name-prefix", help="Prefix of the storage and cross-account role names \\[default: zilliz-byoc]."),
+        ),
+        (
+            "bucket",
+            str | None,
+            _opt("--bucket", help="The Milvus data bucket (storage and cross-account roles).", metavar="NAME"),
+        ),
+        (
+            "bucket_kms_key_arn",
+            str | None,
+            _opt(
+                "--bucket-kms-key-arn",
+                help="The bucket's SSE-KMS key (adds kms:Decrypt/GenerateDataKey).",
+                metavar="ARN",
+            ),
+        ),
+        (
+            "external_id",
+            str | None,
+            _opt("--external-id", help="The External ID the Zilliz console shows (cross-account role).", metavar="ID"),
+        ),
+        (
+            "storage_service_accounts",
+            list[str] | None,
+            _opt(
+                "--storage-service-account",
+                help="Service account the storage role trusts (repeatable).",
+                metavar="NS:NAME",
+            ),
+        ),
+        (
+            "storage_wildcard_subjects",
+            bool | None,
+            _opt(
+                "--storage-wildcard-subjects/--no-storage-wildcard-subjects",
+                help="Trust Zilliz's wildcard subjects (milvus-*:milvus*...): a security warning.",
+            ),
+        ),
+    ]
+
+
+def selection_option() -> tuple[str, Any, Any]:
+    """``--role eks|storage|cross-account|all`` (repeatable or comma-separated) for commands without ``--role FILE``."""
+    return (
+        "roles",
+        list[str] | None,
+        _opt("--role", help="Roles: eks, storage, cross-account or all (repeatable) \\[default: eks].", metavar="KIND"),
+    )
 
 
 ROLE_OPTION_NAMES: tuple[str, ...] = tuple(name for name, _, _ in role_option_table())
@@ -160,9 +213,11 @@ def role_inputs(values: Mapping[str, Any], env: Mapping[str, str] | None = None)
 @overload
 def with_role_options(fn: F, /) -> F: ...
 @overload
-def with_role_options(*, inputs_param: str = "inputs", lazy: bool = False) -> Callable[[F], F]: ...
 def with_role_options(
-    fn: F | None = None, /, *, inputs_param: str = "inputs", lazy: bool = False
+    *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
+) -> Callable[[F], F]: ...
+def with_role_options(
+    fn: F | None = None, /, *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
 ) -> F | Callable[[F], F]:
     """Decorate a typer command: add the role options, pass validated ``BlueprintInputs`` as ``inputs``
     (or, with ``lazy``, the unvalidated :class:`RoleValues`)."""
@@ -175,7 +230,8 @@ def with_role_options(
         clash = {p.name for p in own} & set(ROLE_OPTION_NAMES)
         if clash:
             raise TypeError(f"{func.__name__} parameters clash with role options: {', '.join(sorted(clash))}")
-        table = role_option_table()
+        table = role_option_table() + ([selection_option()] if select else [])
+        names = [name for name, _, _ in table]
         extra = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
             for name, annotation, option in table
@@ -185,7 +241,7 @@ def with_role_options(
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            values = RoleValues({name: kwargs.pop(name, None) for name in ROLE_OPTION_NAMES})
+            values = RoleValues({name: kwargs.pop(name, None) for name in names})
             kwargs[inputs_param] = values if lazy else role_inputs(values)
             return func(*args, **kwargs)
 

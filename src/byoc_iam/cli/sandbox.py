@@ -54,6 +54,12 @@ def demo(
     keep: bool = typer.Option(
         False, "--keep", help="Leave the sandbox running at the end (stop it with `byoc-iam sandbox stop`)."
     ),
+    roles: list[str] | None = typer.Option(
+        None,
+        "--role",
+        help="eks (the EKS role only) or all (with the storage and cross-account roles) \\[default: all].",
+        metavar="KIND",
+    ),
 ) -> None:
     """Run the whole flow on a fresh sandbox: render → lint → apply → EKS cluster → link-cluster → verify.
 
@@ -64,6 +70,16 @@ def demo(
 
     from byoc_iam.aws import sandbox as sb
     from byoc_iam.aws.session import AwsContext
+    from byoc_iam.blueprint.set_rules import expand_roles
+    from byoc_iam.errors import UsageError
+
+    try:
+        whole_set = expand_roles(roles or ["all"]) != ("eks",)
+    except ValueError as exc:
+        raise UsageError(f"--role: {exc}") from None
+    if whole_set and expand_roles(roles or ["all"]) != ("eks", "storage", "cross-account"):
+        raise UsageError("--role: the demo runs eks or all")
+    paste: list[str] = []
 
     console = Console(highlight=False, soft_wrap=True)
     console.print(
@@ -76,7 +92,12 @@ def demo(
         _step(
             console, "starting the sandbox", lambda: f"sandbox started (a local AWS at {server.start().endpoint_url})"
         )
-        arn = _run_demo(console, AwsContext(endpoint_url=server.endpoint_url, region=DEMO_REGION, sandbox=True))
+        ctx = AwsContext(endpoint_url=server.endpoint_url, region=DEMO_REGION, sandbox=True)
+        arn = _run_demo(console, ctx)
+        if whole_set:
+            from byoc_iam.cli.demo_roleset import run_set_steps
+
+            paste = run_set_steps(console, ctx, region=DEMO_REGION, cluster=DEMO_CLUSTER, step=_step, ok=_ok)
     finally:
         restore()
         if keep and arn and sb.running_endpoint() is None:
@@ -89,10 +110,18 @@ def demo(
             server.stop()
             _ok(console, "sandbox stopped")
     console.print(f"\nRole ARN: [bold]{arn}[/bold] (in the sandbox)")
-    console.print(
-        "On AWS: `byoc-iam apply --account-id <ID>` creates it and prints the ARN to paste in the Zilliz console "
-        "(EKS settings → IAM role ARN)."
-    )
+    for line in paste:
+        console.print(line)
+    if paste:
+        console.print(
+            "On AWS: `byoc-iam apply --role all --account-id <ID> --bucket <NAME> --external-id <ID>` creates the "
+            "three roles and prints what to paste where."
+        )
+    else:
+        console.print(
+            "On AWS: `byoc-iam apply --account-id <ID>` creates it and prints the ARN to paste in the Zilliz console "
+            "(EKS settings → IAM role ARN)."
+        )
     console.print("[bold green]✓ Demo complete: every step passed.[/bold green]")
 
 

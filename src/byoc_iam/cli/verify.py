@@ -27,7 +27,11 @@ OUTPUTS = ("text", "json", "sarif")
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
     role: Path | None = typer.Option(
-        None, "--role", help="Verify this RoleSpec JSON file instead of rendering.", metavar="FILE"
+        None,
+        "--role",
+        help="Verify this RoleSpec JSON file instead of rendering; or the roles of the set to render and verify: "
+        "eks, storage, cross-account, all.",
+        metavar="FILE|KIND",
     ),
     live: bool = typer.Option(False, "--live", help="Read the role named by --role-name from AWS."),
     profile: str | None = typer.Option(None, "--profile", help="AWS profile (with --live)."),
@@ -60,6 +64,13 @@ def verify(
     if list_features:
         _print_features()
         return
+    role = _role_selection(role, role_values)
+    if role is None and output != "sarif" and html is None:
+        from byoc_iam.cli.roleset import verify_set_requested
+
+        if verify_set_requested(role_values):
+            _verify_set(role_values, live, profile, endpoint_url, cluster, feature or [], output)
+            return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
@@ -86,6 +97,50 @@ def verify(
 
         render_text(report, Console(), verbose=verbose)
     if not report.ok:
+        raise typer.Exit(3)
+
+
+def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | None:
+    """``--role eks|storage|cross-account|all`` selects roles (into ``role_values``); else it names a file."""
+    from byoc_iam.blueprint.set_rules import role_flag_value
+    from byoc_iam.errors import UsageError
+
+    if role is None:
+        return None
+    try:
+        kinds = role_flag_value(str(role), role.exists())
+    except ValueError as exc:
+        raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
+    if kinds is None:
+        return role
+    role_values["roles"] = [kinds]
+    return None
+
+
+def _verify_set(
+    role_values: dict[str, Any],
+    live: bool,
+    profile: str | None,
+    endpoint_url: str | None,
+    cluster: str | None,
+    features: list[str],
+    output: str,
+) -> None:
+    """verify for a role set (``--role all``): each role's checks; exit 3 when any fails."""
+    from byoc_iam.cli.roleset import print_verify_set, run_verify_set
+
+    if live:
+        from byoc_iam.aws.session import AwsContext
+
+        ctx = AwsContext(profile=profile, region=role_values.get("region"), endpoint_url=endpoint_url)
+        try:
+            results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features)
+        finally:
+            ctx.close()
+    else:
+        results = run_verify_set(role_values, ctx=None, cluster=cluster, features=features)
+    print_verify_set(results, output)
+    if not all(ok for _, _, ok, _ in results):
         raise typer.Exit(3)
 
 

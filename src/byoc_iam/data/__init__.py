@@ -44,11 +44,13 @@ class Kind:
 # Every kind of data file. To add a kind: a row here, a pydantic model with ``KIND`` set (see ``docs/architecture.md``).
 KINDS: dict[str, Kind] = {
     "blueprint": Kind("blueprints", 1),
+    "role-blueprint": Kind("blueprints", 1),
     "controller": Kind("controllers", 1),
     "partitions": Kind("iam", 1),
     "quotas": Kind("iam", 1),
     "trust-policy": Kind("iam", 1),
     "requirements": Kind("requirements", 1),
+    "role-requirements": Kind("requirements/roles", 1),
     "managed-catalog": Kind("managed", 1),
     "managed-snapshot": Kind("managed", 1),
     "managed-history": Kind("managed", 1),

@@ -126,3 +126,32 @@ class PolicyNamesFile(DataFile):
     KIND: ClassVar[str] = "managed-policy-names"
     source: str
     paths: dict[str, list[str]]
+
+
+class RoleBlueprintFile(BaseModel):
+    """``data/blueprints/{storage,cross-account}-role.json``: a role of the BYOC set (read by ``blueprint/roleset.py``).
+
+    Only the keys every role blueprint shares are typed; the rest are the role's own templates.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    KIND: ClassVar[str] = "role-blueprint"
+    name: str
+    kind: Literal["storage", "cross-account"]
+    defaults: dict[str, object]
+    policy_name: str
+    policy: dict[str, object]
+    console: dict[str, object]
+    explain: list[object]
+
+
+class RoleRequirementsFile(BaseModel):
+    """``data/requirements/roles/<kind>.json``: the calls a set role's users make (read by ``verify/roleset.py``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    KIND: ClassVar[str] = "role-requirements"
+    role: Literal["storage", "cross-account"]
+    name: str
+    runs: str
+    sources: list[str] = Field(min_length=1)
+    calls: list[dict[str, object]] = Field(min_length=1)

@@ -1,0 +1,387 @@
+"""verify for the role set's storage and cross-account roles (pure): requirements and byoc-iam's engine.
+
+The requirements are data, one file per role in ``data/requirements/roles/`` (``storage.json``: Milvus's S3 calls,
+and KMS when the bucket is encrypted; ``cross-account.json``: the calls Zilliz's control plane makes, as its
+Terraform and docs imply, plus ``must_deny`` cases that prove the prefix/tag scoping). Each call is evaluated
+against the role's own policies; the trust policy is evaluated as the role's resource policy with callers of
+other accounts given an allow-everything identity policy (only the trust stands between them and the role).
+The EKS role keeps its own, richer verify (:func:`byoc_iam.verify.verify_role`).
+
+Service-linked roles: EKS needs ``AWSServiceRoleForAmazonEKS`` and ``AWSServiceRoleForAmazonEKSNodegroup``; each
+check passes when the role exists (``existing``, read live by the caller) or when the cross-account role may
+create it (``iam:CreateServiceLinkedRole`` for that service) — never on an assumption.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from byoc_iam import data as knowledge
+from byoc_iam.engine import PolicySet, Request, compile_policies
+from byoc_iam.model.role import RoleSpec
+
+OTHER_ACCOUNT = "111122223333"
+ZILLIZ_ACCOUNT = "965570967084"
+Expected = Literal["allowed", "denied"]
+_ALLOW_ASSUME = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
+}
+_TOKEN = re.compile(r"\$\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class SetFacts:
+    """The values substituted into the requirements (``${partition}``, ``${bucket}``, ...)."""
+
+    account: str
+    partition: str = "aws"
+    region: str = "us-west-2"
+    bucket: str = ""
+    kms_key_arn: str | None = None
+    cluster: str = "zilliz-byoc-project"
+    eks_role_arn: str = ""
+    storage_role_arn: str = ""
+    vendor_key: str = "Vendor"
+    vendor: str = "zilliz-byoc"
+
+    def sub(self, text: str) -> str:
+        values = {k: v for k, v in asdict(self).items() if v is not None}
+        return _TOKEN.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One evaluated expectation: a call, a must-deny case, a trust case or a service-linked role."""
+
+    id: str
+    kind: str  # "call", "must-deny", "trust", "service-linked-role"
+    description: str
+    principal: str
+    action: str
+    resource: str
+    expected: Expected
+    decision: str
+    passed: bool
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoleVerdict:
+    """The checks of one role of the set; ``ok`` only when every check passed."""
+
+    kind: str
+    role_name: str
+    checks: tuple[Check, ...]
+    not_checked: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def failures(self) -> list[str]:
+        return [
+            f"{self.role_name}: {c.description}: expected {c.expected}, got {c.decision}"
+            for c in self.checks
+            if not c.passed
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "role_name": self.role_name,
+            "ok": self.ok,
+            "checks": [asdict(c) for c in self.checks],
+            "not_checked": list(self.not_checked),
+        }
+
+
+@cache
+def requirements(kind: str) -> dict[str, Any]:
+    """``data/requirements/roles/<kind>.json`` (``storage`` or ``cross-account``)."""
+    return knowledge.raw("role-requirements", kind)
+
+
+def _identity(spec: RoleSpec) -> list[dict[str, Any]]:
+    return [*spec.inline_policies.values(), *spec.customer_managed_policies.values()]
+
+
+def _request_context(call: dict[str, Any], facts: SetFacts, resource: dict[str, Any]) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    tags = {facts.sub(k): facts.sub(v) for k, v in call.get("request_tags", {}).items()}
+    for key, value in tags.items():
+        ctx[f"aws:RequestTag/{key}"] = value
+    if tags:
+        ctx["aws:TagKeys"] = list(tags)
+    for key, value in call.get("context", {}).items():
+        ctx[key] = facts.sub(value) if isinstance(value, str) else [facts.sub(v) for v in value]
+    for key, value in resource.get("tags", {}).items():
+        ctx[f"aws:ResourceTag/{facts.sub(key)}"] = facts.sub(value)
+    return ctx
+
+
+def evaluate_calls(
+    spec: RoleSpec, facts: SetFacts, calls: list[dict[str, Any]], *, kind: str, expected: Expected
+) -> list[Check]:
+    """Each call (one check per resource) against the role's own policies, as the role's session."""
+    plain = compile_policies(PolicySet(identity=_identity(spec), boundary=None))
+    principal = f"arn:{facts.partition}:iam::{facts.account}:role/{spec.role_name}"
+    out: list[Check] = []
+    for call in calls:
+        cp = plain
+        if call.get("resource_policy"):  # e.g. the KMS key policy, which must delegate to IAM
+            resource_policy = json.loads(facts.sub(json.dumps(call["resource_policy"])))
+            cp = compile_policies(PolicySet(identity=_identity(spec), resource=resource_policy))
+        for i, res in enumerate(call["resources"]):
+            arn = facts.sub(res["arn"])
+            ctx = _request_context(call, facts, res)
+            decision = cp.evaluate(
+                Request(
+                    principal=principal,
+                    action=call["action"],
+                    resource=arn,
+                    resource_account=facts.account,
+                    context=ctx,
+                )
+            ).decision
+            passed = (decision == "Allowed") == (expected == "allowed")
+            cid = call["id"] if len(call["resources"]) == 1 else f"{call['id']}#{i}"
+            out.append(
+                Check(cid, kind, call["summary"], principal, call["action"], arn, expected, decision, passed, ctx)
+            )
+    return out
+
+
+def trust_check(
+    spec: RoleSpec,
+    facts: SetFacts,
+    cid: str,
+    desc: str,
+    principal: str,
+    action: str,
+    ctx: dict[str, Any],
+    expected: Expected,
+) -> Check:
+    """One AssumeRole* request against the trust policy (the caller's own account allows everything)."""
+    role_arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
+    cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=spec.trust_policy))
+    decision = cp.evaluate(
+        Request(principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=ctx)
+    ).decision
+    passed = (decision == "Allowed") == (expected == "allowed")
+    return Check(cid, "trust", desc, principal, action, role_arn, expected, decision, passed, ctx)
+
+
+def _federated(spec: RoleSpec) -> str:
+    for stmt in spec.trust().statements:
+        if isinstance(stmt.principal, dict) and stmt.principal.get("Federated"):
+            return stmt.principal["Federated"][0]
+    return ""
+
+
+def storage_trust_checks(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -> list[Check]:
+    """The storage role's trust: each Milvus subject can assume it; other service accounts, audiences,
+    providers and accounts cannot."""
+    provider = _federated(spec)
+    host = provider.split(":oidc-provider/", 1)[-1]
+    other_provider = f"arn:{facts.partition}:iam::{OTHER_ACCOUNT}:oidc-provider/{host}"
+    web = "sts:AssumeRoleWithWebIdentity"
+
+    def ctx(sub: str, aud: str = "sts.amazonaws.com", prov: str = provider) -> dict[str, Any]:
+        return {f"{host}:sub": sub, f"{host}:aud": aud, "aws:FederatedProvider": prov}
+
+    checks = [
+        trust_check(spec, facts, f"irsa:{s}", f"{s} can assume the role", provider, web, ctx(s), "allowed")
+        for s in subjects
+    ]
+    negatives = [
+        (
+            "irsa-kube-system-default",
+            "kube-system:default is denied",
+            provider,
+            ctx("system:serviceaccount:kube-system:default"),
+        ),
+        ("irsa-other-namespace", "default:milvus is denied", provider, ctx("system:serviceaccount:default:milvus")),
+        (
+            "irsa-wrong-audience",
+            "a token for another audience is denied",
+            provider,
+            ctx(subjects[0], aud="https://kubernetes.default.svc"),
+        ),
+        (
+            "irsa-other-account-provider",
+            f"the issuer registered in account {OTHER_ACCOUNT} is denied",
+            other_provider,
+            ctx(subjects[0], prov=other_provider),
+        ),
+    ]
+    checks += [trust_check(spec, facts, i, d, p, web, c, "denied") for i, d, p, c in negatives]
+    checks.append(
+        trust_check(
+            spec,
+            facts,
+            "other-account-root",
+            f"account {OTHER_ACCOUNT} is denied",
+            f"arn:{facts.partition}:iam::{OTHER_ACCOUNT}:root",
+            "sts:AssumeRole",
+            {"aws:PrincipalAccount": OTHER_ACCOUNT},
+            "denied",
+        )
+    )
+    return checks
+
+
+def concrete_subject(pattern: str) -> str:
+    """A subject a wildcard pattern admits (``*`` → ``demo``, ``?`` → ``x``), to check it can assume the role."""
+    return pattern.replace("*", "demo").replace("?", "x")
+
+
+def verify_storage(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -> RoleVerdict:
+    """Milvus's S3 calls (and KMS when ``facts.kms_key_arn``) are allowed; the trust admits only ``subjects``."""
+    req = requirements("storage")
+    features = {"kms"} if facts.kms_key_arn else set()
+    calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
+    checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
+    checks += storage_trust_checks(spec, facts, [concrete_subject(s) for s in subjects])
+    skipped = tuple(f"{c['id']} (only with {c['feature']})" for c in req["calls"] if c not in calls)
+    return RoleVerdict("storage", spec.role_name, tuple(checks), skipped)
+
+
+def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str, zilliz_principal: str) -> list[Check]:
+    """Zilliz's principal with the right external id can assume (and tag the session); without it, with another
+    id, from Zilliz's account root or another account, nobody can: the confused-deputy protection."""
+    zilliz = {"aws:PrincipalAccount": ZILLIZ_ACCOUNT}
+    right = {**zilliz, "sts:ExternalId": external_id}
+    other_role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/zilliz-byoc"
+    cases: list[tuple[str, str, str, str, dict[str, Any], Expected]] = [
+        (
+            "zilliz-assume",
+            "Zilliz's control plane with the External ID can assume",
+            zilliz_principal,
+            "sts:AssumeRole",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-tag-session",
+            "Zilliz's control plane with the External ID can tag its session",
+            zilliz_principal,
+            "sts:TagSession",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-source-identity",
+            "Zilliz's control plane with the External ID can set its source identity",
+            zilliz_principal,
+            "sts:SetSourceIdentity",
+            right,
+            "allowed",
+        ),
+        (
+            "zilliz-no-external-id",
+            "Zilliz's control plane without the External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            zilliz,
+            "denied",
+        ),
+        (
+            "zilliz-wrong-external-id",
+            "Zilliz's control plane with another External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": external_id + "-other"},
+            "denied",
+        ),
+        (
+            "zilliz-account-root",
+            "another principal of Zilliz's account is denied",
+            f"arn:aws:iam::{ZILLIZ_ACCOUNT}:root",
+            "sts:AssumeRole",
+            right,
+            "denied",
+        ),
+        (
+            "other-account-role",
+            f"a role named zilliz-byoc in account {OTHER_ACCOUNT} is denied",
+            other_role,
+            "sts:AssumeRole",
+            {"aws:PrincipalAccount": OTHER_ACCOUNT, "sts:ExternalId": external_id},
+            "denied",
+        ),
+        (
+            "anonymous",
+            "an anonymous caller is denied",
+            "*",
+            "sts:AssumeRole",
+            {"sts:ExternalId": external_id},
+            "denied",
+        ),
+    ]
+    return [trust_check(spec, facts, *case) for case in cases]
+
+
+def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[str] | None) -> list[Check]:
+    """AWSServiceRoleForAmazonEKS / ...Nodegroup: exists (live), or the cross-account role may create it."""
+    req = requirements("cross-account")
+    out: list[Check] = []
+    for call in (c for c in req["calls"] if c.get("feature") == "create-service-linked-roles"):
+        arn = facts.sub(call["resources"][0]["arn"])
+        name = arn.rsplit("/", 1)[-1]
+        if existing is not None and name in existing:
+            out.append(
+                Check(
+                    f"slr:{name}",
+                    "service-linked-role",
+                    f"{name} exists",
+                    "",
+                    "iam:GetRole",
+                    arn,
+                    "allowed",
+                    "Exists",
+                    True,
+                )
+            )
+            continue
+        (made,) = evaluate_calls(spec, facts, [call], kind="service-linked-role", expected="allowed")
+        desc = f"{name} {'is missing; ' if existing is not None else ''}the cross-account role may create it"
+        out.append(
+            Check(
+                f"slr:{name}",
+                "service-linked-role",
+                desc,
+                made.principal,
+                made.action,
+                arn,
+                "allowed",
+                made.decision,
+                made.passed,
+                made.context,
+            )
+        )
+    return out
+
+
+def verify_cross_account(
+    spec: RoleSpec,
+    facts: SetFacts,
+    *,
+    external_id: str,
+    zilliz_principal: str,
+    features: tuple[str, ...] = ("teardown",),
+    existing_slrs: set[str] | None = None,
+) -> RoleVerdict:
+    """The control plane's calls are allowed, the scoping cases denied, the trust is confused-deputy safe, and
+    the two EKS service-linked roles exist or can be created."""
+    req = requirements("cross-account")
+    calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
+    checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
+    checks += evaluate_calls(spec, facts, req["must_deny"], kind="must-deny", expected="denied")
+    checks += cross_account_trust_checks(spec, facts, external_id, zilliz_principal)
+    checks += service_linked_role_checks(spec, facts, existing_slrs)
+    return RoleVerdict("cross-account", spec.role_name, tuple(checks))
