@@ -59,9 +59,12 @@ def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
         "trust_mode",
         "features",
         "ok",
+        "status",
+        "verdict",
         "summary",
         "components",
         "trust",
+        "federation",
         "findings",
     }
     comp = data["components"][0]
@@ -103,6 +106,7 @@ def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
         "expected",
         "decision",
         "passed",
+        "status",
         "deciding",
         "reason",
     }
