@@ -22,17 +22,23 @@ def _blueprint_statements(partition: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def beyond_policies(policies: Sequence[LabelledPolicy], partition: str) -> list[str]:
-    """One line per policy that grants beyond the blueprint (a Deny or a statement of the blueprint does not)."""
+def beyond_policies(
+    policies: Sequence[LabelledPolicy], partition: str, unread: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(policy label, what it grants beyond the blueprint) for each policy that does (a Deny, or a statement of
+    the blueprint's controller policies, does not). ``unread``: AWS managed policy ARNs without a document."""
     from byoc_iam.blueprint import blueprint
 
     managed = {n.lower() for n in blueprint().aws_managed_policies}
     known = _blueprint_statements(partition)
-    out: list[str] = []
+    out = [
+        (arn.rsplit("/", 1)[-1], f"the AWS managed policy {arn} is attached (not evaluated: no document offline)")
+        for arn in unread
+    ]
     for p in policies:
         if p.kind == "aws-managed":
             if p.name.lower() not in managed:
-                out.append(f"the AWS managed policy {p.name} is attached")
+                out.append((p.label, f"the AWS managed policy {p.name} is attached"))
             continue
         extra = [
             f"#{i}{f' ({s.sid})' if s.sid else ''}"
@@ -40,21 +46,21 @@ def beyond_policies(policies: Sequence[LabelledPolicy], partition: str) -> list[
             if s.effect == "Allow" and s.semantic_key() not in known
         ]
         if extra:
-            out.append(f"{p.label} has Allow statement(s) {', '.join(extra)} that no blueprint policy has")
+            out.append((p.label, f"{p.label} has Allow statement(s) {', '.join(extra)} that no blueprint policy has"))
     return out
 
 
-def beyond_trust(trust: PolicyDocument, services: Sequence[str], accounts: Sequence[str]) -> list[str]:
+def beyond_trust(trust: PolicyDocument, services: Sequence[str], accounts: Sequence[str]) -> list[tuple[str, str]]:
     """One line per trust statement that admits a principal the blueprint does not (services: the intended
     service principals; accounts: the intended IRSA service accounts ``namespace:name``)."""
     subs = {f"system:serviceaccount:{sa}" for sa in accounts}
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for i, st in enumerate(trust.statements):
         if st.effect != "Allow":
             continue
         where = f"trust statement #{i}{f' ({st.sid})' if st.sid else ''}"
         for problem in _admits(st, set(services), subs):
-            out.append(f"{where} admits {problem}")
+            out.append(("trust", f"{where} admits {problem}"))
     return out
 
 

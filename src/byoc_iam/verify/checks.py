@@ -18,7 +18,13 @@ from byoc_iam.verify.evaluator import Evaluator
 from byoc_iam.verify.federation import Federation, check_provider
 from byoc_iam.verify.findings import Facts, findings
 from byoc_iam.verify.permissions import check_component
-from byoc_iam.verify.policies import LabelledPolicy, catalog_document_or_none, own_policies, role_policies
+from byoc_iam.verify.policies import (
+    LabelledPolicy,
+    catalog_document_or_none,
+    own_policies,
+    role_policies,
+    unknown_managed,
+)
 from byoc_iam.verify.report import (
     SEVERITY_ORDER,
     ComponentResult,
@@ -116,17 +122,16 @@ def verify_role(
         raise UsageError(f"unknown feature {unknown[0]!r} (see `byoc-iam verify --list-features`)")
     target = target or infer_target(spec, account=None, region=None, cluster=None)
     arn = role_arn or f"arn:{target.partition}:iam::{target.account}:role{spec.path}{spec.role_name}"
-    all_policies = role_policies(spec, managed_docs)
+    all_policies = role_policies(spec, managed_docs, skip_unknown=True)
+    unread = unknown_managed(spec, managed_docs)
     sound = _sound(spec, all_policies)
     if spec.permissions_boundary and boundary is None:
         boundary = catalog_document_or_none(spec.permissions_boundary)
     evaluator, role = _session(spec, target, arn, source, all_policies, boundary)
-    comps = [
-        check_component(c, sound.policies, evaluator, target, frozenset(selected), explain) for c in components()
-    ]
+    comps = [check_component(c, sound.policies, evaluator, target, frozenset(selected), explain) for c in components()]
     mode = trust_mode(spec.trust())
     fed = _federation(spec, mode, target, federation)
-    trust = check_trust(sound.trust, mode, target, arn, explain, fed[0] if fed else None)
+    trust = check_trust(spec.trust(), sound.trust, target, arn, explain, fed[0] if fed else None)
     services, accounts = intended_principals(target.partition)
     facts = Facts(
         spec=spec,
@@ -136,11 +141,16 @@ def verify_role(
         boundary_evaluated=boundary is not None,
         refused=sound.refused,
         federation=fed,
-        beyond=beyond.beyond_policies(all_policies, target.partition)
+        beyond=beyond.beyond_policies(all_policies, target.partition, unread)
         + beyond.beyond_trust(spec.trust(), services, accounts),
         irsa_accounts=accounts,
     )
     return _report(role, target, mode, selected, comps, trust, fed, findings(facts))
+
+
+def _failing_names(comps: Sequence[ComponentResult]) -> str:
+    names = [c.name for c in comps if c.status == "failed"]
+    return f" ({', '.join(names)})" if names else ""
 
 
 def _session(
@@ -164,7 +174,7 @@ def _session(
     role = RoleInfo(
         name=spec.role_name,
         arn=arn,
-        source=source,  # type: ignore[arg-type]  # validated by pydantic
+        source=source,
         policies=[p.label for p in policies],
         trust_statements=len(spec.trust().statements),
         session=session,
@@ -173,9 +183,7 @@ def _session(
     return evaluator, role
 
 
-def _federation(
-    spec: RoleSpec, mode: str, target: Target, facts: Federation | None
-) -> list[FederationResult]:
+def _federation(spec: RoleSpec, mode: str, target: Target, facts: Federation | None) -> list[FederationResult]:
     """The federation checks of the trust's OIDC providers (none in placeholder mode: nothing is linked yet)."""
     if mode != "linked":
         return []
@@ -218,11 +226,11 @@ def _report(
         target=TargetInfo(
             account=target.account, region=target.region, partition=target.partition, cluster=target.cluster
         ),
-        trust_mode=mode,  # type: ignore[arg-type]  # a TrustMode
+        trust_mode=mode,
         features=features,
         ok=not fails,
         status=status,
-        verdict=_verdict(status, summary),
+        verdict=_verdict(status, summary, _failing_names(comps)),
         summary=summary,
         components=comps,
         trust=trust,
@@ -231,7 +239,7 @@ def _report(
     )
 
 
-def _verdict(status: Status, s: Summary) -> str:
+def _verdict(status: Status, s: Summary, where: str = "") -> str:
     """The status in words a reviewer signs."""
     if status == "ready":
         return "ready: every component's required calls are allowed and only the intended principals can assume it"
@@ -242,7 +250,7 @@ def _verdict(status: Status, s: Summary) -> str:
         )
     parts = []
     if s.calls.failed:
-        parts.append(f"{s.calls.failed} required call{'s' if s.calls.failed != 1 else ''} denied")
+        parts.append(f"{s.calls.failed} required call{'s' if s.calls.failed != 1 else ''} denied{where}")
     if s.trust_failed:
         parts.append(f"{s.trust_failed} trust check{'s' if s.trust_failed != 1 else ''} failed")
     for sev in ("error", "security"):

@@ -23,9 +23,7 @@ def refusal(label: str, document: PolicyDocument, policy_type: str) -> Refusal |
     """The refusal of one document (``policy_type``: ``identity`` or ``trust``), or None when it is sound."""
     from byoc_iam.lint import Severity, lint_document
 
-    errors = [
-        f for f in lint_document(document, policy_type, trust_mode="auto") if f.severity is Severity.ERROR
-    ]
+    errors = [f for f in lint_document(document, policy_type, trust_mode="auto") if f.severity is Severity.ERROR]
     if errors:
         f = errors[0]
         return Refusal(label, len(errors), f"{f.code} {f.path or '/'}: {f.message}")

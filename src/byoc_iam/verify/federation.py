@@ -49,7 +49,7 @@ def check_provider(provider: str, role_account: str, audience: str, facts: Feder
             f"the trust names the OIDC provider of account {owner or '?'} ({provider}); STS requires the provider "
             f"in the role's own account {role_account}"
         )
-    if facts is not None:
+    if facts is not None and owner == role_account:
         checked.append("exists")
         found = facts.providers.get(provider)
         if found is None:

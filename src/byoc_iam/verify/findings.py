@@ -36,7 +36,7 @@ class Facts:
     boundary_evaluated: bool
     refused: Sequence[Refusal]
     federation: Sequence[FederationResult]
-    beyond: Sequence[str]
+    beyond: Sequence[tuple[str, str]]
     irsa_accounts: Sequence[str]
 
 
@@ -49,7 +49,7 @@ def findings(facts: Facts) -> list[Finding]:
         for f in facts.federation
         if not f.passed
     ]
-    out += [finding("grant-beyond-blueprint", what=what[0].upper() + what[1:]) for what in facts.beyond]
+    out += [finding("grant-beyond-blueprint", what=what) for _, what in facts.beyond]
     out += _shared_node(facts)
     out += _unattributed(facts)
     if facts.spec.permissions_boundary and not facts.boundary_evaluated:
@@ -87,6 +87,7 @@ def _shared_node(facts: Facts) -> list[Finding]:
 
 def _unattributed(facts: Facts) -> list[Finding]:
     owned = {label for c in facts.components for label in c.own_policies}
+    owned |= {label for label, _ in facts.beyond}  # already a security finding
     extra = [p.label for p in facts.policies if p.label not in owned]
     if not extra:
         return []

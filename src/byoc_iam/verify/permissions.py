@@ -88,9 +88,7 @@ def _check_call(comp: Component, call: Call, own: list[LabelledPolicy], run: _Ru
     overall: DecisionName = next((a.decision for a in auths if a.decision != "Allowed"), "Allowed")
     reason = _denied_reason(auths) or (_incidental_reason(comp, own, auths) if required else "")
     status = ("failed" if reason else "passed") if required else "optional"
-    return common.model_copy(
-        update={"status": status, "decision": overall, "reason": reason, "authorizations": auths}
-    )
+    return common.model_copy(update={"status": status, "decision": overall, "reason": reason, "authorizations": auths})
 
 
 def _authorize(
@@ -130,7 +128,9 @@ def _denied_reason(auths: list[AuthorizationResult]) -> str:
     if bad is None:
         return ""
     where = f" on {bad.resource}" if bad.resource != "*" else ""
-    near = f"; nearest statement {bad.nearest.label()}: {bad.reason}" if bad.nearest else "; no statement grants this action"
+    near = "; no statement grants this action"
+    if bad.nearest:
+        near = f"; nearest statement {bad.nearest.label()}: {bad.reason}"
     if "pb" in bad.blocked_by:
         near = "; the permissions boundary does not allow it" + (
             f" (nearest boundary statement #{bad.nearest.index}: {bad.reason})" if bad.nearest else ""

@@ -27,13 +27,18 @@ class LabelledPolicy:
     document: PolicyDocument
 
 
-def role_policies(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] | None = None) -> list[LabelledPolicy]:
+def role_policies(
+    spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] | None = None, *, skip_unknown: bool = False
+) -> list[LabelledPolicy]:
     """The role's identity policies, labelled: AWS managed (documents from ``managed_docs`` or the catalog;
-    UsageError when neither has one), inline (``inline:<name>``), customer-managed (``customer-managed:<name>``)."""
+    UsageError when neither has one, unless ``skip_unknown`` leaves it out), inline (``inline:<name>``),
+    customer-managed (``customer-managed:<name>``)."""
     out: list[LabelledPolicy] = []
     for arn in spec.managed_policy_arns:
         name = arn.rsplit("/", 1)[-1]
-        doc = (managed_docs or {}).get(arn)
+        doc = (managed_docs or {}).get(arn) or catalog_document_or_none(arn)
+        if doc is None and skip_unknown:
+            continue
         if doc is None:
             doc = catalog_document(arn)
         out.append(LabelledPolicy(label=name, kind="aws-managed", name=name, document=doc))
@@ -56,6 +61,15 @@ def catalog_document(arn: str) -> PolicyDocument:
         return entry.document
     text = json.dumps(entry.document.to_dict()).replace('"arn:aws:', f'"arn:{partition}:')
     return PolicyDocument.from_json(text)
+
+
+def unknown_managed(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] | None = None) -> list[str]:
+    """The role's AWS managed policy ARNs with no document in ``managed_docs`` or the packaged catalog."""
+    return [
+        arn
+        for arn in spec.managed_policy_arns
+        if (managed_docs or {}).get(arn) is None and catalog_document_or_none(arn) is None
+    ]
 
 
 def catalog_document_or_none(arn: str) -> PolicyDocument | None:

@@ -139,8 +139,8 @@ class Call(_Strict):
         if self.request_tags and "aws:TagKeys" not in self.context:
             tags["aws:TagKeys"] = [target.sub(k) for k in self.request_tags]
         for key, raw in self.context.items():
-            value = target.sub(raw) if isinstance(raw, str) else [target.sub(v) for v in raw]
-            (tags if _is_request_tag_key(key) else base)[key] = value
+            filled: ContextValue = target.sub(raw) if isinstance(raw, str) else [target.sub(v) for v in raw]
+            (tags if _is_request_tag_key(key) else base)[key] = filled
         policy = None
         if self.resource_policy is not None:
             policy = json.loads(target.sub(json.dumps(self.resource_policy)))

@@ -3,6 +3,7 @@ provider) can assume the role; the unintended ones (``data/verify/trust_negative
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -87,15 +88,10 @@ class TrustChecker:
     so it trusts no one)."""
 
     def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
-        empty: dict[str, object] = {"Version": "2012-10-17", "Statement": []}
-        doc = trust if trust is not None else None
-        self.cp: CompiledPolicies = compile_policies(PolicySet(identity=[], resource=doc))
-        self.cp_other: CompiledPolicies = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=doc))
-        self.labels = [
-            LabelledPolicy(
-                label="trust", kind="trust", name="trust", document=trust or PolicyDocument.from_dict(empty)
-            )
-        ]
+        self.cp: CompiledPolicies = compile_policies(PolicySet(identity=[], resource=trust))
+        self.cp_other: CompiledPolicies = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
+        document = trust or PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": []})
+        self.labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=document)]
         self.target, self.role_arn, self.explain = target, role_arn, explain
 
     def run(self, ask: _Ask) -> TrustResult:
@@ -140,17 +136,20 @@ class TrustChecker:
 
 
 def check_trust(
-    trust: PolicyDocument | None,
-    mode: TrustMode,
+    written: PolicyDocument,
+    sound: PolicyDocument | None,
     target: Target,
     role_arn: str,
     explain: bool,
     federation: FederationResult | None,
 ) -> list[TrustResult]:
-    """The positive checks (each service principal, each IRSA service account) and the negative ones."""
-    checker = TrustChecker(trust, target, role_arn, explain)
-    found = providers(trust) if trust is not None else []
-    provider = found[0] if found else f"arn:{target.partition}:iam::{target.account}:oidc-provider/{PLACEHOLDER_PROVIDER}"
+    """The positive checks (each service principal, each IRSA service account) and the negative ones, of the
+    trust as ``written``, evaluated as IAM would have it (``sound``: None when IAM would refuse it)."""
+    checker = TrustChecker(sound, target, role_arn, explain)
+    mode = trust_mode(written)
+    found = providers(written)
+    placeholder = f"arn:{target.partition}:iam::{target.account}:oidc-provider/{PLACEHOLDER_PROVIDER}"
+    provider = found[0] if found else placeholder
     host = provider.split(":oidc-provider/", 1)[-1]
     services, accounts = intended_principals(target.partition)
     _, aud = partition_facts(target.partition)
@@ -164,13 +163,25 @@ def check_trust(
     ]
     for sa in accounts:
         desc = f"service account {sa} can assume the role through the cluster's OIDC provider"
-        ask = _Ask(f"irsa:{sa}", "positive", desc, provider, "sts:AssumeRoleWithWebIdentity",
-                   web(f"system:serviceaccount:{sa}"), "allowed")
+        ask = _Ask(
+            f"irsa:{sa}",
+            "positive",
+            desc,
+            provider,
+            "sts:AssumeRoleWithWebIdentity",
+            web(f"system:serviceaccount:{sa}"),
+            "allowed",
+        )
         results.append(_irsa_status(checker.run(ask), mode, federation))
     other = trust_negatives().other_account
     other_provider = f"arn:{target.partition}:iam::{other}:oidc-provider/{host}"
-    values = {"partition": target.partition, "account": target.account, "other_account": other,
-              "provider": provider, "other_provider": other_provider}
+    values = {
+        "partition": target.partition,
+        "account": target.account,
+        "other_account": other,
+        "provider": provider,
+        "other_provider": other_provider,
+    }
     for neg in trust_negatives().negatives:
         results.append(checker.run(_negative(neg, values, aud, web)))
     return results
@@ -182,10 +193,13 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def _negative(neg: Negative, values: dict[str, str], aud: str, web: object) -> _Ask:
+_Web = Callable[[str, str, str], dict[str, ContextValue]]
+
+
+def _negative(neg: Negative, values: dict[str, str], aud: str, web: _Web) -> _Ask:
     principal = _fill(neg.principal, values)
     context: dict[str, ContextValue] = {k: _fill(v, values) for k, v in neg.context.items()}
-    if neg.web_identity is not None and callable(web):
+    if neg.web_identity is not None:
         context = {**web(neg.web_identity.sub, neg.web_identity.aud or aud, principal), **context}
     return _Ask(neg.id, "negative", _fill(neg.description, values), principal, neg.action, context, "denied")
 
