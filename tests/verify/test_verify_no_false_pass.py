@@ -145,7 +145,8 @@ def test_a_trust_naming_another_accounts_provider_fails(
     linked_role: RoleSpec, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """STS looks the provider up in the role's account: a trust federating account B's provider never works."""
-    text = json.dumps(linked_role.trust_policy).replace(f"iam::{ACCOUNT}:oidc-provider", "iam::444455556666:oidc-provider")
+    other = "iam::444455556666:oidc-provider"
+    text = json.dumps(linked_role.trust_policy).replace(f"iam::{ACCOUNT}:oidc-provider", other)
     spec = without(linked_role, trust_policy=json.loads(text))
     path = _role_file(tmp_path, spec)
     code, out, _ = run(["verify", "--role", path, "--account-id", ACCOUNT, "-o", "json"], capsys)

@@ -56,7 +56,13 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
             Text(c.status.upper(), style=_STYLE[c.status]),
         )
     console.print(matrix)
+    _calls(report, console, verbose)
+    _trust(report, console)
+    _findings(report, console)
+    _verdict(report, console)
 
+
+def _calls(report: VerifyReport, console: Console, verbose: bool) -> None:
     failed = [(c, call) for c in report.components for call in c.calls if call.status == "failed"]
     if failed:
         console.print(Text("Failing calls", style="bold red"))
@@ -76,6 +82,8 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
                     )
                 )
 
+
+def _trust(report: VerifyReport, console: Console) -> None:
     trust = Table(title="Trust policy", title_justify="left")
     for col in ("check", "expected", "decision", "result"):
         trust.add_column(col)
@@ -101,6 +109,8 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
         for problem in fed.problems:
             console.print(f"      {problem}", markup=False, highlight=False)
 
+
+def _findings(report: VerifyReport, console: Console) -> None:
     if report.findings:
         console.print(Text("Findings", style="bold"))
         for f in report.findings:
@@ -109,6 +119,9 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
             console.print(f"      {f.message}", markup=False, highlight=False)
             if f.mitigation:
                 console.print(f"      Mitigation: {f.mitigation}", markup=False, highlight=False)
+
+
+def _verdict(report: VerifyReport, console: Console) -> None:
     s = report.summary
     head, _, rest = report.verdict.partition(":")
     console.print(Text.assemble((head.upper(), _VERDICT[report.status]), (f":{rest}", _VERDICT[report.status])))
