@@ -220,3 +220,68 @@ def test_the_rendered_role_allows_the_calls_elb_checks(linked_role: RoleSpec) ->
     for call_id in ("ec2-get-security-groups-for-vpc", "iam-create-service-linked-role-elb"):
         assert _call(report, call_id).status == "passed"
     assert ISSUER  # the linked role federates the fixture's issuer
+
+
+# -- public bug reports, reduced --------------------------------------------------------------------------------
+
+
+def test_customer_managed_ebs_key_needs_describe_key_and_reencrypt(placeholder_role: RoleSpec) -> None:
+    """The driver's optional KMS statement (Decrypt, GenerateDataKeyWithoutPlaintext, CreateGrant) is not all AWS's
+    EBS encryption requirements list: a volume from a snapshot under another key needs kms:DescribeKey and
+    kms:ReEncrypt* (openshift/managed-cluster-config#2813)."""
+    inline = copy.deepcopy(placeholder_role.inline_policies)
+    statement = {
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"],
+        "Resource": "arn:aws:kms:*:*:key/*",
+    }
+    inline["AmazonEBSCSIDriver"]["Statement"].append(statement)
+    report = verify_role(without(placeholder_role, inline_policies=inline), ["kms-cmk"], explain=False)
+    failed = {c.action for comp in report.components for c in comp.calls if c.status == "failed"}
+    assert failed == {"kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
+    statement["Action"] = [*statement["Action"], "kms:DescribeKey", "kms:ReEncrypt*"]
+    report = verify_role(without(placeholder_role, inline_policies=inline), ["kms-cmk"], explain=False)
+    assert not [c for comp in report.components for c in comp.calls if c.status == "failed"]
+
+
+def _web_identity(trust: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in trust["Statement"] if s["Action"] == "sts:AssumeRoleWithWebIdentity"]
+
+
+def test_condition_key_written_with_the_provider_arn_never_matches(linked_role: RoleSpec) -> None:
+    """aws/karpenter-provider-aws#1666: `arn:...:oidc-provider/<host>:sub` is not the key STS sets."""
+    trust = copy.deepcopy(linked_role.trust_policy)
+    for st in _web_identity(trust):
+        provider = st["Principal"]["Federated"]
+        st["Condition"] = {
+            op: {(f"{provider}:sub" if k.endswith(":sub") else k): v for k, v in keys.items()}
+            for op, keys in st["Condition"].items()
+        }
+    report = verify_role(without(linked_role, trust_policy=trust), explain=False)
+    irsa = [t for t in report.trust if t.id.startswith("irsa:")]
+    assert irsa and all(t.status == "failed" and "cannot sts:AssumeRoleWithWebIdentity" in t.reason for t in irsa)
+
+
+def test_a_trust_bounded_by_aud_only_admits_every_service_account() -> None:
+    """external-secrets/kubernetes-external-secrets#287: the `aud` condition where `sub` was meant."""
+    spec = rendered(oidc_issuer=ISSUER, region="us-west-2", compact_trust=True)
+    trust = copy.deepcopy(spec.trust_policy)
+    for st in _web_identity(trust):
+        st["Condition"] = {
+            "StringEquals": {k: v for k, v in st["Condition"]["StringEquals"].items() if k.endswith(":aud")}
+        }
+    report = verify_role(without(spec, trust_policy=trust), explain=False)
+    failed = {t.id for t in report.trust if t.status == "failed"}
+    assert {"irsa-kube-system-default", "irsa-other-namespace"} <= failed
+    assert any("no sub condition" in f.message for f in report.findings if f.code == "grant-beyond-blueprint")
+
+
+def test_a_wildcard_under_string_equals_matches_no_service_account(linked_role: RoleSpec) -> None:
+    """crossplane/crossplane#5578: `StringEquals` compares `*` literally."""
+    trust = copy.deepcopy(linked_role.trust_policy)
+    st = next(s for s in _web_identity(trust) if "cluster-autoscaler" in json.dumps(s))
+    key = next(k for k in st["Condition"]["StringEquals"] if k.endswith(":sub"))
+    st["Condition"]["StringEquals"][key] = "system:serviceaccount:kube-system:cluster-*"
+    report = verify_role(without(linked_role, trust_policy=trust), explain=False)
+    row = next(t for t in report.trust if t.id == "irsa:kube-system:cluster-autoscaler")
+    assert row.status == "failed" and not report.ok
