@@ -285,3 +285,19 @@ def test_a_wildcard_under_string_equals_matches_no_service_account(linked_role: 
     report = verify_role(without(linked_role, trust_policy=trust), explain=False)
     row = next(t for t in report.trust if t.id == "irsa:kube-system:cluster-autoscaler")
     assert row.status == "failed" and not report.ok
+
+
+def test_without_an_account_the_providers_account_is_not_claimed_checked(linked_role: RoleSpec) -> None:
+    """The role's account taken from the trust's own provider proves nothing about that provider."""
+    text = json.dumps(linked_role.trust_policy).replace(
+        f"iam::{ACCOUNT}:oidc-provider", "iam::444455556666:oidc-provider"
+    )
+    report = verify_role(without(linked_role, trust_policy=json.loads(text)), explain=False)
+    assert report.federation[0].checked == []
+    assert "federation-account-unknown" in _codes(report)
+    from byoc_iam.verify.requirements import Target
+
+    known = verify_role(
+        without(linked_role, trust_policy=json.loads(text)), target=Target(account=ACCOUNT, region="us-west-2")
+    )
+    assert known.federation[0].checked == ["account"] and not known.federation[0].passed and not known.ok

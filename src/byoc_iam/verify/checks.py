@@ -65,6 +65,7 @@ def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, clu
         region=reg or _DEFAULT_REGION.get(partition, "us-east-1"),
         partition=partition,
         cluster=cluster or "zilliz-byoc",
+        account_inferred=account is None,
     )
 
 
@@ -144,6 +145,8 @@ def verify_role(
         beyond=beyond.beyond_policies(all_policies, target.partition, unread)
         + beyond.beyond_trust(spec.trust(), services, accounts),
         irsa_accounts=accounts,
+        account_unknown=target.account_inferred and mode == "linked",
+        account=target.account,
     )
     return _report(role, target, mode, selected, comps, trust, fed, findings(facts))
 
@@ -188,7 +191,8 @@ def _federation(spec: RoleSpec, mode: str, target: Target, facts: Federation | N
     if mode != "linked":
         return []
     _, audience = partition_facts(target.partition)
-    return [check_provider(p, target.account, audience, facts) for p in providers(spec.trust())]
+    known = not target.account_inferred
+    return [check_provider(p, target.account, audience, facts, account_known=known) for p in providers(spec.trust())]
 
 
 def _report(

@@ -38,13 +38,15 @@ def _host(url: str) -> str:
     return url.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
-def check_provider(provider: str, role_account: str, audience: str, facts: Federation | None) -> FederationResult:
+def check_provider(
+    provider: str, role_account: str, audience: str, facts: Federation | None, *, account_known: bool = True
+) -> FederationResult:
     """Everything that must hold for AssumeRoleWithWebIdentity through ``provider`` to work (offline: the
-    account only)."""
+    account only, and only when the role's account is known)."""
     problems: list[str] = []
-    checked = ["account"]
+    checked = ["account"] if account_known else []
     owner = arn_account(provider)
-    if owner != role_account:
+    if account_known and owner != role_account:
         problems.append(
             f"the trust names the OIDC provider of account {owner or '?'} ({provider}); STS requires the provider "
             f"in the role's own account {role_account}"

@@ -38,6 +38,8 @@ class Facts:
     federation: Sequence[FederationResult]
     beyond: Sequence[tuple[str, str]]
     irsa_accounts: Sequence[str]
+    account_unknown: bool = False
+    account: str = ""
 
 
 def findings(facts: Facts) -> list[Finding]:
@@ -50,6 +52,8 @@ def findings(facts: Facts) -> list[Finding]:
         if not f.passed
     ]
     out += [finding("grant-beyond-blueprint", what=what) for _, what in facts.beyond]
+    if facts.account_unknown:
+        out.append(finding("federation-account-unknown", account=facts.account))
     out += _shared_node(facts)
     out += _unattributed(facts)
     if facts.spec.permissions_boundary and not facts.boundary_evaluated:

@@ -227,12 +227,15 @@ class Component(_Strict):
 
 @dataclass(frozen=True)
 class Target:
-    """The values substituted into the catalog's templates."""
+    """The values substituted into the catalog's templates. ``account_inferred``: the role's account was not
+    given (it was taken from the trust's OIDC provider, or is the default), so verify cannot check that the
+    provider is in the role's account."""
 
     account: str = "123456789012"
     region: str = "us-east-1"
     partition: str = "aws"
     cluster: str = "zilliz-byoc"
+    account_inferred: bool = False
 
     def sub(self, text: str) -> str:
         values = {"partition": self.partition, "region": self.region, "account": self.account, "cluster": self.cluster}
