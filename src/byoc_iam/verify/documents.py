@@ -4,7 +4,9 @@ not evaluate them: a refused document grants nothing and a refused trust policy 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from byoc_iam.engine import PolicySet, compile_policies
 from byoc_iam.model import PolicyDocument
@@ -20,18 +22,27 @@ class Refusal:
 
 
 def refusal(label: str, document: PolicyDocument, policy_type: str) -> Refusal | None:
-    """The refusal of one document (``policy_type``: ``identity`` or ``trust``), or None when it is sound."""
+    """The refusal of one document (``policy_type``: ``identity`` or ``trust``), or None when it is sound
+    (cached by the document's text: verifying the same role again costs nothing here)."""
+    problem = _problem(json.dumps(document.to_dict(), sort_keys=True), policy_type)
+    return None if problem is None else Refusal(label, problem[0], problem[1])
+
+
+@lru_cache(maxsize=256)
+def _problem(text: str, policy_type: str) -> tuple[int, str] | None:
+    """(number of problems, the first) of a document given as JSON text, or None."""
     from byoc_iam.lint import Severity, lint_document
 
+    document = PolicyDocument.from_json(text)
     errors = [f for f in lint_document(document, policy_type, trust_mode="auto") if f.severity is Severity.ERROR]
     if errors:
         f = errors[0]
-        return Refusal(label, len(errors), f"{f.code} {f.path or '/'}: {f.message}")
+        return len(errors), f"{f.code} {f.path or '/'}: {f.message}"
     try:
         if policy_type == "trust":
             compile_policies(PolicySet(identity=[], resource=document))
         else:
             compile_policies(PolicySet(identity=[document]))
     except ValueError as exc:  # the engine's refusal (its typed errors are ValueErrors, as PolicyParseError is)
-        return Refusal(label, 1, f"engine: {exc}")
+        return 1, f"engine: {exc}"
     return None
