@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "byoc_iam.managed.files",
     "byoc_iam.aws.operator",
     "byoc_iam.verify.requirements",
+    "byoc_iam.verify.data",
 )
 
 

@@ -33,7 +33,8 @@ def test_rendered_role_text_output_exit_0(capsys: pytest.CaptureFixture[str]) ->
         "irsa-kube-system-default",
         "shared-node-irsa-role",
         "placeholder-trust-not-linked",
-        "OK:",
+        "NOT LINKED YET:",
+        "NOT LINKED",
     ):
         assert text in out
 
@@ -59,9 +60,12 @@ def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
         "trust_mode",
         "features",
         "ok",
+        "status",
+        "verdict",
         "summary",
         "components",
         "trust",
+        "federation",
         "findings",
     }
     comp = data["components"][0]
@@ -103,6 +107,7 @@ def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
         "expected",
         "decision",
         "passed",
+        "status",
         "deciding",
         "reason",
     }
@@ -120,7 +125,7 @@ def test_role_file_failing_exit_3_names_what_broke(tmp_path: Path, capsys: pytes
     path = _broken_role_file(tmp_path)
     code, out, _ = run(["verify", "--role", str(path)], capsys)
     assert code == 3
-    assert "Failing calls" in out and "autoscaling:SetDesiredCapacity" in out and "FAILED" in out
+    assert "Failing calls" in out and "autoscaling:SetDesiredCapacity" in out and "FAILS: " in out
 
 
 def test_sarif_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,9 +193,15 @@ def _create(spec: RoleSpec, endpoint: str, skip_managed: str | None = None) -> N
         iam.attach_role_policy(RoleName=spec.role_name, PolicyArn=arn)
 
 
+def _provider(endpoint: str, issuer: str = ISSUER, client_ids: tuple[str, ...] = ("sts.amazonaws.com",)) -> None:
+    iam: Any = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1")
+    iam.create_open_id_connect_provider(Url=issuer, ClientIDList=list(client_ids), ThumbprintList=["a" * 40])
+
+
 def test_live_role_from_the_sandbox(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
     spec = rendered(oidc_issuer=ISSUER)
     _create(spec, aws_env.endpoint_url)
+    _provider(aws_env.endpoint_url)
     argv = ["verify", "--live", "--role-name", spec.role_name, "--region", "us-west-2", "-o", "json"]
     code, out, _ = run(argv, capsys)
     data = json.loads(out)
@@ -209,3 +220,55 @@ def test_live_role_missing_a_policy_exit_3(aws_env: Any, capsys: pytest.CaptureF
 def test_live_role_absent_is_aws_error(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["verify", "--live", "--role-name", "no-such-role"], capsys)
     assert code == 4 and err.startswith("byoc-iam: ") and "no-such-role" in err
+
+
+@pytest.mark.parametrize(
+    ("client_ids", "create", "problem"),
+    [
+        (("sts.amazonaws.com",), False, "does not exist in account"),
+        (("my-app",), True, "does not list sts.amazonaws.com in its client IDs (my-app)"),
+    ],
+    ids=["provider-absent", "no-sts-audience"],
+)
+def test_live_irsa_rows_fail_when_the_federation_is_broken(
+    aws_env: Any, capsys: pytest.CaptureFixture[str], client_ids: tuple[str, ...], create: bool, problem: str
+) -> None:
+    """The trust is right, but STS would refuse every token: the IRSA rows fail (exit 3) and say why."""
+    spec = rendered(oidc_issuer=ISSUER)
+    _create(spec, aws_env.endpoint_url)
+    if create:
+        _provider(aws_env.endpoint_url, client_ids=client_ids)
+    argv = ["verify", "--live", "--role-name", spec.role_name, "--region", "us-west-2", "-o", "json"]
+    code, out, _ = run(argv, capsys)
+    assert code == 3
+    data = json.loads(out)
+    fed = data["federation"][0]
+    assert fed["passed"] is False and problem in fed["problems"][0] and "exists" in fed["checked"]
+    irsa = [t for t in data["trust"] if t["id"].startswith("irsa:")]
+    assert irsa and all(t["status"] == "failed" and problem in t["reason"] for t in irsa)
+    assert data["status"] == "fails" and "trust checks failed" in data["verdict"]
+
+
+def test_live_with_cluster_checks_the_issuer(aws_env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """The provider exists with the sts audience, but is another cluster's: --cluster catches it."""
+    eks: Any = boto3.client("eks", endpoint_url=aws_env.endpoint_url, region_name="us-west-2")
+    eks.create_cluster(name="c1", roleArn=f"arn:aws:iam::{ACCOUNT}:role/x", resourcesVpcConfig={"subnetIds": []})
+    issuer = eks.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
+    stale = rendered(oidc_issuer=ISSUER)
+    _create(stale, aws_env.endpoint_url)
+    _provider(aws_env.endpoint_url)
+    base = ["verify", "--live", "--role-name", stale.role_name, "--region", "us-west-2", "--cluster", "c1"]
+    code, out, _ = run([*base, "-o", "json"], capsys)
+    assert code == 3
+    fed = json.loads(out)["federation"][0]
+    assert fed["checked"] == ["account", "exists", "audience", "issuer"]
+    assert "but cluster c1's issuer is " + issuer.removeprefix("https://") in fed["problems"][0]
+
+    # a role linked to c1's issuer, with c1's provider, passes
+    linked = rendered(oidc_issuer=issuer, role_name="linked-role")
+    _create(linked, aws_env.endpoint_url)
+    _provider(aws_env.endpoint_url, issuer=issuer)
+    argv = ["verify", "--live", "--role-name", "linked-role", "--region", "us-west-2", "--cluster", "c1"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0, out
+    assert "READY" in out and "federation" in out

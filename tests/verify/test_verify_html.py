@@ -77,7 +77,15 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     rows = re.findall(r'<tr class="(passed|failed)" data-component="([a-z0-9-]+)">', dom)
     assert len(rows) == 7
     assert ("failed", "cluster-autoscaler") in rows and ("passed", "aws-load-balancer-controller") in rows
-    assert re.search(r'<div id="verdict" class="verdict bad">FAILED', dom)
+    # the verdict first, in words a reviewer signs, naming what fails
+    assert re.search(r'<body>\s*<header>\s*<h1>[^\n]*</h1>\s*<div id="verdict" class="banner fails"', dom)
+    why = r'<div class="word">Fails</div><div class="why">6 required calls denied \(Cluster Autoscaler\)'
+    assert re.search(why, dom)
+    # findings before the component chart and tables; one bar per component, the broken one red
+    assert dom.index('data-finding="') < dom.index('id="chart"') < dom.index('id="matrix"')
+    bars = re.findall(r'<div class="bar" data-component="([a-z0-9-]+)"[^>]*>(.*?)</div>', dom)
+    assert len(bars) == 7
+    assert "seg-failed" in dict(bars)["cluster-autoscaler"] and "seg-failed" not in dict(bars)["worker-node"]
     # failing calls with the reason; each call with its deciding statement
     failing = dom[dom.index('<table id="failing">') :]
     failing = failing[: failing.index("</table>")]
@@ -86,6 +94,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert create_volume and "inline:AmazonEBSCSIDriver" in create_volume.group(0)
     # trust results and findings
     assert len(re.findall(r'data-check="', dom)) == 14
-    assert dom.count(">PASS<") == 14
+    # placeholder trust: the IRSA rows say NOT LINKED, never PASS
+    assert dom.count(">PASS<") == 11 and dom.count(">NOT LINKED<") == 3
     assert 'data-finding="shared-node-irsa-role"' in dom and "hop limit of 1" in dom
     assert 'data-finding="placeholder-trust-not-linked"' in dom

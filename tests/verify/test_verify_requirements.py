@@ -151,3 +151,78 @@ def test_resource_arns_match_the_actions_resource_types() -> None:
                 if not any(cat.arn_matches_resource_type(auth.resource, rt) for rt in types):
                     bad.append(f"{comp.id}/{call.id}: {auth.resource}")
     assert not bad, bad
+
+
+def test_every_call_carries_its_evidence() -> None:
+    """An upstream source path or an AWS documentation page, and the release (or the date the page was read);
+    calls AWS services make or check on the caller's behalf are backed by AWS's own documentation."""
+    for comp in components():
+        for call in comp.calls:
+            assert call.evidence and all(e.release for e in call.evidence), f"{comp.id}/{call.id}"
+            for e in call.evidence:
+                assert (e.source is None) != (e.doc is None)
+                assert e.doc is None or e.doc.startswith("https://docs.aws.amazon.com/")
+            if call.kind == "service-side":
+                assert any(e.doc for e in call.evidence), f"{comp.id}/{call.id}: service-side without an AWS doc"
+
+
+def test_calls_elb_makes_on_the_callers_behalf_are_default() -> None:
+    lbc = {c.action: c for c in CATALOG["aws-load-balancer-controller"].calls}
+    for action in ("ec2:GetSecurityGroupsForVpc", "iam:CreateServiceLinkedRole"):
+        assert lbc[action].feature is None and lbc[action].kind == "service-side"
+    slr = next(c for c in CATALOG["aws-load-balancer-controller"].calls if c.action == "iam:CreateServiceLinkedRole")
+    assert slr.requests(Target())[0].context["iam:AWSServiceName"] == "elasticloadbalancing.amazonaws.com"
+
+
+def test_request_tags_are_in_the_context_of_the_created_resource_only() -> None:
+    for comp in components():
+        for call in comp.calls:
+            if not call.has_request_tags:
+                continue
+            auths = call.requests(Target())
+            tagged = [a for a in auths if any(k.startswith("aws:RequestTag/") or k == "aws:TagKeys" for k in a.context)]
+            created = [r for r in call.resources if r.created] or call.resources
+            assert len(tagged) == len(created), f"{comp.id}/{call.id}"
+
+
+BASE = {
+    "$schema": "byoc-iam/requirements/1",
+    "id": "x",
+    "name": "X",
+    "runs": "Deployment x",
+    "obtains_role": [{"via": "irsa", "service_account": "kube-system:x"}],
+    "upstream": [{"repo": "o/r", "release": "v1", "what": "w"}],
+    "policies": {},
+}
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            {
+                "resources": [
+                    {"arn": "arn:aws:ec2:us-east-1:1:security-group/sg-1"},
+                    {"arn": "arn:aws:ec2:us-east-1:1:vpc/v"},
+                ],
+                "request_tags": {"k": "v"},
+            },
+            "must mark the resource it creates",
+        ),
+        ({"evidence": []}, "at least 1 item"),
+        ({"evidence": [{"release": "v1"}]}, "exactly one of source"),
+        ({"evidence": [{"doc": "https://example.com/x", "release": "v1"}]}, "not an AWS documentation page"),
+    ],
+    ids=["created-unmarked", "no-evidence", "evidence-without-source", "evidence-not-aws-doc"],
+)
+def test_catalog_rejects_calls_without_what_they_need(call: dict[str, object], message: str) -> None:
+    base_call = {
+        "id": "c",
+        "action": "ec2:CreateSecurityGroup",
+        "summary": "s",
+        "resources": [{"arn": "*"}],
+        "evidence": [{"source": "o/r:path.go", "release": "v1"}],
+    }
+    text = json.dumps({**BASE, "calls": [{**base_call, **call}]})
+    with pytest.raises(UsageError, match=message):
+        parse_component(text, "requirements/x.json")

@@ -11,23 +11,15 @@ import socket
 import ssl
 import urllib.parse
 
-from byoc_iam.aws.read import read_live
+from byoc_iam.aws.read import cluster_issuer, read_live
 from byoc_iam.aws.session import AwsContext
-from byoc_iam.errors import AwsError, UsageError
+from byoc_iam.errors import UsageError
 from byoc_iam.model.arn import is_placeholder_provider, oidc_provider_arn
 from byoc_iam.plan import Plan, plan_link
 from byoc_iam.plan.trust import oidc_provider_arns
 
 THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")
 TLS_TIMEOUT = 5.0
-
-
-def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
-    cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
-    issuer = ((cl.get("identity") or {}).get("oidc") or {}).get("issuer")
-    if not issuer:
-        raise AwsError(f"EKS cluster {cluster} has no OIDC issuer (is it still being created?)")
-    return str(issuer)
 
 
 def sha1_thumbprint(der: bytes) -> str:

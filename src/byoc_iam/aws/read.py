@@ -12,7 +12,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from byoc_iam.aws.session import AwsCallError, AwsContext
-from byoc_iam.model import RoleSpec
+from byoc_iam.errors import AwsError
+from byoc_iam.model import PolicyDocument, RoleSpec
 from byoc_iam.plan.state import LiveOidcProvider, LivePolicy, LiveRole, LiveState
 
 READ_WORKERS = 4
@@ -158,3 +159,42 @@ def _existing(futures: dict[str, Future[T | None]]) -> dict[str, T]:
 def read_role(ctx: AwsContext, role_name: str) -> RoleSpec | None:
     """The live role as a RoleSpec (customer-managed policies as their default versions), or None."""
     return read_live(ctx, role_name).role_spec()
+
+
+def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
+    """The EKS cluster's OIDC issuer URL (eks:DescribeCluster); AwsError when it has none yet."""
+    cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
+    issuer = ((cl.get("identity") or {}).get("oidc") or {}).get("issuer")
+    if not issuer:
+        raise AwsError(f"EKS cluster {cluster} has no OIDC issuer (is it still being created?)")
+    return str(issuer)
+
+
+def policy_document(ctx: AwsContext, arn: str) -> PolicyDocument:
+    """The default version's document of a managed policy (AWS or customer managed)."""
+    meta = ctx.call("iam:GetPolicy", PolicyArn=arn)["Policy"]
+    version = ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=meta["DefaultVersionId"])
+    return PolicyDocument.from_dict(decode_document(version["PolicyVersion"]["Document"]))
+
+
+def read_role_for_verify(
+    ctx: AwsContext, role_name: str
+) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str]:
+    """The live role, the documents of its AWS managed policies and of its permissions boundary, and its ARN;
+    AwsError when the role does not exist."""
+    live = read_live(ctx, role_name)
+    spec = live.role_spec()
+    if spec is None or live.role is None:
+        raise AwsError(f"role {role_name} does not exist in this account")
+    docs = {arn: policy_document(ctx, arn) for arn in spec.managed_policy_arns}
+    boundary = policy_document(ctx, spec.permissions_boundary) if spec.permissions_boundary else None
+    return spec, docs, boundary, live.role.arn
+
+
+def read_federation(
+    ctx: AwsContext, provider_arns: list[str], cluster: str | None
+) -> tuple[dict[str, LiveOidcProvider | None], str | None]:
+    """The OIDC providers (of the caller's account) a trust federates, None for an absent one, and with
+    ``cluster`` that EKS cluster's issuer."""
+    providers = {arn: read_oidc_provider(ctx, arn) for arn in provider_arns}
+    return providers, (cluster_issuer(ctx, cluster) if cluster else None)

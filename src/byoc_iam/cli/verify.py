@@ -2,7 +2,8 @@
 
 The role comes from the same flags as ``render`` (default), from a RoleSpec file (``--role``), or from AWS
 (``--live --role-name NAME``). Heavy imports (pydantic, the engine, jinja2, boto3) happen inside the command.
-Exit 0 when every required call is allowed and every trust check passes, 3 otherwise.
+Exit 3 when a required call is denied, a trust or federation check fails, or a finding is at ``--fail-on``
+severity or worse (default ``security``: errors and grants beyond the blueprint); 0 otherwise.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from byoc_iam.cli import role_options
 if TYPE_CHECKING:
     from byoc_iam.model import PolicyDocument, RoleSpec
     from byoc_iam.verify import VerifyReport
+    from byoc_iam.verify.federation import Federation
 
 OUTPUTS = ("text", "json", "sarif")
+FAIL_ON = ("error", "security", "warning")
 
 
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
@@ -43,24 +46,36 @@ def verify(
     ),
     list_features: bool = typer.Option(False, "--list-features", help="List the optional features and exit."),
     cluster: str | None = typer.Option(
-        None, "--cluster", help="EKS cluster name used in tags \\[default: zilliz-byoc]."
+        None,
+        "--cluster",
+        help="EKS cluster name used in tags \\[default: zilliz-byoc]; with --live its OIDC issuer must be the "
+        "trust's provider.",
     ),
     output: str = typer.Option("text", "--output", "-o", help="text, json or sarif (on stdout)."),
     html: Path | None = typer.Option(
         None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
+    fail_on: str = typer.Option(
+        "security",
+        "--fail-on",
+        help="Exit 3 on findings of this severity or worse: error, security (default) or warning.",
+        metavar="SEVERITY",
+    ),
     *,
     role_values: role_options.RoleValues,
 ) -> None:
     """Verify the role: every component's required AWS calls are allowed, and only intended principals can assume it.
 
-    Exit 0: all required calls allowed and all trust checks passed; 3: something failed (named in the output).
+    Exit 0: all required calls allowed, all trust and federation checks passed, no finding at --fail-on
+    severity or worse; 3: something failed (named in the output).
     """
     from byoc_iam.errors import UsageError
 
     if output not in OUTPUTS:
         raise UsageError(f"--output must be one of {', '.join(OUTPUTS)}")
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}")
     if list_features:
         _print_features()
         return
@@ -96,7 +111,7 @@ def verify(
         from byoc_iam.report.verify_text import render_text
 
         render_text(report, Console(), verbose=verbose)
-    if not report.ok:
+    if report.fails_at(fail_on):  # type: ignore[arg-type]  # checked against FAIL_ON above
         raise typer.Exit(3)
 
 
@@ -162,6 +177,7 @@ def run_verify(
     managed_docs: dict[str, PolicyDocument] | None = None
     boundary: PolicyDocument | None = None
     role_arn: str | None = None
+    federation: Federation | None = None
     if role is not None:
         from byoc_iam.cli.files import read_text
         from byoc_iam.model import RoleSpec
@@ -172,7 +188,9 @@ def run_verify(
         name = role_values.get("role_name")
         if not name:
             raise UsageError("--live needs --role-name NAME")
-        spec, managed_docs, boundary, role_arn = _read_live(name, profile, role_values.get("region"), endpoint_url)
+        spec, managed_docs, boundary, role_arn, federation = _read_live(
+            name, profile, role_values.get("region"), endpoint_url, cluster
+        )
         source = "live"
     else:
         from byoc_iam.blueprint import render_role
@@ -198,33 +216,28 @@ def run_verify(
         role_arn=role_arn,
         explain=explain,
         boundary=boundary,
+        federation=federation,
     )
 
 
 def _read_live(
-    name: str, profile: str | None, region: str | None, endpoint_url: str | None
-) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str]:
+    name: str, profile: str | None, region: str | None, endpoint_url: str | None, cluster: str | None
+) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str, Federation]:
     """The live role, the documents (default versions) of its AWS managed policies and of its permissions
-    boundary, and its ARN."""
-    from byoc_iam.aws.read import decode_document, read_role
+    boundary, its ARN, and the federation its trust relies on (the OIDC providers of the role's account it
+    names; with --cluster, the cluster's issuer)."""
+    from byoc_iam.aws.read import read_federation, read_role_for_verify
     from byoc_iam.aws.session import AwsContext
-    from byoc_iam.errors import AwsError
-    from byoc_iam.model import PolicyDocument
+    from byoc_iam.verify.federation import Federation, ProviderFacts, arn_account
+    from byoc_iam.verify.trust import providers, trust_mode
 
     ctx = AwsContext(profile=profile, region=region, endpoint_url=endpoint_url)
-    spec = read_role(ctx, name)
-    if spec is None:
-        raise AwsError(f"role {name} does not exist in this account")
-    arn = str(ctx.call("iam:GetRole", RoleName=name)["Role"]["Arn"])
-
-    def document(policy_arn: str) -> PolicyDocument:
-        meta = ctx.call("iam:GetPolicy", PolicyArn=policy_arn)["Policy"]
-        version = ctx.call("iam:GetPolicyVersion", PolicyArn=policy_arn, VersionId=meta["DefaultVersionId"])
-        return PolicyDocument.from_dict(decode_document(version["PolicyVersion"]["Document"]))
-
-    docs = {policy_arn: document(policy_arn) for policy_arn in spec.managed_policy_arns}
-    boundary = document(spec.permissions_boundary) if spec.permissions_boundary else None
-    return spec, docs, boundary, arn
+    spec, docs, boundary, arn = read_role_for_verify(ctx, name)
+    linked = trust_mode(spec.trust()) == "linked"
+    own = [p for p in providers(spec.trust()) if arn_account(p) == arn_account(arn)] if linked else []
+    found, issuer = read_federation(ctx, own, cluster if linked else None)
+    facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
+    return spec, docs, boundary, arn, Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
 
 
 def _print_features() -> None:

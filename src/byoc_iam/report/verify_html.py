@@ -62,4 +62,15 @@ def render_html(report: VerifyReport) -> str:
         lstrip_blocks=True,
     )
     common_keys = [(k, _fmt(v)) for k, v in report.role.request_context.items()]
-    return env.get_template("verify.html.j2").render(r=report, view=call_view, common_keys=common_keys)
+    word, _, why = report.verdict.partition(": ")
+    totals = [c.counts.passed + c.counts.failed + c.counts.optional + c.counts.not_evaluated for c in report.components]
+    s = report.summary
+    totals.append(s.trust_passed + s.trust_failed + s.trust_not_linked)
+    return env.get_template("verify.html.j2").render(
+        r=report,
+        view=call_view,
+        common_keys=common_keys,
+        verdict_word=word[:1].upper() + word[1:],
+        verdict_why=why[:1].upper() + why[1:],
+        chart_max=max([*totals, 1]),
+    )

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from byoc_iam.report.sarif import Level, SarifResult, SarifRule, sarif_log
+from byoc_iam.verify.data import finding_texts
 from byoc_iam.verify.report import VerifyReport
 
-RULES = (
+_CHECK_RULES = (
     SarifRule(
         "verify/call-denied",
         "call-denied",
@@ -33,29 +34,24 @@ RULES = (
         tags=("security",),
         security_severity=9.0,
     ),
-    SarifRule(
-        "verify/shared-node-irsa-role",
-        "shared-node-irsa-role",
-        "Node role and IRSA controllers share one role",
-        "warning",
-        tags=("security",),
-        security_severity=6.0,
-    ),
-    SarifRule(
-        "verify/placeholder-trust-not-linked",
-        "placeholder-trust-not-linked",
-        "IRSA trust not linked to the cluster yet",
-        "warning",
-    ),
-    SarifRule("verify/no-oidc-provider", "no-oidc-provider", "No OIDC provider in the trust policy", "warning"),
-    SarifRule(
-        "verify/policy-not-attributed", "policy-not-attributed", "Policies no component is known to need", "note"
-    ),
-    SarifRule(
-        "verify/boundary-not-evaluated", "boundary-not-evaluated", "Permissions boundary not evaluated", "warning"
-    ),
 )
-_LEVEL: dict[str, Level] = {"error": "error", "warning": "warning", "info": "note"}
+_LEVEL: dict[str, Level] = {"error": "error", "security": "error", "warning": "warning", "info": "note"}
+_SECURITY = {"grant-beyond-blueprint": 8.0, "shared-node-irsa-role": 6.0}
+
+
+def _finding_rules() -> tuple[SarifRule, ...]:
+    """One rule per finding of ``data/verify/findings.json`` (its title and severity)."""
+    rules = []
+    for code, text in finding_texts().findings.items():
+        score = _SECURITY.get(code)
+        tags = ("security",) if score is not None or text.severity == "security" else ()
+        rules.append(
+            SarifRule(f"verify/{code}", code, text.title, _LEVEL[text.severity], tags=tags, security_severity=score)
+        )
+    return tuple(rules)
+
+
+RULES = _CHECK_RULES + _finding_rules()
 
 
 def to_sarif(report: VerifyReport, *, artifact_uri: str | None = None) -> dict[str, Any]:
@@ -77,7 +73,7 @@ def to_sarif(report: VerifyReport, *, artifact_uri: str | None = None) -> dict[s
                 )
             )
     for t in report.trust:
-        if not t.passed:
+        if t.status == "failed":
             results.append(
                 SarifResult(
                     rule_id=f"verify/trust-{t.kind}",
@@ -100,6 +96,12 @@ def to_sarif(report: VerifyReport, *, artifact_uri: str | None = None) -> dict[s
         )
     log = sarif_log("byoc-iam", report.tool_version, RULES, results)
     log["runs"][0]["properties"] = {
-        "verify": {"ok": report.ok, "role": report.role.arn, "trust_mode": report.trust_mode}
+        "verify": {
+            "ok": report.ok,
+            "status": report.status,
+            "verdict": report.verdict,
+            "role": report.role.arn,
+            "trust_mode": report.trust_mode,
+        }
     }
     return log

@@ -9,6 +9,9 @@ from rich.text import Text
 from byoc_iam.verify.report import VerifyReport
 
 _STYLE = {"passed": "green", "failed": "bold red", "optional": "dim", "not-evaluated": "dim"}
+_TRUST = {"passed": ("PASS", "green"), "failed": ("FAIL", "bold red"), "not-linked": ("NOT LINKED", "yellow")}
+_SEVERITY = {"error": "bold red", "security": "bold magenta", "warning": "yellow", "info": "cyan"}
+_VERDICT = {"ready": "bold green", "not-linked": "bold yellow", "fails": "bold red"}
 
 
 def _short(obtains: str) -> str:
@@ -53,7 +56,13 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
             Text(c.status.upper(), style=_STYLE[c.status]),
         )
     console.print(matrix)
+    _calls(report, console, verbose)
+    _trust(report, console)
+    _findings(report, console)
+    _verdict(report, console)
 
+
+def _calls(report: VerifyReport, console: Console, verbose: bool) -> None:
     failed = [(c, call) for c in report.components for call in c.calls if call.status == "failed"]
     if failed:
         console.print(Text("Failing calls", style="bold red"))
@@ -73,34 +82,53 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
                     )
                 )
 
+
+def _trust(report: VerifyReport, console: Console) -> None:
     trust = Table(title="Trust policy", title_justify="left")
     for col in ("check", "expected", "decision", "result"):
         trust.add_column(col)
     for t in report.trust:
-        trust.add_row(
-            t.id,
-            t.expected,
-            t.decision,
-            Text("PASS" if t.passed else "FAIL", style="green" if t.passed else "bold red"),
-        )
+        word, style = _TRUST[t.status]
+        trust.add_row(t.id, t.expected, t.decision, Text(word, style=style))
     console.print(trust)
     for t in report.trust:
-        if not t.passed:
+        if t.status == "failed":
             console.print(f"  ✗ {t.id}: {t.reason}", markup=False, highlight=False)
+    unlinked = [t.id for t in report.trust if t.status == "not-linked"]
+    if unlinked:
+        console.print(
+            f"  … {len(unlinked)} IRSA service accounts: not linked yet (the controllers cannot assume the role "
+            "until link-cluster)",
+            markup=False,
+            highlight=False,
+        )
+    for fed in report.federation:
+        mark = "✓" if fed.passed else "✗"
+        checks = ", ".join(fed.checked)
+        console.print(f"  {mark} federation {fed.provider} ({checks})", markup=False, highlight=False)
+        for problem in fed.problems:
+            console.print(f"      {problem}", markup=False, highlight=False)
 
+
+def _findings(report: VerifyReport, console: Console) -> None:
     if report.findings:
         console.print(Text("Findings", style="bold"))
         for f in report.findings:
-            style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity]
+            style = _SEVERITY[f.severity]
             console.print(Text.assemble("  ", (f"{f.severity}", style), f" [{f.code}] ", (f.title, "bold")))
             console.print(f"      {f.message}", markup=False, highlight=False)
             if f.mitigation:
                 console.print(f"      Mitigation: {f.mitigation}", markup=False, highlight=False)
+
+
+def _verdict(report: VerifyReport, console: Console) -> None:
     s = report.summary
-    verdict = Text(
-        f"{'OK' if report.ok else 'FAILED'}: {s.calls.passed} required calls allowed, {s.calls.failed} failed, "
-        f"{s.calls.optional} optional; trust {s.trust_passed} passed, {s.trust_failed} failed; "
+    head, _, rest = report.verdict.partition(":")
+    console.print(Text.assemble((head.upper(), _VERDICT[report.status]), (f":{rest}", _VERDICT[report.status])))
+    console.print(
+        f"  {s.calls.passed} required calls allowed, {s.calls.failed} failed, {s.calls.optional} optional; "
+        f"trust {s.trust_passed} passed, {s.trust_failed} failed, {s.trust_not_linked} not linked; "
         f"{s.findings} finding{'s' if s.findings != 1 else ''}",
-        style="bold green" if report.ok else "bold red",
+        markup=False,
+        highlight=False,
     )
-    console.print(verdict)

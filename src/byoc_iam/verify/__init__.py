@@ -5,8 +5,11 @@
     report.ok, report.failures()
 
 Component requirements are data (``data/requirements/*.json``, loaded by :mod:`byoc_iam.verify.requirements`);
-the checks (:mod:`byoc_iam.verify.checks`) evaluate them with byoc-iam's engine; :mod:`byoc_iam.verify.report`
-is the report value every output renders.
+verify's own knowledge too (``data/verify/``: component order, negative trust principals, findings). One module
+per job — :mod:`.policies` (which policy serves which component), :mod:`.documents` (documents IAM would
+refuse), :mod:`.permissions`, :mod:`.trust`, :mod:`.federation`, :mod:`.beyond` (grants beyond the blueprint),
+:mod:`.findings` — composed by :func:`verify_role` in :mod:`.checks`; :mod:`byoc_iam.verify.report` is the
+report value every output renders.
 """
 
 from byoc_iam.verify.checks import infer_target, own_policies, role_policies, verify_role

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Literal
 
-from byoc_iam.verify.report import StatementRef
+from byoc_iam.engine import Decision, Explanation, StatementExplanation
+from byoc_iam.verify.policies import LabelledPolicy
+from byoc_iam.verify.report import DecisionName, StatementRef
 
-if TYPE_CHECKING:
-    from byoc_iam.engine import Explanation, StatementExplanation
-    from byoc_iam.verify.checks import LabelledPolicy
-
-DecisionName = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
-PolicyKind = Literal["aws-managed", "inline", "customer-managed", "trust", "boundary", "resource"]
+RefKind = Literal["aws-managed", "inline", "customer-managed", "trust", "boundary", "resource"]
+_DECISIONS: tuple[DecisionName, ...] = ("Allowed", "ImplicitlyDenied", "ExplicitlyDenied")
 
 
-def decision_of(decision: Any) -> DecisionName:
-    return cast(DecisionName, decision.decision)
+def decision_of(decision: Decision) -> DecisionName:
+    """The engine's decision as the report names it (ValueError on a value the report does not know)."""
+    raw = decision.decision
+    name = str(getattr(raw, "value", raw))
+    for known in _DECISIONS:
+        if name == known:
+            return known
+    raise ValueError(f"unknown engine decision {name!r}")
 
 
 def _ref(s: StatementExplanation, policies: Sequence[LabelledPolicy]) -> StatementRef:
+    kind: RefKind
     if s.policy_type == "pb":
         policy, kind = "permissions boundary", "boundary"
     elif s.policy_type == "resource" and not (policies and policies[0].kind == "trust"):
@@ -31,10 +36,10 @@ def _ref(s: StatementExplanation, policies: Sequence[LabelledPolicy]) -> Stateme
         policy, kind = p.label, p.kind
     return StatementRef(
         policy=policy,
-        policy_kind=cast(PolicyKind, kind),
+        policy_kind=kind,
         index=s.statement_index,
         sid=s.sid,
-        effect=cast(Literal["Allow", "Deny"], s.effect),
+        effect="Deny" if s.effect == "Deny" else "Allow",
     )
 
 

@@ -12,7 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA = "byoc-iam/verify/v1"
 CallStatus = Literal["passed", "failed", "optional", "not-evaluated"]
 Decision = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
-Severity = Literal["error", "warning", "info"]
+DecisionName = Decision
+Severity = Literal["error", "security", "warning", "info"]
+SEVERITY_ORDER: tuple[Severity, ...] = ("error", "security", "warning", "info")  # worst first
+Status = Literal["ready", "not-linked", "fails"]
+TrustStatus = Literal["passed", "failed", "not-linked"]
 
 
 class _Model(BaseModel):
@@ -90,8 +94,19 @@ class TrustResult(_Model):
     expected: Literal["allowed", "denied"]
     decision: Decision
     passed: bool
+    status: TrustStatus = "passed"
     deciding: list[StatementRef] = Field(default_factory=list)
     reason: str = ""
+
+
+class FederationResult(_Model):
+    """The OIDC provider a trust federates: the checks made (``account``; live: ``exists``, ``audience``, and
+    with ``--cluster`` ``issuer``) and the problems found."""
+
+    provider: str
+    checked: list[str]
+    passed: bool
+    problems: list[str] = Field(default_factory=list)
 
 
 class Finding(_Model):
@@ -124,10 +139,15 @@ class Summary(_Model):
     trust_passed: int
     trust_failed: int
     findings: int
+    trust_not_linked: int = 0
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
 
 
 class VerifyReport(_Model):
-    """Everything verify found; ``ok`` is False when a required call or a trust check failed (exit 3)."""
+    """Everything verify found. ``ok``: nothing fails at the default ``--fail-on security`` (no denied required
+    call, no failed trust check, no error or security finding); ``status``: ``ready``, ``not-linked`` (placeholder
+    trust: the IRSA controllers cannot assume the role until link-cluster) or ``fails``; ``verdict``: the
+    status in words a reviewer signs."""
 
     schema_: str = Field(default=SCHEMA, alias="schema")
     tool_version: str
@@ -136,23 +156,34 @@ class VerifyReport(_Model):
     trust_mode: Literal["placeholder", "linked", "none"]
     features: list[str]
     ok: bool
+    status: Status = "ready"
+    verdict: str = ""
     summary: Summary
     components: list[ComponentResult]
     trust: list[TrustResult]
+    federation: list[FederationResult] = Field(default_factory=list)
     findings: list[Finding]
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def failures(self) -> list[str]:
         """One line per failed check, naming what broke."""
-        out = [
+        out = [f"{f.code}: {f.message}" for f in self.findings if f.severity in ("error", "security")]
+        out += [
             f"{c.id}: {call.action} ({call.id}): {call.reason}"
             for c in self.components
             for call in c.calls
             if call.status == "failed"
         ]
-        out += [f"trust {t.id}: {t.reason}" for t in self.trust if not t.passed]
+        out += [f"trust {t.id}: {t.reason}" for t in self.trust if t.status == "failed"]
         return out
+
+    def fails_at(self, fail_on: Severity) -> bool:
+        """True when a check failed (an error) or a finding is at ``fail_on`` severity or worse (exit 3)."""
+        if self.summary.calls.failed or self.summary.trust_failed:
+            return True
+        worst = SEVERITY_ORDER.index(fail_on)
+        return any(SEVERITY_ORDER.index(f.severity) <= worst for f in self.findings)
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from byoc_iam import data as knowledge
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError
+from byoc_iam.verify.data import component_order
 
 CallKind = Literal[
     "direct", "tag-on-create", "registry-side", "service-side", "no-permission-needed", "other-principal"
@@ -35,10 +36,36 @@ class _Strict(BaseModel):
 
 
 class Resource(_Strict):
-    """A resource the call is authorized against, with the tags it carries (``aws:ResourceTag/...``)."""
+    """A resource the call is authorized against, with the tags it carries (``aws:ResourceTag/...``).
+
+    ``created``: the call creates this resource, so the request's tags (``aws:RequestTag/*``, ``aws:TagKeys``)
+    are in the context of its authorization only, not of the other resources of the call (the VPC of
+    CreateSecurityGroup, the snapshot of CreateVolume, the subnet of CreateNetworkInterface). Source: Amazon
+    VPC User Guide, "Amazon VPC policy examples" (docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html:
+    the VPC resource is granted without the request-tag condition), and kubernetes/kops#13436 (an
+    ``aws:RequestTag`` condition on ``Resource: *`` fails CreateSecurityGroup on the VPC).
+    """
 
     arn: str
     tags: dict[str, str] = Field(default_factory=dict)
+    created: bool = False
+
+
+class Evidence(_Strict):
+    """Why the catalog lists a call: an upstream source path (``owner/repo:path``) or an AWS documentation page
+    (``https://docs.aws.amazon.com/...``), with the upstream release or the date the page was read."""
+
+    source: str | None = None
+    doc: str | None = None
+    release: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one(self) -> Evidence:
+        if (self.source is None) == (self.doc is None):
+            raise ValueError("evidence needs exactly one of source (owner/repo:path) or doc (an AWS doc URL)")
+        if self.doc is not None and not self.doc.startswith("https://docs.aws.amazon.com/"):
+            raise ValueError(f"evidence doc {self.doc!r} is not an AWS documentation page")
+        return self
 
 
 class Call(_Strict):
@@ -55,6 +82,7 @@ class Call(_Strict):
     resource_policy: dict[str, Any] | None = None
     source: str | None = None
     note: str | None = None
+    evidence: list[Evidence] = Field(min_length=1)
 
     @field_validator("action")
     @classmethod
@@ -72,6 +100,19 @@ class Call(_Strict):
             except PolicyParseError as exc:
                 raise ValueError(f"resource_policy: {exc}") from None
         return v
+
+    @model_validator(mode="after")
+    def _created(self) -> Call:
+        if self.has_request_tags and len(self.resources) > 1 and not any(r.created for r in self.resources):
+            raise ValueError(
+                "a call with request tags and several resources must mark the resource it creates (created: true)"
+            )
+        return self
+
+    @property
+    def has_request_tags(self) -> bool:
+        """True when the request carries tags (``request_tags``, or ``aws:RequestTag/*``/``aws:TagKeys`` context)."""
+        return bool(self.request_tags) or any(_is_request_tag_key(k) for k in self.context)
 
     @property
     def evaluated(self) -> bool:
@@ -91,19 +132,23 @@ class Call(_Strict):
 
     def _requests(self, target: Target) -> list[Authorization]:
         base: dict[str, ContextValue] = {}
+        tags: dict[str, ContextValue] = {}
         for key, value in self.request_tags.items():
-            base[f"aws:RequestTag/{target.sub(key)}"] = target.sub(value)
+            tags[f"aws:RequestTag/{target.sub(key)}"] = target.sub(value)
         if self.request_tags and "aws:TagKeys" not in self.context:
-            base["aws:TagKeys"] = [target.sub(k) for k in self.request_tags]
+            tags["aws:TagKeys"] = [target.sub(k) for k in self.request_tags]
         for key, raw in self.context.items():
-            base[key] = target.sub(raw) if isinstance(raw, str) else [target.sub(v) for v in raw]
+            filled: ContextValue = target.sub(raw) if isinstance(raw, str) else [target.sub(v) for v in raw]
+            (tags if _is_request_tag_key(key) else base)[key] = filled
         policy = None
         if self.resource_policy is not None:
             policy = json.loads(target.sub(json.dumps(self.resource_policy)))
+        single = len(self.resources) == 1
         out: list[Authorization] = []
         for res in self.resources:
             arn = target.sub(res.arn)
-            ctx = dict(base)
+            # the request's tags describe the resource being created, not the others the call touches
+            ctx = {**base, **tags} if single or res.created else dict(base)
             service = arn.split(":")[2] if arn.startswith("arn:") else ""
             for key, value in res.tags.items():
                 k, v = target.sub(key), target.sub(value)
@@ -112,6 +157,10 @@ class Call(_Strict):
                     ctx[f"{service}:ResourceTag/{k}"] = v
             out.append(Authorization(resource=arn, context=ctx, resource_policy=policy))
         return out
+
+
+def _is_request_tag_key(key: str) -> bool:
+    return key.startswith("aws:RequestTag/") or key == "aws:TagKeys"
 
 
 class ObtainsRole(_Strict):
@@ -175,12 +224,15 @@ class Component(_Strict):
 
 @dataclass(frozen=True)
 class Target:
-    """The values substituted into the catalog's templates."""
+    """The values substituted into the catalog's templates. ``account_inferred``: the role's account was not
+    given (it was taken from the trust's OIDC provider, or is the default), so verify cannot check that the
+    provider is in the role's account."""
 
     account: str = "123456789012"
     region: str = "us-east-1"
     partition: str = "aws"
     cluster: str = "zilliz-byoc"
+    account_inferred: bool = False
 
     def sub(self, text: str) -> str:
         values = {"partition": self.partition, "region": self.region, "account": self.account, "cluster": self.cluster}
@@ -213,15 +265,8 @@ def components() -> tuple[Component, ...]:
     return tuple(sorted(loaded, key=lambda c: (order.get(c.id, len(order)), c.id)))
 
 
-COMPONENT_ORDER = (
-    "eks-control-plane",
-    "vpc-resource-controller",
-    "worker-node",
-    "amazon-vpc-cni",
-    "aws-ebs-csi-driver",
-    "aws-load-balancer-controller",
-    "cluster-autoscaler",
-)
+# the report order of components (data/verify/components.json)
+COMPONENT_ORDER = component_order()
 
 
 def all_features() -> dict[str, list[str]]:

@@ -1,0 +1,99 @@
+"""What the role grants beyond the blueprint: AWS managed policies it does not attach, Allow statements none of
+its controller policies has, and trust principals it does not name (another principal type, service, OIDC
+provider, or service account). Pure; the blueprint is ``data/blueprints`` and ``data/controllers``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from byoc_iam.model import PolicyDocument, Statement
+from byoc_iam.verify.policies import LabelledPolicy
+
+
+@cache
+def _blueprint_statements(partition: str) -> frozenset[str]:
+    from byoc_iam.blueprint import blueprint, controller, controller_policy
+
+    keys: set[str] = set()
+    for name in blueprint().controllers:
+        if partition in controller(name).partitions:
+            keys.update(s.semantic_key() for s in controller_policy(name, partition).statements)
+    return frozenset(keys)
+
+
+def beyond_policies(
+    policies: Sequence[LabelledPolicy], partition: str, unread: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(policy label, what it grants beyond the blueprint) for each policy that does (a Deny, or a statement of
+    the blueprint's controller policies, does not). ``unread``: AWS managed policy ARNs without a document."""
+    from byoc_iam.blueprint import blueprint
+
+    managed = {n.lower() for n in blueprint().aws_managed_policies}
+    known = _blueprint_statements(partition)
+    out = [
+        (arn.rsplit("/", 1)[-1], f"the AWS managed policy {arn} is attached (not evaluated: no document offline)")
+        for arn in unread
+    ]
+    for p in policies:
+        if p.kind == "aws-managed":
+            if p.name.lower() not in managed:
+                out.append((p.label, f"the AWS managed policy {p.name} is attached"))
+            continue
+        extra = [
+            f"#{i}{f' ({s.sid})' if s.sid else ''}"
+            for i, s in enumerate(p.document.statements)
+            if s.effect == "Allow" and s.semantic_key() not in known
+        ]
+        if extra:
+            out.append((p.label, f"{p.label} has Allow statement(s) {', '.join(extra)} that no blueprint policy has"))
+    return out
+
+
+def beyond_trust(trust: PolicyDocument, services: Sequence[str], accounts: Sequence[str]) -> list[tuple[str, str]]:
+    """One line per trust statement that admits a principal the blueprint does not (services: the intended
+    service principals; accounts: the intended IRSA service accounts ``namespace:name``)."""
+    subs = {f"system:serviceaccount:{sa}" for sa in accounts}
+    out: list[tuple[str, str]] = []
+    for i, st in enumerate(trust.statements):
+        if st.effect != "Allow":
+            continue
+        where = f"trust statement #{i}{f' ({st.sid})' if st.sid else ''}"
+        for problem in _admits(st, set(services), subs):
+            out.append(("trust", f"{where} admits {problem}"))
+    return out
+
+
+def _admits(st: Statement, services: set[str], subs: set[str]) -> list[str]:
+    if st.not_principal is not None:
+        return ["everyone not listed in NotPrincipal"]
+    if not isinstance(st.principal, dict):
+        return [f"the principal {st.principal!r}"]
+    out: list[str] = []
+    for kind, values in st.principal.items():
+        for value in values:
+            if kind == "Service" and value not in services:
+                out.append(f"the service {value}")
+            elif kind == "Federated" and ":oidc-provider/" not in value:
+                out.append(f"the federated principal {value}")
+            elif kind not in ("Service", "Federated"):
+                out.append(f"the {kind} principal {value}")
+    if any(":oidc-provider/" in v for v in st.principal.get("Federated", ())):
+        out += _extra_subs(st, subs)
+    return out
+
+
+def _extra_subs(st: Statement, subs: set[str]) -> list[str]:
+    """Service accounts the statement's ``sub`` condition admits beyond ``subs`` (all of them when unbounded)."""
+    found: list[str] = []
+    bounded = False
+    for op, keys in st.condition.items():
+        for key, values in keys.items():
+            if not key.lower().endswith(":sub"):
+                continue
+            if op.startswith(("StringEquals", "StringLike", "ForAnyValue:StringEquals", "ForAnyValue:StringLike")):
+                bounded = True
+                found += [v for v in values if v not in subs]
+    if not bounded:
+        return ["any service account of the cluster (no sub condition)"]
+    return [f"the service account {v}" for v in found]

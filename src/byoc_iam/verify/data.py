@@ -1,0 +1,83 @@
+"""verify's own knowledge as data (``data/verify/*.json``): component order, negative trust principals and the
+texts of its findings. Each file carries a ``$schema`` key and is read through the one loader (:mod:`byoc_iam.data`)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from byoc_iam import data as knowledge
+
+FindingSeverity = Literal["error", "security", "warning", "info"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    KIND: ClassVar[str]
+
+    description: str = ""
+
+
+class ComponentOrder(_Data):
+    KIND: ClassVar[str] = "verify-components"
+    order: tuple[str, ...]
+
+
+class WebIdentity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sub: str
+    aud: str | None = None
+
+
+class Negative(BaseModel):
+    """A principal that must not be able to assume the role (templates resolved by :mod:`verify.trust`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    description: str
+    principal: str
+    action: Literal["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]
+    web_identity: WebIdentity | None = None
+    context: dict[str, str] = Field(default_factory=dict)
+
+
+class TrustNegatives(_Data):
+    KIND: ClassVar[str] = "verify-trust-negatives"
+    other_account: str = Field(pattern=r"^\d{12}$")
+    negatives: tuple[Negative, ...]
+
+
+class FindingText(BaseModel):
+    """A finding's severity and texts; ``message``/``mitigation`` are ``str.format`` templates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: FindingSeverity
+    title: str
+    message: str
+    mitigation: str = ""
+
+
+class FindingTexts(_Data):
+    KIND: ClassVar[str] = "verify-findings"
+    findings: dict[str, FindingText]
+    node_reachable_actions: tuple[str, ...]
+
+
+@cache
+def component_order() -> tuple[str, ...]:
+    return knowledge.load(ComponentOrder, "components").order
+
+
+@cache
+def trust_negatives() -> TrustNegatives:
+    return knowledge.load(TrustNegatives, "trust_negatives")
+
+
+@cache
+def finding_texts() -> FindingTexts:
+    return knowledge.load(FindingTexts, "findings")

@@ -1,0 +1,48 @@
+"""Documents IAM would refuse: any ERROR finding of :func:`byoc_iam.lint.lint_document` (IAM's
+MalformedPolicyDocument, or a part that cannot work), or a document the engine refuses to compile. verify does
+not evaluate them: a refused document grants nothing and a refused trust policy trusts no one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from byoc_iam.engine import PolicySet, compile_policies
+from byoc_iam.model import PolicyDocument
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a document is refused: its label, the number of problems and the first one (``code pointer: msg``)."""
+
+    label: str
+    count: int
+    first: str
+
+
+def refusal(label: str, document: PolicyDocument, policy_type: str) -> Refusal | None:
+    """The refusal of one document (``policy_type``: ``identity`` or ``trust``), or None when it is sound
+    (cached by the document's text: verifying the same role again costs nothing here)."""
+    problem = _problem(json.dumps(document.to_dict(), sort_keys=True), policy_type)
+    return None if problem is None else Refusal(label, problem[0], problem[1])
+
+
+@lru_cache(maxsize=256)
+def _problem(text: str, policy_type: str) -> tuple[int, str] | None:
+    """(number of problems, the first) of a document given as JSON text, or None."""
+    from byoc_iam.lint import Severity, lint_document
+
+    document = PolicyDocument.from_json(text)
+    errors = [f for f in lint_document(document, policy_type, trust_mode="auto") if f.severity is Severity.ERROR]
+    if errors:
+        f = errors[0]
+        return len(errors), f"{f.code} {f.path or '/'}: {f.message}"
+    try:
+        if policy_type == "trust":
+            compile_policies(PolicySet(identity=[], resource=document))
+        else:
+            compile_policies(PolicySet(identity=[document]))
+    except ValueError as exc:  # the engine's refusal (its typed errors are ValueErrors, as PolicyParseError is)
+        return 1, f"engine: {exc}"
+    return None

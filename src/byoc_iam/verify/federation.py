@@ -1,0 +1,71 @@
+"""The OIDC federation an IRSA trust relies on: the provider must be in the role's own account (AWS STS looks
+the provider up there: IAM User Guide, "Create a role for OpenID Connect federation"), exist, list the STS
+audience in its client IDs (the token's ``aud`` must be one of them), and be the cluster's issuer. Pure: the
+live facts are read by :mod:`byoc_iam.aws.read` and passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from byoc_iam.verify.report import FederationResult
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What IAM says about one OIDC provider: its issuer URL (without ``https://``) and client IDs."""
+
+    url: str
+    client_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Federation:
+    """Facts read from AWS: ``providers`` by ARN (None: read and absent), the cluster's issuer (``--cluster``)."""
+
+    providers: Mapping[str, ProviderFacts | None] = field(default_factory=dict)
+    cluster: str | None = None
+    cluster_issuer: str | None = None
+
+
+def arn_account(arn: str) -> str:
+    """The account field of an ARN ('' when it has none)."""
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[0] == "arn" else ""
+
+
+def _host(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+def check_provider(
+    provider: str, role_account: str, audience: str, facts: Federation | None, *, account_known: bool = True
+) -> FederationResult:
+    """Everything that must hold for AssumeRoleWithWebIdentity through ``provider`` to work (offline: the
+    account only, and only when the role's account is known)."""
+    problems: list[str] = []
+    checked = ["account"] if account_known else []
+    owner = arn_account(provider)
+    if account_known and owner != role_account:
+        problems.append(
+            f"the trust names the OIDC provider of account {owner or '?'} ({provider}); STS requires the provider "
+            f"in the role's own account {role_account}"
+        )
+    if facts is not None and owner == role_account:
+        checked.append("exists")
+        found = facts.providers.get(provider)
+        if found is None:
+            problems.append(f"OIDC provider {provider} does not exist in account {role_account}")
+        else:
+            checked.append("audience")
+            if audience not in found.client_ids:
+                shown = ", ".join(found.client_ids) or "none"
+                problems.append(f"OIDC provider {provider} does not list {audience} in its client IDs ({shown})")
+            if facts.cluster_issuer is not None:
+                checked.append("issuer")
+                if _host(found.url) != _host(facts.cluster_issuer):
+                    problems.append(
+                        f"OIDC provider {provider} is for issuer {_host(found.url)}, but cluster {facts.cluster}'s "
+                        f"issuer is {_host(facts.cluster_issuer)}"
+                    )
+    return FederationResult(provider=provider, checked=checked, passed=not problems, problems=problems)

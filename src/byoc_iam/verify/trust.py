@@ -1,0 +1,216 @@
+"""Trust: the intended principals (service principals, each IRSA service account through the cluster's OIDC
+provider) can assume the role; the unintended ones (``data/verify/trust_negatives.json``) cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from byoc_iam.engine import CompiledPolicies, PolicySet, Request, compile_policies
+from byoc_iam.model import PolicyDocument
+from byoc_iam.model import arn as arnmod
+from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
+from byoc_iam.verify import explain as ex
+from byoc_iam.verify.data import Negative, trust_negatives
+from byoc_iam.verify.policies import LabelledPolicy
+from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
+from byoc_iam.verify.requirements import ContextValue, Target, components
+
+TrustMode = Literal["placeholder", "linked", "none"]
+# a principal of another account is governed by its own account's policies, which we assume allow anything:
+# only the trust policy stands between it and the role
+_ALLOW_ASSUME = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"], "Resource": "*"}],
+}
+
+
+def providers(trust: PolicyDocument) -> list[str]:
+    """The OIDC provider ARNs the trust's Allow statements federate, in order."""
+    found: list[str] = []
+    for st in trust.statements:
+        if st.effect != "Allow" or not isinstance(st.principal, dict):
+            continue
+        for arn in st.principal.get("Federated", ()):
+            if ":oidc-provider/" in arn and arn not in found:
+                found.append(arn)
+    return found
+
+
+def trust_mode(trust: PolicyDocument) -> TrustMode:
+    found = providers(trust)
+    if not found:
+        return "none"
+    m = arnmod.parse_oidc_provider_arn(found[0])
+    real = m is not None and arnmod.is_account_id(m.account) and not arnmod.is_placeholder_provider(found[0])
+    return "linked" if real else "placeholder"  # fail closed: an unparsable provider is not linked
+
+
+def partition_facts(partition: str) -> tuple[dict[str, str], str]:
+    """(service principal by service, STS audience) of a partition (``aws``'s for an unsupported one)."""
+    facts = arnmod.partition_facts(partition if partition in arnmod.supported_partitions() else "aws")
+    return dict(facts["service_principals"]), str(facts["sts_audience"])
+
+
+def intended_principals(partition: str) -> tuple[list[str], list[str]]:
+    """(service principals, IRSA service accounts ``namespace:name``) of the catalog's components."""
+    principals, _ = partition_facts(partition)
+    services: list[str] = []
+    accounts: list[str] = []
+    for comp in components():
+        for o in comp.obtains_role:
+            if o.via != "irsa" and o.principal:
+                # the catalog names aws-partition principals; use this partition's name of the service
+                svc = principals.get(o.principal.split(".", 1)[0], o.principal)
+                if svc not in services:
+                    services.append(svc)
+            if o.via == "irsa" and o.service_account and o.service_account not in accounts:
+                accounts.append(o.service_account)
+    return services, accounts
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One request to the trust policy and what must come of it."""
+
+    id: str
+    kind: Literal["positive", "negative"]
+    description: str
+    principal: str
+    action: str
+    context: dict[str, ContextValue]
+    expected: Literal["allowed", "denied"]
+
+
+class TrustChecker:
+    """Evaluates requests to assume the role against its trust policy (``trust`` None: IAM would refuse it,
+    so it trusts no one)."""
+
+    def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
+        self.cp: CompiledPolicies = compile_policies(PolicySet(identity=[], resource=trust))
+        self.cp_other: CompiledPolicies = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
+        document = trust or PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": []})
+        self.labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=document)]
+        self.target, self.role_arn, self.explain = target, role_arn, explain
+
+    def run(self, ask: _Ask) -> TrustResult:
+        other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
+        d = (self.cp_other if other else self.cp).evaluate(
+            Request(
+                principal=ask.principal,
+                action=ask.action,
+                resource=self.role_arn,
+                resource_account=self.target.account,
+                context=dict(ask.context),
+            )
+        )
+        decision = ex.decision_of(d)
+        passed = (decision == "Allowed") == (ask.expected == "allowed")
+        exp = d.explain() if self.explain or not passed else None
+        deciding = ex.deciding(exp, self.labels, ("resource",)) if exp else []
+        reason = ""
+        if not passed and exp is not None and ask.expected == "allowed":
+            near, why = ex.nearest(exp, self.labels, self.labels, ("resource",))
+            reason = f"{ask.principal} cannot {ask.action}" + (
+                f"; nearest statement {near.label()}: {why}" if near else "; no trust statement names this principal"
+            )
+        elif not passed:
+            reason = f"{ask.principal} can {ask.action} but must not; allowed by " + (
+                ", ".join(s.label() for s in deciding) or "the trust policy"
+            )
+        return TrustResult(
+            id=ask.id,
+            kind=ask.kind,
+            description=ask.description,
+            principal=ask.principal,
+            action=ask.action,
+            context=dict(ask.context),
+            expected=ask.expected,
+            decision=decision,
+            passed=passed,
+            status="passed" if passed else "failed",
+            deciding=deciding,
+            reason=reason,
+        )
+
+
+def check_trust(
+    written: PolicyDocument,
+    sound: PolicyDocument | None,
+    target: Target,
+    role_arn: str,
+    explain: bool,
+    federation: FederationResult | None,
+) -> list[TrustResult]:
+    """The positive checks (each service principal, each IRSA service account) and the negative ones, of the
+    trust as ``written``, evaluated as IAM would have it (``sound``: None when IAM would refuse it)."""
+    checker = TrustChecker(sound, target, role_arn, explain)
+    mode = trust_mode(written)
+    found = providers(written)
+    placeholder = arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
+    provider = found[0] if found else placeholder
+    host = provider.split(":oidc-provider/", 1)[-1]
+    services, accounts = intended_principals(target.partition)
+    _, aud = partition_facts(target.partition)
+
+    def web(sub: str, audience: str = aud, prov: str = provider) -> dict[str, ContextValue]:
+        return {f"{host}:sub": sub, f"{host}:aud": audience, "aws:FederatedProvider": prov}
+
+    results = [
+        checker.run(_Ask(f"service:{s}", "positive", f"{s} can assume the role", s, "sts:AssumeRole", {}, "allowed"))
+        for s in services
+    ]
+    for sa in accounts:
+        desc = f"service account {sa} can assume the role through the cluster's OIDC provider"
+        ask = _Ask(
+            f"irsa:{sa}",
+            "positive",
+            desc,
+            provider,
+            "sts:AssumeRoleWithWebIdentity",
+            web(f"system:serviceaccount:{sa}"),
+            "allowed",
+        )
+        results.append(_irsa_status(checker.run(ask), mode, federation))
+    other = trust_negatives().other_account
+    other_provider = f"arn:{target.partition}:iam::{other}:oidc-provider/{host}"
+    values = {
+        "partition": target.partition,
+        "account": target.account,
+        "other_account": other,
+        "provider": provider,
+        "other_provider": other_provider,
+    }
+    for neg in trust_negatives().negatives:
+        results.append(checker.run(_negative(neg, values, aud, web)))
+    return results
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("${" + key + "}", value)
+    return text
+
+
+_Web = Callable[[str, str, str], dict[str, ContextValue]]
+
+
+def _negative(neg: Negative, values: dict[str, str], aud: str, web: _Web) -> _Ask:
+    principal = _fill(neg.principal, values)
+    context: dict[str, ContextValue] = {k: _fill(v, values) for k, v in neg.context.items()}
+    if neg.web_identity is not None:
+        context = {**web(neg.web_identity.sub, neg.web_identity.aud or aud, principal), **context}
+    return _Ask(neg.id, "negative", _fill(neg.description, values), principal, neg.action, context, "denied")
+
+
+def _irsa_status(row: TrustResult, mode: TrustMode, federation: FederationResult | None) -> TrustResult:
+    """A positive IRSA row: failed when the federation it relies on is broken; not linked in placeholder mode."""
+    status: TrustStatus = row.status
+    reason = row.reason
+    if status == "passed" and federation is not None and not federation.passed:
+        status, reason = "failed", "federation: " + "; ".join(federation.problems)
+    elif status == "passed" and mode == "placeholder":
+        status = "not-linked"
+        reason = "not linked yet: the trust names the placeholder provider; no real token matches it until link-cluster"
+    return row.model_copy(update={"status": status, "passed": status == "passed", "reason": reason})
