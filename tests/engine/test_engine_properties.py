@@ -160,10 +160,22 @@ def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request)
 
     d = compile_policies(PolicySet(**ps)).evaluate(req)
     exp = d.explain()
-    assert exp.decision == d.decision
+    # The statement-by-statement view must account for the decision the fast path made.
     assert all(s.applies for s in exp.deciding)
+    results = exp.results
+    for policy_type in d.blocked_by:
+        assert results[policy_type] != "Allowed", (policy_type, results)
+    applied = [s for s in exp.statements if s.applies]
+    for s in applied:  # a Deny that applies in a principal's own policies makes that type deny explicitly
+        if s.effect == "Deny" and s.policy_type in ("identity", "pb"):
+            assert results[s.policy_type] == "ExplicitlyDenied", (s.label, results)
     if d.decision == "ExplicitlyDenied":
         assert exp.deciding and all(s.effect == "Deny" for s in exp.deciding)
+        assert {"ExplicitlyDenied", "DeniedForAccount"} & set(results.values()), results
+    elif d.decision == "Allowed":
+        assert exp.deciding and all(s.effect == "Allow" for s in exp.deciding)
+        assert results["identity"] == "Allowed" or results.get("resource") in ("Allowed", "AllowedForAccount")
+        assert "ExplicitlyDenied" not in results.values()
     json.dumps(exp.to_dict())
     line = {"policies": ps, "request": {**req.to_dict(), "resource_account": req.resource_account}}
     out = io.StringIO()
