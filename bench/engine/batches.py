@@ -355,7 +355,7 @@ BATCHES = {
 _V = "2012-10-17"
 _SERVICES = {
     "s3": ["GetObject", "PutObject", "DeleteObject", "ListBucket", "GetBucketPolicy"],
-    "ec2": ["RunInstances", "CreateTags", "DescribeInstances", "TerminateInstances", "CreateVolume"],
+    "ec2": ["RunInstances", "CreateTags", "StartInstances", "TerminateInstances", "StopInstances"],
     "dynamodb": ["GetItem", "PutItem", "Query", "DeleteTable"],
     "sqs": ["SendMessage", "ReceiveMessage", "DeleteQueue"],
     "logs": ["PutLogEvents", "CreateLogGroup"],
@@ -380,7 +380,7 @@ def _inline_doc(rnd: random.Random, team: str) -> dict[str, Any]:
         st: dict[str, Any] = {
             "Sid": f"S{i}",
             "Effect": "Deny" if rnd.random() < 0.15 else "Allow",
-            "Action": [f"{service}:{a}" for a in acts] + ([f"{service}:Describe*"] if rnd.random() < 0.3 else []),
+            "Action": [f"{service}:{a}" for a in acts] + ([f"{service}:{acts[0][:3]}*"] if rnd.random() < 0.3 else []),
             "Resource": [_resource_pattern(service, rnd) for _ in range(rnd.randint(1, 3))],
         }
         r = rnd.random()

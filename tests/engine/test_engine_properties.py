@@ -156,7 +156,7 @@ def test_adding_a_deny_never_adds_access(ps: dict[str, Any], req: Request, data:
 @settings(max_examples=100)
 @given(policy_sets(), requests)
 def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request) -> None:
-    from byoc_iam.cli.simulate import run_batch
+    from byoc_iam.engine.batch import run_batch
 
     d = compile_policies(PolicySet(**ps)).evaluate(req)
     exp = d.explain()
