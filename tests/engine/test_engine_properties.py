@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.engine._catalog import all_actions
+from byoc_iam.engine.checked import compile_checked
+from byoc_iam.errors import MalformedPolicyError
 
 A = "111122223333"
 B = "444455556666"
@@ -166,8 +170,8 @@ def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request)
     for policy_type in d.blocked_by:
         assert results[policy_type] != "Allowed", (policy_type, results)
     applied = [s for s in exp.statements if s.applies]
-    for s in applied:  # a Deny that applies in a principal's own policies makes that type deny explicitly
-        if s.effect == "Deny" and s.policy_type in ("identity", "pb"):
+    for s in applied:  # a Deny that applies makes that policy type deny explicitly (where the run consulted it)
+        if s.effect == "Deny" and s.policy_type in ("identity", "pb", "scp") and s.policy_type in results:
             assert results[s.policy_type] == "ExplicitlyDenied", (s.label, results)
     if d.decision == "ExplicitlyDenied":
         assert exp.deciding and all(s.effect == "Deny" for s in exp.deciding)
@@ -179,6 +183,12 @@ def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request)
     json.dumps(exp.to_dict())
     line = {"policies": ps, "request": {**req.to_dict(), "resource_account": req.resource_account}}
     out = io.StringIO()
+    try:  # the batch refuses exactly the sets the checked library entry point refuses
+        compile_checked(PolicySet(**ps))
+    except MalformedPolicyError as exc:
+        with pytest.raises(MalformedPolicyError, match=re.escape(f"[{exc.rule}]")):
+            run_batch(io.StringIO(json.dumps(line)), out, "t")
+        return
     run_batch(io.StringIO(json.dumps(line)), out, "t")
     assert json.loads(out.getvalue()) == {"decision": d.decision, "blocked_by": list(d.blocked_by)}
 

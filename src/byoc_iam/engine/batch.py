@@ -21,6 +21,7 @@ Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -38,6 +39,22 @@ _CHUNK = 1 << 16
 _SET_CACHE = 4096
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
+_TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
+_ITEM = re.compile(r'\{\s*"policies"\s*:\s*(.*?)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
+_ITEM_GREEDY = re.compile(r'\{\s*"policies"\s*:\s*(.*)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
+_BETWEEN_ITEMS = re.compile(r',\s*(?=\{\s*"policies"\s*:)')
+
+
+class Presplit:
+    """An item read without parsing its ``policies`` again: the text of that value (the cache key), the
+    value as parsed the first time this text was seen, and the parsed request."""
+
+    __slots__ = ("policies", "request", "text")
+
+    def __init__(self, text: str, policies: Any, request: Any) -> None:
+        self.text = text
+        self.policies = policies
+        self.request = request
 
 
 # -- the format ---------------------------------------------------------------------------------------
@@ -132,6 +149,37 @@ class JsonStream:
         self.pos = 0
         self.eof = False
         self.decoder = json.JSONDecoder()
+        self.texts: dict[str, Any] = {}
+        self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
+
+    def presplit(self, text: str) -> Presplit | None:
+        """One ``{"policies": P, "request": R}`` item from its text, parsing P only the first time its exact
+        text is seen (None: another shape, or not valid JSON; the caller parses it the normal way)."""
+        m = _ITEM_GREEDY.fullmatch(text)
+        if m is None:
+            return None
+        ptext, rtext = m.group(1), m.group(2)
+        policies = self.texts.get(ptext)
+        try:
+            if policies is None and ptext not in self.known:
+                policies = orjson.loads(ptext)
+                if len(self.texts) >= _TEXTS:
+                    self.texts.clear()
+                self.texts[ptext] = policies
+            request = orjson.loads(rtext)
+        except orjson.JSONDecodeError:
+            return None
+        return Presplit(ptext, policies, request)
+
+    def presplit_all(self, text: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas), each presplit; None if any is not."""
+        out: list[Any] = []
+        for piece in _BETWEEN_ITEMS.split(text):
+            item = self.presplit(piece)
+            if item is None:
+                return None
+            out.append(item)
+        return out
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
@@ -188,25 +236,48 @@ class JsonStream:
             return value
 
     def _block(self) -> list[Any] | None:
-        """Several whole object items from the current position in one orjson call, or None."""
+        """Several whole object items from the current position in one orjson call, or None.
+
+        The cut before an item is found where the first item's opening text (``{"policies":``) recurs after a
+        comma; any cut orjson accepts is exact (a cut inside a string or a nested value leaves the text
+        unbalanced), so a wrong guess only costs a retry, then the slow path."""
         if self.before_read is None:
             while len(self.buf) - self.pos < _CHUNK and self.fill():
                 pass
         buf, start = self.buf, self.pos
-        cut = len(buf)
-        for _ in range(4):
-            cut = buf.rfind("}", start, cut)
-            if cut == -1:
-                return None
-            nxt = cut + 1
-            while nxt < len(buf) and buf[nxt] in _WS:
-                nxt += 1
-            if nxt < len(buf) and buf[nxt] in ",]":
+        colon = buf.find(":", start, start + 64)
+        if colon == -1:
+            return None
+        opening = buf[start : colon + 1]
+        end = len(buf)
+        for _ in range(3):
+            at = buf.rfind(opening, start + 1, end)
+            if at == -1:
+                break
+            cut = at - 1
+            while cut > start and buf[cut] in _WS:
+                cut -= 1
+            end = at
+            if buf[cut] != ",":
+                continue
+            fast = self.presplit_all(buf[start:cut])
+            if fast is not None:
+                self.pos = cut
+                return fast
+            try:
+                items: list[Any] = orjson.loads("[" + buf[start:cut] + "]")
+            except orjson.JSONDecodeError:
+                continue
+            self.pos = cut
+            return items
+        if self.eof:  # the rest of the array may be whole
+            close = buf.rfind("]")
+            if close > start:
                 try:
-                    items: list[Any] = orjson.loads("[" + buf[start : cut + 1] + "]")
+                    items = orjson.loads("[" + buf[start:close] + "]")
                 except orjson.JSONDecodeError:
-                    continue
-                self.pos = cut + 1
+                    return None
+                self.pos = close
                 return items
         return None
 
@@ -243,10 +314,17 @@ class JsonStream:
 Item = tuple[Any, Any, str | None]  # (policies, request, where: None for the fast path's own naming)
 
 
-def batch_items(stream: IO[str], source: str, before_read: Callable[[], None] | None = None) -> Iterator[Item]:
+def batch_items(
+    stream: IO[str],
+    source: str,
+    before_read: Callable[[], None] | None = None,
+    known: dict[str, Any] | None = None,
+) -> Iterator[Item]:
     """``(policies, request, where)`` for every request of a batch input, streamed. ``where`` names the
-    request for error messages."""
+    request for error messages; ``known``: policies texts already compiled (their values are not parsed)."""
     js = JsonStream(stream, before_read)
+    if known is not None:
+        js.known = known
     first = js.peek()
     if first == "":
         return
@@ -360,7 +438,11 @@ def _expect_end(js: JsonStream, source: str) -> None:
 
 
 def _item(item: Any, where: str) -> Iterator[Item]:
-    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``."""
+    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``
+    (or a :class:`Presplit` one: then ``policies`` is the Presplit, which :class:`PolicySets` reads)."""
+    if type(item) is Presplit:
+        yield item, item.request, f"{where}.request"
+        return
     many = type(item) is dict and "requests" in item
     item = _object(item, ("policies", "requests" if many else "request"), where, "expected an object")
     if "policies" not in item:
@@ -383,12 +465,22 @@ class PolicySets:
 
     def __init__(self) -> None:
         self.cache: dict[bytes, CompiledPolicies] = {}
+        self.by_text: dict[str, CompiledPolicies] = {}
         self.last: Any = object()
         self.last_compiled: CompiledPolicies | None = None
 
     def get(self, policies: Any, where: str) -> CompiledPolicies:
         if policies is self.last and self.last_compiled is not None:
             return self.last_compiled
+        if type(policies) is Presplit:
+            compiled = self.by_text.get(policies.text)
+            if compiled is None:
+                value = policies.policies if policies.policies is not None else orjson.loads(policies.text)
+                compiled = self.get(value, where)
+                if len(self.by_text) >= _SET_CACHE:
+                    self.by_text.clear()
+                self.by_text[policies.text] = compiled
+            return compiled
         try:
             key = orjson.dumps(policies, option=orjson.OPT_SORT_KEYS)
         except TypeError:
@@ -419,7 +511,7 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
         out.flush()
 
     try:
-        for policies, request, where in batch_items(stream, source, flush if interactive else None):
+        for policies, request, where in batch_items(stream, source, flush if interactive else None, sets.by_text):
             compiled = sets.get(policies, where or source)
             r = check_request(request, where or source)
             decided = compiled.decide_parts(

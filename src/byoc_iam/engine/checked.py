@@ -28,29 +28,44 @@ LINT_TYPES = {
 _VERDICTS: dict[tuple[str, bytes | str], tuple[str, str, str] | None] = {}
 
 
-def refusal(doc: DocLike, policy_type: str) -> tuple[str, str, str] | None:
-    """``(pointer, rule code, message)`` of the first ERROR finding for the document, or ``None``."""
-    key = (policy_type, document_key(doc))
-    if key in _VERDICTS:
-        return _VERDICTS[key]
+def _not_errors() -> list[str]:
+    """The codes of rules below ERROR: they cannot refuse a document, so the check skips them."""
+    global _SKIP
+    if _SKIP is None:
+        from byoc_iam.lint import Severity, all_rules
+
+        _SKIP = [r.code for r in all_rules() if r.severity != Severity.ERROR]
+    return _SKIP
+
+
+_SKIP: list[str] | None = None
+
+
+def refusal(doc: DocLike, policy_type: str, key: bytes | str | None = None) -> tuple[str, str, str] | None:
+    """``(pointer, rule code, message)`` of the first ERROR finding for the document, or ``None``
+    (``key``: the document's :func:`document_key`, when the caller has it)."""
+    cache_key = (policy_type, document_key(doc) if key is None else key)
+    if cache_key in _VERDICTS:
+        return _VERDICTS[cache_key]
     from byoc_iam.lint import Severity, lint_document
 
-    findings = lint_document(doc, LINT_TYPES.get(policy_type, "auto"))
+    findings = lint_document(doc, LINT_TYPES.get(policy_type, "auto"), ignore=_not_errors())
     errors = [f for f in findings if f.severity == Severity.ERROR]
     verdict = (errors[0].path, errors[0].code, errors[0].message) if errors else None
     if len(_VERDICTS) >= 4096:
         _VERDICTS.clear()
-    _VERDICTS[key] = verdict
+    _VERDICTS[cache_key] = verdict
     return verdict
 
 
 def check_document(doc: DocLike, policy_type: str, name: str) -> CompiledDocument:
     """The compiled document, or :class:`MalformedPolicyError` when IAM would refuse it (``name`` names it in
     the error)."""
-    verdict = refusal(doc, policy_type)
+    key = document_key(doc)
+    verdict = refusal(doc, policy_type, key)
     if verdict is not None:
         raise MalformedPolicyError(name, *verdict)
-    return compile_document(doc, policy_type)
+    return compile_document(doc, policy_type, key)
 
 
 def _checked(docs: Sequence[DocLike], policy_type: str, name: str) -> tuple[CompiledDocument, ...]:

@@ -63,6 +63,7 @@ _RCP_FULL_ACCESS = PolicyDocument.from_dict(
 
 _RCP_FULL = CompiledDocument(_RCP_FULL_ACCESS, "rcp")
 _EMPTY: dict[str, Any] = {}
+_PRINCIPALS: dict[str | None, P.RequestPrincipal] = {}  # parsed request principals (bounded)
 
 
 def _group_const(stmts: tuple[CStatement, ...]) -> Result | None:
@@ -105,7 +106,7 @@ class _Levels:
     __slots__ = ("groups",)
 
     def __init__(self, levels: tuple[tuple[CompiledDocument, ...], ...], action: str) -> None:
-        self.groups = tuple(_Group(lv, action) for lv in levels)
+        self.groups = tuple(group(lv, action) for lv in levels)
 
     def result(self, req: Prepared) -> Result:
         result = ALW
@@ -118,6 +119,35 @@ class _Levels:
         return result
 
 
+# Groups depend only on their documents and the action, so policy sets that share documents share them.
+_GROUPS: dict[tuple[tuple[CompiledDocument, ...], str], _Group] = {}
+_LEVELS: dict[tuple[tuple[tuple[CompiledDocument, ...], ...], str], _Levels] = {}
+
+
+def group(docs: tuple[CompiledDocument, ...], action: str) -> _Group:
+    """The (shared) group of ``docs``' statements matching ``action``."""
+    key = (docs, action)
+    hit = _GROUPS.get(key)
+    if hit is None:
+        hit = _Group(docs, action)
+        if len(_GROUPS) >= 65536:
+            _GROUPS.clear()
+        _GROUPS[key] = hit
+    return hit
+
+
+def levels(lvls: tuple[tuple[CompiledDocument, ...], ...], action: str) -> _Levels:
+    """The (shared) SCP or RCP levels for ``action``."""
+    key = (lvls, action)
+    hit = _LEVELS.get(key)
+    if hit is None:
+        hit = _Levels(lvls, action)
+        if len(_LEVELS) >= 16384:
+            _LEVELS.clear()
+        _LEVELS[key] = hit
+    return hit
+
+
 class _Plan:
     """Per action: the matching statements of every policy type; ``guards`` lists the guardrail policy types
     present (session, SCP, RCP, VPC endpoint), in ``blocked_by`` order."""
@@ -125,13 +155,13 @@ class _Plan:
     __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "resource", "service", "session")
 
     def __init__(self, cp: CompiledPolicies, action: str) -> None:
-        self.identity = _Group(cp.identity, action)
-        self.session = _Group((cp.session,), action) if cp.session is not None else None
-        self.pb = _Group(cp.boundary, action) if cp.boundary is not None else None
-        scp = _Levels(cp.scp, action) if cp.scp is not None else None
-        rcp = _Levels(cp.rcp, action) if cp.rcp is not None else None
+        self.identity = group(cp.identity, action)
+        self.session = group((cp.session,), action) if cp.session is not None else None
+        self.pb = group(cp.boundary, action) if cp.boundary is not None else None
+        scp = levels(cp.scp, action) if cp.scp is not None else None
+        rcp = levels(cp.rcp, action) if cp.rcp is not None else None
         self.resource = cp.resource.for_action(action) if cp.resource is not None else None
-        self.endpoint = _Group(cp.endpoint, action) if cp.endpoint is not None else None
+        self.endpoint = group(cp.endpoint, action) if cp.endpoint is not None else None
         self.action = action
         self.service = action.partition(":")[0]
         guards = (("session", self.session), ("scp", scp), ("rcp", rcp), ("vpce", self.endpoint))
@@ -170,7 +200,6 @@ class CompiledPolicies:
         self.endpoint = endpoint or None
         self.has_boundary = bool(boundary)
         self._plans: dict[str, _Plan] = {}
-        self._principals: dict[str | None, P.RequestPrincipal] = {}
 
     @classmethod
     def from_policy_set(cls, ps: PolicySet) -> CompiledPolicies:
@@ -267,11 +296,12 @@ class CompiledPolicies:
         context: Mapping[str, Any],
         wo: bool | None,
     ) -> Prepared:
-        principal = self._principals.get(raw)
+        principal = _PRINCIPALS.get(raw)
         if principal is None:
             principal = P.parse_principal(raw)
-            if len(self._principals) < 10000:
-                self._principals[raw] = principal
+            if len(_PRINCIPALS) >= 16384:
+                _PRINCIPALS.clear()
+            _PRINCIPALS[raw] = principal
         plan = self._plans.get(action)
         if plan is None:
             plan = self.plan(action)

@@ -177,17 +177,17 @@ def document_key(doc: DocLike) -> bytes | str:
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
-def compile_document(doc: DocLike, policy_type: str) -> CompiledDocument:
+def compile_document(doc: DocLike, policy_type: str, key: bytes | str | None = None) -> CompiledDocument:
     """The compiled document, from the cache when the same content was compiled for this policy type before.
 
     Raises :class:`byoc_iam.model.policy.PolicyParseError` when the document cannot be parsed."""
-    key = (policy_type, document_key(doc))
-    hit = _DOCUMENTS.get(key)
+    cache_key = (policy_type, document_key(doc) if key is None else key)
+    hit = _DOCUMENTS.get(cache_key)
     if hit is None:
         hit = CompiledDocument(policy(doc), policy_type)
         if len(_DOCUMENTS) >= _DOCUMENT_CACHE_SIZE:
             _DOCUMENTS.clear()
-        _DOCUMENTS[key] = hit
+        _DOCUMENTS[cache_key] = hit
     return hit
 
 
