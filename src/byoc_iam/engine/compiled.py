@@ -53,15 +53,17 @@ IMP, ALW, EXP = Result.IMPLICIT_DENY, Result.ALLOW, Result.EXPLICIT_DENY
 R_NA, R_IMP, R_ALW, R_ALW_ACCT, R_EXP, R_DENY_ACCT = ResourceAnswer
 _NAMES = (DECISIONS[1], DECISIONS[0], DECISIONS[2])  # indexed by Result
 
-_RCP_FULL_ACCESS = PolicyDocument.from_dict(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
-    }
-)
+_RCP_FULL_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+}
 
 
-_RCP_FULL = CompiledDocument(_RCP_FULL_ACCESS, "rcp")
+def _rcp_full() -> CompiledDocument:
+    """AWS's ``RCPFullAWSAccess``, implicitly attached at every RCP level (compiled on first use)."""
+    return compile_document(_RCP_FULL_ACCESS, "rcp")
+
+
 _EMPTY: dict[str, Any] = {}
 _PRINCIPALS: dict[str | None, P.RequestPrincipal] = {}  # parsed request principals (bounded)
 
@@ -195,7 +197,7 @@ class CompiledPolicies:
         self.resource = resource
         self.boundary = boundary or None
         self.scp = scp
-        self.rcp = tuple((_RCP_FULL, *lv) for lv in rcp) if rcp is not None else None
+        self.rcp = tuple((_rcp_full(), *lv) for lv in rcp) if rcp is not None else None
         self.session = session
         self.endpoint = endpoint or None
         self.has_boundary = bool(boundary)

@@ -30,6 +30,7 @@ from byoc_iam.engine.variables import (
     to_regex,
     tokenize,
 )
+from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 MATCH, NO_MATCH, ERROR = 1, 0, -1
 
@@ -207,39 +208,10 @@ def overlap(policy: str, request: str) -> str:
     """How a policy segment pattern relates to a request segment pattern (``*`` wildcards in both)."""
     if policy == request:
         return "equal"
-    req_rx = "^" + re.escape(request).replace(r"\*", ".*") + "$"
-    if re.match(req_rx, policy, re.DOTALL):
+    if glob_covers(request, policy):
         return "policy_is_subset"
-    pol_rx = "^" + re.escape(policy).replace(r"\?", ".").replace(r"\*", ".*") + "$"
-    if re.match(pol_rx, request, re.DOTALL):
+    if glob_match(policy, request):
         return "policy_is_superset"
-    if _intersects(policy, request):
+    if globs_intersect(policy, request):
         return "overlap"
     return "none"
-
-
-def _intersects(policy: str, request: str) -> bool:
-    """Whether some string matches both patterns (policy: ``*`` and ``?``; request: ``*``)."""
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    np_, nr = len(policy), len(request)
-    while stack:
-        i, j = stack.pop()
-        if (i, j) in seen:
-            continue
-        seen.add((i, j))
-        if i == np_ and j == nr:
-            return True
-        p = policy[i] if i < np_ else None
-        r = request[j] if j < nr else None
-        if p == "*":
-            stack.append((i + 1, j))
-        if r == "*":
-            stack.append((i, j + 1))
-        if p is None or r is None:
-            continue
-        p_wild = p in "*?"
-        r_wild = r == "*"
-        if p_wild or r_wild or p == r:
-            stack.append((i if p == "*" else i + 1, j if r == "*" else j + 1))
-    return False
