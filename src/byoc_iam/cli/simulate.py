@@ -187,20 +187,7 @@ def simulate(
         single = [n for n, v in (("--policy", policy), ("--action", action), ("--resource", resource)) if v]
         if single:
             raise UsageError(f"--batch cannot be combined with {single[0]}")
-        if batch == "-":
-            from byoc_iam.engine.batch import run_batch
-
-            run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
-            return
-        from byoc_iam.engine.batch import run_batch
-
-        try:
-            with open(batch, encoding="utf-8") as fh:
-                run_batch(fh, sys.stdout, batch)
-        except OSError as exc:
-            raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"cannot read {batch}: not UTF-8 text") from None
+        _batch(batch)
         return
     if not action or not resource:
         raise UsageError("--action and --resource are required (or use --batch)")
@@ -212,10 +199,7 @@ def simulate(
     from byoc_iam.engine import Request
 
     compiled = _compile_files(policy, resource_policy, boundary, scp, session_policy)
-    if principal is None:
-        parts = resource.split(":")
-        acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
-        principal = f"arn:aws:iam::{acct}:role/simulated"
+    principal = principal or _default_principal(resource, resource_account)
     req = Request(
         None if principal.lower() == "anonymous" else principal,
         action,
@@ -233,6 +217,28 @@ def simulate(
         ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
         if not ok:
             raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _default_principal(resource: str, resource_account: str | None) -> str:
+    parts = resource.split(":")
+    acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
+    return f"arn:aws:iam::{acct}:role/simulated"
+
+
+def _batch(batch: str) -> None:
+    """``--batch FILE`` (``-``: stdin, answers flushed before each read)."""
+    from byoc_iam.engine.batch import run_batch
+
+    if batch == "-":
+        run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
+        return
+    try:
+        with open(batch, encoding="utf-8") as fh:
+            run_batch(fh, sys.stdout, batch)
+    except OSError as exc:
+        raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {batch}: not UTF-8 text") from None
 
 
 def register(app: typer.Typer) -> None:
