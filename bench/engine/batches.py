@@ -349,3 +349,178 @@ BATCHES = {
     "byoc-role": ("rendered BYOC role (8 policies)", byoc_role_batch),
     "mixed": ("mixed operators + variables (+boundary, SCP)", mixed_batch),
 }
+
+
+# -- varied policies: every case carries its own policy set (an auditor feeding many roles) -------------
+_V = "2012-10-17"
+_SERVICES = {
+    "s3": ["GetObject", "PutObject", "DeleteObject", "ListBucket", "GetBucketPolicy"],
+    "ec2": ["RunInstances", "CreateTags", "StartInstances", "TerminateInstances", "StopInstances"],
+    "dynamodb": ["GetItem", "PutItem", "Query", "DeleteTable"],
+    "sqs": ["SendMessage", "ReceiveMessage", "DeleteQueue"],
+    "logs": ["PutLogEvents", "CreateLogGroup"],
+}
+_MANAGED = ("AmazonEKS_CNI_Policy", "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly")
+
+
+def _resource_pattern(service: str, rnd: random.Random) -> str:
+    if service == "s3":
+        return f"arn:aws:s3:::{rnd.choice(['data', 'logs', 'home'])}-{rnd.randint(1, 6)}/*"
+    region = rnd.choice(["*", *REGIONS])
+    kind = {"ec2": "instance", "dynamodb": "table", "sqs": "", "logs": "log-group:"}[service]
+    name = f"{kind}{'/' if kind and not kind.endswith(':') else ''}{rnd.choice(['app', 'web', 'batch'])}-*"
+    return f"arn:aws:{service}:{region}:{ACCOUNT}:{name}"
+
+
+def _inline_doc(rnd: random.Random, team: str) -> dict[str, Any]:
+    stmts: list[dict[str, Any]] = []
+    for i in range(rnd.randint(2, 6)):
+        service = rnd.choice(sorted(_SERVICES))
+        acts = rnd.sample(_SERVICES[service], rnd.randint(1, min(3, len(_SERVICES[service]))))
+        st: dict[str, Any] = {
+            "Sid": f"S{i}",
+            "Effect": "Deny" if rnd.random() < 0.15 else "Allow",
+            "Action": [f"{service}:{a}" for a in acts] + ([f"{service}:{acts[0][:3]}*"] if rnd.random() < 0.3 else []),
+            "Resource": [_resource_pattern(service, rnd) for _ in range(rnd.randint(1, 3))],
+        }
+        r = rnd.random()
+        if r < 0.2:
+            st["Condition"] = {"StringEquals": {"aws:ResourceTag/team": team}}
+        elif r < 0.3:
+            st["Condition"] = {"StringLike": {"aws:PrincipalTag/project": [f"{team}-*", "shared"]}}
+        elif r < 0.4:
+            st["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+        elif r < 0.45:
+            st["Condition"] = {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}
+        stmts.append(st)
+    return {"Version": _V, "Statement": stmts}
+
+
+def _boundary_doc(rnd: random.Random) -> dict[str, Any]:
+    allowed = rnd.sample(sorted(_SERVICES), rnd.randint(2, 5))
+    stmts: list[dict[str, Any]] = [{"Effect": "Allow", "Action": [f"{s}:*" for s in allowed], "Resource": "*"}]
+    if rnd.random() < 0.5:
+        stmts.append({"Effect": "Deny", "Action": "iam:*", "Resource": "*"})
+    return {"Version": _V, "Statement": stmts}
+
+
+def _scp_doc(rnd: random.Random) -> dict[str, Any]:
+    stmts: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    if rnd.random() < 0.6:
+        keep = rnd.sample(list(REGIONS), 2)
+        stmts.append(
+            {
+                "Effect": "Deny",
+                "NotAction": ["iam:*", "sts:*", "s3:*"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": keep}},
+            }
+        )
+    if rnd.random() < 0.4:
+        stmts.append(
+            {"Effect": "Deny", "Action": rnd.choice(["dynamodb:DeleteTable", "sqs:DeleteQueue"]), "Resource": "*"}
+        )
+    return {"Version": _V, "Statement": stmts}
+
+
+def _session_doc(rnd: random.Random) -> dict[str, Any]:
+    services = rnd.sample(sorted(_SERVICES), rnd.randint(1, 4))
+    return {"Version": _V, "Statement": [{"Effect": "Allow", "Action": [f"{s}:*" for s in services], "Resource": "*"}]}
+
+
+def _bucket_doc(rnd: random.Random, bucket: str, roles: list[str]) -> dict[str, Any]:
+    stmts: list[dict[str, Any]] = [
+        {
+            "Sid": "Readers",
+            "Effect": "Allow",
+            "Principal": {"AWS": rnd.sample(roles, 3)},
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        }
+    ]
+    if rnd.random() < 0.5:
+        stmts.append(
+            {
+                "Sid": "PartnerRead",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{OTHER}:root"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/shared/*",
+            }
+        )
+    if rnd.random() < 0.5:
+        stmts.append(
+            {
+                "Sid": "NoDelete",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:DeleteObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        )
+    return {"Version": _V, "Statement": stmts}
+
+
+def varied_batch(n: int = 10_000, seed: int = 4) -> tuple[None, list[dict[str, Any]]]:
+    """Every case carries its own policies: roles drawn from pools of identity policies (AWS managed and
+    inline), permissions boundaries, SCP levels, session policies and bucket policies; requests vary."""
+    rnd = random.Random(seed)
+    teams = ["red", "blue", "green", "ops", "data", "web", "ml", "sec"]
+    managed = [_managed(name) for name in _MANAGED]
+    inline = [_inline_doc(rnd, rnd.choice(teams)) for _ in range(60)]
+    boundaries = [_boundary_doc(rnd) for _ in range(8)]
+    scps = [_scp_doc(rnd) for _ in range(6)]
+    sessions = [_session_doc(rnd) for _ in range(10)]
+    role_names = [f"role-{i}" for i in range(300)]
+    role_arns = [f"arn:aws:iam::{ACCOUNT}:role/{r}" for r in role_names]
+    buckets = [f"{p}-{i}" for p in ("data", "logs", "home") for i in range(1, 7)]
+    bucket_docs = {b: _bucket_doc(rnd, b, role_arns) for b in buckets}
+    roles = []
+    for name in role_names:
+        policies: dict[str, Any] = {"identity": rnd.sample(inline, rnd.randint(1, 3))}
+        if rnd.random() < 0.3:
+            policies["identity"].append(rnd.choice(managed))
+        if rnd.random() < 0.4:
+            policies["boundary"] = [rnd.choice(boundaries)]
+        if rnd.random() < 0.6:
+            policies["scp"] = [[rnd.choice(scps)]] + ([[rnd.choice(scps)]] if rnd.random() < 0.5 else [])
+        roles.append((name, policies))
+    cases: list[dict[str, Any]] = []
+    for _ in range(n):
+        name, role_policies = rnd.choice(roles)
+        policies = dict(role_policies)
+        service = rnd.choice(sorted(_SERVICES))
+        action = f"{service}:{rnd.choice(_SERVICES[service])}"
+        principal = f"arn:aws:iam::{ACCOUNT}:role/{name}"
+        if rnd.random() < 0.3:
+            policies["session"] = rnd.choice(sessions)
+            principal = f"arn:aws:sts::{ACCOUNT}:assumed-role/{name}/s-{rnd.randint(1, 99)}"
+        if service == "s3":
+            bucket = rnd.choice(buckets)
+            key = rnd.choice(["shared/", "", "x/"]) + f"{rnd.getrandbits(24):06x}"
+            resource = f"arn:aws:s3:::{bucket}" if action == "s3:ListBucket" else f"arn:aws:s3:::{bucket}/{key}"
+            if rnd.random() < 0.7:
+                policies["resource"] = bucket_docs[bucket]
+        elif service == "ec2":
+            resource = _ec2_arn(rnd)
+        else:
+            kind = {"dynamodb": "table/", "sqs": "", "logs": "log-group:"}[service]
+            region = rnd.choice(REGIONS)
+            resource = (
+                f"arn:aws:{service}:{region}:{ACCOUNT}:{kind}{rnd.choice(['app', 'web', 'db'])}-{rnd.randint(1, 50)}"
+            )
+        ctx: dict[str, Any] = {"aws:RequestedRegion": rnd.choice(REGIONS)}
+        if rnd.random() < 0.5:
+            ctx["aws:ResourceTag/team"] = rnd.choice(teams)
+        if rnd.random() < 0.5:
+            ctx["aws:PrincipalTag/project"] = f"{rnd.choice(teams)}-{rnd.randint(1, 3)}"
+        if rnd.random() < 0.7:
+            ctx["aws:SecureTransport"] = rnd.choice(["true", "false"])
+        if rnd.random() < 0.4:
+            ctx["aws:SourceIp"] = rnd.choice(["10.1.2.3", "192.168.0.1"])
+        request = {"principal": principal, "action": action, "resource": resource, "resource_account": ACCOUNT}
+        cases.append({"policies": policies, "request": {**request, "context": ctx}})
+    return None, cases
+
+
+BATCHES["varied"] = ("every case with its own policies (300 roles from pools)", varied_batch)  # type: ignore[assignment]

@@ -1,11 +1,25 @@
-"""Engine benchmark: byoc-iam vs @cloud-copilot/iam-simulate on the same three batches, in one run.
+"""Engine benchmark: byoc-iam vs @cloud-copilot/iam-simulate on the same batches, in one run.
 
-    .venv/bin/python bench/engine/run.py [--runs 3] [--n 10000] [--batch cni|byoc-role|mixed]
+    .venv/bin/python bench/engine/run.py [--runs 3] [--n 10000] [--batch cni|byoc-role|mixed|varied]
+    .venv/bin/python bench/engine/run.py --whole-process [--n 20000] [--runs 3]
+    .venv/bin/python bench/engine/run.py --memory [--n 1000000]
+
+``--whole-process`` times whole processes on the same batch files, CPU seconds (user+sys) of the child,
+best of ``--runs``: ``byoc-iam simulate --batch FILE`` against a node process running iam-simulate over the
+same file (``iamsim_batch.mjs``: runUnsafeSimulation's steps per case, one output line per case); per
+request = (T(n) - T(1)) / (n - 1) for three batches: ``cni`` (one policy, every request on a different
+resource), ``byoc-role`` (the eight policies of the BYOC role) and ``varied`` (every case with its own
+policies: identity, boundary, SCP, resource, session). Decisions are compared line by line.
+``--memory`` streams n requests (JSON lines, each with its policies) into ``simulate --batch -`` and
+reports the child's peak RSS.
 
 What is timed (both sides in-process, best of ``--runs`` passes, process start-up and JSON reading
 excluded, each side warmed up by one untimed pass):
 - byoc-iam: ``CompiledPolicies.evaluate(Request)`` for each pre-built ``Request`` (the best pass), plus
-  compiling the policy set once per batch: per request = (best pass + compile) / requests.
+  compiling the policy set once per batch: per request = (best pass + compile) / requests. Nothing is
+  memoised per request (every request has its own resource and context). ``varied``: each pass starts from
+  empty caches and runs the batch runner's own steps per case (checked compile of each distinct document,
+  the policy set by content, decide).
 - iam-simulate ``unsafe``: ``runUnsafeSimulation(simulation, {})`` for each pre-built simulation object —
   the API the issue names; it loads (parses) the policies on every call.
 - iam-simulate ``core``: its ``authorize()`` with the policies loaded once and only the request object
@@ -113,14 +127,72 @@ def run_peer(
     return result
 
 
+def clear_caches() -> None:
+    from byoc_iam.engine import checked, compiled, statements
+
+    for cache in (statements._DOCUMENTS, compiled._GROUPS, compiled._LEVELS, compiled._PRINCIPALS, checked._VERDICTS):
+        cache.clear()
+
+
+def run_ours_varied(cases: list[dict[str, Any]], runs: int) -> tuple[list[str], float]:
+    from byoc_iam.engine.batch import PolicySets
+
+    decisions: list[str] = []
+    best = float("inf")
+    for r in range(runs + 1):
+        clear_caches()
+        sets = PolicySets()
+        out: list[str] = []
+        t = time.perf_counter()
+        for case in cases:
+            q = case["request"]
+            cp = sets.get(case["policies"], "b[0].request")
+            out.append(
+                cp.decide_parts(q["principal"], q["action"], q["resource"], q["resource_account"], q["context"])[0]
+            )
+        if r:
+            best = min(best, time.perf_counter() - t)
+        decisions = out
+    return decisions, best
+
+
+def in_process_varied(modules: Path, n: int, runs: int) -> None:
+    _, cases = batches.varied_batch(n)
+    path = CACHE / "bench-engine-varied.json"
+    path.write_text(json.dumps(cases))
+    out = subprocess.run(
+        ["node", str(HERE / "iamsim_batch.mjs"), str(modules), str(path), str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    peer = json.loads(out.stdout)
+    ours, ours_s = run_ours_varied(cases, runs)
+    dis = sum(a != b for a, b in zip(ours, peer["decisions"], strict=True))
+    ours_us, peer_us = ours_s / n * 1e6, peer["unsafe"] / n * 1e6
+    agree = "all agree" if not dis else f"{dis} DISAGREE"
+    print(f"{'varied':<10} {n:>8} {ours_us:>16.2f} {peer_us:>20.2f} {peer_us / ours_us:>6.1f}x  {agree}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--n", type=int, default=None)
     ap.add_argument("--batch", choices=sorted(batches.BATCHES), action="append")
+    ap.add_argument("--whole-process", action="store_true", help="time whole processes (the issue's figures)")
+    ap.add_argument("--memory", action="store_true", help="peak RSS of simulate --batch over a long stream")
     args = ap.parse_args(argv)
+    if args.memory:
+        import whole
+
+        return whole.memory(args.n or 1_000_000)
     modules = ensure_peer()
-    names = args.batch or list(batches.BATCHES)
+    if args.whole_process:
+        import whole
+
+        return whole.main(modules, args.n or 20_000, args.runs, args.batch)
+    args.n = args.n or 10_000
+    names = [n for n in (args.batch or list(batches.BATCHES)) if n != "varied"]
     rows = []
     all_ok = True
     for name in names:
@@ -146,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<10} {n:>8} {ours_us:>16.2f} {unsafe_us:>20.2f} {unsafe_us / ours_us:>6.1f}x "
             f"{core_us:>19.2f} {core_us / ours_us:>6.1f}x  {agree}"
         )
+    if not args.batch or "varied" in args.batch:
+        in_process_varied(modules, args.n, args.runs)
     print()
     for name, label, _n, _o, compile_s, _u, _c, dis, counts, core_agrees in rows:
         print(

@@ -51,3 +51,18 @@ class RefusedError(ByocError):
     """byoc-iam refuses to act for safety (exit 5)."""
 
     exit_code = ExitCode.REFUSED
+
+
+class MalformedPolicyError(UsageError):
+    """A policy document IAM would refuse (lint rates it ERROR): never evaluated (exit 2).
+
+    ``document`` names the document (a file name, or the policy type and position in a batch), ``pointer``
+    is the JSON pointer of the offending element, ``rule`` the lint rule code (e.g. ``E1007``)."""
+
+    def __init__(self, document: str, pointer: str, rule: str, detail: str) -> None:
+        where = f"{document}{pointer}" if pointer.startswith("/") else f"{document}: {pointer}" if pointer else document
+        super().__init__(f"{where}: {detail} [{rule}] (IAM would refuse this document; not evaluated)")
+        self.document = document
+        self.pointer = pointer
+        self.rule = rule
+        self.detail = detail

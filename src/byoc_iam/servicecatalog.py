@@ -20,8 +20,8 @@ resource types there; ``data/servicecatalog/merged_services.json`` names the oth
 :meth:`ServiceCatalog.action` adds them as optional resource types (see :meth:`ServiceCatalog.merged_apis`).
 
 The module-level functions delegate to the shared :func:`get_catalog` instance. IAM's wildcard helpers
-(:func:`glob_match`, :func:`globs_intersect`, :func:`glob_covers`) are public because lint and the engine
-both need them.
+(:func:`glob_match`, :func:`globs_intersect`, :func:`glob_covers`) live in :mod:`byoc_iam.model.wildcard`,
+re-exported here.
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 ConditionType = Literal[
     "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
@@ -40,67 +41,9 @@ ConditionType = Literal[
 AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Tagging"]
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
-_WILD = re.compile(r"[*?]")
 
 
-# -- IAM wildcards ------------------------------------------------------------------------------------
-@lru_cache(maxsize=4096)
-def _glob_regex(pattern: str, ignore_case: bool, question: str = ".") -> re.Pattern[str]:
-    parts = (".*" if ch == "*" else question if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
-def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """IAM's wildcard match: ``*`` any run of characters, ``?`` one character, the rest literal."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == value.lower() if ignore_case else pattern == value
-    return _glob_regex(pattern, ignore_case).fullmatch(value) is not None
-
-
-@lru_cache(maxsize=65536)
-def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
-    """True when some string matches both wildcard patterns ``a`` and ``b`` (``*``/``?`` in either)."""
-    if not _WILD.search(a):
-        return glob_match(b, a, ignore_case=ignore_case)
-    if not _WILD.search(b):
-        return glob_match(a, b, ignore_case=ignore_case)
-    if ignore_case:
-        a, b = a.lower(), b.lower()
-    n, m = len(a), len(b)
-    # reach[i][j]: a[:i] and b[:j] can be consumed together. Classic two-sided wildcard DP.
-    reach = [[False] * (m + 1) for _ in range(n + 1)]
-    reach[0][0] = True
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if not reach[i][j]:
-                continue
-            ca = a[i] if i < n else None
-            cb = b[j] if j < m else None
-            if ca == "*":
-                reach[i + 1][j] = True  # the star matches nothing more
-                if cb is not None and cb != "*":
-                    reach[i][j + 1] = True  # the star eats one character of b
-            if cb == "*":
-                reach[i][j + 1] = True
-                if ca is not None and ca != "*":
-                    reach[i + 1][j] = True
-            if ca is not None and cb is not None and ca != "*" and cb != "*" and (ca == cb or "?" in (ca, cb)):
-                reach[i + 1][j + 1] = True
-    return reach[n][m]
-
-
-@lru_cache(maxsize=65536)
-def glob_covers(general: str, specific: str, *, ignore_case: bool = False) -> bool:
-    """True when every string matched by ``specific`` is matched by ``general`` (sound, not complete).
-
-    ``specific`` is read as text: its ``*`` must be absorbed by a ``*`` of ``general``, its ``?`` by a ``?``
-    or ``*`` (so ``general``'s ``?`` matches any character but ``*``).
-    """
-    if not _WILD.search(general):
-        return not _WILD.search(specific) and glob_match(general, specific, ignore_case=ignore_case)
-    return _glob_regex(general, ignore_case, "[^*]").fullmatch(specific) is not None
-
-
+# -- IAM wildcards: the one matcher lives in model/wildcard.py (re-exported here for lint's rules) ---------
 def _template_to_glob(template: str) -> str:
     """An ARN format or a key pattern with ``${Var}``/``<var>`` parts, as a wildcard pattern."""
     return _VARIABLE.sub("*", template)

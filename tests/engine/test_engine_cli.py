@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from byoc_iam.cli import main
-from byoc_iam.cli.simulate import JsonStream, parse_context, run_batch
+from byoc_iam.cli.simulate import parse_context
+from byoc_iam.engine.batch import JsonStream, run_batch
 from byoc_iam.errors import UsageError
 
 A = "111122223333"
@@ -151,7 +152,7 @@ def test_batch_mixed_policy_sets_and_blocked_by() -> None:
         ("[1]", "expected an object"),
         (
             '[{"policies": {"identity": [{"Statement": 3}]}, "request": {"action": "s3:A", "resource": "*"}}]',
-            "statement",
+            "(?i)statement",
         ),
         ('[{"policies": {"bogus": []}, "request": {"action": "s3:A", "resource": "*"}}]', "unknown policy type"),
         ('[{"policies": {}, "request": {"action": "s3:A"}}]', "resource"),

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.engine._catalog import all_actions
+from byoc_iam.engine.checked import compile_checked
+from byoc_iam.errors import MalformedPolicyError
 
 A = "111122223333"
 B = "444455556666"
@@ -156,17 +160,35 @@ def test_adding_a_deny_never_adds_access(ps: dict[str, Any], req: Request, data:
 @settings(max_examples=100)
 @given(policy_sets(), requests)
 def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request) -> None:
-    from byoc_iam.cli.simulate import run_batch
+    from byoc_iam.engine.batch import run_batch
 
     d = compile_policies(PolicySet(**ps)).evaluate(req)
     exp = d.explain()
-    assert exp.decision == d.decision
+    # The statement-by-statement view must account for the decision the fast path made.
     assert all(s.applies for s in exp.deciding)
+    results = exp.results
+    for policy_type in d.blocked_by:
+        assert results[policy_type] != "Allowed", (policy_type, results)
+    applied = [s for s in exp.statements if s.applies]
+    for s in applied:  # a Deny that applies makes that policy type deny explicitly (where the run consulted it)
+        if s.effect == "Deny" and s.policy_type in ("identity", "pb", "scp") and s.policy_type in results:
+            assert results[s.policy_type] == "ExplicitlyDenied", (s.label, results)
     if d.decision == "ExplicitlyDenied":
         assert exp.deciding and all(s.effect == "Deny" for s in exp.deciding)
+        assert {"ExplicitlyDenied", "DeniedForAccount"} & set(results.values()), results
+    elif d.decision == "Allowed":
+        assert exp.deciding and all(s.effect == "Allow" for s in exp.deciding)
+        assert results["identity"] == "Allowed" or results.get("resource") in ("Allowed", "AllowedForAccount")
+        assert "ExplicitlyDenied" not in results.values()
     json.dumps(exp.to_dict())
     line = {"policies": ps, "request": {**req.to_dict(), "resource_account": req.resource_account}}
     out = io.StringIO()
+    try:  # the batch refuses exactly the sets the checked library entry point refuses
+        compile_checked(PolicySet(**ps))
+    except MalformedPolicyError as exc:
+        with pytest.raises(MalformedPolicyError, match=re.escape(f"[{exc.rule}]")):
+            run_batch(io.StringIO(json.dumps(line)), out, "t")
+        return
     run_batch(io.StringIO(json.dumps(line)), out, "t")
     assert json.loads(out.getvalue()) == {"decision": d.decision, "blocked_by": list(d.blocked_by)}
 

@@ -5,9 +5,11 @@ One request:
         [--scp s.json ...] [--session-policy s.json] --action ec2:CreateVolume --resource ARN
         [--principal ARN] [--resource-account ID] [--context key=value ...] [--output text|json]
         [--expect DECISION]
-Batch (``-`` reads stdin): a JSON array or JSON lines of ``{"policies": {...}, "request": {...}}``, or one
-object ``{"policies": {...}, "requests": [...]}``; one line ``{"decision": ..., "blocked_by": [...]}`` per
-request, in order, streamed (policy sets are compiled once per distinct set).
+Batch (``-`` reads stdin): the format of :mod:`byoc_iam.engine.batch`; one line
+``{"decision": ..., "blocked_by": [...]}`` per request, in order, streamed.
+
+A document IAM would refuse (any finding the linter rates ERROR) is never evaluated: one line naming the
+document, the element's JSON pointer and the rule, exit 2.
 
 Exit codes: 0 a decision was printed (whatever it is); 1 ``--expect`` was given and the decision differs;
 2 bad usage or bad input (one ``byoc-iam: ...`` line on stderr; in a batch, the lines already printed stay).
@@ -18,25 +20,24 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from byoc_iam.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from byoc_iam.engine import CompiledPolicies, Explanation, PolicySet, Request
+    from byoc_iam.engine import CompiledPolicies, Explanation
+    from byoc_iam.engine.statements import CompiledDocument
 
 DECISIONS = ("Allowed", "ImplicitlyDenied", "ExplicitlyDenied")
-POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
-REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
-_CHUNK = 1 << 16
 
 
 # -- input helpers ------------------------------------------------------------------------------------
-def _read_doc(name: str) -> Any:
+def _read_doc(name: str, policy_type: str) -> CompiledDocument:
+    """The file's document, compiled; IAM-refused documents raise MalformedPolicyError naming the file."""
+    from byoc_iam.engine.checked import check_document
     from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 
     try:
@@ -44,9 +45,28 @@ def _read_doc(name: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return PolicyDocument.from_json(text)
+        doc = PolicyDocument.from_json(text)
     except PolicyParseError as exc:
         raise UsageError(f"{name}: {exc}") from None
+    return check_document(doc, policy_type, name)
+
+
+def _compile_files(
+    policy: list[str] | None,
+    resource_policy: str | None,
+    boundary: list[str] | None,
+    scp: list[str] | None,
+    session_policy: str | None,
+) -> CompiledPolicies:
+    from byoc_iam.engine import CompiledPolicies
+
+    return CompiledPolicies(
+        identity=tuple(_read_doc(f, "identity") for f in policy or []),
+        resource=_read_doc(resource_policy, "resource") if resource_policy else None,
+        boundary=tuple(_read_doc(f, "pb") for f in boundary) if boundary else None,
+        scp=tuple((_read_doc(f, "scp"),) for f in scp) if scp else None,
+        session=_read_doc(session_policy, "session") if session_policy else None,
+    )
 
 
 def parse_context(items: list[str] | None) -> dict[str, Any]:
@@ -71,258 +91,6 @@ def parse_context(items: list[str] | None) -> dict[str, Any]:
         else:
             out[key] = parsed
     return out
-
-
-def _object(data: Any, allowed: tuple[str, ...], where: str, not_object: str, key: str = "key") -> dict[str, Any]:
-    """``data`` if it is a JSON object whose keys are all ``allowed`` (else UsageError)."""
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}: {not_object}")
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise UsageError(f"{where}: unknown {key} {unknown[0]!r} (expected {', '.join(allowed)})")
-    return data
-
-
-def _policy_set(data: Any, where: str) -> PolicySet:
-    """A ``policies`` object of the batch format as a PolicySet (bad input: UsageError)."""
-    from byoc_iam.engine import PolicySet
-    from byoc_iam.model.policy import PolicyParseError
-
-    shape = f"policies must be an object with keys {', '.join(POLICY_KEYS)}"
-    data = _object(data, POLICY_KEYS, where, shape, key="policy type")
-
-    def docs(key: str, value: Any, nested: bool = False) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, list) or (nested and not all(isinstance(v, list) for v in value)):
-            shape = "a list of lists of documents" if nested else "a list of documents"
-            raise UsageError(f"{where}.{key}: expected {shape}")
-        return value
-
-    try:
-        return PolicySet(
-            identity=docs("identity", data.get("identity")) or [],
-            resource=data.get("resource"),
-            boundary=docs("boundary", data.get("boundary")),
-            scp=docs("scp", data.get("scp"), nested=True),
-            rcp=docs("rcp", data.get("rcp"), nested=True),
-            session=data.get("session"),
-        )
-    except PolicyParseError as exc:
-        raise UsageError(f"{where}: {exc}") from None
-
-
-def parse_request(data: Any, where: str) -> Request:
-    """A batch request object as a Request (bad input: UsageError)."""
-    from byoc_iam.engine import Request
-
-    data = _object(data, REQUEST_KEYS, where, "a request must be an object")
-    principal = data.get("principal")
-    action = data.get("action")
-    resource = data.get("resource")
-    account = data.get("resource_account")
-    context = data.get("context") or {}
-    if principal is not None and not isinstance(principal, str):
-        raise UsageError(f"{where}.principal: expected a string or null")
-    if not isinstance(action, str) or (":" not in action and action != "*"):
-        raise UsageError(f"{where}.action: expected a string such as 'ec2:CreateVolume'")
-    if not isinstance(resource, str) or not resource:
-        raise UsageError(f"{where}.resource: expected an ARN or '*'")
-    if account is not None and not isinstance(account, str):
-        raise UsageError(f"{where}.resource_account: expected a string")
-    if not isinstance(context, dict):
-        raise UsageError(f"{where}.context: expected an object")
-    for key, value in context.items():
-        scalar = (str, int, float, bool)
-        if not (isinstance(value, scalar) or (isinstance(value, list) and all(isinstance(v, scalar) for v in value))):
-            raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
-    return Request(principal, action, resource, account, context)
-
-
-# -- streaming JSON -----------------------------------------------------------------------------------
-class JsonStream:
-    """Read JSON values one at a time from a text stream (arrays item by item), without loading it all."""
-
-    def __init__(self, stream: IO[str], before_read: Callable[[], None] | None = None) -> None:
-        self.stream = stream
-        self.before_read = before_read
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self.decoder = json.JSONDecoder()
-
-    def _fill(self) -> bool:
-        if self.eof:
-            return False
-        if self.before_read is not None:
-            self.before_read()
-        chunk = self.stream.readline(_CHUNK)  # returns as soon as a line is there (pipes stay interactive)
-        if not chunk:
-            self.eof = True
-            return False
-        if self.pos > _CHUNK:
-            self.buf, self.pos = self.buf[self.pos :], 0
-        self.buf += chunk
-        return True
-
-    def peek(self) -> str:
-        """The next non-whitespace character ('' at the end)."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self._fill():
-                return ""
-
-    def expect(self, ch: str, where: str) -> None:
-        got = self.peek()
-        if got != ch:
-            raise UsageError(f"{where}: invalid JSON: expected {ch!r}, found {got or 'end of input'!r}")
-        self.pos += 1
-
-    def value(self, where: str) -> Any:
-        self.peek()
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                if self._fill():
-                    continue
-                raise UsageError(f"{where}: invalid JSON: {exc.msg}") from None
-            except RecursionError:
-                raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
-            # a number or literal at the end of the buffer may continue in the next chunk
-            if end == len(self.buf) and not self.eof and self.buf[self.pos] not in '{["' and self._fill():
-                continue
-            self.pos = end
-            return value
-
-    def array(self, where: str) -> Iterator[Any]:
-        """The items of the array starting at the current position."""
-        self.expect("[", where)
-        if self.peek() == "]":
-            self.pos += 1
-            return
-        i = 0
-        while True:
-            yield self.value(f"{where}[{i}]")
-            i += 1
-            ch = self.peek()
-            if ch == ",":
-                self.pos += 1
-            elif ch == "]":
-                self.pos += 1
-                return
-            else:
-                raise UsageError(f"{where}: invalid JSON: expected ',' or ']' after item {i - 1}")
-
-
-def batch_items(
-    stream: IO[str], source: str, before_read: Callable[[], None] | None = None
-) -> Iterator[tuple[Any, Any, str]]:
-    """``(policies, request, where)`` for every request of a batch input, streamed."""
-    js = JsonStream(stream, before_read)
-    first = js.peek()
-    if first == "":
-        return
-    if first == "[":
-        for i, item in enumerate(js.array(source)):
-            yield from _item(item, f"{source}[{i}]")
-        _expect_end(js, source)
-        return
-    if first != "{":
-        raise UsageError(f"{source}: expected a JSON array, JSON lines or an object")
-    # an object: either the {"policies", "requests"} form, or the first of JSON lines
-    js.pos += 1
-    fields: dict[str, Any] = {}
-    streamed = False
-    while True:
-        ch = js.peek()
-        if ch == "}":
-            js.pos += 1
-            break
-        if fields or streamed:
-            js.expect(",", source)
-        key = js.value(source)
-        if not isinstance(key, str):
-            raise UsageError(f"{source}: invalid JSON object")
-        js.expect(":", source)
-        if key == "requests" and "policies" in fields and js.peek() == "[":
-            for i, request in enumerate(js.array(f"{source}.requests")):
-                yield fields["policies"], request, f"{source}.requests[{i}]"
-            streamed = True
-        else:
-            fields[key] = js.value(f"{source}.{key}")
-    if streamed:
-        _object(fields, ("policies", "requests"), source, "")
-        _expect_end(js, source)
-        return
-    if "requests" in fields:
-        yield from _item(fields, source)
-        _expect_end(js, source)
-        return
-    yield from _item(fields, f"{source}:1")
-    line = 1
-    while js.peek():
-        line += 1
-        yield from _item(js.value(f"{source}:{line}"), f"{source}:{line}")
-
-
-def _expect_end(js: JsonStream, source: str) -> None:
-    if js.peek():
-        raise UsageError(f"{source}: unexpected data after the end of the JSON value")
-
-
-def _item(item: Any, where: str) -> Iterator[tuple[Any, Any, str]]:
-    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``."""
-    many = isinstance(item, dict) and "requests" in item
-    item = _object(item, ("policies", "requests" if many else "request"), where, "expected an object")
-    if "policies" not in item:
-        raise UsageError(f"{where}: missing 'policies'")
-    if not many:
-        if "request" not in item:
-            raise UsageError(f"{where}: missing 'request'")
-        yield item["policies"], item["request"], where
-        return
-    requests = item["requests"]
-    if not isinstance(requests, list):
-        raise UsageError(f"{where}.requests: expected a list")
-    for i, r in enumerate(requests):
-        yield item["policies"], r, f"{where}.requests[{i}]"
-
-
-def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool = False) -> int:
-    """Decide every request of a batch, writing one JSON line each; returns the number of requests.
-
-    ``interactive``: flush the output before each blocking read (stdin pipelines see answers at once)."""
-    cache: dict[Any, CompiledPolicies] = {}
-    last_policies: Any = object()
-    last_compiled: CompiledPolicies | None = None
-    lines: dict[tuple[str, tuple[str, ...]], str] = {}
-    n = 0
-    from byoc_iam.engine import compile_policies
-
-    for policies, request, where in batch_items(stream, source, out.flush if interactive else None):
-        if policies is not last_policies and policies != last_policies:
-            key = json.dumps(policies, sort_keys=True, separators=(",", ":"))
-            compiled = cache.get(key)
-            if compiled is None:
-                compiled = compile_policies(_policy_set(policies, f"{where}.policies"))
-                if len(cache) >= 64:
-                    cache.clear()
-                cache[key] = compiled
-            last_policies, last_compiled = policies, compiled
-        assert last_compiled is not None
-        decided = last_compiled.decide(parse_request(request, f"{where}.request" if "requests" not in where else where))
-        line = lines.get(decided)
-        if line is None:
-            line = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
-            lines[decided] = line
-        out.write(line)
-        n += 1
-    out.flush()
-    return n
 
 
 # -- output ---------------------------------------------------------------------------------------------
@@ -419,16 +187,7 @@ def simulate(
         single = [n for n, v in (("--policy", policy), ("--action", action), ("--resource", resource)) if v]
         if single:
             raise UsageError(f"--batch cannot be combined with {single[0]}")
-        if batch == "-":
-            run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
-            return
-        try:
-            with open(batch, encoding="utf-8") as fh:
-                run_batch(fh, sys.stdout, batch)
-        except OSError as exc:
-            raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"cannot read {batch}: not UTF-8 text") from None
+        _batch(batch)
         return
     if not action or not resource:
         raise UsageError("--action and --resource are required (or use --batch)")
@@ -437,19 +196,10 @@ def simulate(
     if ":" not in action and action != "*":
         raise UsageError(f"--action: {action!r} is not service:Action")
 
-    from byoc_iam.engine import PolicySet, Request, compile_policies
+    from byoc_iam.engine import Request
 
-    ps = PolicySet(
-        identity=[_read_doc(f) for f in policy or []],
-        resource=_read_doc(resource_policy) if resource_policy else None,
-        boundary=[_read_doc(f) for f in boundary] if boundary else None,
-        scp=[[_read_doc(f)] for f in scp] if scp else None,
-        session=_read_doc(session_policy) if session_policy else None,
-    )
-    if principal is None:
-        parts = resource.split(":")
-        acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
-        principal = f"arn:aws:iam::{acct}:role/simulated"
+    compiled = _compile_files(policy, resource_policy, boundary, scp, session_policy)
+    principal = principal or _default_principal(resource, resource_account)
     req = Request(
         None if principal.lower() == "anonymous" else principal,
         action,
@@ -457,7 +207,7 @@ def simulate(
         resource_account,
         parse_context(context),
     )
-    decision = compile_policies(ps).evaluate(req)
+    decision = compiled.evaluate(req)
     exp = decision.explain()
     if output == "json":
         sys.stdout.write(json.dumps(exp.to_dict(), indent=2) + "\n")
@@ -467,6 +217,28 @@ def simulate(
         ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
         if not ok:
             raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _default_principal(resource: str, resource_account: str | None) -> str:
+    parts = resource.split(":")
+    acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
+    return f"arn:aws:iam::{acct}:role/simulated"
+
+
+def _batch(batch: str) -> None:
+    """``--batch FILE`` (``-``: stdin, answers flushed before each read)."""
+    from byoc_iam.engine.batch import run_batch
+
+    if batch == "-":
+        run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
+        return
+    try:
+        with open(batch, encoding="utf-8") as fh:
+            run_batch(fh, sys.stdout, batch)
+    except OSError as exc:
+        raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {batch}: not UTF-8 text") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from byoc_iam.engine.compiled import CompiledPolicies, compile_policies
 from byoc_iam.engine.explain import Decision, Explanation, StatementExplanation
+from byoc_iam.engine.statements import compile_document
 from byoc_iam.engine.types import POLICY_TYPES, PolicySet, Request
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "PolicySet",
     "Request",
     "StatementExplanation",
+    "compile_document",
     "compile_policies",
 ]

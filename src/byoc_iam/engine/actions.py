@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from byoc_iam.model.wildcard import glob_regex_source
+
 
 class ActionMatcher:
     """The compiled values of one Action or NotAction element."""
@@ -26,9 +28,7 @@ class ActionMatcher:
                 continue
             low = f"{service.lower()}:{name.lower()}"
             if "*" in name or "?" in name:
-                patterns.append(
-                    re.escape(service.lower() + ":") + re.escape(name.lower()).replace(r"\*", ".*").replace(r"\?", ".")
-                )
+                patterns.append(re.escape(service.lower() + ":") + glob_regex_source(name.lower()))
             else:
                 exact.add(low)
         self.exact = frozenset(exact)

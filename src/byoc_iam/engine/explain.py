@@ -10,15 +10,30 @@ the deciding statements. ``Explanation.to_dict()`` is JSON-serialisable.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from byoc_iam.engine import principals as P
 from byoc_iam.engine.conditions import ClauseResult
-from byoc_iam.engine.resources import MATCH, wildcard_request_test
+from byoc_iam.engine.resources import MATCH
+from byoc_iam.engine.statements import CompiledDocument, CStatement, Prepared
 
 if TYPE_CHECKING:
-    from byoc_iam.engine.compiled import CompiledPolicies, CStatement, _Req
     from byoc_iam.engine.types import Request
+
+
+class Explainer(Protocol):
+    """What a :class:`Decision` needs of the compiled policies that made it."""
+
+    def explain(self, request: Request) -> Explanation: ...
+
+
+@dataclass
+class Trace:
+    """What one run of the decision function recorded: each policy type's answer (by label) and the
+    service rule that refused the request, if any."""
+
+    results: dict[str, str] = field(default_factory=dict)
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +90,7 @@ class Decision:
 
     __slots__ = ("blocked_by", "compiled", "decision", "request")
 
-    def __init__(
-        self, decision: str, blocked_by: tuple[str, ...], compiled: CompiledPolicies, request: Request
-    ) -> None:
+    def __init__(self, decision: str, blocked_by: tuple[str, ...], compiled: Explainer, request: Request) -> None:
         self.decision = decision
         self.blocked_by = blocked_by
         self.compiled = compiled
@@ -102,36 +115,52 @@ class Decision:
         return {"decision": self.decision, "blocked_by": list(self.blocked_by)}
 
     def explain(self) -> Explanation:
-        return explain(self.compiled, self.request, self.decision, self.blocked_by)
+        """The decision function run again on the same request, with a trace (deterministic: same answer)."""
+        return self.compiled.explain(self.request)
 
 
-def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> StatementExplanation:
-    action_ok = cs.action_matches(req.action)
-    matched_values: dict[str, list[str]] = {}
+def _resource_reason(cs: CStatement, req: Prepared) -> str:
+    st = cs.statement
+    if st.resource is not None:
+        return f"resource {req.resource!r} not matched by Resource"
+    if st.not_resource is not None:
+        return f"resource {req.resource!r} excluded by NotResource"
+    return "statement has no Resource element (IAM refuses it; an Allow without it grants nothing)"
+
+
+def _matched_values(cs: CStatement, req: Prepared) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     if cs.action is not None:
-        matched_values["Action"] = list(cs.action.matching_values(req.action))
+        out["Action"] = list(cs.action.matching_values(req.action))
     elif cs.not_action is not None:
-        matched_values["NotAction"] = list(cs.not_action.matching_values(req.action))
-    resource_ok = cs.resource_matches(req)
+        out["NotAction"] = list(cs.not_action.matching_values(req.action))
     if cs.patterns:
         name = "Resource" if cs.statement.resource is not None else "NotResource"
         hits: list[str] = []
-        for p in cs.patterns:
-            if req.wild:
-                r = wildcard_request_test(
-                    p,
-                    req.resource,
-                    req.context,
-                    allow=not cs.deny,
-                    not_resource=name == "NotResource",
-                    wildcard_only=req.wildcard_only,
-                )
-            else:
-                r = p.test(req.resource, req.context)
+        for p, r in zip(cs.patterns, cs.pattern_results(req), strict=True):
             if r == MATCH:
                 resolved = p.resolved(req.context)
                 hits.append(p.value if resolved is None else f"{p.value} -> {resolved}")
-        matched_values[name] = hits
+        out[name] = hits
+    return out
+
+
+def _condition_reason(clauses: tuple[ClauseResult, ...]) -> str:
+    failed = next(c for c in clauses if not c.matched)
+    shown = "absent" if failed.request_values is None else list(failed.request_values)
+    policy = [
+        f"{v} (= {r.resolved})" if r.resolved is not None else v
+        for v, r in zip(failed.policy_values, failed.details[0][1] if failed.details else [], strict=False)
+    ] or list(failed.policy_values)
+    return f"condition {failed.operator} {failed.key}: request {shown} vs policy {policy}: {failed.reason}"
+
+
+def explain_statement(
+    cs: CStatement, req: Prepared, has_boundary: bool, policy_index: int, level: int | None
+) -> StatementExplanation:
+    """Why one statement applies to the request or not (the same predicates the decision uses)."""
+    action_ok = cs.action_matches(req.action)
+    resource_ok = cs.resource_matches(req)
     principal: str | None = None
     principal_ok = True
     if cs.policy_type == "resource":
@@ -146,11 +175,7 @@ def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> Stateme
     elif not action_ok:
         reason = "action not matched by " + ("Action" if cs.action is not None else "NotAction")
     elif not resource_ok:
-        st = cs.statement
-        if st.resource is not None:
-            reason = f"resource {req.resource!r} not matched by Resource"
-        else:
-            reason = f"resource {req.resource!r} excluded by NotResource"
+        reason = _resource_reason(cs, req)
     elif not principal_ok:
         if cs.principal is None and cs.not_principal is None:
             reason = "resource-policy statement has no Principal"
@@ -159,16 +184,10 @@ def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> Stateme
         else:
             reason = f"principal {req.principal.describe()!r} excluded by NotPrincipal"
     else:
-        failed = next(c for c in clauses if not c.matched)
-        shown = "absent" if failed.request_values is None else list(failed.request_values)
-        policy = [
-            f"{v} (= {r.resolved})" if r.resolved is not None else v
-            for v, r in zip(failed.policy_values, failed.details[0][1] if failed.details else [], strict=False)
-        ] or list(failed.policy_values)
-        reason = f"condition {failed.operator} {failed.key}: request {shown} vs policy {policy}: {failed.reason}"
+        reason = _condition_reason(clauses)
     return StatementExplanation(
         policy_type=cs.policy_type,
-        policy_index=cs.doc_index,
+        policy_index=policy_index,
         statement_index=cs.index,
         sid=cs.statement.sid,
         effect=cs.statement.effect,
@@ -179,55 +198,62 @@ def _explain_statement(cs: CStatement, req: _Req, has_boundary: bool) -> Stateme
         conditions_matched=cond_ok,
         conditions=clauses,
         reason=reason,
-        level=cs.level,
-        matched_values=matched_values,
+        level=level,
+        matched_values=_matched_values(cs, req),
     )
 
 
-def explain(cp: CompiledPolicies, request: Request, decision: str, blocked_by: tuple[str, ...]) -> Explanation:
-    """Re-evaluate ``request`` statement by statement."""
-    from byoc_iam.engine.compiled import RESOURCE_NAMES, RESULT_NAMES
+def _summary(decision: str, blocked_by: tuple[str, ...], applied: list[StatementExplanation], request: Request) -> str:
+    if decision == "ExplicitlyDenied":
+        deciding = [s for s in applied if s.effect == "Deny"]
+        return "explicitly denied by " + ", ".join(s.label for s in deciding) if deciding else "explicitly denied"
+    if decision == "Allowed":
+        if request.action.lower() == "sts:getcalleridentity":
+            return "sts:GetCallerIdentity is always allowed for an authenticated principal"
+        deciding = [s for s in applied if s.effect == "Allow" and s.policy_type in ("identity", "resource")]
+        return "allowed by " + ", ".join(s.label for s in deciding) if deciding else "allowed"
+    if blocked_by:
+        return "implicitly denied: not allowed by " + ", ".join(blocked_by)
+    if not any(s.effect == "Allow" and s.policy_type in ("identity", "resource") for s in applied):
+        return "implicitly denied: no identity or resource policy statement allows the request"
+    return "implicitly denied: the allowing policies do not suffice for this principal and account"
 
-    req = cp.prepare(request)
-    hb = cp.has_boundary
-    groups = [cp.identity, cp.resource, cp.boundary, cp.session, cp.endpoint, *(cp.scp or ()), *(cp.rcp or ())]
-    statements = [_explain_statement(cs, req, hb) for stmts in groups if stmts is not None for cs in stmts]
 
-    plan = req.plan
-    results: dict[str, str] = {"identity": RESULT_NAMES[plan.identity.result(req)]}
-    if plan.resource is not None:
-        results["resource"] = RESOURCE_NAMES[cp.resource_result(plan.resource, req)[0]]
-    if plan.pb is not None:
-        results["pb"] = RESULT_NAMES[plan.pb.result(req)]
-    for name, guard in plan.guards:
-        results[name] = RESULT_NAMES[guard.result(req)]
-
+def build_explanation(
+    documents: list[tuple[CompiledDocument, int, int | None]],
+    has_boundary: bool,
+    req: Prepared,
+    request: Request,
+    decision: str,
+    blocked_by: tuple[str, ...],
+    trace: Trace,
+) -> Explanation:
+    """The explanation of one traced run of the decision function over ``documents`` (each with its index
+    within its policy type and its SCP/RCP level)."""
+    statements = [
+        explain_statement(cs, req, has_boundary, index, level)
+        for doc, index, level in documents
+        for cs in doc.statements
+    ]
     applied = [s for s in statements if s.applies and not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")]
     if decision == "ExplicitlyDenied":
         deciding = tuple(s for s in applied if s.effect == "Deny")
-        summary = "explicitly denied by " + ", ".join(s.label for s in deciding) if deciding else "explicitly denied"
     elif decision == "Allowed":
         deciding = tuple(s for s in applied if s.effect == "Allow" and s.policy_type in ("identity", "resource"))
-        summary = "allowed by " + ", ".join(s.label for s in deciding) if deciding else "allowed"
-        if request.action.lower() == "sts:getcalleridentity":
-            summary = "sts:GetCallerIdentity is always allowed for an authenticated principal"
     else:
         deciding = ()
-        if blocked_by:
-            summary = "implicitly denied: not allowed by " + ", ".join(blocked_by)
-        elif not any(s.effect == "Allow" and s.policy_type in ("identity", "resource") for s in applied):
-            summary = "implicitly denied: no identity or resource policy statement allows the request"
-        else:
-            summary = "implicitly denied: the allowing policies do not suffice for this principal and account"
+    summary = _summary(decision, blocked_by, applied, request)
+    if trace.refusal is not None and decision != "Allowed":
+        summary = f"implicitly denied: {trace.refusal}"
     return Explanation(
         decision=decision,
         blocked_by=blocked_by,
         request=request.to_dict(),
-        results=results,
+        results=dict(trace.results),
         statements=tuple(statements),
         deciding=deciding,
         summary=summary,
     )
 
 
-__all__ = ["Decision", "Explanation", "StatementExplanation", "explain"]
+__all__ = ["Decision", "Explanation", "StatementExplanation", "Trace", "build_explanation", "explain_statement"]

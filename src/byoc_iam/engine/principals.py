@@ -11,9 +11,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import IntEnum
 
-NONE, ACCOUNT, SESSION_ROLE, SESSION_USER, MATCH = 0, 1, 2, 3, 4
-LEVEL_NAMES = {
+
+class Level(IntEnum):
+    """How strongly a Principal element matches a request principal (larger is stronger)."""
+
+    NONE = 0
+    ACCOUNT = 1
+    SESSION_ROLE = 2
+    SESSION_USER = 3
+    MATCH = 4
+
+
+class Kind(IntEnum):
+    """What a request principal is."""
+
+    ANONYMOUS = 0
+    SERVICE = 1
+    AWS = 2
+
+
+class EntryKind(IntEnum):
+    """What one value of a Principal element names."""
+
+    ANY = 0
+    ACCOUNT = 1
+    ARN = 2
+    EXACT = 3
+
+
+NONE, ACCOUNT, SESSION_ROLE, SESSION_USER, MATCH = Level
+LEVEL_NAMES: dict[int, str] = {
     NONE: "no match",
     ACCOUNT: "account",
     SESSION_ROLE: "role session",
@@ -21,7 +50,7 @@ LEVEL_NAMES = {
     MATCH: "match",
 }
 
-ANONYMOUS, SERVICE, AWS = 0, 1, 2
+ANONYMOUS, SERVICE, AWS = Kind
 _ACCOUNT = re.compile(r"\d{12}")
 _ANONYMOUS_NAMES = frozenset({"", "anonymous", "*"})
 
@@ -84,7 +113,7 @@ def is_role(p: RequestPrincipal) -> bool:
     return p.kind == AWS and len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/")
 
 
-W_ANY, W_ACCOUNT, W_ARN, W_EXACT = 0, 1, 2, 3
+W_ANY, W_ACCOUNT, W_ARN, W_EXACT = EntryKind
 
 
 class PrincipalEntry:
@@ -137,7 +166,7 @@ def compile_principal(element: str | dict[str, tuple[str, ...]]) -> tuple[Princi
 
 def principal_level(entries: tuple[PrincipalEntry, ...], p: RequestPrincipal) -> int:
     """The strongest match level of the request principal against a Principal element."""
-    best = NONE
+    best: int = NONE
     for e in entries:
         lv = e.level(p)
         if lv > best:
@@ -148,8 +177,20 @@ def principal_level(entries: tuple[PrincipalEntry, ...], p: RequestPrincipal) ->
 
 
 def not_principal_level(entries: tuple[PrincipalEntry, ...], p: RequestPrincipal) -> int:
-    """NotPrincipal: MATCH when the request principal matches none of the entries, else NONE."""
+    """NotPrincipal: MATCH when the request principal is not exempted by any entry, else NONE.
+
+    An assumed-role session is exempted only by its own session ARN: listing the role ARN or the account
+    does not exempt the role's sessions ("you must specify the assumed-role session ARN", AWS IAM User Guide,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)."""
+    session = p.role_key is not None
     for e in entries:
-        if e.level(p) != NONE:
+        lv = e.level(p)
+        if lv == MATCH if session else lv != NONE:
             return NONE
     return MATCH
+
+
+def names_exactly(entries: tuple[PrincipalEntry, ...] | None, p: RequestPrincipal) -> bool:
+    """Whether a Principal element names the request principal's own ARN (not ``*``, an account or a role
+    whose session it is)."""
+    return entries is not None and any(e.kind == W_ARN and e.value == p.value for e in entries)

@@ -25,10 +25,12 @@ from byoc_iam.engine.variables import (
     Unresolved,
     compile_regex,
     has_variables,
+    literal_variables,
     resolve_text,
     to_regex,
     tokenize,
 )
+from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 MATCH, NO_MATCH, ERROR = 1, 0, -1
 
@@ -44,6 +46,13 @@ _SHORT = {
 }
 
 K_ALL, K_STATIC, K_DYNAMIC, K_FIXED = 0, 1, 2, 3
+
+
+def _fail_closed(deny: bool, not_resource: bool) -> int:
+    """The answer of a value IAM would refuse, chosen so that an Allow never applies and a Deny always does."""
+    if not_resource:
+        return NO_MATCH if deny else ERROR
+    return MATCH if deny else ERROR
 
 
 def split_resource_arn(value: str) -> tuple[str, str, str, str, str] | None:
@@ -67,10 +76,15 @@ def _product_split(service: str, region: str, account: str, resource: str) -> tu
 class ResourcePattern:
     """One compiled policy resource value."""
 
-    __slots__ = ("expanded", "fixed", "kind", "parts", "regex", "tokens", "value")
+    __slots__ = ("expanded", "fixed", "kind", "parts", "regex", "tokens", "value", "variables")
 
-    def __init__(self, value: str, policy_type: str) -> None:
+    def __init__(
+        self, value: str, policy_type: str, *, variables: bool = True, deny: bool = False, not_resource: bool = False
+    ) -> None:
+        """``variables``: whether ``${...}`` is a policy variable (documents of Version 2012-10-17 only);
+        ``deny``/``not_resource`` say how to fail closed on a value that is neither ``*`` nor an ARN."""
         self.value = value
+        self.variables = variables
         self.kind = K_STATIC
         self.regex: re.Pattern[str] | None = None
         self.tokens: tuple[tuple[Token, ...], ...] = ()
@@ -80,12 +94,18 @@ class ResourcePattern:
         if value == "*":
             self.kind = K_ALL
             return
-        text = value
-        if value.startswith("arn:") and len(value.split(":")) < 6:
-            segments = value.split(":")
+        text = value if variables else literal_variables(value)
+        if not value.startswith("arn:"):
+            # IAM refuses such a value (MalformedPolicyDocument); never glob it across the whole string but
+            # fail closed: an Allow does not apply, a Deny does.
+            self.kind = K_FIXED
+            self.fixed = _fail_closed(deny, not_resource)
+            return
+        if len(text.split(":")) < 6:
+            segments = text.split(":")
             without, with_ = _SHORT.get(policy_type, ("expand", "expand"))
             trailing = segments[-1].endswith("*")
-            has_wild = trailing if without == "reject" else "*" in value
+            has_wild = trailing if without == "reject" else "*" in text
             behaviour = with_ if has_wild else without
             if behaviour != "expand":
                 self.kind = K_FIXED
@@ -94,22 +114,21 @@ class ResourcePattern:
             segments += ["*"] * (6 - len(segments))
             text = ":".join(segments)
             self.expanded = True
-        arn = split_resource_arn(text) if text.startswith("arn:") else None
-        if arn is None:
-            # not an ARN: a plain glob over the whole string
-            self.tokens = (tokenize(text, wildcards=True),)
-        else:
-            self.parts = arn
-            partition, service, region, account, resource = arn
-            product, rest = _product_split(service, region, account, resource)
-            self.tokens = (
-                tokenize(partition, wildcards=True),
-                tokenize(service, wildcards=True),
-                tokenize(region, wildcards=True),
-                tokenize(account, wildcards=True),
-                (Token(0, product),) if product else (),
-                tokenize(rest, wildcards=True),
-            )
+        arn = split_resource_arn(text)
+        if arn is None:  # (cannot happen: short ARNs were padded to six segments above)
+            self.kind, self.fixed = K_FIXED, _fail_closed(deny, not_resource)
+            return
+        self.parts = arn
+        partition, service, region, account, resource = arn
+        product, rest = _product_split(service, region, account, resource)
+        self.tokens = (
+            tokenize(partition, wildcards=True),
+            tokenize(service, wildcards=True),
+            tokenize(region, wildcards=True),
+            tokenize(account, wildcards=True),
+            (Token(0, product),) if product else (),
+            tokenize(rest, wildcards=True),
+        )
         if any(has_variables(t) for t in self.tokens):
             self.kind = K_DYNAMIC
         else:
@@ -146,7 +165,8 @@ class ResourcePattern:
         if self.kind != K_DYNAMIC:
             return None
         try:
-            return resolve_text(tokenize(self.value, wildcards=True), context)
+            text = self.value if self.variables else literal_variables(self.value)
+            return resolve_text(tokenize(text, wildcards=True), context)
         except Unresolved:
             return None
 
@@ -188,39 +208,10 @@ def overlap(policy: str, request: str) -> str:
     """How a policy segment pattern relates to a request segment pattern (``*`` wildcards in both)."""
     if policy == request:
         return "equal"
-    req_rx = "^" + re.escape(request).replace(r"\*", ".*") + "$"
-    if re.match(req_rx, policy, re.DOTALL):
+    if glob_covers(request, policy):
         return "policy_is_subset"
-    pol_rx = "^" + re.escape(policy).replace(r"\?", ".").replace(r"\*", ".*") + "$"
-    if re.match(pol_rx, request, re.DOTALL):
+    if glob_match(policy, request):
         return "policy_is_superset"
-    if _intersects(policy, request):
+    if globs_intersect(policy, request):
         return "overlap"
     return "none"
-
-
-def _intersects(policy: str, request: str) -> bool:
-    """Whether some string matches both patterns (policy: ``*`` and ``?``; request: ``*``)."""
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    np_, nr = len(policy), len(request)
-    while stack:
-        i, j = stack.pop()
-        if (i, j) in seen:
-            continue
-        seen.add((i, j))
-        if i == np_ and j == nr:
-            return True
-        p = policy[i] if i < np_ else None
-        r = request[j] if j < nr else None
-        if p == "*":
-            stack.append((i + 1, j))
-        if r == "*":
-            stack.append((i, j + 1))
-        if p is None or r is None:
-            continue
-        p_wild = p in "*?"
-        r_wild = r == "*"
-        if p_wild or r_wild or p == r:
-            stack.append((i if p == "*" else i + 1, j if r == "*" else j + 1))
-    return False

@@ -72,6 +72,13 @@ def tokenize(value: str, *, wildcards: bool) -> tuple[Token, ...]:
     return tuple(out)
 
 
+def literal_variables(value: str) -> str:
+    """``value`` with every ``${`` escaped so that :func:`tokenize` reads it as text (``${$}`` is ``$``):
+    documents without ``"Version": "2012-10-17"`` have no policy variables
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
+    return value.replace("${", "${$}{")
+
+
 def has_variables(tokens: tuple[Token, ...]) -> bool:
     return any(t.kind == VAR for t in tokens)
 

@@ -10,55 +10,14 @@ from byoc_iam import data as knowledge
 from byoc_iam.lint.context import DocContext, StatementView, Value
 from byoc_iam.lint.rules import Hit
 from byoc_iam.model import arn as arns
+from byoc_iam.model import operators as model_operators
+from byoc_iam.model.operators import OPERATOR_KINDS
 
 # The actions a role trust policy can grant (everything else is E2009): data/iam/trust_policy.json.
 TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_policy")["actions"])
 
-# -- condition operators ------------------------------------------------------------------------------
-OPERATOR_KINDS = {
-    **dict.fromkeys(
-        (
-            "StringEquals",
-            "StringNotEquals",
-            "StringEqualsIgnoreCase",
-            "StringNotEqualsIgnoreCase",
-            "StringLike",
-            "StringNotLike",
-        ),
-        "String",
-    ),
-    **dict.fromkeys(
-        (
-            "NumericEquals",
-            "NumericNotEquals",
-            "NumericLessThan",
-            "NumericLessThanEquals",
-            "NumericGreaterThan",
-            "NumericGreaterThanEquals",
-        ),
-        "Numeric",
-    ),
-    **dict.fromkeys(
-        (
-            "DateEquals",
-            "DateNotEquals",
-            "DateLessThan",
-            "DateLessThanEquals",
-            "DateGreaterThan",
-            "DateGreaterThanEquals",
-        ),
-        "Date",
-    ),
-    "Bool": "Bool",
-    "BinaryEquals": "Binary",
-    "IpAddress": "IPAddress",
-    "NotIpAddress": "IPAddress",
-    **dict.fromkeys(("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"), "ARN"),
-    "Null": "Null",
-}
-_OPERATORS_LOWER = {k.lower(): k for k in OPERATOR_KINDS}
 
-
+# -- condition operators: parsed by the one parser in model/operators.py ------------------------------
 @dataclass(frozen=True)
 class Operator:
     """A parsed condition operator: ``ForAnyValue:StringLikeIfExists`` -> set, base, if_exists."""
@@ -76,29 +35,16 @@ class Operator:
 
 def parse_operator(text: str) -> Operator:
     """Parse an operator; ``base`` is None when it is not one IAM knows (operators are case-sensitive)."""
-    rest, qualifier = text, None
-    for q in ("ForAllValues:", "ForAnyValue:"):
-        if rest.startswith(q):
-            qualifier, rest = q[:-1], rest[len(q) :]
-    if_exists = rest.endswith("IfExists") and rest != "IfExists"
-    if if_exists:
-        rest = rest[: -len("IfExists")]
-    base = rest if rest in OPERATOR_KINDS else None
-    if base == "Null" and if_exists:
-        base = None  # NullIfExists is not an operator
-    return Operator(text, base, qualifier, if_exists)
+    parsed = model_operators.parse_operator(text)
+    qualifier = parsed.set_qualifier if parsed.exact else None
+    if parsed.set_qualifier is not None and not parsed.exact:
+        return Operator(text, None, None, parsed.if_exists)
+    return Operator(text, parsed.base if parsed.known else None, qualifier, parsed.if_exists)
 
 
 def operator_suggestion(text: str) -> str | None:
     """The operator IAM would accept if only the case were right."""
-    return _OPERATORS_LOWER.get(parse_operator_lower(text))
-
-
-def parse_operator_lower(text: str) -> str:
-    t = text.lower()
-    for q in ("forallvalues:", "foranyvalue:"):
-        t = t.removeprefix(q)
-    return t.removesuffix("ifexists")
+    return model_operators.parse_operator(text).canonical
 
 
 # -- placeholders -------------------------------------------------------------------------------------

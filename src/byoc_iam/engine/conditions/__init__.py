@@ -13,7 +13,7 @@ from byoc_iam.engine.conditions import arn, binary, date, ip, numeric, string
 from byoc_iam.engine.conditions import bool as boolean
 from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.sets import Clause, ClauseResult, normalise_value, parse_operator
-from byoc_iam.engine.variables import ContextValue
+from byoc_iam.engine.variables import ContextValue, literal_variables
 
 OPERATORS: dict[str, type[Operator]] = {
     cls.name.lower(): cls for module in (string, numeric, date, boolean, binary, ip, arn) for cls in module.OPERATORS
@@ -26,9 +26,17 @@ def make_operator(base: str, values: tuple[str, ...]) -> Operator | None:
     return cls(values) if cls is not None else None
 
 
-def make_clause(op_text: str, key: str, values: tuple[str, ...]) -> Clause:
+def make_clause(op_text: str, key: str, values: tuple[str, ...], variables: bool = True) -> Clause:
+    """One compiled condition clause. ``variables``: whether ``${...}`` in the values is a policy variable
+    (only in documents with ``"Version": "2012-10-17"``; otherwise it is literal text, AWS IAM User Guide,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
     parsed = parse_operator(op_text)
-    operator = None if parsed.is_null else make_operator(parsed.base, values)
+    operator = None
+    if not parsed.is_null:
+        cls = OPERATORS.get(parsed.base.lower())
+        if cls is not None:
+            literal = not variables and cls.uses_variables
+            operator = cls(tuple(literal_variables(v) for v in values) if literal else values)
     return Clause(op_text, key, values, operator)
 
 

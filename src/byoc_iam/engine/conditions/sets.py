@@ -18,14 +18,19 @@ from dataclasses import dataclass
 from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.null import null_matches
 from byoc_iam.engine.variables import Context, ContextValue
+from byoc_iam.model import operators as model_operators
 from byoc_iam.model.policy import scalar_to_str
 
 SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
 
 
+_SET_OPERATORS = {None: SINGLE, "ForAllValues": FOR_ALL, "ForAnyValue": FOR_ANY}
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedOperator:
-    """An operator name split into its parts."""
+    """An operator name split into its parts (the engine's reading of :mod:`byoc_iam.model.operators`:
+    qualifiers in any case, surrounding spaces ignored)."""
 
     text: str
     base: str  # as written, without qualifiers
@@ -35,17 +40,8 @@ class ParsedOperator:
 
 
 def parse_operator(text: str) -> ParsedOperator:
-    rest = text.strip()
-    set_op = SINGLE
-    low = rest.lower()
-    if low.startswith("forallvalues:"):
-        set_op, rest = FOR_ALL, rest[len("forallvalues:") :]
-    elif low.startswith("foranyvalue:"):
-        set_op, rest = FOR_ANY, rest[len("foranyvalue:") :]
-    if_exists = False
-    if rest.lower().endswith("ifexists"):
-        if_exists, rest = True, rest[: -len("ifexists")]
-    return ParsedOperator(text, rest, set_op, if_exists, rest.lower() == "null")
+    parsed = model_operators.parse_operator(text.strip())
+    return ParsedOperator(text, parsed.base, _SET_OPERATORS[parsed.set_qualifier], parsed.if_exists, parsed.is_null)
 
 
 class Clause:

@@ -1,0 +1,88 @@
+// iam-simulate over a byoc-iam batch file (the peer we measure against; AGPL, never a dependency).
+// usage: node iamsim_batch.mjs <node_modules dir> <batch.json> [runs]
+// The batch is byoc-iam's format: an array of {policies, request} or one {policies, requests}.
+// Without runs (whole-process mode): one {"decision": ...} line per request on stdout, like
+// `byoc-iam simulate --batch`. With runs: one JSON object {decisions, unsafe} where unsafe is the best
+// seconds of calling runUnsafeSimulation for every case (in-process mode).
+import { readFileSync, writeSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+
+const [, , modules, batchFile, runsArg] = process.argv
+const mod = (path) => import(pathToFileURL(join(modules, path)).href)
+const base = '@cloud-copilot/iam-simulate/dist/esm/'
+const core = await mod(base + 'core_engine/CoreSimulatorEngine.js')
+const reqMod = await mod(base + 'request/request.js')
+const ctxMod = await mod(base + 'requestContext.js')
+const dckMod = await mod(base + 'context_keys/discoveryContextKeyConstraints.js')
+const { loadPolicy } = await mod('@cloud-copilot/iam-policy/dist/esm/index.js')
+const data = JSON.parse(readFileSync(batchFile, 'utf8'))
+const items = Array.isArray(data) ? data : data.requests.map((request) => ({ policies: data.policies, request }))
+
+const named = (docs) => (docs || []).map((policy, i) => ({ name: `p${i}`, policy }))
+const levels = (lvls) => (lvls || []).map((docs, i) => ({ orgIdentifier: `ou-${i}`, policies: named(docs) }))
+function simulation(item) {
+  const p = item.policies
+  const r = item.request
+  return {
+    identityPolicies: named(p.identity),
+    serviceControlPolicies: levels(p.scp),
+    resourceControlPolicies: levels(p.rcp),
+    resourcePolicy: p.resource || undefined,
+    permissionBoundaryPolicies: p.boundary ? named(p.boundary) : undefined,
+    sessionPolicy: p.session || undefined,
+    request: {
+      principal: r.principal,
+      action: r.action,
+      resource: { resource: r.resource, accountId: r.resource_account },
+      contextVariables: r.context || {}
+    }
+  }
+}
+// runUnsafeSimulation(simulation) of 0.1.173, step for step (every policy loaded on every call), except that
+// it passes the session policy (runUnsafeSimulation drops it) and names the resource policy (an unnamed one
+// crashes its resource-policy analysis).
+const load = (x) => loadPolicy(x.policy, { name: x.name })
+const loadLevels = (lvls) => lvls.map((lv) => ({ orgIdentifier: lv.orgIdentifier, policies: lv.policies.map(load) }))
+function unsafe(s) {
+  const request = new reqMod.AwsRequestImpl(
+    s.request.principal,
+    { resource: s.request.resource.resource, accountId: s.request.resource.accountId },
+    s.request.action,
+    new ctxMod.RequestContextImpl(s.request.contextVariables)
+  )
+  return core.authorize({
+    request,
+    sessionPolicy: s.sessionPolicy ? loadPolicy(s.sessionPolicy, { name: 'session' }) : undefined,
+    identityPolicies: s.identityPolicies.map(load),
+    serviceControlPolicies: loadLevels(s.serviceControlPolicies),
+    resourceControlPolicies: loadLevels(s.resourceControlPolicies),
+    resourcePolicy: s.resourcePolicy ? loadPolicy(s.resourcePolicy, { name: 'resource' }) : undefined,
+    permissionBoundaries: s.permissionBoundaryPolicies?.map(load),
+    vpcEndpointPolicies: undefined,
+    simulationParameters: {
+      simulationMode: 'Strict',
+      discoveryContextKeyConstraints: new dckMod.DiscoveryContextKeyConstraints([])
+    },
+    serviceSettings: { s3: { blockPublicAccess: undefined } }
+  }).result
+}
+const decide = (item) => unsafe(simulation(item))
+
+if (runsArg === undefined) {
+  let out = ''
+  for (const item of items) {
+    out += JSON.stringify({ decision: decide(item) }) + '\n'
+    if (out.length > 65536) { writeSync(1, out); out = '' }
+  }
+  writeSync(1, out)
+} else {
+  const decisions = items.map(decide)
+  let best = Infinity
+  for (let r = 0; r < Number(runsArg); r++) {
+    const t0 = process.hrtime.bigint()
+    for (const item of items) decide(item)
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9)
+  }
+  process.stdout.write(JSON.stringify({ decisions, unsafe: best }))
+}

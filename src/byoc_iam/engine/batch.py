@@ -1,0 +1,530 @@
+"""The batch format of ``byoc-iam simulate --batch`` and its streaming reader and runner.
+
+Input (UTF-8 text): a JSON array of ``{"policies": {...}, "request": {...}}`` (every case with its own
+policies), JSON lines of the same, or one object ``{"policies": {...}, "requests": [...]}``. ``policies`` has
+the keys ``identity`` (list of documents), ``resource``, ``boundary`` (list), ``scp``/``rcp`` (lists of levels,
+each a list of documents, root first), ``session``; a request has ``principal``, ``action``, ``resource``,
+``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
+request, in order.
+
+Speed: items are parsed with orjson a block at a time (an array's items in one call per ~64 KiB, JSON lines
+joined per block), falling back to the standard library's incremental decoder only to report an error; a
+policy set is compiled once per distinct content and each document once per process (see
+:mod:`byoc_iam.engine.statements`); output lines are shared per distinct answer and written in blocks. Memory
+stays flat however long the stream: the reader holds one block, the caches are bounded.
+
+Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
+``source:7`` for a JSON line); a document IAM would refuse raises
+:class:`byoc_iam.errors.MalformedPolicyError`. The lines already written stay.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import orjson
+
+from byoc_iam.engine.checked import check_document
+from byoc_iam.engine.compiled import CompiledPolicies
+from byoc_iam.engine.statements import CompiledDocument
+from byoc_iam.errors import UsageError
+from byoc_iam.model.policy import PolicyParseError
+
+POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
+REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
+_CHUNK = 1 << 16
+_SET_CACHE = 4096
+_WS = " \t\r\n"
+_FIRST_LINE_MAX = 1 << 20
+_TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
+_ITEM = re.compile(r'\{\s*"policies"\s*:\s*(.*?)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
+_ITEM_GREEDY = re.compile(r'\{\s*"policies"\s*:\s*(.*)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
+_BETWEEN_ITEMS = re.compile(r',\s*(?=\{\s*"policies"\s*:)')
+
+
+class Presplit:
+    """An item read without parsing its ``policies`` again: the text of that value (the cache key), the
+    value as parsed the first time this text was seen, and the parsed request."""
+
+    __slots__ = ("policies", "request", "text")
+
+    def __init__(self, text: str, policies: Any, request: Any) -> None:
+        self.text = text
+        self.policies = policies
+        self.request = request
+
+
+# -- the format ---------------------------------------------------------------------------------------
+def _object(data: Any, allowed: tuple[str, ...], where: str, not_object: str, key: str = "key") -> dict[str, Any]:
+    """``data`` if it is a JSON object whose keys are all ``allowed`` (else UsageError)."""
+    if type(data) is not dict:
+        raise UsageError(f"{where}: {not_object}")
+    for k in data:
+        if k not in allowed:
+            unknown = sorted(set(data) - set(allowed))[0]
+            raise UsageError(f"{where}: unknown {key} {unknown!r} (expected {', '.join(allowed)})")
+    return data
+
+
+def _doc(value: Any, policy_type: str, where: str) -> CompiledDocument:
+    try:
+        return check_document(value, policy_type, where)
+    except PolicyParseError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+
+
+def _docs(value: Any, policy_type: str, where: str) -> tuple[CompiledDocument, ...]:
+    if type(value) is not list:
+        raise UsageError(f"{where}: expected a list of documents")
+    return tuple(_doc(d, policy_type, f"{where}[{i}]") for i, d in enumerate(value))
+
+
+def _levels(value: Any, policy_type: str, where: str) -> tuple[tuple[CompiledDocument, ...], ...]:
+    if type(value) is not list or not all(type(v) is list for v in value):
+        raise UsageError(f"{where}: expected a list of lists of documents")
+    return tuple(_docs(lv, policy_type, f"{where}[{i}]") for i, lv in enumerate(value))
+
+
+def compile_batch_policies(data: Any, where: str) -> CompiledPolicies:
+    """A ``policies`` object compiled (documents checked and cached); bad input: UsageError."""
+    shape = f"policies must be an object with keys {', '.join(POLICY_KEYS)}"
+    data = _object(data, POLICY_KEYS, where, shape, key="policy type")
+    get = data.get
+    identity, resource, boundary = get("identity"), get("resource"), get("boundary")
+    scp, rcp, session = get("scp"), get("rcp"), get("session")
+    return CompiledPolicies(
+        identity=_docs(identity, "identity", f"{where}.identity") if identity is not None else (),
+        resource=_doc(resource, "resource", f"{where}.resource") if resource is not None else None,
+        boundary=_docs(boundary, "pb", f"{where}.boundary") if boundary is not None else None,
+        scp=_levels(scp, "scp", f"{where}.scp") if scp is not None else None,
+        rcp=_levels(rcp, "rcp", f"{where}.rcp") if rcp is not None else None,
+        session=_doc(session, "session", f"{where}.session") if session is not None else None,
+    )
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def check_request(data: Any, where: str) -> dict[str, Any]:
+    """A batch request object, checked (bad input: UsageError naming the field)."""
+    data = _object(data, REQUEST_KEYS, where, "a request must be an object")
+    principal = data.get("principal")
+    action = data.get("action")
+    resource = data.get("resource")
+    account = data.get("resource_account")
+    context = data.get("context")
+    if principal is not None and type(principal) is not str:
+        raise UsageError(f"{where}.principal: expected a string or null")
+    if type(action) is not str or (":" not in action and action != "*"):
+        raise UsageError(f"{where}.action: expected a string such as 'ec2:CreateVolume'")
+    if type(resource) is not str or not resource:
+        raise UsageError(f"{where}.resource: expected an ARN or '*'")
+    if account is not None and type(account) is not str:
+        raise UsageError(f"{where}.resource_account: expected a string")
+    if context:
+        if type(context) is not dict:
+            raise UsageError(f"{where}.context: expected an object")
+        for key, value in context.items():
+            if not (
+                isinstance(value, _SCALARS) or (type(value) is list and all(isinstance(v, _SCALARS) for v in value))
+            ):
+                raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
+    elif context is not None and type(context) is not dict:
+        raise UsageError(f"{where}.context: expected an object")
+    checked: dict[str, Any] = data
+    return checked
+
+
+# -- streaming JSON -----------------------------------------------------------------------------------
+class JsonStream:
+    """Read JSON values from a text stream without loading it all: arrays a block of items at a time."""
+
+    def __init__(self, stream: IO[str], before_read: Callable[[], None] | None = None) -> None:
+        self.stream = stream
+        self.before_read = before_read
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.decoder = json.JSONDecoder()
+        self.texts: dict[str, Any] = {}
+        self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
+
+    def presplit(self, text: str) -> Presplit | None:
+        """One ``{"policies": P, "request": R}`` item from its text, parsing P only the first time its exact
+        text is seen (None: another shape, or not valid JSON; the caller parses it the normal way)."""
+        m = _ITEM_GREEDY.fullmatch(text)
+        if m is None:
+            return None
+        ptext, rtext = m.group(1), m.group(2)
+        policies = self.texts.get(ptext)
+        try:
+            if policies is None and ptext not in self.known:
+                policies = orjson.loads(ptext)
+                if len(self.texts) >= _TEXTS:
+                    self.texts.clear()
+                self.texts[ptext] = policies
+            request = orjson.loads(rtext)
+        except orjson.JSONDecodeError:
+            return None
+        return Presplit(ptext, policies, request)
+
+    def presplit_all(self, text: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas), each presplit; None if any is not."""
+        out: list[Any] = []
+        for piece in _BETWEEN_ITEMS.split(text):
+            item = self.presplit(piece)
+            if item is None:
+                return None
+            out.append(item)
+        return out
+
+    def fill(self, size: int = _CHUNK) -> bool:
+        """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
+        if self.eof:
+            return False
+        if self.before_read is not None:
+            self.before_read()
+            chunk = self.stream.readline(size)
+        else:
+            chunk = self.stream.read(size)
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos > _CHUNK or self.pos == len(self.buf):
+            self.buf, self.pos = self.buf[self.pos :], 0
+        self.buf += chunk
+        return True
+
+    def peek(self) -> str:
+        """The next non-whitespace character ('' at the end)."""
+        while True:
+            buf, pos = self.buf, self.pos
+            n = len(buf)
+            while pos < n and buf[pos] in _WS:
+                pos += 1
+            self.pos = pos
+            if pos < n:
+                return buf[pos]
+            if not self.fill():
+                return ""
+
+    def expect(self, ch: str, where: str) -> None:
+        got = self.peek()
+        if got != ch:
+            raise UsageError(f"{where}: invalid JSON: expected {ch!r}, found {got or 'end of input'!r}")
+        self.pos += 1
+
+    def value(self, where: str) -> Any:
+        """One JSON value (the slow, exact path: error messages name the problem)."""
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.fill():
+                    continue
+                raise UsageError(f"{where}: invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
+            # a number or literal at the end of the buffer may continue in the next chunk
+            if end == len(self.buf) and not self.eof and self.buf[self.pos] not in '{["' and self.fill():
+                continue
+            self.pos = end
+            return value
+
+    def _block(self) -> list[Any] | None:
+        """Several whole object items from the current position in one orjson call, or None.
+
+        The cut before an item is found where the first item's opening text (``{"policies":``) recurs after a
+        comma; any cut orjson accepts is exact (a cut inside a string or a nested value leaves the text
+        unbalanced), so a wrong guess only costs a retry, then the slow path."""
+        if self.before_read is None:
+            while len(self.buf) - self.pos < _CHUNK and self.fill():
+                pass
+        buf, start = self.buf, self.pos
+        colon = buf.find(":", start, start + 64)
+        if colon == -1:
+            return None
+        opening = buf[start : colon + 1]
+        end = len(buf)
+        for _ in range(3):
+            at = buf.rfind(opening, start + 1, end)
+            if at == -1:
+                break
+            cut = at - 1
+            while cut > start and buf[cut] in _WS:
+                cut -= 1
+            end = at
+            if buf[cut] != ",":
+                continue
+            fast = self.presplit_all(buf[start:cut])
+            if fast is not None:
+                self.pos = cut
+                return fast
+            try:
+                items: list[Any] = orjson.loads("[" + buf[start:cut] + "]")
+            except orjson.JSONDecodeError:
+                continue
+            self.pos = cut
+            return items
+        if self.eof:  # the rest of the array may be whole
+            close = buf.rfind("]")
+            if close > start:
+                try:
+                    items = orjson.loads("[" + buf[start:close] + "]")
+                except orjson.JSONDecodeError:
+                    return None
+                self.pos = close
+                return items
+        return None
+
+    def array(self, where: str) -> Iterator[Any]:
+        """The items of the array starting at the current position."""
+        for _, item in self.indexed_array(where):
+            yield item
+
+    def indexed_array(self, where: str) -> Iterator[tuple[int, Any]]:
+        """``(index, item)`` of the array starting at the current position."""
+        self.expect("[", where)
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        i = 0
+        while True:
+            block = self._block() if self.peek() == "{" else None
+            if block is None:
+                block = [self.value(f"{where}[{i}]")]
+            for item in block:
+                yield i, item
+                i += 1
+            ch = self.peek()
+            if ch == ",":
+                self.pos += 1
+            elif ch == "]":
+                self.pos += 1
+                return
+            else:
+                raise UsageError(f"{where}: invalid JSON: expected ',' or ']' after item {i - 1}")
+
+
+# -- items ------------------------------------------------------------------------------------------
+Item = tuple[Any, Any, str | None]  # (policies, request, where: None for the fast path's own naming)
+
+
+def batch_items(
+    stream: IO[str],
+    source: str,
+    before_read: Callable[[], None] | None = None,
+    known: dict[str, Any] | None = None,
+) -> Iterator[Item]:
+    """``(policies, request, where)`` for every request of a batch input, streamed. ``where`` names the
+    request for error messages; ``known``: policies texts already compiled (their values are not parsed)."""
+    js = JsonStream(stream, before_read)
+    if known is not None:
+        js.known = known
+    first = js.peek()
+    if first == "":
+        return
+    if first == "[":
+        for i, item in js.indexed_array(source):
+            yield from _item(item, f"{source}[{i}]")
+        _expect_end(js, source)
+        return
+    if first != "{":
+        raise UsageError(f"{source}: expected a JSON array, JSON lines or an object")
+    line = _first_line(js)
+    if line is not None:
+        yield from _json_lines(js, line, source)
+        return
+    yield from _object_form(js, source)
+
+
+def _first_line(js: JsonStream) -> Any:
+    """The first JSON line as a value when the input is JSON lines (else None; the position is kept)."""
+    while True:
+        end = js.buf.find("\n", js.pos)
+        if end != -1 or len(js.buf) - js.pos > _FIRST_LINE_MAX or not js.fill():
+            break
+    if end == -1 and not js.eof:
+        return None  # a long first line: read it as a streamed object instead
+    stop = len(js.buf) if end == -1 else end
+    try:
+        value = orjson.loads(js.buf[js.pos : stop])
+    except orjson.JSONDecodeError:
+        return None
+    if type(value) is not dict:
+        return None
+    js.pos = stop + 1 if end != -1 else stop
+    return value
+
+
+def _json_lines(js: JsonStream, first: Any, source: str) -> Iterator[Item]:
+    yield from _item(first, f"{source}:1" if "requests" not in first else source)
+    number = 1
+    rest = ""
+    while True:
+        more = js.fill() if js.pos >= len(js.buf) else True
+        text = rest + js.buf[js.pos :]
+        js.buf, js.pos = "", 0
+        if not more and not text.strip():
+            return
+        lines = text.split("\n")
+        rest = lines.pop() if more else ""
+        for value, n in _parse_lines(lines, source, number):
+            yield from _item(value, f"{source}:{n}")
+        number += len(lines)
+        if not more:
+            return
+
+
+def _parse_lines(lines: list[str], source: str, number: int) -> list[tuple[Any, int]]:
+    """The non-blank lines' values (one orjson call for the block; line by line to name an error)."""
+    kept = [(ln, number + 1 + i) for i, ln in enumerate(lines) if ln.strip()]
+    if not kept:
+        return []
+    try:
+        values = orjson.loads("[" + ",".join(ln for ln, _ in kept) + "]")
+        if len(values) == len(kept):
+            return list(zip(values, (n for _, n in kept), strict=True))
+    except orjson.JSONDecodeError:
+        pass
+    out: list[tuple[Any, int]] = []
+    for ln, n in kept:
+        try:
+            out.append((json.loads(ln), n))
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{source}:{n}: invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise UsageError(f"{source}:{n}: invalid JSON: nested too deeply") from None
+    return out
+
+
+def _object_form(js: JsonStream, source: str) -> Iterator[Item]:
+    """``{"policies": ..., "requests": [...]}`` (the requests streamed), possibly over many lines."""
+    js.pos += 1
+    fields: dict[str, Any] = {}
+    streamed = False
+    while True:
+        ch = js.peek()
+        if ch == "}":
+            js.pos += 1
+            break
+        if fields or streamed:
+            js.expect(",", source)
+        key = js.value(source)
+        if not isinstance(key, str):
+            raise UsageError(f"{source}: invalid JSON object")
+        js.expect(":", source)
+        if key == "requests" and "policies" in fields and js.peek() == "[":
+            policies = fields["policies"]
+            for i, request in js.indexed_array(f"{source}.requests"):
+                yield policies, request, f"{source}.requests[{i}]"
+            streamed = True
+        else:
+            fields[key] = js.value(f"{source}.{key}")
+    if streamed:
+        _object(fields, ("policies", "requests"), source, "")
+    else:
+        yield from _item(fields, source)
+    _expect_end(js, source)
+
+
+def _expect_end(js: JsonStream, source: str) -> None:
+    if js.peek():
+        raise UsageError(f"{source}: unexpected data after the end of the JSON value")
+
+
+def _item(item: Any, where: str) -> Iterator[Item]:
+    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``
+    (or a :class:`Presplit` one: then ``policies`` is the Presplit, which :class:`PolicySets` reads)."""
+    if type(item) is Presplit:
+        yield item, item.request, f"{where}.request"
+        return
+    many = type(item) is dict and "requests" in item
+    item = _object(item, ("policies", "requests" if many else "request"), where, "expected an object")
+    if "policies" not in item:
+        raise UsageError(f"{where}: missing 'policies'")
+    if not many:
+        if "request" not in item:
+            raise UsageError(f"{where}: missing 'request'")
+        yield item["policies"], item["request"], f"{where}.request"
+        return
+    requests = item["requests"]
+    if not isinstance(requests, list):
+        raise UsageError(f"{where}.requests: expected a list")
+    for i, r in enumerate(requests):
+        yield item["policies"], r, f"{where}.requests[{i}]"
+
+
+# -- running ----------------------------------------------------------------------------------------
+class PolicySets:
+    """Compiled policy sets by content (bounded), so equal ``policies`` objects compile once."""
+
+    def __init__(self) -> None:
+        self.cache: dict[bytes, CompiledPolicies] = {}
+        self.by_text: dict[str, CompiledPolicies] = {}
+        self.last: Any = object()
+        self.last_compiled: CompiledPolicies | None = None
+
+    def get(self, policies: Any, where: str) -> CompiledPolicies:
+        if policies is self.last and self.last_compiled is not None:
+            return self.last_compiled
+        if type(policies) is Presplit:
+            compiled = self.by_text.get(policies.text)
+            if compiled is None:
+                value = policies.policies if policies.policies is not None else orjson.loads(policies.text)
+                compiled = self.get(value, where)
+                if len(self.by_text) >= _SET_CACHE:
+                    self.by_text.clear()
+                self.by_text[policies.text] = compiled
+            return compiled
+        try:
+            key = orjson.dumps(policies, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            key = json.dumps(policies, sort_keys=True, separators=(",", ":")).encode()
+        compiled = self.cache.get(key)
+        if compiled is None:
+            compiled = compile_batch_policies(policies, f"{where.rsplit('.', 1)[0]}.policies")
+            if len(self.cache) >= _SET_CACHE:
+                self.cache.clear()
+            self.cache[key] = compiled
+        self.last, self.last_compiled = policies, compiled
+        return compiled
+
+
+def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool = False) -> int:
+    """Decide every request of a batch, writing one JSON line each; returns the number of requests.
+
+    ``interactive``: flush the output before each blocking read (stdin pipelines see answers at once)."""
+    sets = PolicySets()
+    lines: dict[tuple[str, tuple[str, ...]], str] = {}
+    pending: list[str] = []
+    n = 0
+
+    def flush() -> None:
+        if pending:
+            out.write("".join(pending))
+            pending.clear()
+        out.flush()
+
+    try:
+        for policies, request, where in batch_items(stream, source, flush if interactive else None, sets.by_text):
+            compiled = sets.get(policies, where or source)
+            r = check_request(request, where or source)
+            decided = compiled.decide_parts(
+                r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
+            )
+            line = lines.get(decided)
+            if line is None:
+                line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
+            pending.append(line)
+            n += 1
+            if len(pending) >= 4096:
+                out.write("".join(pending))
+                pending.clear()
+    finally:
+        flush()
+    return n
