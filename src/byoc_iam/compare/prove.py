@@ -1,0 +1,182 @@
+"""Compare two sides: does NEW allow a request OLD does not (and the other way round)? With a witness.
+
+Each direction is one z3 query, ``allowed(NEW) ∧ ¬allowed(OLD)`` over the symbolic request of
+:mod:`byoc_iam.compare.encode`. ``unsat`` is a proof (unless the encoding had to approximate, which the
+answer says); ``sat`` gives a model, turned into a concrete request and re-checked with the evaluation
+engine (``byoc_iam.engine``) before it is reported: allowed by one side, not by the other. A disagreement is
+a bug and raises :class:`WitnessMismatch`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from byoc_iam.compare.encode import IDENTITY_PRINCIPAL, TRUST_RESOURCE, Encoding, Side
+from byoc_iam.engine import PolicySet, Request, compile_policies
+from byoc_iam.model.policy import PolicyDocument
+
+POLICY_TYPES = ("identity", "resource", "trust")
+TIMEOUT_MS = 30_000
+
+
+class WitnessMismatch(RuntimeError):
+    """The solver's counterexample is not confirmed by the engine: a bug in the encoding."""
+
+
+class Undecided(RuntimeError):
+    """z3 answered ``unknown`` (timeout or an undecidable string constraint)."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The answer: ``relation`` (equivalent, narrower, wider, incomparable), ``new_access``, the request NEW
+    allows and OLD does not (``counterexample``, simulate's request shape) with NEW's statement that allows it,
+    the same for the other direction (``lost``), ``approximate`` (why the answer is not a full proof, or
+    ``None``) and ``time_ms`` (wall time, milliseconds)."""
+
+    relation: str
+    new_access: bool
+    counterexample: dict[str, Any] | None
+    statement: dict[str, Any] | None
+    lost: dict[str, Any] | None
+    approximate: str | None
+    time_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``approximate`` only when set)."""
+        out: dict[str, Any] = {
+            "relation": self.relation,
+            "new_access": self.new_access,
+            "counterexample": self.counterexample,
+            "statement": self.statement,
+            "time_ms": round(self.time_ms, 3),
+        }
+        if self.approximate:
+            out["approximate"] = self.approximate
+        return out
+
+
+def compare_sides(old: Side, new: Side, policy_type: str = "identity") -> Comparison:
+    """Compare two sides (see :class:`Comparison`). Raises ``ValueError`` for an unknown policy type,
+    :class:`Undecided` when z3 cannot decide within 30 s, :class:`WitnessMismatch` on an encoding bug."""
+    if policy_type not in POLICY_TYPES:
+        raise ValueError(f"policy type {policy_type!r} is not one of {', '.join(POLICY_TYPES)}")
+    start = time.perf_counter()
+    enc = Encoding(policy_type, (old, new))
+    base = enc.constraints()
+    a_old, a_new = enc.allowed(old), enc.allowed(new)
+    gained = _search(enc, base, a_new, a_old, old, new)
+    lost = _search(enc, base, a_old, a_new, new, old)
+    relation = {(False, False): "equivalent", (False, True): "narrower", (True, False): "wider"}.get(
+        (gained is not None, lost is not None), "incomparable"
+    )
+    approx = "; ".join(enc.approximate) or None
+    return Comparison(
+        relation,
+        gained is not None,
+        gained[0] if gained else None,
+        gained[1] if gained else None,
+        lost[0] if lost else None,
+        approx,
+        (time.perf_counter() - start) * 1000,
+    )
+
+
+def compare_policies(
+    old: list[PolicyDocument] | PolicyDocument, new: list[PolicyDocument] | PolicyDocument, policy_type: str = "identity"
+) -> Comparison:
+    """Compare two policies (or two lists of policies, taken together) of one type."""
+    olds = [old] if isinstance(old, PolicyDocument) else list(old)
+    news = [new] if isinstance(new, PolicyDocument) else list(new)
+    return compare_sides(Side(tuple(olds)), Side(tuple(news)), policy_type)
+
+
+def trust_admits_more(old: PolicyDocument, new: PolicyDocument) -> dict[str, Any] | None:
+    """Whether trust policy NEW admits a principal/action/context OLD does not: the request (simulate's shape,
+    confirmed by the engine) or ``None`` when it admits nothing new. ``None`` is a proof only when
+    ``compare_policies(old, new, "trust").approximate`` is ``None``."""
+    return compare_policies(old, new, "trust").counterexample
+
+
+def _search(
+    enc: Encoding, base: list[z3.BoolRef], yes: z3.BoolRef, no: z3.BoolRef, no_side: Side, yes_side: Side
+) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    solver = z3.Solver()
+    solver.set("timeout", TIMEOUT_MS)
+    solver.add(*base)
+    solver.add(yes, z3.Not(no))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return None
+    if answer != z3.sat:
+        raise Undecided(f"z3 could not decide the comparison ({solver.reason_unknown()})")
+    request = witness(enc, solver.model())
+    _recheck(enc, request, yes_side, no_side)
+    return request.to_dict(), _allowing_statement(enc, request, yes_side)
+
+
+def witness(enc: Encoding, model: z3.ModelRef) -> Request:
+    """The concrete request of a model."""
+    index = model.eval(enc.action, model_completion=True).as_long()  # type: ignore[attr-defined]
+    cls = enc.classes[index]
+    if enc.policy_type == "trust":
+        resource = TRUST_RESOURCE.format(account=enc.account)
+    elif cls.wildcard_only:
+        resource = "*"
+    else:
+        resource = model.eval(enc.resource, model_completion=True).as_string()  # type: ignore[attr-defined]
+    if enc.policy_type == "identity":
+        principal = IDENTITY_PRINCIPAL.format(account=enc.account)
+    else:
+        principal = model.eval(enc.principal, model_completion=True).as_string()  # type: ignore[attr-defined]
+    context: dict[str, Any] = {}
+    for key in enc.keys.values():
+        value = key.render(model)
+        if value is not None:
+            context[key.use.name] = value
+    return Request(principal, cls.action, resource, enc.account, context)
+
+
+def policy_set(enc: Encoding, side: Side, only: PolicyDocument | None = None) -> PolicySet:
+    """The engine's policy set that decides a request for one side (see :mod:`byoc_iam.compare.encode`)."""
+    docs = (only,) if only is not None else side.policies
+    if enc.policy_type == "identity":
+        trust_account = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{enc.account}:root"}, "Action": "*", "Resource": "*"}
+            ],
+        }
+        return PolicySet(identity=docs, resource=trust_account, boundary=side.boundary if only is None else None)
+    allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    merged = {"Version": "2012-10-17", "Statement": [s.to_dict() for d in docs for s in d.statements]}
+    return PolicySet(identity=[allow_all], resource=merged)
+
+
+def _allowed(enc: Encoding, side: Side, request: Request) -> bool:
+    return compile_policies(policy_set(enc, side)).evaluate(request).decision == "Allowed"
+
+
+def _recheck(enc: Encoding, request: Request, yes: Side, no: Side) -> None:
+    if _allowed(enc, yes, request) and not _allowed(enc, no, request):
+        return
+    raise WitnessMismatch(
+        f"the engine does not confirm the counterexample {request.to_dict()} "
+        f"(allowed by the wider side: {_allowed(enc, yes, request)}, by the other: {_allowed(enc, no, request)})"
+    )
+
+
+def _allowing_statement(enc: Encoding, request: Request, side: Side) -> dict[str, Any] | None:
+    """The first Allow statement of ``side`` that alone allows the request (as written)."""
+    for doc in side.policies:
+        for st in doc.statements:
+            if st.effect != "Allow":
+                continue
+            single = PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": [st.to_dict()]})
+            if compile_policies(policy_set(enc, side, single)).evaluate(request).decision == "Allowed":
+                return dict(st.raw) if st.raw else dict(st.to_dict())
+    return None
