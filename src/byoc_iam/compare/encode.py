@@ -69,13 +69,11 @@ class Encoding:
         self.classes, matchers = self._classes(stmts)
         self.matcher_index = {m.values: i for i, m in enumerate(matchers)}
         self.matches = [[m.matches(c.action.lower()) for c in self.classes] for m in matchers]
-        self.action = z3.Int("action")
         self.resource = z3.String("resource")
         self.principal = z3.String("principal")
         self.keys = {name: Key(use, i, self._multi_allowed(use)) for i, (name, use) in enumerate(sorted(uses.items()))}
         self.clauses = ClauseEncoder(self.keys, self.alphabet, self._resolve)
-        wo = [i for i, c in enumerate(self.classes) if c.wildcard_only and self.policy_type != "trust"]
-        self.wildcard_only = z3.Or(*[self.action == i for i in wo]) if wo else z3.BoolVal(False)
+        self._memo: dict[tuple[int, str, bool], z3.BoolRef] = {}
 
     # -- scanning -------------------------------------------------------------------------------------
     def _scan(self, stmts: list[tuple[Statement, str]]) -> dict[str, KeyUse]:
@@ -146,80 +144,88 @@ class Encoding:
         return bool(kind and kind.lower().startswith("arrayof"))
 
     # -- request constraints --------------------------------------------------------------------------
-    def constraints(self) -> list[z3.BoolRef]:
+    def constraints(self, c: int) -> list[z3.BoolRef]:
+        """What every request of action class ``c`` satisfies."""
         a = self.alphabet
-        out: list[z3.BoolRef] = [self.action >= 0, self.action < len(self.classes)]
+        cls = self.classes[c]
+        out: list[z3.BoolRef] = []
         if self.policy_type == "trust":
             out.append(self.resource == z3.StringVal(TRUST_RESOURCE.format(account=self.account)))
-        else:
+        elif not cls.wildcard_only:
             # an ARN of six segments; without "*" (the engine reads a "*" in a request resource as a pattern,
             # and no policy names "*" literally, so leaving it out loses no request)
             seg = z3.Star(a.no_colon_star)
             arn = concat([a.lit("arn:"), *([seg, z3.Re(":")] * 4), a.no_star_any])
-            out.append(z3.Or(self.wildcard_only, z3.InRe(self.resource, arn)))
-            out += self._special_constraints()
+            out.append(z3.InRe(self.resource, arn))
+            if cls.special is not None:
+                out.append(z3.Not(z3.InRe(self.resource, self._special_re(cls.special))))
         if self.policy_type != "identity":
             p = self.principal
-            out += [a.member(p), z3.Length(p) > 0, p != z3.StringVal("*")]
+            out += [z3.InRe(p, z3.Plus(a.char)), p != z3.StringVal("*")]
             out.append(z3.Not(z3.InRe(p, a.lit("anonymous", True))))
             out.append(z3.Not(z3.InRe(p, z3.Loop(a.digit, 12, 12))))
             out.append(z3.Not(z3.InRe(p, _account_re(a, self.account))))
-        for k in self.keys.values():
-            out += k.constraints(a)
         return out
 
-    def _special_constraints(self) -> list[z3.BoolRef]:
+    def key_constraints(self, formula: z3.ExprRef) -> list[z3.BoolRef]:
+        """The constraints of the condition keys a formula reads."""
+        names = {str(d) for d in _symbols(formula)}
+        out: list[z3.BoolRef] = []
+        for k in self.keys.values():
+            if k.use.fixed is not None or any(n.startswith(k.prefix + ".") for n in names):
+                out += k.constraints(self.alphabet)
+        return out
+
+    def _special_re(self, kind: str) -> z3.ReRef:
         a = self.alphabet
         nc, colon = a.no_colon_any, z3.Re(":")
         head = [a.lit("arn:"), nc, colon, nc, colon, nc, colon]
-        res = {
-            "kms_alias": concat([*head, nc, colon, a.lit("alias/aws/", True), a.any]),
-            "iam_policy": concat([*head, a.lit("aws:"), a.lit("policy/", True), a.any]),
-            "iam_role": concat([*head, nc, colon, a.lit("role/aws-reserved/", True), a.any]),
-        }
-        return [
-            z3.Implies(self.action == i, z3.Not(z3.InRe(self.resource, res[c.special])))
-            for i, c in enumerate(self.classes)
-            if c.special is not None
-        ]
+        if kind == "kms_alias":
+            return concat([*head, nc, colon, a.lit("alias/aws/", True), a.any])
+        if kind == "iam_policy":
+            return concat([*head, a.lit("aws:"), a.lit("policy/", True), a.any])
+        return concat([*head, nc, colon, a.lit("role/aws-reserved/", True), a.any])
 
     # -- the decision -----------------------------------------------------------------------------------
-    def allowed(self, side: Side) -> z3.BoolRef:
+    def allowed(self, side: Side, c: int) -> z3.BoolRef:
+        """Whether ``side`` allows the symbolic request of action class ``c``."""
         ptype = "identity" if self.policy_type == "identity" else "resource"
-        main = self._group([st for doc in side.policies for st in doc.statements], ptype)
+        main = self._group([st for doc in side.policies for st in doc.statements], ptype, c)
         if side.boundary is None:
             return main
-        return z3.And(main, self._group([st for doc in side.boundary for st in doc.statements], "pb"))
+        return z3.And(main, self._group([st for doc in side.boundary for st in doc.statements], "pb", c))
 
-    def _group(self, stmts: list[Statement], ptype: str) -> z3.BoolRef:
-        allows = [self._applies(st, ptype) for st in stmts if st.effect == "Allow"]
-        denies = [self._applies(st, ptype) for st in stmts if st.effect == "Deny"]
+    def _group(self, stmts: list[Statement], ptype: str, c: int) -> z3.BoolRef:
+        allows = [self._applies(st, ptype, c) for st in stmts if st.effect == "Allow"]
+        denies = [self._applies(st, ptype, c) for st in stmts if st.effect == "Deny"]
         return z3.And(z3.Or(*allows) if allows else z3.BoolVal(False), z3.Not(z3.Or(*denies)) if denies else z3.BoolVal(True))
 
-    def statement_applies(self, st: Statement, ptype: str) -> z3.BoolRef:
-        """Whether one statement applies to the symbolic request (its effect aside)."""
-        return self._applies(st, ptype)
-
-    def _applies(self, st: Statement, ptype: str) -> z3.BoolRef:
-        parts = [self._action(st), self._resource(st, ptype)]
+    def _applies(self, st: Statement, ptype: str, c: int) -> z3.BoolRef:
+        if not self._action(st, c):
+            return z3.BoolVal(False)
+        wo = self.classes[c].wildcard_only and self.policy_type != "trust"
+        memo_key = (id(st), ptype, wo)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit
+        parts = [self._resource(st, ptype, wo)]
         if ptype == "resource":
             parts.append(self._principal(st))
         for op, keys in st.condition.items():
             for key, values in keys.items():
                 parts.append(self.clauses.clause(op, key, values))
-        return z3.And(*parts)
+        out = z3.And(*parts)
+        self._memo[memo_key] = out
+        return out
 
-    def _action(self, st: Statement) -> z3.BoolRef:
+    def _action(self, st: Statement, c: int) -> bool:
         element = st.action if st.action is not None else st.not_action
         if element is None:
-            return z3.BoolVal(False)
-        row = self.matches[self.matcher_index[element]]
-        hit = [i for i, m in enumerate(row) if m]
-        if st.action is None:
-            hit = [i for i, m in enumerate(row) if not m]
-        return z3.Or(*[self.action == i for i in hit]) if hit else z3.BoolVal(False)
+            return False
+        hit = self.matches[self.matcher_index[element]][c]
+        return hit if st.action is not None else not hit
 
-    def _resource(self, st: Statement, ptype: str) -> z3.BoolRef:
+    def _resource(self, st: Statement, ptype: str, wo: bool) -> z3.BoolRef:
         if st.resource is not None:
             values, negated = st.resource, False
         elif st.not_resource is not None:
@@ -228,11 +234,9 @@ class Encoding:
             return z3.BoolVal(True)
         if "*" in values:
             return z3.BoolVal(not negated)
-        tests = [self._pattern(v, ptype) for v in values]
-        concrete = z3.And(*[n for _, n in tests]) if negated else z3.Or(*[m for m, _ in tests])
-        wild = [self._wild(v, ptype) for v in values]  # resource "*" of a wildcard-only action
-        wildcard = z3.And(*[n for _, n in wild]) if negated else z3.Or(*[m for m, _ in wild])
-        return z3.If(self.wildcard_only, wildcard, concrete)
+        # resource "*" of a wildcard-only action, or a concrete ARN
+        tests = [self._wild(v, ptype) if wo else self._pattern(v, ptype) for v in values]
+        return z3.And(*[n for _, n in tests]) if negated else z3.Or(*[m for m, _ in tests])
 
     def _pattern(self, value: str, ptype: str) -> tuple[z3.BoolRef, z3.BoolRef]:
         """(MATCH, NO_MATCH) of one Resource value, as ``byoc_iam.engine.resources.ResourcePattern.test``."""
@@ -303,6 +307,21 @@ class Encoding:
             rx = concat([a.lit(f"arn:{parts[1]}:sts:"), nc, colon, a.lit(f"{parts[4]}:federated-user/{rest}")])
             out.append(z3.And(z3.InRe(p, rx), z3.Not(z3.InRe(p, concat([a.any, a.lit(":assumed-role/"), a.any])))))
         return z3.Or(*out)
+
+
+def _symbols(formula: z3.ExprRef) -> set[z3.FuncDeclRef]:
+    seen: set[int] = set()
+    out: set[z3.FuncDeclRef] = set()
+    stack = [formula]
+    while stack:
+        e = stack.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            out.add(e.decl())
+        stack.extend(e.children())
+    return out
 
 
 def _account_re(a: Alphabet, account: str) -> z3.ReRef:

@@ -67,10 +67,9 @@ def compare_sides(old: Side, new: Side, policy_type: str = "identity") -> Compar
         raise ValueError(f"policy type {policy_type!r} is not one of {', '.join(POLICY_TYPES)}")
     start = time.perf_counter()
     enc = Encoding(policy_type, (old, new))
-    base = enc.constraints()
-    a_old, a_new = enc.allowed(old), enc.allowed(new)
-    gained = _search(enc, base, a_new, a_old, old, new)
-    lost = _search(enc, base, a_old, a_new, new, old)
+    deadline = start + TIMEOUT_MS / 1000
+    gained = _search(enc, new, old, deadline)
+    lost = _search(enc, old, new, deadline)
     relation = {(False, False): "equivalent", (False, True): "narrower", (True, False): "wider"}.get(
         (gained is not None, lost is not None), "incomparable"
     )
@@ -102,26 +101,34 @@ def trust_admits_more(old: PolicyDocument, new: PolicyDocument) -> dict[str, Any
     return compare_policies(old, new, "trust").counterexample
 
 
-def _search(
-    enc: Encoding, base: list[z3.BoolRef], yes: z3.BoolRef, no: z3.BoolRef, no_side: Side, yes_side: Side
-) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
-    solver = z3.Solver()
-    solver.set("timeout", TIMEOUT_MS)
-    solver.add(*base)
-    solver.add(yes, z3.Not(no))
-    answer = solver.check()
-    if answer == z3.unsat:
-        return None
-    if answer != z3.sat:
-        raise Undecided(f"z3 could not decide the comparison ({solver.reason_unknown()})")
-    request = witness(enc, solver.model())
-    _recheck(enc, request, yes_side, no_side)
-    return request.to_dict(), _allowing_statement(enc, request, yes_side)
+def _search(enc: Encoding, yes: Side, no: Side, deadline: float) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """A request ``yes`` allows and ``no`` does not, confirmed by the engine; ``None`` when there is none.
+
+    One query per action class (the action is then a constant and z3 sees only the statements that match
+    it); classes whose formula simplifies to false need no solver call."""
+    for c in range(len(enc.classes)):
+        formula = z3.simplify(z3.And(enc.allowed(yes, c), z3.Not(enc.allowed(no, c))))
+        if z3.is_false(formula):
+            continue
+        solver = z3.Solver()
+        remaining = int((deadline - time.perf_counter()) * 1000)
+        if remaining <= 0:
+            raise Undecided("z3 could not decide the comparison within 30 s")
+        solver.set("timeout", remaining)
+        solver.add(*enc.constraints(c), *enc.key_constraints(formula), formula)
+        answer = solver.check()
+        if answer == z3.unsat:
+            continue
+        if answer != z3.sat:
+            raise Undecided(f"z3 could not decide the comparison ({solver.reason_unknown()})")
+        request = witness(enc, solver.model(), c)
+        _recheck(enc, request, yes, no)
+        return request.to_dict(), _allowing_statement(enc, request, yes)
+    return None
 
 
-def witness(enc: Encoding, model: z3.ModelRef) -> Request:
-    """The concrete request of a model."""
-    index = model.eval(enc.action, model_completion=True).as_long()  # type: ignore[attr-defined]
+def witness(enc: Encoding, model: z3.ModelRef, index: int) -> Request:
+    """The concrete request of a model for action class ``index``."""
     cls = enc.classes[index]
     if enc.policy_type == "trust":
         resource = TRUST_RESOURCE.format(account=enc.account)

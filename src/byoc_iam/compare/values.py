@@ -68,7 +68,7 @@ class Key:
 
     def __init__(self, use: KeyUse, index: int, multi_allowed: bool) -> None:
         self.use = use
-        p = f"k{index}"
+        p = self.prefix = f"k{index}"
         self.present = z3.Bool(p + ".present")
         self.multi = z3.Bool(p + ".multi")
         self.count = z3.Int(p + ".count")
