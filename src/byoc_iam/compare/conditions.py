@@ -120,9 +120,9 @@ class ClauseEncoder:
             if getattr(cls, "fold", False):
                 rx = a.lit(text, ignore_case=True)
                 return lambda s: _bool(z3.InRe(s.s, rx))
-            return lambda s: _bool(s.s == z3.StringVal(text))
+            return lambda s: _bool(z3.InRe(s.s, z3.Re(z3.StringVal(text))))
         if family == "binary":
-            return lambda s: _bool(s.s == z3.StringVal(value))
+            return lambda s: _bool(z3.InRe(s.s, z3.Re(z3.StringVal(value))))
         if family == "bool":
             return self._bool_check(value)
         if family == "arn":
@@ -188,11 +188,11 @@ class ClauseEncoder:
                     if addr is None:
                         continue
                     if addr.version != net.version:
-                        (fs.append(s.s == z3.StringVal(cand)) if is_cidr else None)
+                        (fs.append(z3.InRe(s.s, z3.Re(z3.StringVal(cand)))) if is_cidr else None)
                     elif addr in net:
-                        ts.append(s.s == z3.StringVal(cand))
+                        ts.append(z3.InRe(s.s, z3.Re(z3.StringVal(cand))))
                     else:
-                        fs.append(s.s == z3.StringVal(cand))
+                        fs.append(z3.InRe(s.s, z3.Re(z3.StringVal(cand))))
                 return z3.Or(*ts) if ts else z3.BoolVal(False), z3.Or(*fs) if fs else z3.BoolVal(False)
             bits = 32 if net.version == 4 else 128
             var = s.a4 if net.version == 4 else s.a6

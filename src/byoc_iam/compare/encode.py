@@ -150,7 +150,7 @@ class Encoding:
         cls = self.classes[c]
         out: list[z3.BoolRef] = []
         if self.policy_type == "trust":
-            out.append(self.resource == z3.StringVal(TRUST_RESOURCE.format(account=self.account)))
+            out.append(z3.InRe(self.resource, z3.Re(z3.StringVal(TRUST_RESOURCE.format(account=self.account)))))
         elif not cls.wildcard_only:
             # an ARN of six segments; without "*" (the engine reads a "*" in a request resource as a pattern,
             # and no policy names "*" literally, so leaving it out loses no request)
@@ -161,8 +161,9 @@ class Encoding:
                 out.append(z3.Not(z3.InRe(self.resource, self._special_re(cls.special))))
         if self.policy_type != "identity":
             p = self.principal
-            out += [z3.InRe(p, z3.Plus(a.char)), p != z3.StringVal("*")]
-            out.append(z3.Not(z3.InRe(p, a.lit("anonymous", True))))
+            # (regex constraints only: z3's string solver is much faster with them than with disequalities)
+            out.append(z3.InRe(p, z3.Plus(a.char)))
+            out.append(z3.Not(z3.InRe(p, z3.Union(a.lit("anonymous", True), z3.Re("*")))))
             out.append(z3.Not(z3.InRe(p, z3.Loop(a.digit, 12, 12))))
             out.append(z3.Not(z3.InRe(p, _account_re(a, self.account))))
         return out
@@ -290,13 +291,13 @@ class Encoding:
         if ptype == "AWS" and value == "*":
             return z3.BoolVal(True)
         if ptype != "AWS":
-            return p == z3.StringVal(value)
+            return z3.InRe(p, z3.Re(z3.StringVal(value)))
         if len(value) == 12 and value.isdigit():
             return z3.InRe(p, _account_re(a, value))
         parts = value.split(":", 5)
         if len(parts) == 6 and parts[2] == "iam" and parts[5] == "root":
             return z3.InRe(p, _account_re(a, parts[4]))
-        out = [p == z3.StringVal(value)]
+        out = [z3.InRe(p, z3.Re(z3.StringVal(value)))]
         nc, colon = a.no_colon_any, z3.Re(":")
         if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/"):
             name = parts[5].rsplit("/", 1)[-1]

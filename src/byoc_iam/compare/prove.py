@@ -16,6 +16,7 @@ from typing import Any
 import z3
 
 from byoc_iam.compare.encode import IDENTITY_PRINCIPAL, TRUST_RESOURCE, Encoding, Side
+from byoc_iam.compare.solve import Unknown, solve
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model.policy import PolicyDocument
 
@@ -107,21 +108,16 @@ def _search(enc: Encoding, yes: Side, no: Side, deadline: float) -> tuple[dict[s
     One query per action class (the action is then a constant and z3 sees only the statements that match
     it); classes whose formula simplifies to false need no solver call."""
     for c in range(len(enc.classes)):
-        formula = z3.simplify(z3.And(enc.allowed(yes, c), z3.Not(enc.allowed(no, c))))
-        if z3.is_false(formula):
+        formula = z3.And(enc.allowed(yes, c), z3.Not(enc.allowed(no, c)))
+        if z3.is_false(z3.simplify(formula)):
             continue
-        solver = z3.Solver()
-        remaining = int((deadline - time.perf_counter()) * 1000)
-        if remaining <= 0:
-            raise Undecided("z3 could not decide the comparison within 30 s")
-        solver.set("timeout", remaining)
-        solver.add(*enc.constraints(c), *enc.key_constraints(formula), formula)
-        answer = solver.check()
-        if answer == z3.unsat:
+        try:
+            model = solve([*enc.constraints(c), *enc.key_constraints(formula), formula], deadline)
+        except Unknown as exc:
+            raise Undecided(f"z3 could not decide the comparison ({exc})") from None
+        if model is None:
             continue
-        if answer != z3.sat:
-            raise Undecided(f"z3 could not decide the comparison ({solver.reason_unknown()})")
-        request = witness(enc, solver.model(), c)
+        request = witness(enc, model, c)
         _recheck(enc, request, yes, no)
         return request.to_dict(), _allowing_statement(enc, request, yes)
     return None

@@ -84,7 +84,7 @@ class Key:
         for slot in self.slots:
             out.extend(_slot_constraints(slot, self.use, alphabet))
         if self.use.fixed is not None:
-            out += [self.present, z3.Not(self.multi), self.slots[0].s == z3.StringVal(self.use.fixed)]
+            out += [self.present, z3.Not(self.multi), z3.InRe(self.slots[0].s, z3.Re(z3.StringVal(self.use.fixed)))]
         return out
 
     def render(self, model: z3.ModelRef) -> str | list[str] | None:
