@@ -102,12 +102,28 @@ def trust_admits_more(old: PolicyDocument, new: PolicyDocument) -> dict[str, Any
     return compare_policies(old, new, "trust").counterexample
 
 
-def _search(enc: Encoding, yes: Side, no: Side, deadline: float) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+def new_access_by_action(old: Side, new: Side, policy_type: str = "identity") -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Every action NEW newly allows: per class of actions the policies treat alike, its actions (as the
+    catalog spells them) and one engine-checked request. Empty when NEW grants nothing new (a proof unless
+    the encoding approximates: see :attr:`Comparison.approximate`)."""
+    enc = Encoding(policy_type, (old, new))
+    deadline = time.perf_counter() + TIMEOUT_MS / 1000
+    out: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+    for c in range(len(enc.classes)):
+        found = _search(enc, new, old, deadline, (c,))
+        if found is not None:
+            out.append((enc.classes[c].members or (enc.classes[c].action,), found[0]))
+    return out
+
+
+def _search(
+    enc: Encoding, yes: Side, no: Side, deadline: float, classes: tuple[int, ...] | None = None
+) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
     """A request ``yes`` allows and ``no`` does not, confirmed by the engine; ``None`` when there is none.
 
     One query per action class (the action is then a constant and z3 sees only the statements that match
     it); classes whose formula simplifies to false need no solver call."""
-    for c in range(len(enc.classes)):
+    for c in classes if classes is not None else range(len(enc.classes)):
         formula = z3.And(enc.allowed(yes, c), z3.Not(enc.allowed(no, c)))
         if z3.is_false(z3.simplify(formula)):
             continue

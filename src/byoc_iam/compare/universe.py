@@ -70,6 +70,7 @@ class ActionClass:
     wildcard_only: bool
     special: str | None
     size: int
+    members: tuple[str, ...] = ()
 
 
 def action_classes(elements: Iterable[tuple[str, ...]]) -> tuple[tuple[ActionClass, ...], list[ActionMatcher]]:
@@ -93,7 +94,7 @@ def action_classes(elements: Iterable[tuple[str, ...]]) -> tuple[tuple[ActionCla
                 continue
             sig = (tuple(m.matches(low) for m in matchers), not info.resource_types, special(low))
             groups.setdefault(sig, []).append(name)
-    classes = [ActionClass(names[0], bool(sig[1]), sig[2], len(names)) for sig, names in groups.items()]  # type: ignore[arg-type]
+    classes = [ActionClass(names[0], bool(sig[1]), sig[2], len(names), tuple(names)) for sig, names in groups.items()]  # type: ignore[arg-type]
     classes.extend(_others(catalog, set(known)))
     return tuple(classes), matchers
 
