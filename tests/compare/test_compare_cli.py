@@ -17,10 +17,15 @@ from byoc_iam.plan.model import Change
 from byoc_iam.plan.text import change_lines
 from cli_helpers import run_cli
 
-OLD = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+OLD = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
+}
 NEW = {
     "Version": "2012-10-17",
-    "Statement": [{"Sid": "Rw", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}],
+    "Statement": [
+        {"Sid": "Rw", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}
+    ],
 }
 TRUST = {
     "Version": "2012-10-17",
@@ -35,7 +40,9 @@ def _write(tmp_path: Path, name: str, data: Any) -> str:
 
 
 def test_wider_exits_1_with_the_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["compare", _write(tmp_path, "o.json", OLD), _write(tmp_path, "n.json", NEW), "-o", "json"], capsys)
+    code, out, _ = run_cli(
+        ["compare", _write(tmp_path, "o.json", OLD), _write(tmp_path, "n.json", NEW), "-o", "json"], capsys
+    )
     data = json.loads(out)
     assert code == 1
     assert list(data) == ["relation", "new_access", "counterexample", "statement", "time_ms"]
@@ -50,9 +57,21 @@ def test_narrower_exits_0_in_text(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_trust_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    wider = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    wider = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
     code, out, _ = run_cli(
-        ["compare", _write(tmp_path, "a.json", TRUST), _write(tmp_path, "b.json", wider), "--type", "trust", "-o", "json"], capsys
+        [
+            "compare",
+            _write(tmp_path, "a.json", TRUST),
+            _write(tmp_path, "b.json", wider),
+            "--type",
+            "trust",
+            "-o",
+            "json",
+        ],
+        capsys,
     )
     assert code == 1 and json.loads(out)["counterexample"]["action"] == "sts:AssumeRole"
 
@@ -60,7 +79,9 @@ def test_trust_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_rolespecs_give_permissions_and_trust(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = {"role_name": "r", "trust_policy": TRUST, "inline_policies": {"p": OLD}}
     new = {"role_name": "r", "trust_policy": TRUST, "inline_policies": {"p": NEW}}
-    code, out, _ = run_cli(["compare", _write(tmp_path, "a.json", old), _write(tmp_path, "b.json", new), "-o", "json"], capsys)
+    code, out, _ = run_cli(
+        ["compare", _write(tmp_path, "a.json", old), _write(tmp_path, "b.json", new), "-o", "json"], capsys
+    )
     data = json.loads(out)
     assert code == 1 and set(data) == {"permissions", "trust"}
     assert data["permissions"]["relation"] == "wider" and data["trust"]["relation"] == "equivalent"
@@ -69,12 +90,20 @@ def test_rolespecs_give_permissions_and_trust(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
-        ({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}, "E2002"),
-        ({"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}]}, "refused"),
+        (
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]},
+            "E2002",
+        ),
+        (
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}]},
+            "refused",
+        ),
         ([1, 2], "expected a policy document"),
     ],
 )
-def test_malformed_documents_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: Any, message: str) -> None:
+def test_malformed_documents_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: Any, message: str
+) -> None:
     code, out, err = run_cli(["compare", _write(tmp_path, "o.json", OLD), _write(tmp_path, "bad.json", doc)], capsys)
     assert code == 2 and out == "" and message in err and err.count("\n") == 1 and err.startswith("byoc-iam: ")
 
@@ -90,7 +119,11 @@ def test_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_batch_one_line_per_pair_in_order() -> None:
-    lines = [json.dumps({"old": OLD, "new": NEW}), json.dumps({"old": NEW, "new": OLD}), json.dumps({"old": OLD, "new": OLD})]
+    lines = [
+        json.dumps({"old": OLD, "new": NEW}),
+        json.dumps({"old": NEW, "new": OLD}),
+        json.dumps({"old": OLD, "new": OLD}),
+    ]
     out = io.StringIO()
     code = run_batch(io.StringIO("\n".join(lines) + "\n"), out, "<test>")
     answers = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -100,13 +133,14 @@ def test_batch_one_line_per_pair_in_order() -> None:
 def test_batch_bad_line_names_it() -> None:
     out = io.StringIO()
     with pytest.raises(UsageError, match="<test>:2"):
-        run_batch(io.StringIO(json.dumps({"old": OLD, "new": OLD}) + "\n{\"old\": 1}\n"), out, "<test>")
+        run_batch(io.StringIO(json.dumps({"old": OLD, "new": OLD}) + '\n{"old": 1}\n'), out, "<test>")
     assert len(out.getvalue().splitlines()) == 1
 
 
 def test_controllers_diff_lbc_upgrade(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(
-        ["controllers", "diff", "aws-load-balancer-controller", "--from", "v2.10.0", "--to", "v2.13.0", "-o", "json"], capsys
+        ["controllers", "diff", "aws-load-balancer-controller", "--from", "v2.10.0", "--to", "v2.13.0", "-o", "json"],
+        capsys,
     )
     data = json.loads(out)
     added = sorted(a for item in data["new_actions"] for a in item["actions"])
@@ -122,7 +156,9 @@ def test_controllers_diff_lbc_upgrade(capsys: pytest.CaptureFixture[str]) -> Non
         ]
     )
     assert code == 1 and data["relation"] == "wider"
-    code, out, _ = run_cli(["controllers", "diff", "aws-load-balancer-controller", "--from", "v2.13.0", "--to", "v2.10.0"], capsys)
+    code, out, _ = run_cli(
+        ["controllers", "diff", "aws-load-balancer-controller", "--from", "v2.13.0", "--to", "v2.10.0"], capsys
+    )
     assert code == 0 and "no new access" in out
     assert run_cli(["controllers", "diff", "aws-load-balancer-controller", "--from", "v1.0"], capsys)[0] == 2
     assert run_cli(["controllers", "diff", "nope"], capsys)[0] == 2
@@ -146,9 +182,32 @@ def test_plan_text_marks_access() -> None:
     assert "= widens access" in text and "s3:PutObject" in text
     narrow = Change("~", "inline policy", "p", "iam:PutRolePolicy", {}, 2, NEW, OLD)
     assert "= narrows access" in "\n".join(change_lines(narrow))
-    same = Change("~", "inline policy", "p", "iam:PutRolePolicy", {}, 2, OLD, {**OLD, "Statement": [dict(OLD["Statement"][0], Sid="X")]})
+    same = Change(
+        "~",
+        "inline policy",
+        "p",
+        "iam:PutRolePolicy",
+        {},
+        2,
+        OLD,
+        {**OLD, "Statement": [dict(OLD["Statement"][0], Sid="X")]},
+    )
     assert "= no change in access" in "\n".join(change_lines(same))
-    trust = Change("~", "trust policy", "r", "iam:UpdateAssumeRolePolicy", {}, 2, TRUST, {
-        "Version": "2012-10-17", "Statement": [*TRUST["Statement"], {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    trust = Change(
+        "~",
+        "trust policy",
+        "r",
+        "iam:UpdateAssumeRolePolicy",
+        {},
+        2,
+        TRUST,
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                *TRUST["Statement"],
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
+            ],
+        },
+    )
     text = "\n".join(change_lines(trust))
     assert "= widens access" in text and "lambda.amazonaws.com" in text

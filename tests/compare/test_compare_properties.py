@@ -34,8 +34,22 @@ CONDITIONS: list[dict[str, Any]] = [
     {"StringEqualsIfExists": {"aws:PrincipalTag/team": "a"}},
 ]
 # request values the random-request check draws from (the policies' own boundaries and neighbours)
-REQ_ACTIONS = ["s3:GetObject", "s3:GetObjectAcl", "s3:PutObject", "s3:DeleteObject", "s3:ListAllMyBuckets", "ec2:RunInstances", "sqs:SendMessage"]
-REQ_RESOURCES = ["arn:aws:s3:::b/k", "arn:aws:s3:::b/x", "arn:aws:s3:::c", "arn:aws:ec2:us-east-1:1:instance/i", "arn:aws:sqs:us-east-1:1:q"]
+REQ_ACTIONS = [
+    "s3:GetObject",
+    "s3:GetObjectAcl",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:ListAllMyBuckets",
+    "ec2:RunInstances",
+    "sqs:SendMessage",
+]
+REQ_RESOURCES = [
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::b/x",
+    "arn:aws:s3:::c",
+    "arn:aws:ec2:us-east-1:1:instance/i",
+    "arn:aws:sqs:us-east-1:1:q",
+]
 REQ_CONTEXTS: list[dict[str, Any]] = [
     {},
     {"aws:PrincipalTag/team": "a"},
@@ -52,8 +66,12 @@ REQ_CONTEXTS: list[dict[str, Any]] = [
 @st.composite
 def statements(draw: st.DrawFn, effect: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"Effect": effect or draw(st.sampled_from(["Allow", "Deny"]))}
-    out["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = draw(st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=2))
-    out["NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"] = draw(st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2))
+    out["NotAction" if draw(st.integers(0, 5)) == 0 else "Action"] = draw(
+        st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=2)
+    )
+    out["NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"] = draw(
+        st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2)
+    )
     cond: dict[str, Any] = {}
     for c in draw(st.lists(st.sampled_from(CONDITIONS), max_size=2)):
         for op, body in c.items():

@@ -65,7 +65,7 @@ def test_every_listed_disagreement_has_a_reason() -> None:
 
 
 def test_quacky_sample(pairs_root: Path) -> None:
-    agree, total = _run(pairs_root, 20)
+    _, total = _run(pairs_root, 20)
     assert total > 40
 
 

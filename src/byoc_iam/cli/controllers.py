@@ -19,7 +19,9 @@ controllers_app = typer.Typer(help="Controller policies byoc-iam pins: what an u
 @controllers_app.command("diff")
 def diff(
     name: str = typer.Argument(..., help="Controller, e.g. aws-load-balancer-controller."),
-    old: str | None = typer.Option(None, "--from", metavar="RELEASE", help="Older release (default: the oldest known)."),
+    old: str | None = typer.Option(
+        None, "--from", metavar="RELEASE", help="Older release (default: the oldest known)."
+    ),
     new: str | None = typer.Option(None, "--to", metavar="RELEASE", help="Newer release (default: the pin)."),
     partition: str = typer.Option("aws", "--partition", help="aws | aws-cn | aws-us-gov."),
     output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
@@ -41,14 +43,21 @@ def diff(
             raise UsageError(f"{flag}: {name} has no release {rel!r} (known: {', '.join(names)})")
     result, gained = upgrade(name, old, new, partition)
     if output == "json":
-        data = {"controller": name, "from": old, "to": new, **result.to_dict(),
-                "new_actions": [{"actions": list(acts), "request": req} for acts, req in gained]}
+        data = {
+            "controller": name,
+            "from": old,
+            "to": new,
+            **result.to_dict(),
+            "new_actions": [{"actions": list(acts), "request": req} for acts, req in gained],
+        }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         print(f"{name} {old} -> {new}: {result.relation} ({result.time_ms:.0f} ms)")
         for acts, req in gained:
             print(f"  + {', '.join(acts)}")
-            print(f"      e.g. on {req['resource']}" + (f" with {json.dumps(req['context'])}" if req["context"] else ""))
+            print(
+                f"      e.g. on {req['resource']}" + (f" with {json.dumps(req['context'])}" if req["context"] else "")
+            )
         if not gained:
             print("  no new access")
         if result.approximate:

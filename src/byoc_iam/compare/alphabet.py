@@ -33,7 +33,12 @@ class Alphabet:
         self.no_colon_any = z3.Star(self.no_colon)
         self.digit = z3.Range("0", "9")
         # without "*": a request resource (the engine reads a "*" in it as a pattern)
-        ns = [z3.Range("!", ")"), z3.Range("+", "9"), z3.Range(";", "~"), *(z3.Re(z3.StringVal(c)) for c in self.extra if c not in ":*")]
+        ns = [
+            z3.Range("!", ")"),
+            z3.Range("+", "9"),
+            z3.Range(";", "~"),
+            *(z3.Re(z3.StringVal(c)) for c in self.extra if c not in ":*"),
+        ]
         self.no_colon_star = z3.Union(*ns)
         self.no_star_any = z3.Star(z3.Union(self.no_colon_star, z3.Re(":")))
 
@@ -45,7 +50,9 @@ class Alphabet:
         for ch in text:
             forms = sorted({ch, ch.lower(), ch.upper()} - {""})
             forms = [f for f in forms if len(f) == 1]
-            pieces.append(z3.Union(*(z3.Re(z3.StringVal(f)) for f in forms)) if len(forms) > 1 else z3.Re(z3.StringVal(ch)))
+            pieces.append(
+                z3.Union(*(z3.Re(z3.StringVal(f)) for f in forms)) if len(forms) > 1 else z3.Re(z3.StringVal(ch))
+            )
         return _concat(pieces)
 
     def member(self, s: z3.SeqRef) -> z3.BoolRef:

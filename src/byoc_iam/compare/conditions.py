@@ -13,7 +13,7 @@ import z3
 
 from byoc_iam.compare.alphabet import Alphabet, concat
 from byoc_iam.compare.values import Key, Slot, date_of, numeric_of
-from byoc_iam.engine.conditions import OPERATORS, arn, binary, date, ip, numeric, string
+from byoc_iam.engine.conditions import OPERATORS, Operator, arn, binary, date, ip, numeric, string
 from byoc_iam.engine.conditions import bool as boolean
 from byoc_iam.engine.variables import LIT, QMARK, STAR, Token, tokenize
 
@@ -21,7 +21,15 @@ SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
 _MODULES = {"string": string, "binary": binary, "bool": boolean, "arn": arn, "numeric": numeric, "date": date, "ip": ip}
 # operator name (lower case) -> the engine module that implements it
 MODULE_OF = {cls.name.lower(): name for name, mod in _MODULES.items() for cls in mod.OPERATORS}
-KEY_FAMILY = {"string": "string", "binary": "string", "bool": "bool", "arn": "arn", "numeric": "numeric", "date": "date", "ip": "ip"}
+KEY_FAMILY = {
+    "string": "string",
+    "binary": "string",
+    "bool": "bool",
+    "arn": "arn",
+    "numeric": "numeric",
+    "date": "date",
+    "ip": "ip",
+}
 _CMP: dict[str, Callable[[z3.ArithRef, z3.ArithRef], z3.BoolRef]] = {
     "Equals": _op.eq,
     "NotEquals": _op.eq,
@@ -55,8 +63,14 @@ def family_of(op_text: str) -> str | None:
     return None if cls is None else KEY_FAMILY[MODULE_OF[cls.name.lower()]]
 
 
-def glob_re(tokens: tuple[Token, ...], alphabet: Alphabet, resolve: Resolver, star: z3.ReRef, qmark: z3.ReRef,
-            ignore_case: bool = False) -> z3.ReRef:
+def glob_re(
+    tokens: tuple[Token, ...],
+    alphabet: Alphabet,
+    resolve: Resolver,
+    star: z3.ReRef,
+    qmark: z3.ReRef,
+    ignore_case: bool = False,
+) -> z3.ReRef:
     """The regex of tokenised text (variables replaced by ``resolve``; their values are literal)."""
     pieces: list[z3.ReRef] = []
     for t in tokens:
@@ -108,7 +122,7 @@ class ClauseEncoder:
         anyv = z3.Or(*[z3.And(k.count > i, m) for i, m in each])
         return z3.If(z3.Not(k.present), z3.BoolVal(False), z3.If(k.multi, anyv, first))
 
-    def _checker(self, cls: type, value: str) -> Callable[[Slot], Check]:
+    def _checker(self, cls: type[Operator], value: str) -> Callable[[Slot], Check]:
         name: str = cls.name
         family = MODULE_OF[name.lower()]
         a = self.alphabet
@@ -155,7 +169,10 @@ class ClauseEncoder:
         pieces.append(glob_re(toks[4], a, self.resolve, a.any, a.char))
         rx = concat(pieces)
         shape = concat([a.no_colon_any, colon] * 4 + [a.any])
-        return lambda s: (z3.And(z3.InRe(s.s, shape), z3.InRe(s.s, rx)), z3.And(z3.InRe(s.s, shape), z3.Not(z3.InRe(s.s, rx))))
+        return lambda s: (
+            z3.And(z3.InRe(s.s, shape), z3.InRe(s.s, rx)),
+            z3.And(z3.InRe(s.s, shape), z3.Not(z3.InRe(s.s, rx))),
+        )
 
     def _ordered(self, family: str, name: str, value: str) -> Callable[[Slot], Check]:
         parsed = numeric.parse_number(value) if family == "numeric" else date.parse_date(value)
@@ -231,5 +248,6 @@ def ip_candidates(value: str) -> list[str]:
     if block is None:
         return []
     net = block[0]
-    return [str(net.network_address), str(net.broadcast_address)] if net.num_addresses > 1 else [str(net.network_address)]
-
+    return (
+        [str(net.network_address), str(net.broadcast_address)] if net.num_addresses > 1 else [str(net.network_address)]
+    )

@@ -34,8 +34,13 @@ def releases(name: str) -> dict[str, dict[str, Any]]:
     ctl = controller(name)
     out = {v["release"]: v for v in _history(name)["versions"]}
     pin = ctl.pin
-    out[pin.release] = {"release": pin.release, "repository": pin.repository, "path": pin.path, "commit": pin.commit,
-                        "policy": ctl.template}
+    out[pin.release] = {
+        "release": pin.release,
+        "repository": pin.repository,
+        "path": pin.path,
+        "commit": pin.commit,
+        "policy": ctl.template,
+    }
     return out
 
 
@@ -46,7 +51,9 @@ def policy_at(name: str, release: str, partition: str = "aws") -> PolicyDocument
     return PolicyDocument.from_dict(json.loads(text))
 
 
-def upgrade(name: str, old: str, new: str, partition: str = "aws") -> tuple[Comparison, list[tuple[tuple[str, ...], dict[str, Any]]]]:
+def upgrade(
+    name: str, old: str, new: str, partition: str = "aws"
+) -> tuple[Comparison, list[tuple[tuple[str, ...], dict[str, Any]]]]:
     """The comparison of two releases and every action the newer one newly allows (with a request each)."""
     a, b = Side((policy_at(name, old, partition),)), Side((policy_at(name, new, partition),))
     return compare_sides(a, b, "identity"), new_access_by_action(a, b, "identity")

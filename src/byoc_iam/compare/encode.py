@@ -108,7 +108,8 @@ class Encoding:
                     use.fixed = f"byoc-var-{len(self.var_values)}"
                     self.var_values[t.text] = use.fixed
                     self.approximate.append(
-                        f"policy variable {t.source} is fixed to {use.fixed!r}: no-new-access is proved for that value only"
+                        f"policy variable {t.source} is fixed to {use.fixed!r}: "
+                        "no-new-access is proved for that value only"
                     )
 
     def _resolve(self, token: Token) -> str:
@@ -126,7 +127,11 @@ class Encoding:
             keep = []
             for c in classes:
                 info = cat.action(c.action)
-                if info is not None and c.action.lower().startswith("sts:") and any(r.name == "role" for r in info.resource_types):
+                if (
+                    info is not None
+                    and c.action.lower().startswith("sts:")
+                    and any(r.name == "role" for r in info.resource_types)
+                ):
                     keep.append(c)
             classes = tuple(keep)
         return classes, matchers
@@ -139,7 +144,7 @@ class Encoding:
 
         try:
             kind = get_catalog().condition_key_type(use.name)
-        except Exception:  # noqa: BLE001 - an unknown key is single-valued
+        except Exception:
             kind = None
         return bool(kind and kind.lower().startswith("arrayof"))
 
@@ -199,7 +204,9 @@ class Encoding:
     def _group(self, stmts: list[Statement], ptype: str, c: int) -> z3.BoolRef:
         allows = [self._applies(st, ptype, c) for st in stmts if st.effect == "Allow"]
         denies = [self._applies(st, ptype, c) for st in stmts if st.effect == "Deny"]
-        return z3.And(z3.Or(*allows) if allows else z3.BoolVal(False), z3.Not(z3.Or(*denies)) if denies else z3.BoolVal(True))
+        return z3.And(
+            z3.Or(*allows) if allows else z3.BoolVal(False), z3.Not(z3.Or(*denies)) if denies else z3.BoolVal(True)
+        )
 
     def _applies(self, st: Statement, ptype: str, c: int) -> z3.BoolRef:
         if not self._action(st, c):
@@ -257,7 +264,10 @@ class Encoding:
             product, rest = _product_split(service, region, account, resource)
             pieces: list[z3.ReRef] = [a.lit("arn:")]
             for seg in (partition, service, region, account):
-                pieces += [glob_re(tokenize(seg, wildcards=True), a, self._resolve, a.no_colon_any, a.no_colon), z3.Re(":")]
+                pieces += [
+                    glob_re(tokenize(seg, wildcards=True), a, self._resolve, a.no_colon_any, a.no_colon),
+                    z3.Re(":"),
+                ]
             if product:
                 pieces.append(a.lit(product))
             pieces.append(glob_re(tokenize(rest, wildcards=True), a, self._resolve, a.any, a.char))
@@ -277,8 +287,10 @@ class Encoding:
         element = st.principal if st.principal is not None else st.not_principal
         if element is None:
             return z3.BoolVal(False)
-        entries = [("AWS", "*")] if element == "*" else (
-            [("AWS", element)] if isinstance(element, str) else [(t, v) for t, vs in element.items() for v in vs]
+        entries = (
+            [("AWS", "*")]
+            if element == "*"
+            else ([("AWS", element)] if isinstance(element, str) else [(t, v) for t, vs in element.items() for v in vs])
         )
         hits = [self._entry(t, v) for t, v in entries]
         if st.principal is not None:
@@ -360,11 +372,11 @@ def _texts(stmts: list[tuple[Statement, str]]) -> list[str]:
     for st, _ in stmts:
         for el in (st.action, st.not_action, st.resource, st.not_resource):
             out.extend(el or ())
-        for el in (st.principal, st.not_principal):
-            if isinstance(el, str):
-                out.append(el)
-            elif el:
-                out.extend(v for vs in el.values() for v in vs)
+        for who in (st.principal, st.not_principal):
+            if isinstance(who, str):
+                out.append(who)
+            elif who:
+                out.extend(v for vs in who.values() for v in vs)
         for keys in st.condition.values():
             for values in keys.values():
                 out.extend(values)

@@ -87,7 +87,9 @@ def compare_sides(old: Side, new: Side, policy_type: str = "identity") -> Compar
 
 
 def compare_policies(
-    old: list[PolicyDocument] | PolicyDocument, new: list[PolicyDocument] | PolicyDocument, policy_type: str = "identity"
+    old: list[PolicyDocument] | PolicyDocument,
+    new: list[PolicyDocument] | PolicyDocument,
+    policy_type: str = "identity",
 ) -> Comparison:
     """Compare two policies (or two lists of policies, taken together) of one type."""
     olds = [old] if isinstance(old, PolicyDocument) else list(old)
@@ -102,7 +104,9 @@ def trust_admits_more(old: PolicyDocument, new: PolicyDocument) -> dict[str, Any
     return compare_policies(old, new, "trust").counterexample
 
 
-def new_access_by_action(old: Side, new: Side, policy_type: str = "identity") -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+def new_access_by_action(
+    old: Side, new: Side, policy_type: str = "identity"
+) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     """Every action NEW newly allows: per class of actions the policies treat alike, its actions (as the
     catalog spells them) and one engine-checked request. Empty when NEW grants nothing new (a proof unless
     the encoding approximates: see :attr:`Comparison.approximate`)."""
@@ -147,11 +151,11 @@ def witness(enc: Encoding, model: z3.ModelRef, index: int) -> Request:
     elif cls.wildcard_only:
         resource = "*"
     else:
-        resource = model.eval(enc.resource, model_completion=True).as_string()  # type: ignore[attr-defined]
+        resource = model.eval(enc.resource, model_completion=True).as_string()
     if enc.policy_type == "identity":
         principal = IDENTITY_PRINCIPAL.format(account=enc.account)
     else:
-        principal = model.eval(enc.principal, model_completion=True).as_string()  # type: ignore[attr-defined]
+        principal = model.eval(enc.principal, model_completion=True).as_string()
     context: dict[str, Any] = {}
     for key in enc.keys.values():
         value = key.render(model)
@@ -167,7 +171,12 @@ def policy_set(enc: Encoding, side: Side, only: PolicyDocument | None = None) ->
         trust_account = {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{enc.account}:root"}, "Action": "*", "Resource": "*"}
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{enc.account}:root"},
+                    "Action": "*",
+                    "Resource": "*",
+                }
             ],
         }
         return PolicySet(identity=docs, resource=trust_account, boundary=side.boundary if only is None else None)

@@ -77,7 +77,9 @@ def solve(formulas: list[z3.BoolRef], deadline: float) -> z3.ModelRef | None:
             return _direct([*formulas, *values], deadline)
 
 
-def _member(atoms: list[z3.ExprRef], lits: list[tuple[int, bool]], deadline: float) -> z3.ExprRef | list[tuple[int, bool]]:
+def _member(
+    atoms: list[z3.ExprRef], lits: list[tuple[int, bool]], deadline: float
+) -> z3.ExprRef | list[tuple[int, bool]]:
     """A string satisfying the literals, or an unsat core of them."""
     s = z3.Solver()
     track = {}

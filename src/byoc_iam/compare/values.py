@@ -92,7 +92,7 @@ class Key:
         if not z3.is_true(model.eval(self.present, model_completion=True)):
             return None
         if z3.is_true(model.eval(self.multi, model_completion=True)):
-            count = model.eval(self.count, model_completion=True).as_long()  # type: ignore[attr-defined]
+            count = model.eval(self.count, model_completion=True).as_long()
             return [render_slot(s, model) for s in self.slots[:count]]
         return render_slot(self.slots[0], model)
 
@@ -114,8 +114,11 @@ def _slot_constraints(slot: Slot, use: KeyUse, alphabet: Alphabet) -> list[z3.Bo
         if "ip" in use.families:
             ipchars = z3.Union(alphabet.digit, z3.Range("a", "f"), z3.Range("A", "F"), z3.Re("."), z3.Re(":"))
             other = z3.Intersect(alphabet.char, z3.Complement(z3.Union(ipchars, z3.Re("%"))))
-            no_ip = z3.Concat(z3.Star(z3.Intersect(alphabet.char, z3.Complement(z3.Re("%")))), other, z3.Star(
-                z3.Intersect(alphabet.char, z3.Complement(z3.Re("%")))))
+            no_ip = z3.Concat(
+                z3.Star(z3.Intersect(alphabet.char, z3.Complement(z3.Re("%")))),
+                other,
+                z3.Star(z3.Intersect(alphabet.char, z3.Complement(z3.Re("%")))),
+            )
             cands = [z3.Re(z3.StringVal(c)) for c in sorted(use.ip_candidates)]
             out.append(z3.InRe(slot.s, z3.Union(no_ip, *cands) if cands else no_ip))
     return out
@@ -131,20 +134,20 @@ def render_slot(slot: Slot, model: z3.ModelRef) -> str:
     if mode == "date":
         if not z3.is_true(model.eval(slot.ok, model_completion=True)):
             return NOT_A_VALUE
-        return render_ms(model.eval(slot.ms, model_completion=True).as_long())  # type: ignore[attr-defined]
+        return render_ms(model.eval(slot.ms, model_completion=True).as_long())
     if mode == "ip":
-        kind = model.eval(slot.kind, model_completion=True).as_long()  # type: ignore[attr-defined]
+        kind = model.eval(slot.kind, model_completion=True).as_long()
         if kind == 4:
-            return str(ipaddress.IPv4Address(model.eval(slot.a4, model_completion=True).as_long()))  # type: ignore[attr-defined]
+            return str(ipaddress.IPv4Address(model.eval(slot.a4, model_completion=True).as_long()))
         if kind == 6:
-            return str(ipaddress.IPv6Address(model.eval(slot.a6, model_completion=True).as_long()))  # type: ignore[attr-defined]
+            return str(ipaddress.IPv6Address(model.eval(slot.a6, model_completion=True).as_long()))
         return NOT_A_VALUE
     value = model.eval(slot.s, model_completion=True)
-    return str(value.as_string())  # type: ignore[attr-defined]
+    return str(value.as_string())
 
 
 def _decimal(value: z3.ExprRef) -> str:
-    frac = Fraction(str(value.as_fraction()))  # type: ignore[attr-defined]
+    frac = Fraction(str(value.as_fraction()))
     if frac.denominator == 1:
         return str(frac.numerator)
     text = f"{float(frac):.17g}"
