@@ -173,12 +173,18 @@ class Encoding:
             out.append(z3.Not(z3.InRe(p, _account_re(a, self.account))))
         return out
 
-    def key_constraints(self, formula: z3.ExprRef) -> list[z3.BoolRef]:
-        """The constraints of the condition keys a formula reads."""
-        names = {str(d) for d in _symbols(formula)}
+    def key_constraints(self, c: int) -> list[z3.BoolRef]:
+        """The constraints of the condition keys the statements matching action class ``c`` read (and of
+        the keys policy variables fix)."""
+        read: set[str] = set()
+        for side in self.sides:
+            for doc in (*side.policies, *(side.boundary or ())):
+                for st in doc.statements:
+                    if self._action(st, c):
+                        read.update(key.lower() for keys in st.condition.values() for key in keys)
         out: list[z3.BoolRef] = []
-        for k in self.keys.values():
-            if k.use.fixed is not None or any(n.startswith(k.prefix + ".") for n in names):
+        for name, k in self.keys.items():
+            if k.use.fixed is not None or name in read:
                 out += k.constraints(self.alphabet)
         return out
 
@@ -320,21 +326,6 @@ class Encoding:
             rx = concat([a.lit(f"arn:{parts[1]}:sts:"), nc, colon, a.lit(f"{parts[4]}:federated-user/{rest}")])
             out.append(z3.And(z3.InRe(p, rx), z3.Not(z3.InRe(p, concat([a.any, a.lit(":assumed-role/"), a.any])))))
         return z3.Or(*out)
-
-
-def _symbols(formula: z3.ExprRef) -> set[z3.FuncDeclRef]:
-    seen: set[int] = set()
-    out: set[z3.FuncDeclRef] = set()
-    stack = [formula]
-    while stack:
-        e = stack.pop()
-        if e.get_id() in seen:
-            continue
-        seen.add(e.get_id())
-        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            out.add(e.decl())
-        stack.extend(e.children())
-    return out
 
 
 def _account_re(a: Alphabet, account: str) -> z3.ReRef:

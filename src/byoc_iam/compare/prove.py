@@ -132,7 +132,7 @@ def _search(
         if z3.is_false(z3.simplify(formula)):
             continue
         try:
-            model = solve([*enc.constraints(c), *enc.key_constraints(formula), formula], deadline)
+            model = solve([*enc.constraints(c), *enc.key_constraints(c), formula], deadline)
         except Unknown as exc:
             raise Undecided(f"z3 could not decide the comparison ({exc})") from None
         if model is None:
