@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from byoc_iam.engine.actions import ActionMatcher
 
@@ -74,14 +75,18 @@ class ActionClass:
 
 
 def action_classes(elements: Iterable[tuple[str, ...]]) -> tuple[tuple[ActionClass, ...], list[ActionMatcher]]:
-    """The classes for the given Action/NotAction elements, and one engine matcher per element.
+    """The classes for the given Action/NotAction elements, and one engine matcher per distinct element.
 
-    Returns ``(classes, matchers)``; ``matchers[i]`` is the compiled element ``i``.
+    Returns ``(classes, matchers)`` (matchers in first-seen order of the distinct elements; do not modify).
     """
+    return _classes(tuple(dict.fromkeys(elements)))
+
+
+@lru_cache(maxsize=256)
+def _classes(elems: tuple[tuple[str, ...], ...]) -> tuple[tuple[ActionClass, ...], list[ActionMatcher]]:
     from byoc_iam.servicecatalog import get_catalog
 
     catalog = get_catalog()
-    elems = list(dict.fromkeys(elements))
     matchers = [ActionMatcher(e) for e in elems]
     named = sorted({v.partition(":")[0].lower() for e in elems for v in e if ":" in v})
     known = [s for s in named if catalog.is_known_service(s)]
