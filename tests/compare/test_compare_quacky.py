@@ -6,9 +6,9 @@ By default a sample (every 20th pair, plus every listed pair); all 432 pairs wit
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "quacky_disagreements.json"
-sys.path.insert(0, str(ROOT / "bench"))
-from compare import load_pairs, run_pair  # type: ignore[import-not-found]  # noqa: E402
+_SPEC = importlib.util.spec_from_file_location("bench_compare", ROOT / "bench" / "compare.py")
+assert _SPEC is not None and _SPEC.loader is not None
+_BENCH = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_BENCH)
+load_pairs, run_pair = _BENCH.load_pairs, _BENCH.run_pair
 
 
 @pytest.fixture()
