@@ -162,6 +162,7 @@ def test_controllers_diff_lbc_upgrade(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and "no new access" in out
     assert run_cli(["controllers", "diff", "aws-load-balancer-controller", "--from", "v1.0"], capsys)[0] == 2
     assert run_cli(["controllers", "diff", "nope"], capsys)[0] == 2
+    assert run_cli(["controllers", "diff", "aws-load-balancer-controller", "--partition", "mars"], capsys)[0] == 2
 
 
 def test_catalog_diff_reports_new_access() -> None:

@@ -35,6 +35,11 @@ def diff(
         known = releases(name)
     except KeyError:
         raise UsageError(f"unknown controller {name!r}") from None
+    from byoc_iam.blueprint.data import controller
+
+    if partition not in controller(name).partitions:
+        allowed = ", ".join(controller(name).partitions)
+        raise UsageError(f"--partition: {partition!r} is not one of {allowed}")
     names = list(known)
     old = old or names[0]
     new = new or names[-1]
