@@ -155,3 +155,26 @@ class RoleRequirementsFile(BaseModel):
     runs: str
     sources: list[str] = Field(min_length=1)
     calls: list[dict[str, object]] = Field(min_length=1)
+
+
+class ControllerRelease(BaseModel):
+    """One earlier upstream release of a controller's IAM policy (``policy`` written with ``${partition}``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    release: str
+    repository: str
+    path: str
+    commit: str
+    tag_commit: str
+    url: str
+    actions: int
+    policy: dict[str, object]
+
+
+class ControllerHistoryFile(DataFile):
+    """``data/controller_history/<controller>.json``: earlier releases of its policy, for ``controllers diff``."""
+
+    KIND: ClassVar[str] = "controller-history"
+    controller: str
+    note: str
+    versions: list[ControllerRelease]
