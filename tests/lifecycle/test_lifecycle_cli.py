@@ -259,6 +259,16 @@ def test_saved_plan_for_another_account_is_refused(lc_env: MotoServer, role_file
     assert data["account"] == ACCOUNT
     data["account"] = "111111111111"
     out.write_text(json.dumps(data))
+    edited = run_cli("apply", str(out), "--yes")  # an edit breaks the signature: refused before any AWS call
+    assert edited.code == 5 and "do not match its signature" in edited.err
+    # a plan signed with this user's key but made with another account's credentials
+    from byoc_iam import __version__
+    from byoc_iam.cli.plan_key import load_key
+    from byoc_iam.plan import Plan
+    from byoc_iam.plan.saved import seal
+
+    other = seal(Plan.from_json(json.dumps(data)), load_key(create=False), version=__version__, flags={})
+    out.write_text(other.to_json())
     res = run_cli("apply", str(out), "--yes")
     assert res.code == 5 and "made for account 111111111111" in res.err
 

@@ -232,22 +232,20 @@ def _progress(change: Change) -> None:
     _console().print(f"  [green]✓[/green] {change.symbol} {change.kind} {change.target}", markup=True, highlight=False)
 
 
-def confirm(plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str) -> None:
-    """Ask before changing anything; never widen a trust policy silently.
+def confirm(
+    plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str, allow_boundary_removal: bool = False
+) -> None:
+    """Ask before changing anything; never widen a trust policy or remove a boundary silently.
 
-    ``--yes`` skips the question, except that a trust change admitting a new principal in an ``apply`` plan
-    also needs ``--allow-trust-widening``; so does a link-cluster retarget that would make live a trust
-    admitting more than AWS services and pinned service accounts (retargeting itself is that command's purpose)."""
-    from byoc_iam.plan.trust import LINK_RISK
+    ``--yes`` skips the question, except that a trust change the trust guard marked (apply, link-cluster,
+    saved plans: :func:`byoc_iam.plan.trust.guard_trust`) also needs ``--allow-trust-widening``, and removing
+    the permissions boundary ``--allow-boundary-removal`` (:func:`byoc_iam.plan.trust.unapproved`)."""
+    from byoc_iam.plan.trust import unapproved
 
-    widening = [c for c in plan.security_changes if plan.command == "apply" or c.security.startswith(LINK_RISK)]
     if yes:
-        if widening and not allow_trust_widening:
-            raise RefusedError(
-                f"the plan widens the trust policy of {plan.role_name} ({widening[0].security}); "
-                f"review it (`byoc-iam {'plan' if plan.command == 'apply' else plan.command + ' --dry-run'}`) "
-                "and pass --allow-trust-widening to apply it"
-            )
+        why = unapproved(plan, allow_trust_widening=allow_trust_widening, allow_boundary_removal=allow_boundary_removal)
+        if why:
+            raise RefusedError(why)
         return
     if not sys.stdin.isatty():
         raise UsageError(f"{question.rstrip('?')} needs confirmation: pass --yes (stdin is not a terminal)")
@@ -274,6 +272,15 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _sealed(plan: Plan, *, adopt: bool) -> Plan:
+    """The plan as saved: its origin recorded and signed with the local plan key (byoc_iam.plan.saved)."""
+    from byoc_iam import __version__
+    from byoc_iam.cli.plan_key import load_key
+    from byoc_iam.plan.saved import seal
+
+    return seal(plan, load_key(create=True), version=__version__, flags={"adopt": adopt})
 
 
 def _managed_notes(ctx: AwsContext, spec: RoleSpec) -> tuple[str, ...]:
@@ -314,7 +321,7 @@ def plan(
             the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes)
         show_plan(the_plan, full=full)
         if out is not None:
-            write_atomic(out, the_plan.to_json() + "\n")
+            write_atomic(out, _sealed(the_plan, adopt=adopt).to_json() + "\n")
             typer.echo(f"Saved the plan to {out}; apply it with: byoc-iam apply {out}")
     except ByocError as exc:
         if detailed_exitcode and exc.exit_code != ExitCode.OK:
@@ -337,21 +344,29 @@ def apply(
     allow_trust_widening: bool = typer.Option(
         False, "--allow-trust-widening", help="With --yes: accept a trust change that admits new principals."
     ),
+    allow_boundary_removal: bool = typer.Option(
+        False, "--allow-boundary-removal", help="With --yes: accept removing the role's permissions boundary."
+    ),
 ) -> None:
     """Create or update the role so it matches (idempotent), then print its ARN."""
-    from byoc_iam.aws.apply import apply_desired, apply_saved, make_plan, verify_saved
+    from byoc_iam.aws.apply import apply_checked, apply_desired, check_refusals, check_saved_live, make_plan
     from byoc_iam.plan import Plan
 
     saved: Plan | None = None
     if plan_file is not None:
+        from byoc_iam import __version__
+        from byoc_iam.cli.plan_key import load_key
+        from byoc_iam.plan.saved import check_signature
+
         if role.given:
             raise UsageError("a saved plan is applied as it is: drop the role options")
         saved = Plan.from_json(read_text(plan_file), str(plan_file))
-    region = role.region
-    with aws.context(region) as ctx:
+        check_signature(saved, load_key(create=False), version=__version__)  # before any AWS call
+    flags = {"allow_trust_widening": allow_trust_widening, "allow_boundary_removal": allow_boundary_removal}
+    with aws.context(role.region) as ctx:
         if saved is not None:
-            # never trusted as written: re-derived from its desired role and the live state, refused on mismatch
-            the_plan = verify_saved(ctx, saved, adopt=adopt)
+            # checked once: re-derived from its desired role and the live state, refused on any mismatch
+            the_plan = check_saved_live(ctx, saved, adopt=adopt)
         else:
             spec = role.load(ctx)
             the_plan = make_plan(ctx, spec, adopt=adopt)
@@ -359,14 +374,12 @@ def apply(
         if the_plan.empty:
             _done(the_plan.role_arn, the_plan.command)
             return
-        from byoc_iam.aws.apply import check_refusals
-
         check_refusals(the_plan)
-        confirm(the_plan, yes=yes, allow_trust_widening=allow_trust_widening, question="Apply these changes?")
+        confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
         if saved is not None:
-            outcome = apply_saved(ctx, saved, adopt=adopt, on_change=_progress)
+            outcome = apply_checked(ctx, the_plan, on_change=_progress)
         else:
-            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress)
+            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress, **flags)
     _done(outcome.role_arn, the_plan.command)
 
 
@@ -403,11 +416,13 @@ def link_cluster(
     ),
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it."""
-    from byoc_iam.aws.apply import check_refusals, execute
+    from byoc_iam.aws.apply import check_refusals
+    from byoc_iam.aws.link import link_cluster as run_link
     from byoc_iam.aws.link import link_plan
 
+    thumbs = tuple(thumbprint or ())
     with aws.context(region) as ctx:
-        the_plan, notes = link_plan(ctx, cluster, role_name, thumbprints=tuple(thumbprint or ()), adopt=adopt)
+        the_plan, notes = link_plan(ctx, cluster, role_name, thumbprints=thumbs, adopt=adopt)
         for note in notes:
             err(note)
         show_plan(the_plan)
@@ -420,7 +435,16 @@ def link_cluster(
             allow_trust_widening=allow_trust_widening,
             question=f"Link {role_name} to cluster {cluster}?",
         )
-        execute(ctx, the_plan, on_change=_progress, what=f"link-cluster --cluster {cluster}")
+        run_link(
+            ctx,
+            cluster,
+            role_name,
+            the_plan,
+            thumbprints=thumbs,
+            adopt=adopt,
+            allow_trust_widening=allow_trust_widening,
+            on_change=_progress,
+        )
     typer.echo(f"Linked {role_name} to the OIDC provider of cluster {cluster}.")
 
 
@@ -439,24 +463,18 @@ def destroy(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show the plan."),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm)."""
-    from byoc_iam.aws.apply import check_refusals, execute
-    from byoc_iam.aws.read import read_live
-    from byoc_iam.plan import plan_destroy
-    from byoc_iam.plan.diff import is_placeholder_provider
-    from byoc_iam.plan.trust import oidc_provider_arns
+    from byoc_iam.aws.apply import check_refusals
+    from byoc_iam.aws.destroy import destroy as run_destroy
+    from byoc_iam.aws.destroy import plan_for
 
     with aws.context(region) as ctx:
-        live = read_live(ctx, role_name)
-        if live.role is not None and not keep_oidc_provider:
-            arns = [a for a in oidc_provider_arns(live.role.fields["trust_policy"]) if not is_placeholder_provider(a)]
-            live = read_live(ctx, role_name, oidc_arns=tuple(arns)) if arns else live
-        the_plan = plan_destroy(live, adopt=adopt, delete_oidc_provider=not keep_oidc_provider)
+        the_plan = plan_for(ctx, role_name, adopt=adopt, keep_oidc_provider=keep_oidc_provider)
         show_plan(the_plan)
         if the_plan.empty or dry_run:
             return
         check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=False, question=f"Destroy {role_name}?")
-        execute(ctx, the_plan, on_change=_progress, what="destroy")
+        run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=_progress)
     typer.echo(f"Destroyed {role_name}.")
 
 
