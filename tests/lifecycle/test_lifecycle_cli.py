@@ -246,7 +246,7 @@ def test_operator_policy_command() -> None:
     role_stmt = next(s for s in doc["Statement"] if s.get("Sid") == "ByocRole")
     assert role_stmt["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/r1"
     assert "iam:CreateRole" in role_stmt["Action"]
-    only_plan = json.loads(run_cli("operator-policy", "--command", "plan").out)
+    only_plan = json.loads(run_cli("operator-policy", "--command", "plan", "--account-id", ACCOUNT).out)
     actions = {a for s in only_plan["Statement"] for a in s["Action"]}
     assert actions and all(":Get" in a or ":List" in a for a in actions)
     assert run_cli("operator-policy", "--command", "bogus").code == 2

@@ -478,22 +478,32 @@ def destroy(
     typer.echo(f"Destroyed {role_name}.")
 
 
+@with_aws
 def operator_policy(
+    aws: AwsOptions,
     command: list[str] | None = typer.Option(
         None,
         "--command",
         help="Only what these commands need (plan, apply, link-cluster, destroy, or catalog for the "
         "--from-aws reads of catalog show/diff/refresh; repeatable) [default: the four lifecycle commands].",
     ),
-    account_id: str = typer.Option("*", "--account-id", help="Scope to this account."),
+    account_id: str | None = typer.Option(
+        None, "--account-id", help="The account (else asked of AWS STS GetCallerIdentity with the AWS options)."
+    ),
     partition: str = typer.Option("aws", "--partition", help="aws, aws-cn or aws-us-gov."),
     region: str = typer.Option("*", "--region", help="Scope eks:DescribeCluster to this region."),
-    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role ('*' for any)."),
+    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role."),
     path: str = typer.Option("/", "--path", help="The role's path."),
     cluster: str = typer.Option("*", "--cluster", help="Scope eks:DescribeCluster to this cluster."),
+    allow_custom_issuer: bool = typer.Option(
+        False,
+        "--allow-custom-issuer",
+        help="The role uses --allow-custom-issuer: allow OIDC provider writes outside oidc.eks.* too.",
+    ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
-    --command catalog, the catalog's --from-aws reads)."""
+    --command catalog, the catalog's --from-aws reads): writes only to the role's ARN, attach/detach only the
+    blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
     from byoc_iam.model import rules
@@ -511,23 +521,24 @@ def operator_policy(
         ("--cluster", cluster, rules.check_cluster_name),
     )
     for flag, value, check in scope:
-        problem = None if value == "*" and flag not in ("--partition", "--path") else check(value)
+        wildcard = value == "*" and flag in ("--region", "--cluster")
+        problem = None if value is None or wildcard else check(value)
         if problem:
             raise UsageError(f"{flag}: {problem}")
-    typer.echo(
-        json.dumps(
-            build(
-                chosen,
-                partition=partition,
-                account=account_id,
-                region=region,
-                role_name=role_name,
-                role_path=path,
-                cluster=cluster,
-            ),
-            indent=2,
-        )
+    if account_id is None:
+        with aws.context(None) as ctx:
+            account_id = ctx.account_id()
+    doc = build(
+        chosen,
+        partition=partition,
+        account=account_id,
+        region=region,
+        role_name=role_name,
+        role_path=path,
+        cluster=cluster,
+        custom_issuer=allow_custom_issuer,
     )
+    typer.echo(json.dumps(doc, indent=2))
 
 
 def register(app: typer.Typer) -> None:

@@ -11,18 +11,19 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
-PATH = re.compile(r"^(/|/[\x21-\x7e]{1,510}/)$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$")
-TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
+# \Z, not $: `$` also matches before a trailing newline ("role\n" is no role name); digits are ASCII [0-9].
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
+PATH = re.compile(r"^(/|/[\x21-\x7e]{1,510}/)\Z")
+ACCOUNT_ID = re.compile(r"^[0-9]{12}\Z")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}\Z")
+TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}\Z")
+TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}\Z")
 # Kubernetes: a namespace is a DNS label, a service account name a DNS subdomain.
-K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
-POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}$")
+K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
+K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\Z")
+CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}\Z")
+POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|[0-9]{12}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{1,128}\Z")
 MAX_TAGS = 50
 T = TypeVar("T")
 
