@@ -63,7 +63,9 @@ def test_catalog_reads_are_in_the_operator_policy() -> None:
     assert by_resource["*"] == {"iam:ListPolicies"}  # no resource-level permission exists for it
     assert not any("iam:CreateRole" in a for a in by_resource.values())  # reads only
     # the lifecycle lists local policies only for destroy (finding what an interrupted destroy left detached)
-    assert "iam:ListPolicies" not in str(operator.operator_policy(("plan", "apply", "link-cluster"), account="123456789012"))
+    assert "iam:ListPolicies" not in str(
+        operator.operator_policy(("plan", "apply", "link-cluster"), account="123456789012")
+    )
 
 
 def test_operator_policy_command_accepts_catalog() -> None:
