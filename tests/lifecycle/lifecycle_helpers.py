@@ -3,6 +3,7 @@ in-process, a failure-injecting HTTP proxy in front of moto, and a fast account 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import ipaddress
@@ -254,6 +255,10 @@ class FaultProxy:
                 return resp.status, data, resp.getheaders()
 
             def _relay(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a client killed by kill -9
+                    self._relay_one()
+
+            def _relay_one(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
                 action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
                 if not action and "/clusters" in self.path:
