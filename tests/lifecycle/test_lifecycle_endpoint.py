@@ -60,3 +60,21 @@ def test_an_html_page_with_status_200_is_one_line_exit_4(
     res = run_cli(*command, "--endpoint-url", html_endpoint, "--max-attempts", "1")
     assert res.code == 4 and "did not answer as AWS does" in res.err and "Traceback" not in res.err
     assert res.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/null", "dir"])
+def test_plan_out_writes_only_regular_files(target: str, lc_env: MotoServer, tmp_path: Any) -> None:
+    import os
+    import stat
+
+    path = tmp_path / "x"
+    if target == "fifo":
+        os.mkfifo(path)
+    elif target == "dir":
+        path.mkdir()
+    else:
+        path = target
+    before = os.lstat(path).st_mode
+    res = run_cli("plan", "--account-id", "123456789012", "--out", str(path), "--no-check-managed")
+    assert res.code == 2 and "not a regular file" in res.err, res.err
+    assert stat.S_IFMT(os.lstat(path).st_mode) == stat.S_IFMT(before)

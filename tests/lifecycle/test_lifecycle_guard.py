@@ -182,3 +182,29 @@ def test_plan_text_from_a_file_is_printed_escaped() -> None:
     [line] = [x for x in plan_lines(plan) if x.startswith("note:")]
     assert "\x1b" not in line and "\x07" not in line and "\r" not in line and "\u009b" not in line
     assert "\\x1b]0;pwned\\x07" in line
+
+
+def _big(n: int) -> dict[str, Any]:
+    actions = [f"ec2:DescribeThing{i:05d}" for i in range(n)]
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"inline_policies": {"A": _big(250), "B": _big(250)}}, "IAM allows 10,240 per role"),
+        ({"customer_managed_policies": {"byoc-test-ebs": _big(300)}}, "IAM allows 6,144"),
+        ({"managed_policy_arns": [f"arn:aws:iam::aws:policy/P{i}" for i in range(10)]}, "allows 10"),
+        ({"tags": {f"k{i}": "v" for i in range(50)}}, "IAM allows 50"),
+    ],
+)
+def test_iam_quotas_are_refusals_before_any_write(changes: dict[str, Any], expected: str) -> None:
+    plan = plan_apply(make_spec(**changes), LiveState("byoc-test-role"), account=ACCOUNT)
+    assert any(expected in r for r in plan.refusals), plan.refusals
+    assert not plan_apply(make_spec(), LiveState("byoc-test-role"), account=ACCOUNT).refusals
+
+
+def test_the_attached_policies_quota_can_be_raised() -> None:
+    spec = make_spec(managed_policy_arns=[f"arn:aws:iam::aws:policy/P{i}" for i in range(12)])
+    assert plan_apply(spec, LiveState("byoc-test-role"), account=ACCOUNT).refusals
+    assert not plan_apply(spec, LiveState("byoc-test-role"), account=ACCOUNT, max_attached=20).refusals

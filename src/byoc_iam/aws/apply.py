@@ -13,6 +13,7 @@ from byoc_iam.aws.session import AwsCallError, AwsContext
 from byoc_iam.errors import AwsError, RefusedError
 from byoc_iam.model import RoleSpec
 from byoc_iam.plan import Change, LiveState, Plan, apply_scope, plan_apply
+from byoc_iam.plan.quotas import ATTACHED_DEFAULT
 from byoc_iam.plan.saved import check_saved, saved_desired
 from byoc_iam.plan.trust import unapproved
 
@@ -49,11 +50,20 @@ def read_for(ctx: AwsContext, role_name: str, scope: dict[str, list[str]]) -> Li
     )
 
 
-def make_plan(ctx: AwsContext, desired: RoleSpec, *, adopt: bool = False, notes: tuple[str, ...] = ()) -> Plan:
-    """Read what ``desired`` touches and plan it."""
+def make_plan(
+    ctx: AwsContext,
+    desired: RoleSpec,
+    *,
+    adopt: bool = False,
+    notes: tuple[str, ...] = (),
+    max_attached: int = ATTACHED_DEFAULT,
+) -> Plan:
+    """Read what ``desired`` touches and plan it (``max_attached``: the account's attached-policies quota)."""
     account, partition = ctx.account_id(), ctx.partition
     live = read_for(ctx, desired.role_name, apply_scope(desired, account, partition))
-    return plan_apply(desired, live, account=account, partition=partition, adopt=adopt, notes=notes)
+    return plan_apply(
+        desired, live, account=account, partition=partition, adopt=adopt, notes=notes, max_attached=max_attached
+    )
 
 
 def check_saved_live(ctx: AwsContext, plan: Plan, *, adopt: bool = False) -> Plan:
@@ -176,6 +186,7 @@ def apply_desired(
     *,
     allow_trust_widening: bool = False,
     allow_boundary_removal: bool = False,
+    max_attached: int = ATTACHED_DEFAULT,
     on_change: Callable[[Change], None] | None = None,
 ) -> ApplyOutcome:
     """Execute ``plan`` (made from ``desired``) through :func:`converge`: when a create finds the entity
@@ -184,7 +195,7 @@ def apply_desired(
     return converge(
         ctx,
         plan,
-        lambda: make_plan(ctx, desired, adopt=plan.adopt),
+        lambda: make_plan(ctx, desired, adopt=plan.adopt, max_attached=max_attached),
         allow_trust_widening=allow_trust_widening,
         allow_boundary_removal=allow_boundary_removal,
         on_change=on_change,

@@ -264,6 +264,18 @@ def _checked_role_name(value: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Write a regular file atomically (temporary sibling, rename); a device, FIFO or directory at ``path`` is
+    refused, never replaced (``--out /dev/full`` as root would otherwise swap the device for a file)."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageError(f"{path}: not a regular file; byoc-iam writes only regular files")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -274,13 +286,13 @@ def write_atomic(path: Path, text: str) -> None:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
 
-def _sealed(plan: Plan, *, adopt: bool) -> Plan:
+def _sealed(plan: Plan, flags: dict[str, Any]) -> Plan:
     """The plan as saved: its origin recorded and signed with the local plan key (byoc_iam.plan.saved)."""
     from byoc_iam import __version__
     from byoc_iam.cli.plan_key import load_key
     from byoc_iam.plan.saved import seal
 
-    return seal(plan, load_key(create=True), version=__version__, flags={"adopt": adopt})
+    return seal(plan, load_key(create=True), version=__version__, flags=flags)
 
 
 def _managed_notes(ctx: AwsContext, spec: RoleSpec) -> tuple[str, ...]:
@@ -310,6 +322,13 @@ def plan(
         "--check-managed/--no-check-managed",
         help="Note AWS managed policies AWS changed since byoc-iam's snapshot.",
     ),
+    max_attached: int = typer.Option(
+        10,
+        "--max-attached-policies",
+        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
+        min=1,
+        max=20,
+    ),
 ) -> None:
     """Show what apply would change (+ create, ~ update, - delete), without changing anything."""
     from byoc_iam.aws.apply import make_plan
@@ -318,10 +337,11 @@ def plan(
         with aws.context(role.region) as ctx:
             spec = role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
-            the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes)
+            the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes, max_attached=max_attached)
         show_plan(the_plan, full=full)
         if out is not None:
-            write_atomic(out, _sealed(the_plan, adopt=adopt).to_json() + "\n")
+            flags = {"adopt": adopt, "max_attached_policies": max_attached}
+            write_atomic(out, _sealed(the_plan, flags).to_json() + "\n")
             typer.echo(f"Saved the plan to {out}; apply it with: byoc-iam apply {out}")
     except ByocError as exc:
         if detailed_exitcode and exc.exit_code != ExitCode.OK:
@@ -347,6 +367,13 @@ def apply(
     allow_boundary_removal: bool = typer.Option(
         False, "--allow-boundary-removal", help="With --yes: accept removing the role's permissions boundary."
     ),
+    max_attached: int = typer.Option(
+        10,
+        "--max-attached-policies",
+        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
+        min=1,
+        max=20,
+    ),
 ) -> None:
     """Create or update the role so it matches (idempotent), then print its ARN."""
     from byoc_iam.aws.apply import apply_checked, apply_desired, check_refusals, check_saved_live, make_plan
@@ -369,7 +396,7 @@ def apply(
             the_plan = check_saved_live(ctx, saved, adopt=adopt)
         else:
             spec = role.load(ctx)
-            the_plan = make_plan(ctx, spec, adopt=adopt)
+            the_plan = make_plan(ctx, spec, adopt=adopt, max_attached=max_attached)
         show_plan(the_plan)
         if the_plan.empty:
             _done(the_plan.role_arn, the_plan.command)
@@ -379,7 +406,7 @@ def apply(
         if saved is not None:
             outcome = apply_checked(ctx, the_plan, on_change=_progress)
         else:
-            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress, **flags)
+            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress, max_attached=max_attached, **flags)
     _done(outcome.role_arn, the_plan.command)
 
 

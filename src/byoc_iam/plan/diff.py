@@ -29,6 +29,7 @@ from byoc_iam.plan.planners import (
     same,
     trust_change,
 )
+from byoc_iam.plan.quotas import ATTACHED_DEFAULT
 from byoc_iam.plan.state import LivePolicy, LiveState, owned
 
 __all__ = [
@@ -63,9 +64,11 @@ def plan_apply(
     partition: str = "aws",
     adopt: bool = False,
     notes: tuple[str, ...] = (),
+    max_attached: int = ATTACHED_DEFAULT,
 ) -> Plan:
-    """The changes that make the live role (and its customer-managed policies) equal to ``desired``."""
-    target = Target(desired, live, account, partition, adopt)
+    """The changes that make the live role (and its customer-managed policies) equal to ``desired``; what
+    IAM's quotas would refuse is a refusal (``max_attached``: the account's attached-policies quota)."""
+    target = Target(desired, live, account, partition, adopt, max_attached)
     part = Part(notes=list(notes))
     for planner in APPLY_PLANNERS:
         part += planner(target)

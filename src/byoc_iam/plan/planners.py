@@ -15,6 +15,7 @@ from byoc_iam.model import PolicyDocument, RoleSpec
 from byoc_iam.plan import trust as trustmod
 from byoc_iam.plan.changes import change
 from byoc_iam.plan.model import Change
+from byoc_iam.plan.quotas import ATTACHED_DEFAULT, quota_problems
 from byoc_iam.plan.state import OWNER_TAG, LiveOidcProvider, LivePolicy, LiveState, owned, tag_value
 
 MAX_POLICY_VERSIONS = 5  # IAM: versions per managed policy
@@ -49,6 +50,7 @@ class Target:
     account: str
     partition: str
     adopt: bool
+    max_attached: int = ATTACHED_DEFAULT
 
     @property
     def name(self) -> str:
@@ -357,4 +359,11 @@ def provider_changes(
     return part
 
 
-APPLY_PLANNERS = (plan_policies, plan_role, plan_attachments, plan_inline, plan_tags, plan_providers)
+def plan_quotas(t: Target) -> Part:
+    """IAM's quotas, before any write: what IAM would refuse becomes a refusal of the plan."""
+    want = set(t.desired.managed_policy_arns) | set(customer_policy_arns(t.desired, t.account, t.partition).values())
+    tags = len({k.lower() for k in desired_tags(t.desired)})
+    return Part(refusals=quota_problems(t.desired, len(want), tags, max_attached=t.max_attached))
+
+
+APPLY_PLANNERS = (plan_quotas, plan_policies, plan_role, plan_attachments, plan_inline, plan_tags, plan_providers)

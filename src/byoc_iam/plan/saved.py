@@ -25,6 +25,7 @@ from byoc_iam.errors import RefusedError
 from byoc_iam.model import RoleSpec
 from byoc_iam.plan.diff import plan_apply
 from byoc_iam.plan.model import Change, Plan
+from byoc_iam.plan.quotas import ATTACHED_DEFAULT
 from byoc_iam.plan.state import LiveState
 
 SIGNATURE_SCHEME = "hmac-sha256"
@@ -105,7 +106,8 @@ def check_saved(plan: Plan, live: LiveState, *, account: str, partition: str, ad
             f"role {plan.role_name} changed since this plan was made (live state {live.fingerprint()[:19]}..., "
             f"plan computed against {plan.fingerprint[:19]}...); run `byoc-iam plan` again"
         )
-    again = plan_apply(desired, live, account=account, partition=partition, adopt=plan.adopt)
+    max_attached = int(plan.origin.get("flags", {}).get("max_attached_policies", ATTACHED_DEFAULT))
+    again = plan_apply(desired, live, account=account, partition=partition, adopt=plan.adopt, max_attached=max_attached)
     if (
         _canon(again.changes) != _canon(plan.changes)
         or list(again.refusals) != list(plan.refusals)
@@ -117,7 +119,9 @@ def check_saved(plan: Plan, live: LiveState, *, account: str, partition: str, ad
             "(was the file edited?); run `byoc-iam plan --out` again"
         )
     if plan.adopt and not adopt:
-        unowned = plan_apply(desired, live, account=account, partition=partition, adopt=False).refusals
+        unowned = plan_apply(
+            desired, live, account=account, partition=partition, adopt=False, max_attached=max_attached
+        ).refusals
         if unowned:
             raise RefusedError(f"this plan was made with --adopt: {unowned[0]}; pass --adopt to apply it")
     return replace(again, notes=plan.notes)
