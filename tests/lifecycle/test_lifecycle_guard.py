@@ -39,6 +39,7 @@ SA = "system:serviceaccount:kube-system:cluster-autoscaler"
 AUD, SUB = f"{HOST}:aud", f"{HOST}:sub"
 WIDER = {
     "Action to NotAction": edit(0, Action=None, NotAction="sts:TagSession"),
+    "Action to NotAction, same value": edit(0, Action=None, NotAction="sts:AssumeRole"),  # textual rules miss it
     "NotAction that excludes less": (
         edit(0, Action=None, NotAction=["sts:TagSession", "sts:SetSourceIdentity"]),
         edit(0, Action=None, NotAction="sts:TagSession"),
