@@ -71,9 +71,9 @@ def faults(server: MotoServer, proxy: FaultProxy, runs: int, rate: float) -> Non
         _count(link_t, attempts, [] if trust_names_provider(server.endpoint_url, role) else ["trust not linked"])
         attempts = _chaos(proxy, rate, 2000 + i, ("destroy", "--role-name", role, "--yes"))
         _count(destroy_t, attempts, leftovers(server.endpoint_url, role))
-    print(apply_t.line(f"apply at {rate:.0%} faults"))
-    print(link_t.line(f"link-cluster at {rate:.0%} faults"))
-    print(destroy_t.line(f"destroy at {rate:.0%} faults"))
+    print(apply_t.line(f"apply at {rate:.0%} faults"), flush=True)
+    print(link_t.line(f"link-cluster at {rate:.0%} faults"), flush=True)
+    print(destroy_t.line(f"destroy at {rate:.0%} faults"), flush=True)
 
 
 def kills(server: MotoServer, proxy: FaultProxy, runs: int) -> None:
@@ -93,8 +93,8 @@ def kills(server: MotoServer, proxy: FaultProxy, runs: int) -> None:
         kill_at(proxy, rng.choice(DESTROY_WRITES), destroy, forward=rng.random() < 0.5)
         attempts = until_ok(lambda: run_sub(destroy, server.endpoint_url).returncode, TRIES)  # noqa: B023
         _count(destroy_t, attempts, leftovers(server.endpoint_url, role))
-    print(link_t.line("link-cluster after kill -9"))
-    print(destroy_t.line("destroy after kill -9"))
+    print(link_t.line("link-cluster after kill -9"), flush=True)
+    print(destroy_t.line("destroy after kill -9"), flush=True)
 
 
 def main() -> None:
