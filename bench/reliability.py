@@ -48,6 +48,8 @@ def _chaos(proxy: FaultProxy, rate: float, seed: int, step: tuple[str, ...]) -> 
 
 
 def _count(tally: Tally, attempts: int, left: list[str]) -> None:
+    if left:
+        print(f"  left behind: {left}", flush=True)
     tally.runs += 1
     tally.first_try += attempts == 1
     tally.converged += attempts > 0

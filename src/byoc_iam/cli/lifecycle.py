@@ -275,7 +275,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
     if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"{path}: not a regular file; byoc-iam writes only regular files")
+        raise UsageError(f"{path}: cannot write: not a regular file (byoc-iam writes only regular files)")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
