@@ -8,6 +8,10 @@ proxy of ``tests/lifecycle``: ``.venv/bin/python bench/reliability.py [--runs N]
    reaches the proxy (before or after AWS did it), then the same command again: converged, leftovers.
 
 The fast versions of each are tests in ``tests/lifecycle/test_lifecycle_reliability.py``.
+
+Known sandbox artifact: moto counts a retried ``AttachRolePolicy`` (an answer lost, the call repeated) twice in
+the policy's ``AttachmentCount`` (real IAM's attach is idempotent), so destroy then keeps that policy as "used
+elsewhere" (fail safe) and it is reported as left behind.
 """
 
 from __future__ import annotations
