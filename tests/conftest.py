@@ -21,6 +21,12 @@ def shared_research() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def _plan_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved plans are signed with a key in a test folder, never the user's ~/.config/byoc-iam/plan.key."""
+    monkeypatch.setenv("BYOC_IAM_PLAN_KEY_FILE", str(tmp_path_factory.getbasetemp() / "plan-key" / "plan.key"))
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
     """One moto server process for the session, on a free loopback port."""

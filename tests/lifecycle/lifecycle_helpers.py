@@ -3,8 +3,11 @@ in-process, a failure-injecting HTTP proxy in front of moto, and a fast account 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
+import ipaddress
+import random
 import threading
 import urllib.parse
 from contextlib import redirect_stderr, redirect_stdout
@@ -119,14 +122,41 @@ def run_cli(*args: str) -> CliResult:
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
+IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
+CHAOS_KINDS = ("error", "lost", "throttle")  # fail before AWS; AWS did it but the answer is lost; throttled
+
+
 @dataclass
 class FaultProxy:
-    """An HTTP proxy on 127.0.0.1 in front of moto that fails chosen IAM calls (by ``Action=`` in the body)."""
+    """An HTTP proxy on 127.0.0.1 in front of moto (loopback only) that injects faults into AWS calls, chosen
+    by the ``Action=`` of the request body (IAM/STS query protocol) or, for EKS, ``eks:`` + the path:
+
+    - ``fail(action, code, status, times)``: answer an AWS error without forwarding;
+    - ``lose(action, times)``: forward (AWS does it), then answer 500 (the answer is lost);
+    - ``fake_ok(action, times)``: answer success without forwarding (AWS says done, nothing happened);
+    - ``hold(action)``: block the request until ``release()`` (``forward=True``: after forwarding it), so a
+      test can kill -9 the client at exactly that moment; ``held`` is set when it arrives;
+    - ``chaos(rate, seed)``: each call, with probability ``rate``, gets one of :data:`CHAOS_KINDS`.
+    """
 
     target: str
     faults: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # action -> (code, status, times)
+    lost: dict[str, int] = field(default_factory=dict)
+    faked: dict[str, int] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)
+    injected: list[tuple[str, str]] = field(default_factory=list)  # (kind, action)
     server: ThreadingHTTPServer | None = None
+    rate: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    hold_action: str = ""
+    hold_forward: bool = False
+    held: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        host = urllib.parse.urlsplit(self.target).hostname or ""
+        assert ipaddress.ip_address(host).is_loopback, f"the fault proxy only fronts loopback servers, not {host}"
 
     @property
     def endpoint_url(self) -> str:
@@ -136,55 +166,134 @@ class FaultProxy:
     def fail(self, action: str, code: str = "ServiceFailure", status: int = 500, times: int = 1_000_000) -> None:
         self.faults[action] = (code, status, times)
 
+    def lose(self, action: str, times: int = 1) -> None:
+        self.lost[action] = times
+
+    def fake_ok(self, action: str, times: int = 1_000_000) -> None:
+        self.faked[action] = times
+
+    def chaos(self, rate: float, seed: int = 0) -> None:
+        self.rate, self.rng = rate, random.Random(seed)
+
+    def hold(self, action: str, *, forward: bool = False) -> None:
+        self.hold_action, self.hold_forward = action, forward
+        self.held.clear()
+        self.released.clear()
+
+    def release(self) -> None:
+        self.hold_action = ""
+        self.released.set()
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.lost.clear()
+        self.faked.clear()
+        self.rate = 0.0
+        self.release()
+
+    def _take(self, table: dict[str, int], action: str) -> bool:
+        with self.lock:
+            if table.get(action, 0) > 0:
+                table[action] -= 1
+                return True
+        return False
+
+    def decide(self, action: str) -> str:
+        """What to do with one call: forward, error, lost, fake, throttle or hold."""
+        with self.lock:
+            fault = self.faults.get(action)
+            if fault and fault[2] > 0:
+                self.faults[action] = (fault[0], fault[1], fault[2] - 1)
+                return "error:" + fault[0] + ":" + str(fault[1])
+            chaos = self.rate and self.rng.random() < self.rate
+            kind = self.rng.choice(CHAOS_KINDS) if chaos else ""
+        if action and action == self.hold_action:
+            return "hold"
+        if self._take(self.lost, action):
+            return "lost"
+        if self._take(self.faked, action):
+            return "fake"
+        if kind:
+            self.injected.append((kind, action))
+            return {"error": "error:ServiceFailure:500", "lost": "lost", "throttle": "error:Throttling:400"}[kind]
+        return "forward"
+
     def start(self) -> FaultProxy:
         proxy = self
         target = urllib.parse.urlsplit(self.target)
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _relay(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
-                proxy.seen.append(action)
-                fault = proxy.faults.get(action)
-                if fault and fault[2] > 0:
-                    code, status, times = fault
-                    proxy.faults[action] = (code, status, times - 1)
-                    xml = (
-                        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender'
-                        f"</Type><Code>{code}</Code><Message>injected {code} for {action}</Message></Error>"
-                        "<RequestId>injected</RequestId></ErrorResponse>"
-                    ).encode()
-                    self.send_response(status)
-                    self.send_header("Content-Type", "text/xml")
-                    self.send_header("Content-Length", str(len(xml)))
-                    self.end_headers()
-                    self.wfile.write(xml)
-                    return
+            def _answer(self, status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> None:
+                self.send_response(status)
+                for k, v in headers or [("Content-Type", "text/xml")]:
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _error(self, action: str, code: str, status: int) -> None:
+                xml = (
+                    f'<ErrorResponse xmlns="{IAM_XMLNS}"><Error><Type>Sender'
+                    f"</Type><Code>{code}</Code><Message>injected {code} for {action}</Message></Error>"
+                    "<RequestId>injected</RequestId></ErrorResponse>"
+                ).encode()
+                self._answer(status, xml)
+
+            def _forward(self, body: bytes) -> tuple[int, bytes, list[tuple[str, str]]]:
                 conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
-                self.send_response(resp.status)
-                for k, v in resp.getheaders():
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
                 conn.close()
+                return resp.status, data, resp.getheaders()
+
+            def _relay(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a client killed by kill -9
+                    self._relay_one()
+
+            def _relay_one(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+                if not action and "/clusters" in self.path:
+                    action = "eks:" + self.command + ":" + self.path.split("?")[0]
+                proxy.seen.append(action)
+                what = proxy.decide(action)
+                if what.startswith("error:"):
+                    _, code, status = what.split(":")
+                    self._error(action, code, int(status))
+                elif what == "lost":
+                    self._forward(body)
+                    self._error(action, "ServiceUnavailable", 503)
+                elif what == "fake":
+                    xml = f'<{action}Response xmlns="{IAM_XMLNS}"><ResponseMetadata><RequestId>fake</RequestId>'
+                    self._answer(200, (xml + f"</ResponseMetadata></{action}Response>").encode())
+                elif what == "hold":
+                    if proxy.hold_forward:
+                        self._forward(body)
+                    proxy.held.set()
+                    proxy.released.wait(120)
+                    self._error(action, "ServiceUnavailable", 503)
+                else:
+                    self._answer(*self._forward(body))
 
             do_POST = _relay
             do_GET = _relay
+            do_DELETE = _relay
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
+        self.release()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()

@@ -246,7 +246,7 @@ def test_operator_policy_command() -> None:
     role_stmt = next(s for s in doc["Statement"] if s.get("Sid") == "ByocRole")
     assert role_stmt["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/r1"
     assert "iam:CreateRole" in role_stmt["Action"]
-    only_plan = json.loads(run_cli("operator-policy", "--command", "plan").out)
+    only_plan = json.loads(run_cli("operator-policy", "--command", "plan", "--account-id", ACCOUNT).out)
     actions = {a for s in only_plan["Statement"] for a in s["Action"]}
     assert actions and all(":Get" in a or ":List" in a for a in actions)
     assert run_cli("operator-policy", "--command", "bogus").code == 2
@@ -259,6 +259,16 @@ def test_saved_plan_for_another_account_is_refused(lc_env: MotoServer, role_file
     assert data["account"] == ACCOUNT
     data["account"] = "111111111111"
     out.write_text(json.dumps(data))
+    edited = run_cli("apply", str(out), "--yes")  # an edit breaks the signature: refused before any AWS call
+    assert edited.code == 5 and "do not match its signature" in edited.err
+    # a plan signed with this user's key but made with another account's credentials
+    from byoc_iam import __version__
+    from byoc_iam.cli.plan_key import load_key
+    from byoc_iam.plan import Plan
+    from byoc_iam.plan.saved import seal
+
+    other = seal(Plan.from_json(json.dumps(data)), load_key(create=False), version=__version__, flags={})
+    out.write_text(other.to_json())
     res = run_cli("apply", str(out), "--yes")
     assert res.code == 5 and "made for account 111111111111" in res.err
 

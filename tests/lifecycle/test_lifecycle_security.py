@@ -471,7 +471,8 @@ def test_destroy_failing_midway_then_again_leaves_nothing(
     "commands", [operator.COMMANDS, ("plan",), ("destroy",), ("link-cluster",), operator.ALL_COMMANDS]
 )
 @pytest.mark.parametrize(
-    "scope", [{}, {"account": ACCOUNT, "role_name": "r", "role_path": "/zilliz/", "region": "us-east-1"}]
+    "scope",
+    [{"account": ACCOUNT}, {"account": ACCOUNT, "role_name": "r", "role_path": "/zilliz/", "region": "us-east-1"}],
 )
 def test_operator_policy_lints_without_errors(commands: tuple[str, ...], scope: dict[str, str]) -> None:
     from byoc_iam.lint import lint_document

@@ -3,19 +3,19 @@ when someone else created the same thing meanwhile, and waiting until a new role
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import ValidationError
 
 from byoc_iam.aws.read import read_live
 from byoc_iam.aws.session import AwsCallError, AwsContext
 from byoc_iam.errors import AwsError, RefusedError
 from byoc_iam.model import RoleSpec
 from byoc_iam.plan import Change, LiveState, Plan, apply_scope, plan_apply
+from byoc_iam.plan.quotas import ATTACHED_DEFAULT
+from byoc_iam.plan.saved import check_saved, saved_desired
+from byoc_iam.plan.trust import unapproved
 
 WORKERS = 4
 MAX_ROUNDS = 3
@@ -50,77 +50,31 @@ def read_for(ctx: AwsContext, role_name: str, scope: dict[str, list[str]]) -> Li
     )
 
 
-def make_plan(ctx: AwsContext, desired: RoleSpec, *, adopt: bool = False, notes: tuple[str, ...] = ()) -> Plan:
-    """Read what ``desired`` touches and plan it."""
+def make_plan(
+    ctx: AwsContext,
+    desired: RoleSpec,
+    *,
+    adopt: bool = False,
+    notes: tuple[str, ...] = (),
+    max_attached: int = ATTACHED_DEFAULT,
+) -> Plan:
+    """Read what ``desired`` touches and plan it (``max_attached``: the account's attached-policies quota)."""
     account, partition = ctx.account_id(), ctx.partition
     live = read_for(ctx, desired.role_name, apply_scope(desired, account, partition))
-    return plan_apply(desired, live, account=account, partition=partition, adopt=adopt, notes=notes)
+    return plan_apply(
+        desired, live, account=account, partition=partition, adopt=adopt, notes=notes, max_attached=max_attached
+    )
 
 
-def _canon(changes: tuple[Change, ...]) -> str:
-    """The changes as canonical JSON (what a saved plan file holds after a round trip)."""
-    return json.dumps([c.to_dict() for c in changes], sort_keys=True, default=list)
-
-
-def verify_saved(ctx: AwsContext, plan: Plan, *, adopt: bool = False) -> Plan:
-    """Check a saved plan against what it claims, and return it re-derived (never trusted as written).
-
-    The file is data from disk: its ``changes`` (the AWS calls apply makes), ``refusals``, ``scope`` and the
-    ``security`` markers could have been edited. So the plan is computed again from its ``desired`` RoleSpec
-    and the live state, and refused unless the same changes come out; it is refused, too, when made for
-    another account, when the live state changed since (fingerprint), or when it takes over something
-    byoc-iam does not own (made with ``--adopt``) and this apply is not given ``--adopt`` as well.
-    """
-    if plan.command != "apply":
-        raise RefusedError(f"this is a {plan.command} plan; only plans saved by `byoc-iam plan --out` can be applied")
-    if not isinstance(plan.desired, dict):
-        raise RefusedError("this saved plan has no desired role; run `byoc-iam plan --out` again")
-    try:
-        desired = RoleSpec.model_validate(plan.desired)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "desired"
-        raise RefusedError(f"the saved plan's desired role is invalid ({where}: {first['msg']})") from None
-    if desired.role_name != plan.role_name:
-        raise RefusedError(f"the saved plan is for role {plan.role_name} but its desired role is {desired.role_name}")
-    account = ctx.account_id()
+def check_saved_live(ctx: AwsContext, plan: Plan, *, adopt: bool = False) -> Plan:
+    """A saved plan (its signature already checked by the caller) checked once against the live state: read
+    what it touches and run the pure :func:`byoc_iam.plan.saved.check_saved`; the answer is what to execute."""
+    desired = saved_desired(plan)
+    account, partition = ctx.account_id(), ctx.partition
     if plan.account != account:
         raise RefusedError(f"this plan was made for account {plan.account}, but the AWS credentials are for {account}")
-    partition = ctx.partition
     live = read_for(ctx, plan.role_name, apply_scope(desired, account, partition))
-    if live.fingerprint() != plan.fingerprint:
-        raise RefusedError(
-            f"role {plan.role_name} changed since this plan was made (live state {live.fingerprint()[:19]}..., "
-            f"plan computed against {plan.fingerprint[:19]}...); run `byoc-iam plan` again"
-        )
-    again = plan_apply(desired, live, account=account, partition=partition, adopt=plan.adopt)
-    if (
-        _canon(again.changes) != _canon(plan.changes)
-        or list(again.refusals) != list(plan.refusals)
-        or again.scope != plan.scope
-        or again.role_arn != plan.role_arn
-    ):
-        raise RefusedError(
-            "the saved plan's changes do not match its desired role and the live state "
-            "(was the file edited?); run `byoc-iam plan --out` again"
-        )
-    if plan.adopt and not adopt:
-        unowned = plan_apply(desired, live, account=account, partition=partition, adopt=False).refusals
-        if unowned:
-            raise RefusedError(f"this plan was made with --adopt: {unowned[0]}; pass --adopt to apply it")
-    return Plan(
-        command=again.command,
-        role_name=again.role_name,
-        fingerprint=again.fingerprint,
-        changes=again.changes,
-        scope=again.scope,
-        refusals=again.refusals,
-        notes=plan.notes,
-        adopt=again.adopt,
-        role_arn=again.role_arn,
-        desired=again.desired,
-        account=again.account,
-    )
+    return check_saved(plan, live, account=account, partition=partition, adopt=adopt)
 
 
 def check_refusals(plan: Plan) -> None:
@@ -186,43 +140,70 @@ class ApplyOutcome:
     role_arn: str = ""
 
 
+def converge(
+    ctx: AwsContext,
+    plan: Plan,
+    replan: Callable[[], Plan],
+    *,
+    allow_trust_widening: bool = False,
+    allow_boundary_removal: bool = False,
+    on_change: Callable[[Change], None] | None = None,
+    what: str = "apply",
+) -> ApplyOutcome:
+    """The one converge loop (apply, link-cluster, destroy, the demo): execute ``plan``; when a create finds
+    the entity already there (someone created it meanwhile, or an answer was lost), ``replan()`` from a fresh
+    read and continue. A plan made again is checked like the first: ownership refusals, and the trust guard
+    and boundary rule (nobody saw it, so what needs a flag is refused without it)."""
+    outcome = ApplyOutcome(plan=plan, role_arn=plan.role_arn)
+    current = plan
+    for round_no in range(1, MAX_ROUNDS + 1):
+        check_refusals(current)
+        if round_no > 1:
+            why = unapproved(
+                current, allow_trust_widening=allow_trust_widening, allow_boundary_removal=allow_boundary_removal
+            )
+            if why:
+                raise RefusedError(f"{why} (planned again after a conflict)")
+        result = execute(ctx, current, on_change=on_change, what=what)
+        outcome.applied += result.applied
+        if not result.conflicts:
+            return outcome
+        current = replan()
+        outcome.rounds = round_no + 1
+        outcome.role_arn = current.role_arn or outcome.role_arn
+        if current.empty:
+            return outcome
+    raise AwsError(
+        f"role {plan.role_name} kept changing while byoc-iam ran (another byoc-iam running?); "
+        f"run `byoc-iam {what}` again"
+    )
+
+
 def apply_desired(
     ctx: AwsContext,
     desired: RoleSpec,
     plan: Plan,
     *,
+    allow_trust_widening: bool = False,
+    allow_boundary_removal: bool = False,
+    max_attached: int = ATTACHED_DEFAULT,
     on_change: Callable[[Change], None] | None = None,
 ) -> ApplyOutcome:
-    """Execute ``plan`` (made from ``desired``); when a create finds the entity already there (another apply
-    ran at the same time), read again, plan again and continue — refusing if it is not ours."""
-    outcome = ApplyOutcome(plan=plan, role_arn=plan.role_arn)
-    current = plan
-    for round_no in range(1, MAX_ROUNDS + 1):
-        check_refusals(current)
-        result = execute(ctx, current, on_change=on_change)
-        outcome.applied += result.applied
-        if not result.conflicts:
-            return outcome
-        current = make_plan(ctx, desired, adopt=plan.adopt)
-        outcome.rounds = round_no + 1
-        outcome.role_arn = current.role_arn
-        if current.empty:
-            return outcome
-    raise AwsError(
-        f"role {desired.role_name} kept changing while byoc-iam applied it (another apply running?); "
-        "run `byoc-iam apply` again"
+    """Execute ``plan`` (made from ``desired``) through :func:`converge`: when a create finds the entity
+    already there (another apply ran at the same time), read again, plan again and continue — refusing if it
+    is not ours, or if the new plan widens the trust without ``allow_trust_widening``."""
+    return converge(
+        ctx,
+        plan,
+        lambda: make_plan(ctx, desired, adopt=plan.adopt, max_attached=max_attached),
+        allow_trust_widening=allow_trust_widening,
+        allow_boundary_removal=allow_boundary_removal,
+        on_change=on_change,
     )
 
 
-def apply_saved(
-    ctx: AwsContext,
-    plan: Plan,
-    *,
-    adopt: bool = False,
-    on_change: Callable[[Change], None] | None = None,
-) -> ApplyOutcome:
-    """Apply exactly a saved plan, after :func:`verify_saved` (account, fingerprint, changes re-derived)."""
-    checked = verify_saved(ctx, plan, adopt=adopt)
+def apply_checked(ctx: AwsContext, checked: Plan, *, on_change: Callable[[Change], None] | None = None) -> ApplyOutcome:
+    """Execute a saved plan already checked by :func:`check_saved_live` (not checked again)."""
     check_refusals(checked)
     result = execute(ctx, checked, on_change=on_change)
     if result.conflicts:
@@ -230,3 +211,11 @@ def apply_saved(
             f"{result.conflicts[0].target} appeared while the saved plan was applied; run `byoc-iam plan` again"
         )
     return ApplyOutcome(plan=checked, applied=result.applied, role_arn=checked.role_arn)
+
+
+def apply_saved(
+    ctx: AwsContext, plan: Plan, *, adopt: bool = False, on_change: Callable[[Change], None] | None = None
+) -> ApplyOutcome:
+    """Check a saved plan once against the live state (:func:`check_saved_live`) and execute what that gives.
+    Its signature is the caller's part (``byoc_iam.plan.saved.check_signature``, before any AWS call)."""
+    return apply_checked(ctx, check_saved_live(ctx, plan, adopt=adopt), on_change=on_change)

@@ -10,12 +10,14 @@ import re
 import socket
 import ssl
 import urllib.parse
+from collections.abc import Callable
 
+from byoc_iam.aws.apply import ApplyOutcome, converge
 from byoc_iam.aws.read import cluster_issuer, read_live
 from byoc_iam.aws.session import AwsContext
-from byoc_iam.errors import UsageError
+from byoc_iam.errors import AwsError, UsageError
 from byoc_iam.model.arn import is_placeholder_provider, oidc_provider_arn
-from byoc_iam.plan import Plan, plan_link
+from byoc_iam.plan import Change, Plan, plan_link
 from byoc_iam.plan.trust import oidc_provider_arns
 
 THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -91,3 +93,50 @@ def link_plan(
     live = read_live(ctx, role_name, oidc_arns=tuple(sorted({arn, *others})))
     plan = plan_link(live, issuer_url=issuer, account=account, partition=partition, thumbprints=chosen, adopt=adopt)
     return plan, notes
+
+
+def link_cluster(
+    ctx: AwsContext,
+    cluster: str,
+    role_name: str,
+    plan: Plan,
+    *,
+    thumbprints: tuple[str, ...] = (),
+    adopt: bool = False,
+    allow_trust_widening: bool = False,
+    on_change: Callable[[Change], None] | None = None,
+) -> ApplyOutcome:
+    """Execute a link-cluster plan through the shared converge loop (a provider that appears meanwhile, or
+    whose CreateOpenIDConnectProvider answer was lost, is planned again), then read the live trust and the
+    provider back: success only when the trust federates exactly the cluster's provider as planned and the
+    provider exists (AwsError otherwise, so nothing reports "Linked" that did not happen)."""
+    outcome = converge(
+        ctx,
+        plan,
+        lambda: link_plan(ctx, cluster, role_name, thumbprints=thumbprints, adopt=adopt)[0],
+        allow_trust_widening=allow_trust_widening,
+        on_change=on_change,
+        what=f"link-cluster --cluster {cluster}",
+    )
+    check_linked(ctx, cluster, role_name)
+    return outcome
+
+
+def check_linked(ctx: AwsContext, cluster: str, role_name: str) -> None:
+    """Read back: the role's live trust names the cluster's OIDC provider (and no placeholder), that provider
+    exists with the STS client id, and nothing is left to link. AwsError with what is missing otherwise."""
+    issuer = cluster_issuer(ctx, cluster)
+    arn = oidc_provider_arn(ctx.partition, ctx.account_id(), issuer)
+    live = read_live(ctx, role_name, oidc_arns=(arn,))
+    hint = f"run `byoc-iam link-cluster --cluster {cluster}` again"
+    if live.role is None:
+        raise AwsError(f"role {role_name} disappeared while linking it; {hint}")
+    federated = oidc_provider_arns(live.role.fields["trust_policy"])
+    provider = live.oidc_providers.get(arn)
+    if arn not in federated or any(is_placeholder_provider(a) for a in federated):
+        raise AwsError(f"the live trust policy of {role_name} does not name {arn} yet; {hint}")
+    if provider is None or "sts.amazonaws.com" not in provider.client_ids:
+        raise AwsError(f"the OIDC provider {arn} is missing or lacks the sts.amazonaws.com client id; {hint}")
+    again = plan_link(live, issuer_url=issuer, account=ctx.account_id(), partition=ctx.partition, adopt=True)
+    if any(c.action == "iam:UpdateAssumeRolePolicy" for c in again.changes):
+        raise AwsError(f"the live trust policy of {role_name} differs from the linked one; {hint}")

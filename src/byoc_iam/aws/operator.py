@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, Literal
@@ -94,17 +93,54 @@ def is_write(action: str) -> bool:
     return not op.startswith(("Get", "List", "Describe", "Simulate", "Head"))
 
 
+def blueprint_policy_arns(*, partition: str, account: str, role_name: str, role_path: str = "/") -> list[str]:
+    """The exact ARNs of the policies the blueprint attaches: its AWS managed policies, and the
+    customer-managed ``<role>-<Policy>`` of each controller under the role's path (``--policy-placement
+    managed``; blueprint/render.py names them so)."""
+    from byoc_iam.blueprint import data
+
+    bp = data.blueprint()
+    aws = [f"arn:{partition}:iam::aws:policy/{name}" for name in bp.aws_managed_policies]
+    own = [
+        f"arn:{partition}:iam::{account}:policy{role_path}{role_name}-{data.controller(c).policy_name}"
+        for c in bp.controllers
+    ]
+    return aws + own
+
+
+def _fill(value: Any, subs: dict[str, Any]) -> Any:
+    """A condition template with ``{name}`` placeholders filled: a whole-string placeholder may become a list."""
+    if isinstance(value, dict):
+        return {k: _fill(v, subs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, subs) for v in value]
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in subs:
+            return subs[value[1:-1]]
+        for name, sub in subs.items():
+            if isinstance(sub, str):
+                value = value.replace("{" + name + "}", sub)
+    return value
+
+
 def operator_policy(
     commands: tuple[str, ...] = COMMANDS,
     *,
+    account: str,
     partition: str = "aws",
-    account: str = "*",
     region: str = "*",
-    role_name: str = "*",
+    role_name: str = "zilliz-byoc-eks-role",
     role_path: str = "/",
     cluster: str = "*",
+    custom_issuer: bool = False,
 ) -> dict[str, Any]:
-    """The least-privilege identity policy for whoever runs ``commands``: one statement per resource type."""
+    """The least-privilege identity policy for whoever runs ``commands``: one statement per resource type, and
+    one per conditioned call (attach/detach only the blueprint's exact policy ARNs). ``account`` must be a
+    12-digit account id (ValueError otherwise: a ``*`` account would let the operator act in any account).
+    ``custom_issuer``: OIDC provider writes on any provider (``--allow-custom-issuer`` issuers are not
+    ``oidc.eks.*``) instead of EKS issuers only. Nothing grants ``iam:PassRole``."""
+    if not (len(account) == 12 and account.isascii() and account.isdigit()):
+        raise ValueError(f"account must be a 12-digit AWS account id, not {account!r}")
     iam = f"arn:{partition}:iam::{account}"
     arns = {
         "role": f"{iam}:role{role_path}{role_name}",
@@ -112,18 +148,17 @@ def operator_policy(
         "aws-managed-policy": f"arn:{partition}:iam::aws:policy/*",
         "own-policy": f"{iam}:policy{role_path}*",
         "oidc-provider": f"{iam}:oidc-provider/*",
-        "eks-oidc-provider": f"{iam}:oidc-provider/oidc.eks.*",
+        "eks-oidc-provider": f"{iam}:oidc-provider/{'*' if custom_issuer else 'oidc.eks.*'}",
         "cluster": f"arn:{partition}:eks:{region}:{account}:cluster/{cluster}",
         "*": "*",
     }
-    sids = {
-        "role": "ByocRole",
-        "policy": "ByocPolicies",
-        "aws-managed-policy": "ReadAwsManagedPolicies",
-        "own-policy": "ByocOwnPolicies",
-        "oidc-provider": "ReadOidcProviders",
-        "eks-oidc-provider": "ByocOidcProvider",
-        "cluster": "EksCluster",
+    subs: dict[str, Any] = {
+        "partition": partition,
+        "account": account,
+        "role_path": role_path,
+        "blueprint_policy_arns": blueprint_policy_arns(
+            partition=partition, account=account, role_name=role_name, role_path=role_path
+        ),
     }
     grouped: dict[str, set[str]] = {}
     conditional: list[dict[str, Any]] = []
@@ -131,12 +166,6 @@ def operator_policy(
         if not (call.needs_permission and set(call.commands) & set(commands)):
             continue
         if call.condition:
-            condition = json.loads(
-                json.dumps(call.condition)
-                .replace("{partition}", partition)
-                .replace("{account}", account)
-                .replace("{role_path}", role_path)
-            )
             resources = [arns[r] for r in call.resources]
             conditional.append(
                 {
@@ -144,17 +173,32 @@ def operator_policy(
                     "Effect": "Allow",
                     "Action": [call.action],
                     "Resource": resources[0] if len(resources) == 1 else resources,
-                    "Condition": condition,
+                    "Condition": _fill(call.condition, subs),
                 }
             )
             continue
         for resource in call.resources:
             grouped.setdefault(resource, set()).add(call.action)
+    return {"Version": "2012-10-17", "Statement": _grouped_statements(grouped, arns) + conditional}
+
+
+SIDS = {
+    "role": "ByocRole",
+    "policy": "ByocPolicies",
+    "aws-managed-policy": "ReadAwsManagedPolicies",
+    "own-policy": "ByocOwnPolicies",
+    "oidc-provider": "ReadOidcProviders",
+    "eks-oidc-provider": "ByocOidcProvider",
+    "cluster": "EksCluster",
+}
+
+
+def _grouped_statements(grouped: dict[str, set[str]], arns: dict[str, str]) -> list[dict[str, Any]]:
     statements: list[dict[str, Any]] = []
     for resource in RESOURCE_ORDER:
         if resource in grouped:
             stmt: dict[str, Any] = {"Effect": "Allow", "Action": sorted(grouped[resource]), "Resource": arns[resource]}
-            if resource in sids:
-                stmt = {"Sid": sids[resource], **stmt}
+            if resource in SIDS:
+                stmt = {"Sid": SIDS[resource], **stmt}
             statements.append(stmt)
-    return {"Version": "2012-10-17", "Statement": statements + conditional}
+    return statements

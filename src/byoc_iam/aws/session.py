@@ -80,16 +80,39 @@ def _target(params: dict[str, Any]) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` without any ``user:password@`` in it (an endpoint URL may carry credentials)."""
+    """``url`` without any ``user:password@`` or query string in it (an endpoint URL may carry credentials,
+    e.g. a presigned ``X-Amz-Security-Token=``): both become ``***``."""
     import urllib.parse
 
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
-        return url
-    if "@" not in parts.netloc:
-        return url
-    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+        return "(an endpoint URL that cannot be parsed)"
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1])
+    if parts.query:
+        parts = parts._replace(query="***")
+    if parts.fragment:
+        parts = parts._replace(fragment="***")
+    return urllib.parse.urlunsplit(parts)
+
+
+def check_endpoint(url: str) -> str:
+    """``url`` if it is a usable endpoint URL (http or https, a host, a port in 1..65535, no whitespace),
+    else a one-line UsageError that never repeats its credentials."""
+    import urllib.parse
+
+    shown = redact_url(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"--endpoint-url {shown}: not a valid URL (bad host or port)") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise UsageError(f"--endpoint-url {shown}: must be an http:// or https:// URL with a host")
+    if port is not None and not 0 < port < 65536:
+        raise UsageError(f"--endpoint-url {shown}: port must be 1-65535")
+    return url
 
 
 def translate(exc: BaseException, action: str, params: dict[str, Any] | None = None) -> ByocError:
@@ -183,6 +206,8 @@ class AwsContext:
         self.profile = profile
         self.region = region
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        if self.endpoint_url:
+            check_endpoint(self.endpoint_url)
         self.retry_mode = retry_mode
         self.max_attempts = max_attempts
         self.sandbox = sandbox
@@ -279,6 +304,16 @@ class AwsContext:
             yield
         except (bx.ClientError, bx.BotoCoreError) as exc:
             raise translate(exc, action, params) from None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            # botocore's response parsers raise these on an answer that is not AWS's (an HTML page with status
+            # 200 from a proxy or portal at --endpoint-url)
+            where = redact_url(self.endpoint_url or "the AWS endpoint")
+            raise AwsCallError(
+                f"{action}: {where} did not answer as AWS does (unreadable response: {type(exc).__name__}); "
+                "check --endpoint-url and any proxy",
+                action=action,
+                code="UnreadableResponse",
+            ) from None
 
     def call(self, action: str, **params: Any) -> dict[str, Any]:
         """Make one API call named as IAM names it (``"iam:GetRole"``), which must be in the operator list."""

@@ -251,22 +251,20 @@ def _progress(change: Change) -> None:
     _console().print(f"  [green]✓[/green] {change.symbol} {change.kind} {change.target}", markup=True, highlight=False)
 
 
-def confirm(plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str) -> None:
-    """Ask before changing anything; never widen a trust policy silently.
+def confirm(
+    plan: Plan, *, yes: bool, allow_trust_widening: bool, question: str, allow_boundary_removal: bool = False
+) -> None:
+    """Ask before changing anything; never widen a trust policy or remove a boundary silently.
 
-    ``--yes`` skips the question, except that a trust change admitting a new principal in an ``apply`` plan
-    also needs ``--allow-trust-widening``; so does a link-cluster retarget that would make live a trust
-    admitting more than AWS services and pinned service accounts (retargeting itself is that command's purpose)."""
-    from byoc_iam.plan.trust import LINK_RISK
+    ``--yes`` skips the question, except that a trust change the trust guard marked (apply, link-cluster,
+    saved plans: :func:`byoc_iam.plan.trust.guard_trust`) also needs ``--allow-trust-widening``, and removing
+    the permissions boundary ``--allow-boundary-removal`` (:func:`byoc_iam.plan.trust.unapproved`)."""
+    from byoc_iam.plan.trust import unapproved
 
-    widening = [c for c in plan.security_changes if plan.command == "apply" or c.security.startswith(LINK_RISK)]
     if yes:
-        if widening and not allow_trust_widening:
-            raise RefusedError(
-                f"the plan widens the trust policy of {plan.role_name} ({widening[0].security}); "
-                f"review it (`byoc-iam {'plan' if plan.command == 'apply' else plan.command + ' --dry-run'}`) "
-                "and pass --allow-trust-widening to apply it"
-            )
+        why = unapproved(plan, allow_trust_widening=allow_trust_widening, allow_boundary_removal=allow_boundary_removal)
+        if why:
+            raise RefusedError(why)
         return
     if not sys.stdin.isatty():
         raise UsageError(f"{question.rstrip('?')} needs confirmation: pass --yes (stdin is not a terminal)")
@@ -285,6 +283,18 @@ def _checked_role_name(value: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Write a regular file atomically (temporary sibling, rename); a device, FIFO or directory at ``path`` is
+    refused, never replaced (``--out /dev/full`` as root would otherwise swap the device for a file)."""
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageError(f"{path}: cannot write: not a regular file (byoc-iam writes only regular files)")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -293,6 +303,15 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _sealed(plan: Plan, flags: dict[str, Any]) -> Plan:
+    """The plan as saved: its origin recorded and signed with the local plan key (byoc_iam.plan.saved)."""
+    from byoc_iam import __version__
+    from byoc_iam.cli.plan_key import load_key
+    from byoc_iam.plan.saved import seal
+
+    return seal(plan, load_key(create=True), version=__version__, flags=flags)
 
 
 def _managed_notes(ctx: AwsContext, spec: RoleSpec) -> tuple[str, ...]:
@@ -322,6 +341,13 @@ def plan(
         "--check-managed/--no-check-managed",
         help="Note AWS managed policies AWS changed since byoc-iam's snapshot.",
     ),
+    max_attached: int = typer.Option(
+        10,
+        "--max-attached-policies",
+        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
+        min=1,
+        max=20,
+    ),
 ) -> None:
     """Show what apply would change (+ create, ~ update, - delete), without changing anything."""
     from byoc_iam.aws.apply import make_plan
@@ -342,10 +368,11 @@ def plan(
                 return
             spec = role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
-            the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes)
+            the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes, max_attached=max_attached)
         show_plan(the_plan, full=full)
         if out is not None:
-            write_atomic(out, the_plan.to_json() + "\n")
+            flags = {"adopt": adopt, "max_attached_policies": max_attached}
+            write_atomic(out, _sealed(the_plan, flags).to_json() + "\n")
             typer.echo(f"Saved the plan to {out}; apply it with: byoc-iam apply {out}")
     except ByocError as exc:
         if detailed_exitcode and exc.exit_code != ExitCode.OK:
@@ -368,18 +395,33 @@ def apply(
     allow_trust_widening: bool = typer.Option(
         False, "--allow-trust-widening", help="With --yes: accept a trust change that admits new principals."
     ),
+    allow_boundary_removal: bool = typer.Option(
+        False, "--allow-boundary-removal", help="With --yes: accept removing the role's permissions boundary."
+    ),
+    max_attached: int = typer.Option(
+        10,
+        "--max-attached-policies",
+        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
+        min=1,
+        max=20,
+    ),
 ) -> None:
     """Create or update the role so it matches (idempotent), then print its ARN."""
-    from byoc_iam.aws.apply import apply_desired, apply_saved, make_plan, verify_saved
+    from byoc_iam.aws.apply import apply_checked, apply_desired, check_refusals, check_saved_live, make_plan
     from byoc_iam.plan import Plan
 
     saved: Plan | None = None
     if plan_file is not None:
+        from byoc_iam import __version__
+        from byoc_iam.cli.plan_key import load_key
+        from byoc_iam.plan.saved import check_signature
+
         if role.given:
             raise UsageError("a saved plan is applied as it is: drop the role options")
         saved = Plan.from_json(read_text(plan_file), str(plan_file))
-    region = role.region
-    with aws.context(region) as ctx:
+        check_signature(saved, load_key(create=False), version=__version__)  # before any AWS call
+    flags = {"allow_trust_widening": allow_trust_widening, "allow_boundary_removal": allow_boundary_removal}
+    with aws.context(role.region) as ctx:
         set_inputs = None if saved is not None else role.set_inputs(ctx)
         if set_inputs is not None:
             from byoc_iam.blueprint.roleset import render_role_set
@@ -391,30 +433,29 @@ def apply(
                 set_inputs,
                 yes=yes,
                 adopt=adopt,
-                allow_trust_widening=allow_trust_widening,
                 show=show_plan,
                 confirm=confirm,
                 progress=_progress,
+                max_attached=max_attached,
+                **flags,
             )
             return
         if saved is not None:
-            # never trusted as written: re-derived from its desired role and the live state, refused on mismatch
-            the_plan = verify_saved(ctx, saved, adopt=adopt)
+            # checked once: re-derived from its desired role and the live state, refused on any mismatch
+            the_plan = check_saved_live(ctx, saved, adopt=adopt)
         else:
             spec = role.load(ctx)
-            the_plan = make_plan(ctx, spec, adopt=adopt)
+            the_plan = make_plan(ctx, spec, adopt=adopt, max_attached=max_attached)
         show_plan(the_plan)
         if the_plan.empty:
             _done(the_plan.role_arn, the_plan.command)
             return
-        from byoc_iam.aws.apply import check_refusals
-
         check_refusals(the_plan)
-        confirm(the_plan, yes=yes, allow_trust_widening=allow_trust_widening, question="Apply these changes?")
+        confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
         if saved is not None:
-            outcome = apply_saved(ctx, saved, adopt=adopt, on_change=_progress)
+            outcome = apply_checked(ctx, the_plan, on_change=_progress)
         else:
-            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress)
+            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress, max_attached=max_attached, **flags)
     _done(outcome.role_arn, the_plan.command)
 
 
@@ -480,7 +521,8 @@ def link_cluster(
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it (with
     --role all: the EKS and storage roles' trusts together)."""
-    from byoc_iam.aws.apply import check_refusals, execute
+    from byoc_iam.aws.apply import check_refusals
+    from byoc_iam.aws.link import link_cluster as run_link
     from byoc_iam.aws.link import link_plan
     from byoc_iam.cli.roleset import names_for, selection
 
@@ -488,9 +530,10 @@ def link_cluster(
     targets = [(k, n) for k, n in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]
     if not targets:
         raise UsageError("--role: link-cluster rewrites the eks and storage roles' trust; name one of them")
+    thumbs = tuple(thumbprint or ())
     with aws.context(region) as ctx:
         for i, (kind, name) in enumerate(targets):
-            the_plan, notes = link_plan(ctx, cluster, name, thumbprints=tuple(thumbprint or ()), adopt=adopt)
+            the_plan, notes = link_plan(ctx, cluster, name, thumbprints=thumbs, adopt=adopt)
             for note in notes if i == 0 else ():
                 err(note)
             if len(targets) > 1:
@@ -505,7 +548,16 @@ def link_cluster(
                 allow_trust_widening=allow_trust_widening,
                 question=f"Link {name} to cluster {cluster}?",
             )
-            execute(ctx, the_plan, on_change=_progress, what=f"link-cluster --cluster {cluster}")
+            run_link(
+                ctx,
+                cluster,
+                name,
+                the_plan,
+                thumbprints=thumbs,
+                adopt=adopt,
+                allow_trust_widening=allow_trust_widening,
+                on_change=_progress,
+            )
             typer.echo(f"Linked {name} to the OIDC provider of cluster {cluster}.")
 
 
@@ -553,38 +605,36 @@ def _destroy_one(
     dry_run: bool,
 ) -> None:
     """Destroy one role (and, unless kept, the OIDC provider byoc-iam created for it)."""
-    from byoc_iam.aws.apply import check_refusals, execute
-    from byoc_iam.aws.read import read_live
-    from byoc_iam.model.arn import is_placeholder_provider
-    from byoc_iam.plan import plan_destroy
-    from byoc_iam.plan.trust import oidc_provider_arns
+    from byoc_iam.aws.apply import check_refusals
+    from byoc_iam.aws.destroy import destroy as run_destroy
+    from byoc_iam.aws.destroy import plan_for
 
     with aws.context(region) as ctx:
-        live = read_live(ctx, role_name)
-        if live.role is not None and not keep_oidc_provider:
-            arns = [a for a in oidc_provider_arns(live.role.fields["trust_policy"]) if not is_placeholder_provider(a)]
-            live = read_live(ctx, role_name, oidc_arns=tuple(arns)) if arns else live
-        the_plan = plan_destroy(live, adopt=adopt, delete_oidc_provider=not keep_oidc_provider)
+        the_plan = plan_for(ctx, role_name, adopt=adopt, keep_oidc_provider=keep_oidc_provider)
         show_plan(the_plan)
         if the_plan.empty or dry_run:
             return
         check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=False, question=f"Destroy {role_name}?")
-        execute(ctx, the_plan, on_change=_progress, what="destroy")
+        run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=_progress)
     typer.echo(f"Destroyed {role_name}.")
 
 
+@with_aws
 def operator_policy(
+    aws: AwsOptions,
     command: list[str] | None = typer.Option(
         None,
         "--command",
         help="Only what these commands need (plan, apply, link-cluster, destroy, or catalog for the "
         "--from-aws reads of catalog show/diff/refresh; repeatable) [default: the four lifecycle commands].",
     ),
-    account_id: str = typer.Option("*", "--account-id", help="Scope to this account."),
+    account_id: str | None = typer.Option(
+        None, "--account-id", help="The account (else asked of AWS STS GetCallerIdentity with the AWS options)."
+    ),
     partition: str = typer.Option("aws", "--partition", help="aws, aws-cn or aws-us-gov."),
     region: str = typer.Option("*", "--region", help="Scope eks:DescribeCluster to this region."),
-    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role ('*' for any)."),
+    role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role."),
     path: str = typer.Option("/", "--path", help="The role's path."),
     cluster: str = typer.Option("*", "--cluster", help="Scope eks:DescribeCluster to this cluster."),
     roles: list[str] | None = typer.Option(
@@ -593,9 +643,15 @@ def operator_policy(
     name_prefix: str | None = typer.Option(
         None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
     ),
+    allow_custom_issuer: bool = typer.Option(
+        False,
+        "--allow-custom-issuer",
+        help="The role uses --allow-custom-issuer: allow OIDC provider writes outside oidc.eks.* too.",
+    ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
-    --command catalog, the catalog's --from-aws reads)."""
+    --command catalog, the catalog's --from-aws reads): writes only to the role's ARN, attach/detach only the
+    blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
     from byoc_iam.model import rules
@@ -613,9 +669,13 @@ def operator_policy(
         ("--cluster", cluster, rules.check_cluster_name),
     )
     for flag, value, check in scope:
-        problem = None if value == "*" and flag not in ("--partition", "--path") else check(value)
+        wildcard = value == "*" and flag in ("--region", "--cluster")
+        problem = None if value is None or wildcard else check(value)
         if problem:
             raise UsageError(f"{flag}: {problem}")
+    if account_id is None:
+        with aws.context(None) as ctx:
+            account_id = ctx.account_id()
     policy = build(
         chosen,
         partition=partition,
@@ -624,6 +684,7 @@ def operator_policy(
         role_name=role_name,
         role_path=path,
         cluster=cluster,
+        custom_issuer=allow_custom_issuer,
     )
     if roles or name_prefix:
         from byoc_iam.cli.roleset import names_for, operator_roles, selection

@@ -214,9 +214,11 @@ def apply_set(
     yes: bool,
     adopt: bool,
     allow_trust_widening: bool,
+    allow_boundary_removal: bool,
     show: Any,
     confirm: Any,
     progress: Any,
+    max_attached: int,
 ) -> None:
     """Plan every member, refuse or confirm once for all, then apply member by member in apply order.
 
@@ -231,13 +233,13 @@ def apply_set(
         check_refusals(the_plan)
     pending = [(m, p) for m, p in plans if not p.empty]
     if pending:
-        first = pending[0][1]
-        widening = [p for _, p in pending if p.security_changes]
-        asked = widening[0] if widening else first
-        confirm(asked, yes=yes, allow_trust_widening=allow_trust_widening, question="Apply these changes?")
+        flags = {"allow_trust_widening": allow_trust_widening, "allow_boundary_removal": allow_boundary_removal}
+        # with --yes every member's plan passes the trust guard; without it the question is asked once
+        for _, the_plan in pending if yes else pending[:1]:
+            confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
         for member, the_plan in pending:
             typer.echo(heading(member))
-            apply_desired(ctx, member.spec, the_plan, on_change=progress)
+            apply_desired(ctx, member.spec, the_plan, on_change=progress, max_attached=max_attached, **flags)
     for line in console_lines(roles, ctx.partition, ctx.account_id(), inputs):
         typer.echo(line)
 

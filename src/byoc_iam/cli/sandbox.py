@@ -165,8 +165,8 @@ def _step(console: Any, label: str, fn: Callable[[], str]) -> None:
 
 def _run_demo(console: Any, ctx: Any) -> str:
     """The steps; returns the role ARN. A failing step raises (ByocError: its one line and exit code)."""
-    from byoc_iam.aws.apply import apply_desired, execute, make_plan
-    from byoc_iam.aws.link import link_plan
+    from byoc_iam.aws.apply import apply_desired, make_plan
+    from byoc_iam.aws.link import link_cluster, link_plan
     from byoc_iam.aws.read import read_role
     from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
     from byoc_iam.blueprint import BlueprintInputs, render_role
@@ -220,7 +220,7 @@ def _run_demo(console: Any, ctx: Any) -> str:
 
     def do_link() -> str:
         plan, _ = link_plan(ctx, DEMO_CLUSTER, spec.role_name)
-        execute(ctx, plan, what=f"link-cluster --cluster {DEMO_CLUSTER}")
+        link_cluster(ctx, DEMO_CLUSTER, spec.role_name, plan)
         return f"link-cluster: {len(plan.changes)} changes (OIDC provider + trust now name the cluster's issuer)"
 
     _step(console, "linking the cluster", do_link)

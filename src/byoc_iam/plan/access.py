@@ -30,7 +30,7 @@ def access_verdict(change: Change) -> dict[str, Any] | None:
     from byoc_iam.compare import Undecided, compare_policies
     from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 
-    ptype = "trust" if change.kind == "trust policy" else "identity"
+    ptype = "trust" if change.kind in ("trust policy", "role") else "identity"  # a created role carries its trust
     try:
         old = PolicyDocument.from_dict(before or EMPTY)
         new = PolicyDocument.from_dict(after or EMPTY)

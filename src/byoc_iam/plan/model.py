@@ -15,9 +15,9 @@ PLAN_FORMAT = "byoc-iam-plan/1"
 PHASE_PROVIDER = 0  # the OIDC provider (link-cluster)
 PHASE_CREATE = 1  # create the role and the customer-managed policies; make room for policy versions
 PHASE_ROLE = 2  # everything on an existing role; new policy versions
-PHASE_DELETE_POLICY = 3  # destroy: policies once detached
-PHASE_DELETE_ROLE = 4  # destroy: the role once empty
-PHASE_DELETE_PROVIDER = 5  # unused since destroy deletes the OIDC provider in PHASE_ROLE (kept for old plans)
+PHASE_DELETE_VERSIONS = 3  # destroy: the non-default versions of policies once detached
+PHASE_DELETE_POLICY = 4  # destroy: the policies themselves
+PHASE_DELETE_ROLE = 5  # destroy: the role once empty, last of all
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Plan:
     role_arn: str = ""
     desired: dict[str, Any] | None = None
     account: str = ""
+    origin: dict[str, Any] = field(default_factory=dict)  # what produced a saved plan (plan/saved.py)
+    signature: str = ""  # HMAC-SHA256 of the rest with the user's local plan key (plan/saved.py)
 
     @property
     def empty(self) -> bool:
@@ -90,6 +92,8 @@ class Plan:
             "notes": list(self.notes),
             "changes": [c.to_dict() for c in self.changes],
             "desired": self.desired,
+            "origin": self.origin,
+            "signature": self.signature,
         }
 
     def to_json(self) -> str:
@@ -118,6 +122,8 @@ class Plan:
                 notes=tuple(data.get("notes", ())),
                 changes=changes,
                 desired=data.get("desired"),
+                origin=dict(data.get("origin") or {}),
+                signature=str(data.get("signature", "")),
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(f"{source}: not a byoc-iam plan: missing or bad field {exc}") from None

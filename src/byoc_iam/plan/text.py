@@ -83,9 +83,21 @@ def plan_lines(plan: Plan, *, full: bool = False) -> list[str]:
         lines.append(f"note: {note}")
     for refusal in plan.refusals:
         lines.append(f"refused: {refusal}")
-    if plan.security_changes:
+    trust = sum(1 for c in plan.security_changes if c.kind == "trust policy")
+    if trust:
         lines.append(
-            f"! {len(plan.security_changes)} security-relevant change(s): the trust policy would admit new "
-            "principals; review them above"
+            f"! {trust} security-relevant change(s): the trust policy would admit new principals or actions; "
+            "review them above"
         )
-    return lines
+    if any(c.kind == "permissions boundary" for c in plan.security_changes):
+        lines.append("! the permissions boundary would be removed: the role's permissions would no longer be capped")
+    return [printable(line) for line in lines]
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (ESC, CR, BEL, C1, ...) shown escaped as ``\\xNN``: plan text may
+    come from a file (notes of a saved plan), and must never drive the terminal."""
+    return text.translate(_CONTROL)

@@ -7,48 +7,180 @@ from typing import Any
 
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arns
+from byoc_iam.model.policy import ConditionBlock, Statement
+from byoc_iam.plan.model import Plan
+from byoc_iam.servicecatalog import glob_covers, globs_intersect
 
 issuer_host = arns.provider_name  # issuer URL → provider name (kept for callers of plan.trust)
 provider_arn = arns.oidc_provider_arn  # (partition, account, issuer URL) → provider ARN
 
 
 def admitted(trust: dict[str, Any]) -> set[str]:
-    """One line per (principal, conditions) an Allow statement admits; a Deny counts as its own entry.
-
-    A principal present in ``new`` but not in ``old`` (or a Deny present in ``old`` only) widens the trust.
-    """
+    """One line per (principal, actions, conditions) an Allow statement admits; a Deny counts as its own entry
+    (a readable summary of a trust policy; the guard is :func:`guard_trust`)."""
     out: set[str] = set()
-    doc = PolicyDocument.from_dict(trust)
-    for stmt in doc.statements:
-        canon = stmt.canonical()
-        cond = json.dumps(canon.get("Condition", {}), sort_keys=True, separators=(",", ":"))
-        actions = ",".join(sorted(a.lower() for a in stmt.actions))
+    for stmt in PolicyDocument.from_dict(trust).statements:
         if stmt.effect == "Deny":
-            out.add(f"deny {json.dumps(canon, sort_keys=True)}")
+            out.add(f"deny {stmt.semantic_key()}")
             continue
-        if stmt.not_principal is not None:
-            out.add(f"NotPrincipal {json.dumps(canon.get('NotPrincipal'), sort_keys=True)} [{actions}] {cond}")
-        principal = stmt.principal
-        if principal is None:
-            continue
-        if principal == "*":
-            out.add(f"* [{actions}] {cond}")
-            continue
-        assert isinstance(principal, dict)
-        for ptype, values in principal.items():
-            for value in values:
-                out.add(f"{ptype} {value} [{actions}]" + (f" when {cond}" if cond != "{}" else ""))
+        out.update(_describe(stmt))
     return out
 
 
+def _describe(stmt: Statement) -> list[str]:
+    """``<type> <principal> [actions] when {conditions}`` for each principal an Allow statement names."""
+    canon = stmt.canonical()
+    cond = json.dumps(canon.get("Condition", {}), sort_keys=True, separators=(",", ":"))
+    when = f" when {cond}" if cond != "{}" else ""
+    verbs = ("NotAction " if stmt.not_action is not None else "") + ",".join(sorted(a.lower() for a in stmt.actions))
+    if stmt.not_principal is not None:
+        return [f"NotPrincipal {json.dumps(canon.get('NotPrincipal'), sort_keys=True)} [{verbs}]{when}"]
+    principal = stmt.principal
+    if principal is None:
+        return [f"(no principal) [{verbs}]{when}"]
+    if principal == "*":
+        return [f"* [{verbs}]{when}"]
+    assert isinstance(principal, dict)
+    return [f"{ptype} {value} [{verbs}]{when}" for ptype, values in principal.items() for value in values]
+
+
+# Operators whose values are ORed: dropping a value narrows what they match. For the negated ones (values are
+# all excluded) adding a value narrows. Any other operator (Bool, Null, numeric, date, set operators, IfExists)
+# must keep exactly its values: the guard does not reason about them and fails closed.
+_OR_OPERATORS = frozenset(
+    o.lower()
+    for o in (
+        "StringEquals",
+        "StringEqualsIgnoreCase",
+        "StringLike",
+        "ArnEquals",
+        "ArnLike",
+        "IpAddress",
+    )
+)
+_NOR_OPERATORS = frozenset(
+    o.lower()
+    for o in (
+        "StringNotEquals",
+        "StringNotEqualsIgnoreCase",
+        "StringNotLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "NotIpAddress",
+    )
+)
+
+
+def _conditions_cover(old: ConditionBlock, new: ConditionBlock) -> bool:
+    """Whether ``new``'s condition is at least as strict as ``old``'s: every (operator, key) of ``old`` is in
+    ``new`` with a subset of its values (a superset for negated operators, the same values for the rest).
+    Keys added in ``new`` only narrow (the keys of a condition block are ANDed)."""
+    new_index = {(op.lower(), key.lower()): set(values) for op, keys in new.items() for key, values in keys.items()}
+    for op, keys in old.items():
+        for key, values in keys.items():
+            mine = new_index.get((op.lower(), key.lower()))
+            if mine is None:
+                return False
+            theirs = set(values)
+            if op.lower() in _OR_OPERATORS:
+                ok = mine <= theirs
+            elif op.lower() in _NOR_OPERATORS:
+                ok = mine >= theirs
+            else:
+                ok = mine == theirs
+            if not ok:
+                return False
+    return True
+
+
+def _principals_cover(old: Statement, new: Statement) -> bool:
+    """Whether every principal ``new`` names is named by ``old`` (``*`` covers all). NotPrincipal: only the
+    same NotPrincipal (fail closed)."""
+    if new.not_principal is not None or old.not_principal is not None:
+        return new.not_principal == old.not_principal and new.principal == old.principal
+    if old.principal == "*":
+        return True
+    if new.principal is None or old.principal is None:
+        return new.principal == old.principal
+    if new.principal == "*":
+        return False
+    assert isinstance(old.principal, dict) and isinstance(new.principal, dict)
+    for ptype, values in new.principal.items():
+        granted = set(old.principal.get(ptype, ()))
+        if "*" in granted:
+            continue
+        if not set(values) <= granted:
+            return False
+    return True
+
+
+def _actions_cover(old: Statement, new: Statement) -> bool:
+    """Whether every action ``new`` allows is allowed by ``old`` (case-insensitive IAM wildcards).
+    ``NotAction`` in ``new`` is covered only by a ``NotAction`` of ``old`` excluding no more, or by ``*``."""
+    if old.action is not None and any(a == "*" for a in old.action):
+        return True
+    if new.not_action is not None:
+        return old.not_action is not None and {a.lower() for a in old.not_action} <= {a.lower() for a in new.not_action}
+    wanted = new.action or ()
+    if old.not_action is not None:
+        return all(not globs_intersect(x, a, ignore_case=True) for a in wanted for x in old.not_action)
+    return all(any(glob_covers(x, a, ignore_case=True) for x in old.action or ()) for a in wanted)
+
+
+def _covers(old: Statement, new: Statement) -> bool:
+    """Whether Allow statement ``old`` admits everything Allow statement ``new`` admits (sound: ``True`` only
+    when principals, actions, resources and conditions each are at most as broad)."""
+    return (
+        old.effect == "Allow"
+        and old.resource == new.resource
+        and old.not_resource == new.not_resource
+        and _principals_cover(old, new)
+        and _actions_cover(old, new)
+        and _conditions_cover(old.condition, new.condition)
+    )
+
+
 def widening(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
-    """What ``new`` admits that ``old`` did not (principals, and Deny statements it drops)."""
+    """What ``new`` admits that ``old`` did not: each Allow statement of ``new`` that no Allow statement of
+    ``old`` covers (a new principal, a new action, ``Action`` → ``NotAction``, a weaker or dropped condition),
+    and each Deny of ``old`` that ``new`` drops. Sound, not complete: an edit it cannot prove narrower is
+    reported (fail closed). Reordering and Sids are not changes. ``old`` None (a new role): nothing to widen."""
     if old is None:
         return []
-    before, after = admitted(old), admitted(new)
-    added = sorted(a for a in after - before if not a.startswith("deny "))
-    dropped = sorted(a for a in before - after if a.startswith("deny "))
-    return added + [f"drops a Deny: {d.removeprefix('deny ')}" for d in dropped]
+    before, after = PolicyDocument.from_dict(old).statements, PolicyDocument.from_dict(new).statements
+    olds = [s for s in before if s.effect == "Allow"]
+    out: list[str] = []
+    for stmt in after:
+        if stmt.effect == "Allow" and not any(_covers(o, stmt) for o in olds):
+            out += [d for d in _describe(stmt) if d not in out]
+    kept = {s.semantic_key() for s in after if s.effect == "Deny"}
+    for stmt in before:
+        if stmt.effect == "Deny" and stmt.semantic_key() not in kept:
+            out.append(f"drops a Deny: {stmt.semantic_key()}")
+    return sorted(out)
+
+
+WIDENING = "admits new principal(s)"
+LINKING = "links the trust to the cluster's OIDC provider (what link-cluster is for)"
+
+
+def guard_trust(old: dict[str, Any] | None, new: dict[str, Any], *, linking_to: str | None = None) -> str:
+    """THE trust guard: every path that writes a trust policy (apply, its re-plan after EntityAlreadyExists,
+    link-cluster, saved plans) marks its change with this; a non-empty answer needs ``--allow-trust-widening``.
+
+    ``old`` is the live trust (None when the role is created), ``new`` the trust to write. ``linking_to`` is
+    the OIDC provider ARN link-cluster retargets to: retargeting is that command's purpose, so the baseline is
+    ``old`` retargeted, and the linked trust must also admit nothing beyond AWS services and service accounts
+    of that provider pinned by ``StringEquals`` (:func:`link_risks`); a clean link is marked :data:`LINKING`
+    (visible, needs no flag). Returns "" (not wider) or one line saying why. A rule, not a proof: sound for
+    the edits it accepts, fail closed otherwise (to be replaced by ``byoc_iam.compare``'s prover with the same
+    signature)."""
+    if linking_to is not None:
+        base = retarget_oidc(old, linking_to) if old is not None else None
+        reasons = widening(base, new) + link_risks(new, linking_to)
+        return f"{LINK_RISK}: " + "; ".join(dict.fromkeys(reasons)) if reasons else LINKING
+    wider = widening(old, new)
+    return f"{WIDENING}: " + "; ".join(wider) if wider else ""
 
 
 def oidc_provider_arns(trust: dict[str, Any]) -> list[str]:
@@ -153,3 +285,24 @@ def _oidc_condition_risks(condition: dict[str, dict[str, tuple[str, ...]]], host
     if not pinned.get("aud"):
         risks.append(f"no StringEquals on {host}:aud")
     return risks
+
+
+def unapproved(plan: Plan, *, allow_trust_widening: bool, allow_boundary_removal: bool = False) -> str:
+    """Why ``plan`` may not run unattended (``--yes``) with these flags, or "": a trust change the guard
+    marked needs ``--allow-trust-widening``; removing the permissions boundary needs ``--allow-boundary-removal``.
+    The same check runs on a plan made again while applying (EntityAlreadyExists), which nobody has seen."""
+    review = "`byoc-iam plan`" if plan.command == "apply" else f"`byoc-iam {plan.command} --dry-run`"
+    for change in plan.security_changes:
+        if change.kind == "trust policy" and change.security != LINKING and not allow_trust_widening:
+            return (
+                f"the plan widens the trust policy of {plan.role_name} ({change.security}); "
+                f"review it ({review}) and pass --allow-trust-widening to apply it"
+            )
+        if change.kind == "permissions boundary" and not allow_boundary_removal:
+            return (
+                f"the plan removes the permissions boundary of {plan.role_name} ({change.before}); "
+                f"review it ({review}) and pass --allow-boundary-removal to apply it"
+            )
+        if change.kind not in ("trust policy", "permissions boundary"):
+            return f"the plan has a security-relevant change the guard does not know ({change.kind}); plan again"
+    return ""
