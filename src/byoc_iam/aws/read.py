@@ -158,3 +158,48 @@ def _existing(futures: dict[str, Future[T | None]]) -> dict[str, T]:
 def read_role(ctx: AwsContext, role_name: str) -> RoleSpec | None:
     """The live role as a RoleSpec (customer-managed policies as their default versions), or None."""
     return read_live(ctx, role_name).role_spec()
+
+
+def read_policy_version(
+    ctx: AwsContext, arn: str, version: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A managed policy's metadata (``iam:GetPolicy``) and one version (``iam:GetPolicyVersion``: the default
+    unless ``version``), its ``Document`` decoded to a dict; None when IAM has no such policy."""
+    resp = _get(ctx, "iam:GetPolicy", PolicyArn=arn)
+    if resp is None:
+        return None
+    meta: dict[str, Any] = resp["Policy"]
+    vid = version or str(meta["DefaultVersionId"])
+    pv: dict[str, Any] = dict(ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=vid)["PolicyVersion"])
+    pv["Document"] = decode_document(pv["Document"])
+    return meta, pv
+
+
+def list_aws_managed_policy_names(ctx: AwsContext) -> list[tuple[str, str]]:
+    """``(name, path)`` of every AWS managed policy (``iam:ListPolicies`` with Scope=AWS, every page)."""
+    return [(str(p["PolicyName"]), str(p["Path"])) for p in ctx.paginate("iam:ListPolicies", "Policies", Scope="AWS")]
+
+
+def read_role_for_verify(
+    ctx: AwsContext, role_name: str
+) -> tuple[RoleSpec, dict[str, Any], dict[str, Any] | None, str]:
+    """The live role as a RoleSpec, the documents (default versions, as dicts) of its AWS managed policies by
+    ARN, its permissions boundary's document (or None), and its ARN. AwsError when the role does not exist."""
+    from byoc_iam.errors import AwsError
+
+    live = read_live(ctx, role_name)
+    if live.role is None:
+        raise AwsError(f"role {role_name} does not exist in this account")
+    spec = live.role_spec()
+    assert spec is not None
+
+    def document(policy_arn: str) -> dict[str, Any]:
+        found = read_policy_version(ctx, policy_arn)
+        if found is None:
+            raise AwsError(f"policy {policy_arn} attached to role {role_name} does not exist")
+        doc: dict[str, Any] = found[1]["Document"]
+        return doc
+
+    docs = {arn: document(arn) for arn in spec.managed_policy_arns}
+    boundary = document(spec.permissions_boundary) if spec.permissions_boundary else None
+    return spec, docs, boundary, live.role.arn

@@ -7,33 +7,29 @@ Exit 0 when every required call is allowed and every trust check passes, 3 other
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from byoc_iam.cli import role_options
+from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 
 if TYPE_CHECKING:
     from byoc_iam.model import PolicyDocument, RoleSpec
     from byoc_iam.verify import VerifyReport
 
-OUTPUTS = ("text", "json", "sarif")
+OUTPUTS = ("text", "json", "sarif", "table")  # table: the text report (its tables)
 
 
+@with_aws_options(region=False, outputs=OUTPUTS, verbose=False)
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
     role: Path | None = typer.Option(
         None, "--role", help="Verify this RoleSpec JSON file instead of rendering.", metavar="FILE"
     ),
     live: bool = typer.Option(False, "--live", help="Read the role named by --role-name from AWS."),
-    profile: str | None = typer.Option(None, "--profile", help="AWS profile (with --live)."),
-    endpoint_url: str | None = typer.Option(
-        None, "--endpoint-url", help="AWS endpoint URL (with --live).", metavar="URL"
-    ),
     feature: list[str] | None = typer.Option(
         None, "--feature", help="Also require the calls of this optional feature (repeatable).", metavar="NAME"
     ),
@@ -41,13 +37,13 @@ def verify(
     cluster: str | None = typer.Option(
         None, "--cluster", help="EKS cluster name used in tags \\[default: zilliz-byoc]."
     ),
-    output: str = typer.Option("text", "--output", "-o", help="text, json or sarif (on stdout)."),
     html: Path | None = typer.Option(
         None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
     *,
     role_values: role_options.RoleValues,
+    aws: AwsOptions,
 ) -> None:
     """Verify the role: every component's required AWS calls are allowed, and only intended principals can assume it.
 
@@ -55,16 +51,18 @@ def verify(
     """
     from byoc_iam.errors import UsageError
 
-    if output not in OUTPUTS:
-        raise UsageError(f"--output must be one of {', '.join(OUTPUTS)}")
+    output = aws.output
+    aws.verbose = verbose
     if list_features:
         _print_features()
         return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
+    if aws.given and not live:
+        raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
     explain = output != "text" or html is not None or verbose
-    report = run_verify(role, live, profile, endpoint_url, feature or [], cluster, role_values, explain=explain)
+    report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
     if html is not None:
         from byoc_iam.report.verify_html import render_html
 
@@ -92,8 +90,7 @@ def verify(
 def run_verify(
     role: Path | None,
     live: bool,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     features: list[str],
     cluster: str | None,
     role_values: dict[str, Any],
@@ -117,7 +114,7 @@ def run_verify(
         name = role_values.get("role_name")
         if not name:
             raise UsageError("--live needs --role-name NAME")
-        spec, managed_docs, boundary, role_arn = _read_live(name, profile, role_values.get("region"), endpoint_url)
+        spec, managed_docs, boundary, role_arn = _read_live(name, aws, role_values.get("region"))
         source = "live"
     else:
         from byoc_iam.blueprint import render_role
@@ -147,29 +144,17 @@ def run_verify(
 
 
 def _read_live(
-    name: str, profile: str | None, region: str | None, endpoint_url: str | None
+    name: str, aws: AwsOptions, region: str | None
 ) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str]:
     """The live role, the documents (default versions) of its AWS managed policies and of its permissions
-    boundary, and its ARN."""
-    from byoc_iam.aws.read import decode_document, read_role
-    from byoc_iam.aws.session import AwsContext
-    from byoc_iam.errors import AwsError
+    boundary, and its ARN (read by :func:`byoc_iam.aws.read.read_role_for_verify`)."""
+    from byoc_iam.aws.read import read_role_for_verify
     from byoc_iam.model import PolicyDocument
 
-    ctx = AwsContext(profile=profile, region=region, endpoint_url=endpoint_url)
-    spec = read_role(ctx, name)
-    if spec is None:
-        raise AwsError(f"role {name} does not exist in this account")
-    arn = str(ctx.call("iam:GetRole", RoleName=name)["Role"]["Arn"])
-
-    def document(policy_arn: str) -> PolicyDocument:
-        meta = ctx.call("iam:GetPolicy", PolicyArn=policy_arn)["Policy"]
-        version = ctx.call("iam:GetPolicyVersion", PolicyArn=policy_arn, VersionId=meta["DefaultVersionId"])
-        return PolicyDocument.from_dict(decode_document(version["PolicyVersion"]["Document"]))
-
-    docs = {policy_arn: document(policy_arn) for policy_arn in spec.managed_policy_arns}
-    boundary = document(spec.permissions_boundary) if spec.permissions_boundary else None
-    return spec, docs, boundary, arn
+    with aws.context(region) as ctx:
+        spec, docs, boundary, arn = read_role_for_verify(ctx, name)
+    managed = {policy_arn: PolicyDocument.from_dict(doc) for policy_arn, doc in docs.items()}
+    return spec, managed, PolicyDocument.from_dict(boundary) if boundary is not None else None, arn
 
 
 def _print_features() -> None:
@@ -189,22 +174,10 @@ def _print_features() -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder (never a half-written report)."""
-    from byoc_iam.errors import UsageError
+    """Write ``text`` to ``path`` atomically (never a half-written report; only a regular file)."""
+    from byoc_iam.cli.files import write_file
 
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_file(path, text, flag="--html")
 
 
 def register(app: typer.Typer) -> None:
