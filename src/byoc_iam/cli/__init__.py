@@ -15,7 +15,7 @@ import typer
 
 from byoc_iam.errors import ByocError, ExitCode
 
-COMMAND_MODULES = ("render", "lint", "simulate", "catalog", "lifecycle", "verify", "sandbox")
+COMMAND_MODULES = ("render", "lint", "simulate", "catalog", "lifecycle", "verify", "sandbox", "wiring")
 
 app = typer.Typer(
     name="byoc-iam",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from byoc_iam.model.role import RoleSpec
 
 OWNER_TAGS = {"byoc-iam:managed-by": "byoc-iam"}  # = byoc_iam.plan.state.OWNER_TAG (a test checks they agree)
-_FEDERATED = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):oidc-provider/(.+)$")
+_FEDERATED = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):oidc-provider/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,13 @@ class TrustFacts:
     account: str | None
     issuer: str | None
     placeholder: bool
+    partition: str = "aws"
 
 
 def trust_facts(spec: RoleSpec) -> TrustFacts:
     account: str | None = None
     issuer: str | None = None
+    partition = "aws"
     placeholder = False
     for stmt in spec.trust_policy.get("Statement", []):
         principal = stmt.get("Principal") if isinstance(stmt, dict) else None
@@ -32,10 +34,10 @@ def trust_facts(spec: RoleSpec) -> TrustFacts:
             m = _FEDERATED.match(str(value))
             if not m:
                 continue
-            account = account or m.group(1)
-            host = m.group(2)
+            partition, account = m.group(1), account or m.group(2)
+            host = m.group(3)
             if "." in host.split("/", 1)[0]:
                 issuer = issuer or host
             else:
                 placeholder = True
-    return TrustFacts(account, issuer, placeholder and issuer is None)
+    return TrustFacts(account, issuer, placeholder and issuer is None, partition)
