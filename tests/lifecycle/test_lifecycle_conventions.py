@@ -137,3 +137,20 @@ def test_parser_errors_are_one_line_exit_2_in_a_subprocess(argv: list[str]) -> N
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("byoc-iam: "), proc.stderr
     assert "'abc' is not a valid integer" in proc.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_profile_from_the_flag_or_aws_profile(how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile byoc]\nregion = eu-central-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    for key in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    if how == "env":
+        monkeypatch.setenv("AWS_PROFILE", "byoc")
+    ctx = AwsContext(profile="byoc" if how == "flag" else None)
+    ctx.session()
+    assert ctx.region == "eu-central-1"  # read from the named profile
+    monkeypatch.setenv("AWS_PROFILE", "missing")
+    with pytest.raises(UsageError, match="AWS profile 'missing' is not in your AWS config"):
+        AwsContext().session()
