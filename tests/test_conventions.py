@@ -111,7 +111,7 @@ def test_write_file_refuses_a_fifo_and_a_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not a regular file"):
         write_file(fifo, "x", flag="--out")
     assert stat.S_ISFIFO(fifo.stat().st_mode)
-    with pytest.raises(UsageError, match="is a directory"):
+    with pytest.raises(UsageError, match="it is a directory"):
         write_file(tmp_path, "x")
 
 
