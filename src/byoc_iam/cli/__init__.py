@@ -67,7 +67,8 @@ WIDE_COLUMNS = "250"  # rich's width when stdout is not a terminal (it would cut
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: every error is one ``byoc-iam:`` line and its exit code (usage errors from the parser: 2)."""
+    """Entry point: every error is one ``byoc-iam:`` line and its exit code (usage errors from the parser: 2);
+    always ends with SystemExit, as click's standalone mode does."""
     if "COLUMNS" not in os.environ and not sys.stdout.isatty():
         os.environ["COLUMNS"] = WIDE_COLUMNS
     try:
@@ -91,5 +92,5 @@ def main(argv: list[str] | None = None) -> None:
         fail("input is nested too deeply")
     except OSError as exc:  # e.g. stdout on a full disk: the output is incomplete, say so in one line
         fail(f"cannot write the output: {exc.strerror or exc}")
-    if isinstance(code, int) and code:
-        raise SystemExit(code)
+    # like click's standalone mode: the command always ends with SystemExit (0 on success)
+    raise SystemExit(code if isinstance(code, int) else 0)
