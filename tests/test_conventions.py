@@ -278,3 +278,10 @@ def test_terraform_layout_matches_terraform_fmt_alignment() -> None:
 
     text = 'x {\n  a = 1\n  long_name = 2\n  m = {\n    "k" = 1\n  }\n  b = 3\n}'
     assert fmt_align(text) == 'x {\n  a         = 1\n  long_name = 2\n  m = {\n    "k" = 1\n  }\n  b = 3\n}'
+
+
+def test_version_pins_read_from_data_match_the_blueprint() -> None:
+    from byoc_iam.blueprint import controller_pins
+    from byoc_iam.cli.version import pin_labels
+
+    assert pin_labels() == [pin.label() for pin in controller_pins()]
