@@ -4,15 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check bench clean
+.PHONY: setup install demo test check bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,sandbox]'
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# byoc-iam on PATH: a link in ~/.local/bin to the venv's entry point (or: pipx install '.[sandbox]')
+install: setup
+	mkdir -p $(HOME)/.local/bin
+	ln -sf $(abspath $(BIN))/byoc-iam $(HOME)/.local/bin/byoc-iam
+	@echo "byoc-iam is in $(HOME)/.local/bin (put it on PATH if it is not)"
 
 demo: setup
 	$(BIN)/byoc-iam demo

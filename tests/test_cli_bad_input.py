@@ -29,7 +29,7 @@ ACCOUNT = "123456789012"
 DOCUMENTED = {int(c) for c in ExitCode} | {130}
 
 LINE = "line"  # stderr is exactly one line starting with "byoc-iam:"
-USAGE = "usage"  # click's usage block (exit 2)
+USAGE = "usage"  # a usage error from the parser: one line naming the command and --help (exit 2)
 FINDINGS = "findings"  # lint reports the file as an E1xxx finding on stdout (exit 1), stderr empty
 LAST = "last"  # the last stderr line is "byoc-iam: ..." (the lines above are findings)
 
@@ -116,7 +116,7 @@ def check(code: int, out: str, err: str, expected: int, kind: str) -> None:
     elif kind == LAST:
         assert lines and lines[-1].startswith("byoc-iam: "), err
     elif kind == USAGE:
-        assert "Usage: byoc-iam" in err and "Error" in err, err
+        assert len(lines) == 1 and lines[0].startswith("byoc-iam: ") and "--help`)" in lines[0], err
     elif kind == FINDINGS:
         assert err == "" and " ERROR E100" in out, (out, err)
 

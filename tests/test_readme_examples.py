@@ -102,10 +102,12 @@ def test_internal_links_resolve() -> None:
         assert (README.parent / doc).is_file(), doc
 
 
-def test_quickstart_is_two_commands() -> None:
+def test_quickstart_is_two_commands_then_the_way_onto_path() -> None:
     section = TEXT[TEXT.index("## Quickstart") : TEXT.index("\n## ", TEXT.index("## Quickstart") + 1)]
-    (block,) = _code_blocks(section)
+    block, on_path = _code_blocks(section)
     assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == ["make demo", "make test"]
+    commands = [line.split("#")[0].strip() for line in on_path.strip().splitlines()]
+    assert commands == ["make install", "byoc-iam --version"]
 
 
 def test_heading_levels_are_consistent() -> None:

@@ -182,7 +182,8 @@ def test_plan_json_round_trip_and_text() -> None:
     assert again == plan
     text = "\n".join(plan_lines(plan))
     assert "~ inline policy ClusterAutoscaler" in text
-    assert '- {"Effect":"Allow","Action":"ec2:DescribeVolumes","Resource":"*"}' in text
+    # the statement as nested, readable JSON, every line marked
+    assert '- {\n      -   "Effect": "Allow",\n      -   "Action": "ec2:DescribeVolumes",' in text
     assert "Plan: 0 to add, 1 to change, 0 to destroy." in text
 
 

@@ -359,7 +359,8 @@ def test_saved_plan_with_its_ownership_refusal_removed_is_refused(lc_env: MotoSe
     role = tmp_path / "role.json"
     role.write_text(make_spec().to_json())
     out = tmp_path / "plan.json"
-    assert run_cli("plan", "--role", str(role), "--out", str(out), "--no-check-managed").code == 0
+    # plan shows and saves it, and exits 5: it knows apply will refuse
+    assert run_cli("plan", "--role", str(role), "--out", str(out), "--no-check-managed").code == 5
     assert json.loads(out.read_text())["refusals"]
     tamper(out, lambda d: d.update(refusals=[]))
     res = run_cli("apply", str(out), "--yes")

@@ -117,7 +117,7 @@ def test_out_writes_the_folder(cli: Run, tmp_path: Path) -> None:
 def test_out_managed_placement(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "role"
     assert (
-        cli("render", "--account-id", ACCT, "-o", str(out), "--policy-placement", "managed", "-f", "terraform").code
+        cli("render", "--account-id", ACCT, "--out", str(out), "--policy-placement", "managed", "-f", "terraform").code
         == 0
     )
     assert (out / "main.tf").is_file()
@@ -127,13 +127,13 @@ def test_out_managed_placement(cli: Run, tmp_path: Path) -> None:
 
 def test_out_refuses_non_empty_dir_without_force(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "role"
-    assert cli("render", "--account-id", ACCT, "-o", str(out)).code == 0
+    assert cli("render", "--account-id", ACCT, "--out", str(out)).code == 0
     before = (out / "rolespec.json").read_text()
-    r = cli("render", "--account-id", ACCT, "-o", str(out), "--role-name", "other")
+    r = cli("render", "--account-id", ACCT, "--out", str(out), "--role-name", "other")
     assert r.code == 5 and r.out == ""
     assert r.err.startswith("byoc-iam: --out:") and r.err.count("\n") == 1
     assert (out / "rolespec.json").read_text() == before
-    r = cli("render", "--account-id", ACCT, "-o", str(out), "--role-name", "other", "--force", "-q")
+    r = cli("render", "--account-id", ACCT, "--out", str(out), "--role-name", "other", "--force", "-q")
     assert r.code == 0, r.err
     assert RoleSpec.from_json((out / "rolespec.json").read_text()).role_name == "other"
     assert not [p for p in tmp_path.iterdir() if p.name != "role"]
@@ -143,7 +143,7 @@ def test_out_force_never_replaces_foreign_files(cli: Run, tmp_path: Path) -> Non
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    r = cli("render", "--account-id", ACCT, "-o", str(out), "--force")
+    r = cli("render", "--account-id", ACCT, "--out", str(out), "--force")
     assert r.code == 5 and "notes.txt" in r.err
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
@@ -151,7 +151,7 @@ def test_out_force_never_replaces_foreign_files(cli: Run, tmp_path: Path) -> Non
 def test_out_refuses_the_current_directory(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for target in (".", str(tmp_path.parent)):
-        r = cli("render", "--account-id", ACCT, "-o", target, "--force")
+        r = cli("render", "--account-id", ACCT, "--out", target, "--force")
         assert r.code == 2 and "current directory" in r.err
     assert list(tmp_path.iterdir()) == []
 
@@ -159,11 +159,11 @@ def test_out_refuses_the_current_directory(cli: Run, tmp_path: Path, monkeypatch
 def test_out_into_empty_dir_and_onto_a_file(cli: Run, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert cli("render", "--account-id", ACCT, "-o", str(empty), "-q").code == 0
+    assert cli("render", "--account-id", ACCT, "--out", str(empty), "-q").code == 0
     assert (empty / "rolespec.json").is_file()
     afile = tmp_path / "file"
     afile.write_text("x")
-    r = cli("render", "--account-id", ACCT, "-o", str(afile))
+    r = cli("render", "--account-id", ACCT, "--out", str(afile))
     assert r.code == 2 and afile.read_text() == "x"
 
 

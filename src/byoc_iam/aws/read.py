@@ -6,6 +6,7 @@ computed against: the RoleSpec plus what a plan needs to act safely (ARNs, ids, 
 
 from __future__ import annotations
 
+import ast
 import json
 import urllib.parse
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,12 +21,26 @@ READ_WORKERS = 4
 T = TypeVar("T")
 
 
-def decode_document(value: Any) -> dict[str, Any]:
-    """A policy document as IAM returns it: a dict (botocore decoded it) or URL-encoded JSON text."""
+def decode_document(value: Any, where: str = "a policy document") -> dict[str, Any]:
+    """A policy document as IAM returns it: a dict (botocore decoded it) or URL-encoded JSON text.
+
+    moto's CloudFormation stores a template's inline ``PolicyDocument`` as Python's repr of the mapping
+    (single quotes); that is read as the literal it is. Anything else that is not a JSON object is an
+    :class:`AwsError` naming ``where`` (never a traceback)."""
     if isinstance(value, dict):
         return value
     text = urllib.parse.unquote(str(value))
-    doc: dict[str, Any] = json.loads(text)
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        try:
+            doc = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            doc = None
+    if not isinstance(doc, dict):
+        from byoc_iam.errors import AwsError
+
+        raise AwsError(f"AWS returned {where} that is not a JSON policy document")
     return doc
 
 
@@ -71,7 +86,7 @@ def read_policy(ctx: AwsContext, arn: str) -> LivePolicy | None:
         path=str(meta.get("Path", "/")),
         default_version_id=default,
         versions=tuple(str(v["VersionId"]) for v in ordered),
-        document=decode_document(doc),
+        document=decode_document(doc, f"the default version of policy {arn}"),
         tags=_tags_of(ctx, meta, "iam:ListPolicyTags", PolicyArn=arn),
         attachment_count=int(meta.get("AttachmentCount", 0)),
     )
@@ -106,7 +121,7 @@ def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[st
     inline: dict[str, dict[str, Any]] = {}
     for name in sorted(inline_names):
         resp = ctx.call("iam:GetRolePolicy", RoleName=role_name, PolicyName=name)
-        inline[name] = decode_document(resp["PolicyDocument"])
+        inline[name] = decode_document(resp["PolicyDocument"], f"the inline policy {name} of role {role_name}")
     arns = [str(a["PolicyArn"]) for a in attached]
     boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     fields: dict[str, Any] = {
@@ -115,7 +130,7 @@ def _read_role_parts(ctx: AwsContext, role_name: str) -> tuple[LiveRole, list[st
         "description": role.get("Description", "") or "",
         "max_session_duration": int(role.get("MaxSessionDuration", 3600)),
         "permissions_boundary": boundary,
-        "trust_policy": decode_document(role["AssumeRolePolicyDocument"]),
+        "trust_policy": decode_document(role["AssumeRolePolicyDocument"], f"the trust policy of role {role_name}"),
         "managed_policy_arns": sorted(a for a in arns if is_aws_managed(a)),
         "inline_policies": inline,
         "tags": _tags_of(ctx, role, "iam:ListRoleTags", RoleName=role_name),
@@ -161,6 +176,26 @@ def read_role(ctx: AwsContext, role_name: str) -> RoleSpec | None:
     return read_live(ctx, role_name).role_spec()
 
 
+def read_policy_version(
+    ctx: AwsContext, arn: str, version: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A managed policy's metadata (``iam:GetPolicy``) and one version (``iam:GetPolicyVersion``: the default
+    unless ``version``), its ``Document`` decoded to a dict; None when IAM has no such policy."""
+    resp = _get(ctx, "iam:GetPolicy", PolicyArn=arn)
+    if resp is None:
+        return None
+    meta: dict[str, Any] = resp["Policy"]
+    vid = version or str(meta["DefaultVersionId"])
+    pv: dict[str, Any] = dict(ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=vid)["PolicyVersion"])
+    pv["Document"] = decode_document(pv["Document"], f"policy {arn} {vid}")
+    return meta, pv
+
+
+def list_aws_managed_policy_names(ctx: AwsContext) -> list[tuple[str, str]]:
+    """``(name, path)`` of every AWS managed policy (``iam:ListPolicies`` with Scope=AWS, every page)."""
+    return [(str(p["PolicyName"]), str(p["Path"])) for p in ctx.paginate("iam:ListPolicies", "Policies", Scope="AWS")]
+
+
 def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
     """The EKS cluster's OIDC issuer URL (eks:DescribeCluster); AwsError when it has none yet."""
     cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
@@ -172,9 +207,10 @@ def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
 
 def policy_document(ctx: AwsContext, arn: str) -> PolicyDocument:
     """The default version's document of a managed policy (AWS or customer managed)."""
-    meta = ctx.call("iam:GetPolicy", PolicyArn=arn)["Policy"]
-    version = ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=meta["DefaultVersionId"])
-    return PolicyDocument.from_dict(decode_document(version["PolicyVersion"]["Document"]))
+    found = read_policy_version(ctx, arn)
+    if found is None:
+        raise AwsError(f"policy {arn} does not exist")
+    return PolicyDocument.from_dict(found[1]["Document"])
 
 
 def read_role_for_verify(

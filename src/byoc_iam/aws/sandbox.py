@@ -46,6 +46,7 @@ class MotoServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 30.0) -> MotoServer:
+        require_sandbox_extra()
         if not self.port:
             self.port = free_port()
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **SANDBOX_CREDENTIALS)
@@ -133,6 +134,19 @@ def running_endpoint() -> str | None:
     if state and _answers(str(state["endpoint_url"])):
         return str(state["endpoint_url"])
     return None
+
+
+SANDBOX_EXTRA_HINT = "the sandbox needs moto's server: pip install 'byoc-iam[sandbox]' (make setup installs it)"
+
+
+def require_sandbox_extra() -> None:
+    """UsageError (one line, exit 2) unless the ``sandbox`` extra (``moto[server]``) is installed."""
+    import importlib.util
+
+    from byoc_iam.errors import UsageError
+
+    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+        raise UsageError(SANDBOX_EXTRA_HINT)
 
 
 def start_detached(port: int = 0) -> dict[str, Any]:

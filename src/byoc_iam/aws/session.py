@@ -130,7 +130,9 @@ def translate(exc: BaseException, action: str, params: dict[str, Any] | None = N
     if isinstance(exc, bx.ProfileNotFound):
         return UsageError(f"AWS profile {exc.kwargs.get('profile', '?')!r} is not in your AWS config")
     if isinstance(exc, bx.NoRegionError):
-        return UsageError("no AWS region: pass --region or set AWS_REGION")
+        return UsageError(
+            "no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set region in the AWS profile"
+        )
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ConnectionClosedError):
         url = redact_url(str(exc.kwargs.get("endpoint_url", "the AWS endpoint")))
         return AwsCallError(
@@ -204,7 +206,8 @@ class AwsContext:
         if max_attempts is not None and max_attempts < 1:
             raise UsageError("--max-attempts must be at least 1")
         self.profile = profile
-        self.region = region
+        # AWS_REGION first, as the AWS CLI v2 and SDKs read it (botocore itself reads only AWS_DEFAULT_REGION)
+        self.region = region or os.environ.get("AWS_REGION") or None
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         if self.endpoint_url:
             check_endpoint(self.endpoint_url)

@@ -6,21 +6,33 @@ Command modules import heavy libraries (boto3, the engine, jinja2) inside their 
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
+import click
 import typer
 
-from byoc_iam import __version__
 from byoc_iam.errors import ByocError, ExitCode
 
-COMMAND_MODULES = ("render", "lint", "simulate", "compare", "controllers", "catalog", "lifecycle", "verify", "sandbox")
+COMMAND_MODULES = (
+    "render",
+    "lint",
+    "simulate",
+    "compare",
+    "controllers",
+    "catalog",
+    "lifecycle",
+    "verify",
+    "sandbox",
+    "wiring",
+)
 
 app = typer.Typer(
     name="byoc-iam",
     help="Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -28,13 +40,21 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"byoc-iam {__version__}")
+        from byoc_iam.cli.version import version_lines
+
+        typer.echo("\n".join(version_lines()))
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version, the controller policy pins and the managed-policy snapshot date.",
+    ),
 ) -> None:
     """Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS."""
 
@@ -54,12 +74,26 @@ def fail(message: str, code: int = ExitCode.USAGE) -> None:
     raise SystemExit(int(code))
 
 
+WIDE_COLUMNS = "250"  # rich's width when stdout is not a terminal (it would cut tables at 80 columns)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: typer handles usage errors (exit 2); every ByocError becomes one line and its code."""
+    """Entry point: every error is one ``byoc-iam:`` line and its exit code (usage errors from the parser: 2);
+    always ends with SystemExit, as click's standalone mode does."""
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        os.environ["COLUMNS"] = WIDE_COLUMNS
     try:
-        app(args=argv, prog_name="byoc-iam")
+        code = app(args=argv, prog_name="byoc-iam", standalone_mode=False)
     except ByocError as exc:
         fail(exc.message, exc.exit_code)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path.removeprefix("byoc-iam").strip() if exc.ctx else ""
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        fail(f"{where + ': ' if where else ''}{exc.format_message().rstrip('.')}{hint}", ExitCode.USAGE)
+    except click.ClickException as exc:
+        fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        fail("aborted", 1)
     except BrokenPipeError:
         raise SystemExit(0) from None
     # Last line of defence for bad input a command did not name (it should, with the file's name):
@@ -69,3 +103,5 @@ def main(argv: list[str] | None = None) -> None:
         fail("input is nested too deeply")
     except OSError as exc:  # e.g. stdout on a full disk: the output is incomplete, say so in one line
         fail(f"cannot write the output: {exc.strerror or exc}")
+    # like click's standalone mode: the command always ends with SystemExit (0 on success)
+    raise SystemExit(code if isinstance(code, int) else 0)

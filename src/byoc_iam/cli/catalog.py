@@ -5,31 +5,31 @@ boto3 is imported inside the functions that talk to AWS, so the module is cheap 
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
-import os
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
+from byoc_iam.cli.files import write_file
 from byoc_iam.errors import AwsError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from byoc_iam.managed import ManagedPolicy
     from byoc_iam.managed.snapshot import SourceRecord
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Output(StrEnum):
     text = "text"
     json = "json"
+    table = "table"  # the text view (its listings are tables)
+
+
+OUTPUTS = tuple(o.value for o in Output)
+with_aws = with_aws_options(region=True, outputs=OUTPUTS)
 
 
 catalog_app = typer.Typer(
@@ -38,7 +38,7 @@ catalog_app = typer.Typer(
     no_args_is_help=True,
 )
 
-OUTPUT = typer.Option(Output.text, "--output", "-o", help="text or json.")
+OUTPUT = typer.Option(Output.text, "--output", "-o", help="text, json or table.")
 NAMES_SHOWN = 40  # refresh lists added/removed policy names up to this many (all of them with --output json)
 
 
@@ -54,103 +54,34 @@ def _emit(data: Any) -> None:
 # ---------------------------------------------------------------- AWS edge (thin)
 
 
-@dataclass(frozen=True)
-class AwsFlags:
-    """Where the AWS-reading commands read: ``--profile``, ``--region``, ``--endpoint-url``, ``--sandbox``."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    sandbox: bool = False
-
-    def require(self, from_aws: bool) -> None:
-        """For commands that read AWS only with ``--from-aws``: the AWS flags alone are a usage error."""
-        if not from_aws and (self.profile or self.region or self.endpoint_url or self.sandbox):
-            raise UsageError("--profile/--region/--endpoint-url/--sandbox read AWS: add --from-aws")
+def _require(aws: AwsOptions, from_aws: bool) -> None:
+    """For commands that read AWS only with ``--from-aws``: the AWS flags alone are a usage error."""
+    if not from_aws and aws.given:
+        raise UsageError("--profile/--region/--endpoint-url/--sandbox read AWS: add --from-aws")
 
 
-def _aws_option(default: Any, decl: str, help: str) -> Any:
-    return typer.Option(default, decl, help=help, rich_help_panel="AWS")
+def _record(name: str, meta: dict[str, Any], pv: dict[str, Any]) -> SourceRecord:
+    from byoc_iam.managed.snapshot import SourceRecord
 
-
-AWS_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
-    ("profile", str | None, _aws_option(None, "--profile", "AWS profile (default: the usual boto3 chain).")),
-    ("region", str | None, _aws_option(None, "--region", "AWS region; picks the partition (cn-*, us-gov-*).")),
-    ("endpoint_url", str | None, _aws_option(None, "--endpoint-url", "IAM endpoint (e.g. the sandbox's URL).")),
-    ("sandbox", bool, _aws_option(False, "--sandbox", "Read the embedded sandbox (a local moto AWS) instead of AWS.")),
-)
-
-
-def with_aws_options(func: F) -> F:
-    """Give a command the AWS options (help panel "AWS") in place of its ``aws: AwsFlags`` parameter."""
-    sig = inspect.signature(func)
-    own = [p for p in sig.parameters.values() if p.name != "aws"]
-    extra = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=a) for n, a, o in AWS_OPTIONS]
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, aws=AwsFlags(**{name: kwargs.pop(name) for name, _, _ in AWS_OPTIONS}), **kwargs)
-
-    wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {
-        **{k: v for k, v in func.__annotations__.items() if k != "aws"},
-        **{n: a for n, a, _ in AWS_OPTIONS},
-    }
-    return wrapper  # type: ignore[return-value]
-
-
-class _Live:
-    """Reads AWS managed policies through :class:`byoc_iam.aws.session.AwsContext` (retries, error lines)."""
-
-    def __init__(self, aws: AwsFlags) -> None:
-        from byoc_iam.aws.session import AwsContext
-
-        self.ctx = AwsContext(
-            profile=aws.profile, region=aws.region, endpoint_url=aws.endpoint_url, sandbox=aws.sandbox
-        )
-        self.ctx.session()  # resolves the region, hence the partition
-        self.partition = self.ctx.partition
-
-    def fetch(self, name: str, path: str, version: str | None = None) -> SourceRecord | None:
-        """The policy's default (or given) version as a snapshot record; None when AWS has no such policy."""
-        from byoc_iam.aws.session import AwsCallError
-        from byoc_iam.managed import policy_arn
-        from byoc_iam.managed.snapshot import SourceRecord
-
-        arn = policy_arn(name, path, self.partition)
-        try:
-            policy = self.ctx.call("iam:GetPolicy", PolicyArn=arn)["Policy"]
-        except AwsCallError as exc:
-            if exc.code == "NoSuchEntity":
-                return None
-            raise
-        vid = version or policy["DefaultVersionId"]
-        pv = self.ctx.call("iam:GetPolicyVersion", PolicyArn=arn, VersionId=vid)["PolicyVersion"]
-        document = pv["Document"]
-        if isinstance(document, str):  # botocore decodes it; keep a fallback for raw URL-encoded text
-            from urllib.parse import unquote
-
-            document = json.loads(unquote(document))
-        return SourceRecord(name, policy["Path"], vid, policy["CreateDate"], pv["CreateDate"], document)
-
-    def policy_names(self) -> list[tuple[str, str]]:
-        """``(name, path)`` of every AWS managed policy (``iam:ListPolicies`` with Scope=AWS, all pages)."""
-        return [(p["PolicyName"], p["Path"]) for p in self.ctx.paginate("iam:ListPolicies", "Policies", Scope="AWS")]
-
-    def close(self) -> None:
-        self.ctx.close()
+    return SourceRecord(name, meta["Path"], pv["VersionId"], meta["CreateDate"], pv["CreateDate"], pv["Document"])
 
 
 def _fetch(
-    aws: AwsFlags, wanted: list[tuple[str, str, str | None]], *, names: bool = False
+    aws: AwsOptions, wanted: list[tuple[str, str, str | None]], *, names: bool = False
 ) -> tuple[str, list[SourceRecord | None], list[tuple[str, str]]]:
     """The partition read, one record (or None: no such policy) per (name, path, version) wanted, and with
-    ``names`` the name and path of every AWS managed policy."""
-    live = _Live(aws)
-    try:
-        return live.partition, [live.fetch(*w) for w in wanted], live.policy_names() if names else []
-    finally:
-        live.close()
+    ``names`` the name and path of every AWS managed policy (every read through :mod:`byoc_iam.aws.read`)."""
+    from byoc_iam.aws.read import list_aws_managed_policy_names, read_policy_version
+    from byoc_iam.managed import policy_arn
+
+    with aws.context() as ctx:
+        ctx.session()  # resolves the region, hence the partition
+        partition = ctx.partition
+        records: list[SourceRecord | None] = []
+        for name, path, version in wanted:
+            found = read_policy_version(ctx, policy_arn(name, path, partition), version)
+            records.append(None if found is None else _record(name, *found))
+        return partition, records, list_aws_managed_policy_names(ctx) if names else []
 
 
 # ---------------------------------------------------------------- commands
@@ -198,21 +129,21 @@ def _show_text(p: ManagedPolicy, version: str, update: str, document: dict[str, 
 
 
 @catalog_app.command("show")
-@with_aws_options
+@with_aws
 def show(
-    aws: AwsFlags,
+    aws: AwsOptions,
     name: str = typer.Argument(..., help="Policy name or ARN."),
     version: str | None = typer.Option(
         None, "--version", help="A version id (vN); other than the snapshot's needs --from-aws."
     ),
     from_aws: bool = typer.Option(False, "--from-aws", help="Fetch the document from AWS instead of the snapshot."),
-    output: Output = OUTPUT,
 ) -> None:
     """A policy's metadata and its current (snapshot) document, or a given version from AWS."""
     from byoc_iam.managed import get_catalog
     from byoc_iam.managed.snapshot import utc_time
 
-    aws.require(from_aws)
+    _require(aws, from_aws)
+    output = Output(aws.output)
     p = get_catalog().get(name)
     if version is not None and not (version.startswith("v") and version[1:].isdigit()):
         raise UsageError(f"--version must look like v1, v2, ... (got {version!r})")
@@ -269,12 +200,11 @@ def history(
 
 
 @catalog_app.command("diff")
-@with_aws_options
+@with_aws
 def diff(
-    aws: AwsFlags,
+    aws: AwsOptions,
     name: str | None = typer.Argument(None, help="Policy name or ARN."),
     all_: bool = typer.Option(False, "--all", help="Compare every policy in the catalog."),
-    output: Output = OUTPUT,
 ) -> None:
     """AWS's live default version against the snapshot: actions added/removed (literal), statement diff, and
     whether the new version grants new access (a proof, or an engine-checked request)."""
@@ -283,6 +213,7 @@ def diff(
     from byoc_iam.managed import diff_policies, get_catalog
     from byoc_iam.managed.diff import access_change, with_partition
 
+    output = Output(aws.output)
     cat = get_catalog()
     if (name is None) == (not all_):
         raise UsageError("give a policy NAME or --all (not both)")
@@ -319,14 +250,7 @@ def _package_data() -> Path:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, data, flag="--dest")
 
 
 def _check_dest(folder: Path) -> None:
@@ -354,13 +278,12 @@ def _old(target: Path) -> tuple[bytes, dict[str, Any]]:
 
 
 @catalog_app.command("refresh")
-@with_aws_options
+@with_aws
 def refresh(
-    aws: AwsFlags,
+    aws: AwsOptions,
     from_aws: bool = typer.Option(False, "--from-aws", help="Read a live account instead of moto's bundled data."),
     dest: Path | None = typer.Option(None, "--dest", help="Directory to write the files to (default: the package's)."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 when a file would change."),
-    output: Output = OUTPUT,
 ) -> None:
     """Regenerate data/managed/snapshot.json and aws_managed_policy_names.json from moto's copy of the AWS
     managed policies, or from AWS (GetPolicy, GetPolicyVersion, ListPolicies --scope AWS)."""
@@ -377,7 +300,8 @@ def refresh(
         snapshot_from_moto,
     )
 
-    aws.require(from_aws)
+    _require(aws, from_aws)
+    output = Output(aws.output)
     folder = dest if dest is not None else _package_data()
     _check_dest(folder)
     meta = knowledge.raw("managed-catalog", "catalog")
@@ -411,7 +335,7 @@ def refresh(
     for target, data in writes:  # every file computed before the first is written
         try:
             _write_atomic(target, data)
-        except OSError as exc:
+        except OSError as exc:  # the folder could not be made
             raise UsageError(f"--dest: cannot write {target}: {exc.strerror or exc}") from None
     report["target"] = report["files"][0]["target"]  # the snapshot (kept for scripts reading this key)
     report["unchanged"] = all(f["unchanged"] for f in report["files"])

@@ -5,19 +5,18 @@ Heavy imports (boto3, the blueprint, pydantic models) happen inside the commands
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from byoc_iam.cli.files import read_text
+from byoc_iam.cli.aws_options import AwsOptions, extend_signature, with_aws_options
+from byoc_iam.cli.files import read_text, write_file
 from byoc_iam.errors import ByocError, ExitCode, RefusedError, UsageError
 
 if TYPE_CHECKING:
@@ -26,96 +25,16 @@ if TYPE_CHECKING:
     from byoc_iam.plan import Change, Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
-AWS_PANEL = "AWS"
 CONSOLE_HINT = "Paste it in the Zilliz Cloud console: EKS settings → IAM role ARN."
 DEFAULT_ROLE_NAME = "zilliz-byoc-eks-role"
 
 
 # -- shared options ------------------------------------------------------------------------------------------
 
-
-def _aws_opt(default: Any, *decls: str, help: str, **kw: Any) -> Any:
-    return typer.Option(default, *decls, help=help, rich_help_panel=AWS_PANEL, **kw)
-
-
-AWS_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("profile", str | None, _aws_opt(None, "--profile", help="AWS profile (else the standard credential chain).")),
-    (
-        "endpoint_url",
-        str | None,
-        _aws_opt(None, "--endpoint-url", help="AWS endpoint (else $AWS_ENDPOINT_URL).", metavar="URL"),
-    ),
-    ("retry_mode", str, _aws_opt("standard", "--retry-mode", help="botocore retry mode: standard or adaptive.")),
-    ("max_attempts", int | None, _aws_opt(None, "--max-attempts", help="Total attempts per call (botocore).")),
-    ("sandbox", bool, _aws_opt(False, "--sandbox", help="Use the embedded sandbox (a local moto server) as AWS.")),
-    ("verbose", bool, _aws_opt(False, "--verbose", "-v", help="Show the AWS calls made.")),
-]
-AWS_OPTION_NAMES = tuple(name for name, _, _ in AWS_OPTIONS)
-
-
-def _extend_signature(func: Callable[..., Any], drop: set[str], extra: list[tuple[str, Any, Any]]) -> Any:
-    sig = inspect.signature(func)
-    own = [p for p in sig.parameters.values() if p.name not in drop]
-    params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=a) for n, a, o in extra]
-    annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k not in drop}
-    annotations.update({n: a for n, a, _ in extra})
-    return sig.replace(parameters=[*own, *params]), annotations
-
-
-def with_aws(func: F) -> F:
-    """Add the AWS options; the command receives ``ctx_factory(region)`` → an :class:`AwsContext`."""
-    sig, annotations = _extend_signature(func, {"aws"}, AWS_OPTIONS)
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name) for name in AWS_OPTION_NAMES}
-        kwargs["aws"] = AwsOptions(**values)
-        return func(*args, **kwargs)
-
-    wrapper.__signature__ = sig  # type: ignore[attr-defined]
-    wrapper.__annotations__ = annotations
-    return wrapper  # type: ignore[return-value]
-
-
-class AwsOptions:
-    """The AWS flags of one command."""
-
-    def __init__(
-        self,
-        profile: str | None,
-        endpoint_url: str | None,
-        retry_mode: str,
-        max_attempts: int | None,
-        sandbox: bool,
-        verbose: bool,
-    ) -> None:
-        self.profile = profile
-        self.endpoint_url = endpoint_url
-        self.retry_mode = retry_mode
-        self.max_attempts = max_attempts
-        self.sandbox = sandbox
-        self.verbose = verbose
-
-    @contextlib.contextmanager
-    def context(self, region: str | None = None) -> Iterator[AwsContext]:
-        from byoc_iam.aws.session import AwsContext
-
-        ctx = AwsContext(
-            profile=self.profile,
-            region=region,
-            endpoint_url=self.endpoint_url,
-            retry_mode=self.retry_mode,
-            max_attempts=self.max_attempts,
-            sandbox=self.sandbox,
-        )
-        if ctx.sandbox_note:
-            err(ctx.sandbox_note)
-        try:
-            yield ctx
-        finally:
-            if self.verbose:
-                err(ctx.summary())
-            ctx.close()
+# The shared AWS options (one decorator for every AWS command): plan/apply take --region from the role options.
+with_aws = with_aws_options(region=False)
+with_aws_region = with_aws_options(region=True)
+_extend_signature = extend_signature
 
 
 class RoleSource:
@@ -247,6 +166,33 @@ def show_plan(plan: Plan, *, full: bool = False) -> None:
         console.print(Text(line, style=style))
 
 
+def emit_plan(plan: Plan, output: str, *, full: bool = False, quiet_if_json: bool = False) -> None:
+    """The plan on stdout: ``text`` as Terraform shows one, ``table`` one row per change, ``json`` the plan
+    value (as ``plan --out`` saves it). ``quiet_if_json``: the command prints its JSON result later instead."""
+    if output == "json":
+        if not quiet_if_json:
+            typer.echo(plan.to_json())
+        return
+    if output == "table":
+        _plan_table(plan)
+        return
+    show_plan(plan, full=full)
+
+
+def _plan_table(plan: Plan) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{plan.command}: role {plan.role_name}", title_justify="left")
+    for col in ("", "change", "target", "AWS call", "security"):
+        table.add_column(col)
+    for c in plan.changes:
+        table.add_row(c.symbol, c.kind, c.target, c.action, c.security)
+    console = _console()
+    console.print(table)
+    for line in [*(f"note: {n}" for n in plan.notes), *(f"refused: {r}" for r in plan.refusals)]:
+        console.print(line, markup=False, highlight=False)
+
+
 def _progress(change: Change) -> None:
     _console().print(f"  [green]✓[/green] {change.symbol} {change.kind} {change.target}", markup=True, highlight=False)
 
@@ -283,26 +229,7 @@ def _checked_role_name(value: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a regular file atomically (temporary sibling, rename); a device, FIFO or directory at ``path`` is
-    refused, never replaced (``--out /dev/full`` as root would otherwise swap the device for a file)."""
-    import stat
-
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"{path}: cannot write: not a regular file (byoc-iam writes only regular files)")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    write_file(path, text, flag="--out")
 
 
 def _sealed(plan: Plan, flags: dict[str, Any]) -> Plan:
@@ -369,11 +296,16 @@ def plan(
             spec = role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
             the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes, max_attached=max_attached)
-        show_plan(the_plan, full=full)
+        emit_plan(the_plan, aws.output, full=full)
         if out is not None:
             flags = {"adopt": adopt, "max_attached_policies": max_attached}
             write_atomic(out, _sealed(the_plan, flags).to_json() + "\n")
-            typer.echo(f"Saved the plan to {out}; apply it with: byoc-iam apply {out}")
+            saved_line = f"Saved the plan to {out}; apply it with: byoc-iam apply {out}"
+            typer.echo(saved_line, err=aws.output == "json")
+        if the_plan.refusals:  # apply would refuse this plan: say so with apply's exit code, not 0
+            from byoc_iam.aws.apply import check_refusals
+
+            check_refusals(the_plan)
     except ByocError as exc:
         if detailed_exitcode and exc.exit_code != ExitCode.OK:
             raise ByocError(exc.message, ExitCode.FINDINGS) from None
@@ -446,17 +378,21 @@ def apply(
         else:
             spec = role.load(ctx)
             the_plan = make_plan(ctx, spec, adopt=adopt, max_attached=max_attached)
-        show_plan(the_plan)
+        quiet = aws.output == "json"
+        if not quiet:
+            emit_plan(the_plan, aws.output)
         if the_plan.empty:
-            _done(the_plan.role_arn, the_plan.command)
+            _done(the_plan, [], aws.output)
             return
         check_refusals(the_plan)
-        confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
+        # a saved plan was the confirmation (as `terraform apply PLANFILE`); the trust guard still holds
+        confirm(the_plan, yes=yes or saved is not None, question="Apply these changes?", **flags)
+        progress = None if quiet else _progress
         if saved is not None:
-            outcome = apply_checked(ctx, the_plan, on_change=_progress)
+            outcome = apply_checked(ctx, the_plan, on_change=progress)
         else:
-            outcome = apply_desired(ctx, spec, the_plan, on_change=_progress, max_attached=max_attached, **flags)
-    _done(outcome.role_arn, the_plan.command)
+            outcome = apply_desired(ctx, spec, the_plan, on_change=progress, max_attached=max_attached, **flags)
+    _done(the_plan, outcome.applied, aws.output, role_arn=outcome.role_arn)
 
 
 def _plan_set(
@@ -481,22 +417,26 @@ def _plan_set(
         raise typer.Exit(2)
 
 
-def _done(role_arn: str, command: str) -> None:
-    if command == "destroy":
-        typer.echo("Done.")
+def _done(the_plan: Plan, applied: list[Change], output: str, *, role_arn: str = "") -> None:
+    """apply's result: the role ARN for people (and the console hint), or one JSON object for pipelines."""
+    arn = role_arn or the_plan.role_arn
+    if output == "json":
+        result: dict[str, Any] = {"command": the_plan.command, "role_name": the_plan.role_name, "role_arn": arn}
+        result["changes"] = [c.to_dict() for c in applied]
+        result["changed"] = bool(applied)
+        typer.echo(json.dumps(result, indent=2))
         return
-    typer.echo(f"Role ARN: {role_arn}")
+    typer.echo(f"Role ARN: {arn}")
     typer.echo(CONSOLE_HINT)
 
 
-@with_aws
+@with_aws_region
 def link_cluster(
     aws: AwsOptions,
     cluster: str = typer.Option(..., "--cluster", help="The EKS cluster name."),
     role_name: str = typer.Option(
         DEFAULT_ROLE_NAME, "--role-name", help="The role to link.", callback=_checked_role_name
     ),
-    region: str | None = typer.Option(None, "--region", help="The cluster's region (else the AWS default)."),
     thumbprint: list[str] | None = typer.Option(
         None,
         "--thumbprint",
@@ -531,14 +471,14 @@ def link_cluster(
     if not targets:
         raise UsageError("--role: link-cluster rewrites the eks and storage roles' trust; name one of them")
     thumbs = tuple(thumbprint or ())
-    with aws.context(region) as ctx:
+    with aws.context() as ctx:
         for i, (kind, name) in enumerate(targets):
             the_plan, notes = link_plan(ctx, cluster, name, thumbprints=thumbs, adopt=adopt)
             for note in notes if i == 0 else ():
                 err(note)
-            if len(targets) > 1:
+            if len(targets) > 1 and not aws.json:
                 typer.echo(f"== {kind} role {name}")
-            show_plan(the_plan)
+            emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
             if the_plan.empty or dry_run:
                 continue
             check_refusals(the_plan)
@@ -556,18 +496,25 @@ def link_cluster(
                 thumbprints=thumbs,
                 adopt=adopt,
                 allow_trust_widening=allow_trust_widening,
-                on_change=_progress,
+                on_change=None if aws.json else _progress,
             )
-            typer.echo(f"Linked {name} to the OIDC provider of cluster {cluster}.")
+            _finished(the_plan, aws.output, f"Linked {name} to the OIDC provider of cluster {cluster}.")
 
 
-@with_aws
+def _finished(the_plan: Plan, output: str, message: str) -> None:
+    """The last line of link-cluster/destroy, or with ``--output json`` the applied plan as JSON."""
+    if output == "json":
+        typer.echo(json.dumps({**the_plan.to_dict(), "applied": True}, indent=2))
+    else:
+        typer.echo(message)
+
+
+@with_aws_region
 def destroy(
     aws: AwsOptions,
     role_name: str = typer.Option(
         DEFAULT_ROLE_NAME, "--role-name", help="The role to remove.", callback=_checked_role_name
     ),
-    region: str | None = typer.Option(None, "--region", help="AWS region (IAM is global; used for the endpoint)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     adopt: bool = typer.Option(False, "--adopt", help="Also remove a role byoc-iam does not own."),
     keep_oidc_provider: bool = typer.Option(
@@ -588,16 +535,15 @@ def destroy(
     kinds, prefix = selection(roles, name_prefix, role_name)
     targets = list(reversed(names_for(kinds, prefix, role_name)))
     for kind, name in targets:
-        if len(targets) > 1:
+        if len(targets) > 1 and not aws.json:
             typer.echo(f"== {kind} role {name}")
         keep = keep_oidc_provider or kind != "eks"  # only the EKS role's destroy removes the OIDC provider
-        _destroy_one(aws, name, region, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+        _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
 
 
 def _destroy_one(
     aws: AwsOptions,
     role_name: str,
-    region: str | None,
     *,
     yes: bool,
     adopt: bool,
@@ -609,15 +555,16 @@ def _destroy_one(
     from byoc_iam.aws.destroy import destroy as run_destroy
     from byoc_iam.aws.destroy import plan_for
 
-    with aws.context(region) as ctx:
+    with aws.context() as ctx:
         the_plan = plan_for(ctx, role_name, adopt=adopt, keep_oidc_provider=keep_oidc_provider)
-        show_plan(the_plan)
+        emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
         if the_plan.empty or dry_run:
             return
         check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=False, question=f"Destroy {role_name}?")
-        run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=_progress)
-    typer.echo(f"Destroyed {role_name}.")
+        progress = None if aws.json else _progress
+        run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=progress)
+    _finished(the_plan, aws.output, f"Destroyed {role_name}.")
 
 
 @with_aws

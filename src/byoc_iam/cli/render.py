@@ -167,7 +167,6 @@ def render(
     out: Path | None = typer.Option(
         None,
         "--out",
-        "-o",
         help="Write a folder (RoleSpec, trust policy, one file per policy, managed ARNs, "
         "and the export) instead of printing.",
         metavar="DIR",

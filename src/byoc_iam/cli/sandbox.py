@@ -50,6 +50,38 @@ def status() -> None:
     typer.echo(f"The sandbox is running at {running}." if running else "No sandbox is running.")
 
 
+@sandbox_app.command("create-cluster")
+def create_cluster(
+    name: str = typer.Argument(..., help="The cluster name."),
+    role_name: str = typer.Option(
+        "zilliz-byoc-eks-role", "--role-name", help="The cluster's IAM role (in the sandbox account)."
+    ),
+    region: str = typer.Option(DEMO_REGION, "--region", help="The cluster's region."),
+    output: str = typer.Option("text", "--output", "-o", help="text, json or table.", metavar="FORMAT"),
+) -> None:
+    """Create a stand-in EKS cluster (with an OIDC issuer) in the running sandbox, to try link-cluster by hand."""
+    import json
+
+    from byoc_iam.aws import sandbox as sb
+    from byoc_iam.aws.session import AwsContext
+    from byoc_iam.errors import UsageError
+
+    if output not in ("text", "json", "table"):
+        raise UsageError("--output must be one of text, json, table")
+    running = sb.running_endpoint()
+    if running is None:
+        raise UsageError("no sandbox is running: start one with `byoc-iam sandbox start`")
+    role_arn = f"arn:aws:iam::{sb.SANDBOX_ACCOUNT_ID}:role/{role_name}"
+    with AwsContext(endpoint_url=running, region=region, sandbox=True) as ctx:
+        cluster = ctx.call("eks:CreateCluster", name=name, roleArn=role_arn, resourcesVpcConfig={"subnetIds": []})
+    issuer = str(((cluster["cluster"].get("identity") or {}).get("oidc") or {}).get("issuer", ""))
+    if output == "json":
+        typer.echo(json.dumps({"cluster": name, "region": region, "role_arn": role_arn, "oidc_issuer": issuer}))
+        return
+    typer.echo(f"Created EKS cluster {name} in the sandbox ({region}), OIDC issuer {issuer}.")
+    typer.echo(f"Link the role to it: byoc-iam link-cluster --cluster {name} --sandbox")
+
+
 def demo(
     keep: bool = typer.Option(
         False, "--keep", help="Leave the sandbox running at the end (stop it with `byoc-iam sandbox stop`)."

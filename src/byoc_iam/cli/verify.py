@@ -8,25 +8,25 @@ severity or worse (default ``security``: errors and grants beyond the blueprint)
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from byoc_iam.cli import role_options
+from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 
 if TYPE_CHECKING:
     from byoc_iam.model import PolicyDocument, RoleSpec
     from byoc_iam.verify import VerifyReport
     from byoc_iam.verify.federation import Federation
 
-OUTPUTS = ("text", "json", "sarif")
+OUTPUTS = ("text", "json", "sarif", "table")  # table: the text report (its tables)
 FAIL_ON = ("error", "security", "warning")
 
 
+@with_aws_options(region=False, outputs=OUTPUTS, verbose=False)
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
     role: Path | None = typer.Option(
@@ -37,10 +37,6 @@ def verify(
         metavar="FILE|KIND",
     ),
     live: bool = typer.Option(False, "--live", help="Read the role named by --role-name from AWS."),
-    profile: str | None = typer.Option(None, "--profile", help="AWS profile (with --live)."),
-    endpoint_url: str | None = typer.Option(
-        None, "--endpoint-url", help="AWS endpoint URL (with --live).", metavar="URL"
-    ),
     feature: list[str] | None = typer.Option(
         None, "--feature", help="Also require the calls of this optional feature (repeatable).", metavar="NAME"
     ),
@@ -51,7 +47,6 @@ def verify(
         help="EKS cluster name used in tags \\[default: zilliz-byoc]; with --live its OIDC issuer must be the "
         "trust's provider.",
     ),
-    output: str = typer.Option("text", "--output", "-o", help="text, json or sarif (on stdout)."),
     html: Path | None = typer.Option(
         None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"
     ),
@@ -64,6 +59,7 @@ def verify(
     ),
     *,
     role_values: role_options.RoleValues,
+    aws: AwsOptions,
 ) -> None:
     """Verify the role: every component's required AWS calls are allowed, and only intended principals can assume it.
 
@@ -72,8 +68,8 @@ def verify(
     """
     from byoc_iam.errors import UsageError
 
-    if output not in OUTPUTS:
-        raise UsageError(f"--output must be one of {', '.join(OUTPUTS)}")
+    output = aws.output
+    aws.verbose = verbose
     if fail_on not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}")
     if list_features:
@@ -84,13 +80,15 @@ def verify(
         from byoc_iam.cli.roleset import verify_set_requested
 
         if verify_set_requested(role_values):
-            _verify_set(role_values, live, profile, endpoint_url, cluster, feature or [], output)
+            _verify_set(role_values, live, aws, cluster, feature or [], "text" if output == "table" else output)
             return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
+    if aws.given and not live:
+        raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
     explain = output != "text" or html is not None or verbose
-    report = run_verify(role, live, profile, endpoint_url, feature or [], cluster, role_values, explain=explain)
+    report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
     if html is not None:
         from byoc_iam.report.verify_html import render_html
 
@@ -135,8 +133,7 @@ def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | No
 def _verify_set(
     role_values: dict[str, Any],
     live: bool,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     cluster: str | None,
     features: list[str],
     output: str,
@@ -145,13 +142,8 @@ def _verify_set(
     from byoc_iam.cli.roleset import print_verify_set, run_verify_set
 
     if live:
-        from byoc_iam.aws.session import AwsContext
-
-        ctx = AwsContext(profile=profile, region=role_values.get("region"), endpoint_url=endpoint_url)
-        try:
+        with aws.context(role_values.get("region")) as ctx:
             results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features)
-        finally:
-            ctx.close()
     else:
         results = run_verify_set(role_values, ctx=None, cluster=cluster, features=features)
     print_verify_set(results, output)
@@ -162,8 +154,7 @@ def _verify_set(
 def run_verify(
     role: Path | None,
     live: bool,
-    profile: str | None,
-    endpoint_url: str | None,
+    aws: AwsOptions,
     features: list[str],
     cluster: str | None,
     role_values: dict[str, Any],
@@ -188,9 +179,7 @@ def run_verify(
         name = role_values.get("role_name")
         if not name:
             raise UsageError("--live needs --role-name NAME")
-        spec, managed_docs, boundary, role_arn, federation = _read_live(
-            name, profile, role_values.get("region"), endpoint_url, cluster
-        )
+        spec, managed_docs, boundary, role_arn, federation = _read_live(name, aws, role_values.get("region"), cluster)
         source = "live"
     else:
         from byoc_iam.blueprint import render_role
@@ -221,21 +210,20 @@ def run_verify(
 
 
 def _read_live(
-    name: str, profile: str | None, region: str | None, endpoint_url: str | None, cluster: str | None
+    name: str, aws: AwsOptions, region: str | None, cluster: str | None
 ) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str, Federation]:
     """The live role, the documents (default versions) of its AWS managed policies and of its permissions
     boundary, its ARN, and the federation its trust relies on (the OIDC providers of the role's account it
     names; with --cluster, the cluster's issuer)."""
     from byoc_iam.aws.read import read_federation, read_role_for_verify
-    from byoc_iam.aws.session import AwsContext
     from byoc_iam.verify.federation import Federation, ProviderFacts, arn_account
     from byoc_iam.verify.trust import providers, trust_mode
 
-    ctx = AwsContext(profile=profile, region=region, endpoint_url=endpoint_url)
-    spec, docs, boundary, arn = read_role_for_verify(ctx, name)
-    linked = trust_mode(spec.trust()) == "linked"
-    own = [p for p in providers(spec.trust()) if arn_account(p) == arn_account(arn)] if linked else []
-    found, issuer = read_federation(ctx, own, cluster if linked else None)
+    with aws.context(region) as ctx:
+        spec, docs, boundary, arn = read_role_for_verify(ctx, name)
+        linked = trust_mode(spec.trust()) == "linked"
+        own = [p for p in providers(spec.trust()) if arn_account(p) == arn_account(arn)] if linked else []
+        found, issuer = read_federation(ctx, own, cluster if linked else None)
     facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
     return spec, docs, boundary, arn, Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
 
@@ -257,22 +245,10 @@ def _print_features() -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder (never a half-written report)."""
-    from byoc_iam.errors import UsageError
+    """Write ``text`` to ``path`` atomically (never a half-written report; only a regular file)."""
+    from byoc_iam.cli.files import write_file
 
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_file(path, text, flag="--html")
 
 
 def register(app: typer.Typer) -> None:

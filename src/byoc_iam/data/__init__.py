@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "managed-policy-names": Kind("managed", 1),
     "operator-calls": Kind("operator", 1),
     "verify-components": Kind("verify", 1),
+    "wiring-helm-charts": Kind("wiring", 1),
     "verify-findings": Kind("verify", 1),
     "verify-trust-negatives": Kind("verify", 1),
     "confused-deputy": Kind("lint", 1),

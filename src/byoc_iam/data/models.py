@@ -178,3 +178,20 @@ class ControllerHistoryFile(DataFile):
     controller: str
     note: str
     versions: list[ControllerRelease]
+
+
+class HelmChart(DataFile):
+    chart: str
+    repository: str
+    service_account_path: list[str] = Field(min_length=1)
+    cluster_name_path: list[str] | None
+    region_path: list[str] | None
+
+
+class HelmChartsFile(DataFile):
+    """``data/wiring/helm-charts.json``: the IRSA annotation key and each controller chart's value paths."""
+
+    KIND: ClassVar[str] = "wiring-helm-charts"
+    about: str
+    annotation: str
+    charts: dict[str, HelmChart] = Field(min_length=1)

@@ -3,6 +3,13 @@
 The YAML is emitted by a small writer (block style, every string double-quoted with JSON escapes, which
 YAML's double-quoted style accepts), so no YAML library is needed at run time. Intrinsics use their long
 form (``{"Ref": ...}``, ``{"Fn::GetAtt": [...]}``). Deploying needs ``CAPABILITY_NAMED_IAM`` (named role).
+
+Parameters: ``RoleName`` (default: the rendered name). The account and partition in ARNs come from the
+pseudo parameters ``AWS::AccountId`` and ``AWS::Partition`` (``Fn::Sub``), so the template deploys in the
+account it is deployed to. The OIDC issuer stays literal: it is part of condition *keys*
+(``<issuer>:sub``), which CloudFormation cannot substitute. The role carries byoc-iam's ownership tag
+(``byoc-iam:managed-by``); ``AWS::IAM::ManagedPolicy`` has no ``Tags`` property, so customer-managed policies
+created by CloudFormation are untagged (``byoc-iam plan`` asks for ``--adopt`` before changing them).
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from byoc_iam.export._scalar import scalar
+from byoc_iam.export._trust import OWNER_TAGS, trust_facts
 from byoc_iam.model.role import RoleSpec
 
 ROLE_LOGICAL_ID = "ByocEksRole"
+_ACCOUNT_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]*):([a-z0-9-]*):(\d{12}):")
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Plain scalars YAML 1.1 reads as booleans or null (``Null`` is a condition operator!) must be quoted.
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
@@ -81,8 +90,28 @@ def logical_id(name: str, taken: set[str], suffix: str = "") -> str:
     return out
 
 
+def _sub_arns(value: Any, account: str) -> Any:
+    """``value`` with every ARN string of ``account`` as ``Fn::Sub`` over ``AWS::Partition``/``AWS::AccountId``
+    (other ``${`` in such a string escaped as ``${!``, CloudFormation's literal form)."""
+    if isinstance(value, dict):
+        return {k: _sub_arns(v, account) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sub_arns(v, account) for v in value]
+    if isinstance(value, str):
+        m = _ACCOUNT_ARN.match(value)
+        if m and m.group(4) == account:
+            rest = value[m.end() :].replace("${", "${!")
+            return {"Fn::Sub": f"arn:${{AWS::Partition}}:{m.group(2)}:{m.group(3)}:${{AWS::AccountId}}:{rest}"}
+    return value
+
+
 def template(spec: RoleSpec, description: str = "") -> dict[str, Any]:
     """The CloudFormation template as a dict."""
+    account = trust_facts(spec).account
+
+    def sub(value: Any) -> Any:
+        return _sub_arns(value, account) if account else value
+
     taken = {ROLE_LOGICAL_ID}
     resources: dict[str, Any] = {}
     managed_refs: list[Any] = list(spec.managed_policy_arns)
@@ -90,25 +119,32 @@ def template(spec: RoleSpec, description: str = "") -> dict[str, Any]:
         lid = logical_id(name, taken, "Policy")
         resources[lid] = {
             "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {"ManagedPolicyName": name, "Path": "/", "PolicyDocument": doc},
+            "Properties": {"ManagedPolicyName": name, "Path": "/", "PolicyDocument": sub(doc)},
         }
         managed_refs.append({"Ref": lid})
-    props: dict[str, Any] = {"RoleName": spec.role_name, "Path": spec.path}
+    props: dict[str, Any] = {"RoleName": {"Ref": "RoleName"}, "Path": spec.path}
     if spec.description:
         props["Description"] = spec.description
     props["MaxSessionDuration"] = spec.max_session_duration
     if spec.permissions_boundary:
-        props["PermissionsBoundary"] = spec.permissions_boundary
-    props["AssumeRolePolicyDocument"] = spec.trust_policy
+        props["PermissionsBoundary"] = sub(spec.permissions_boundary)
+    props["AssumeRolePolicyDocument"] = sub(spec.trust_policy)
     if managed_refs:
         props["ManagedPolicyArns"] = managed_refs
     if spec.inline_policies:
-        props["Policies"] = [{"PolicyName": n, "PolicyDocument": d} for n, d in spec.inline_policies.items()]
-    if spec.tags:
-        props["Tags"] = [{"Key": k, "Value": v} for k, v in spec.tags.items()]
+        props["Policies"] = [{"PolicyName": n, "PolicyDocument": sub(d)} for n, d in spec.inline_policies.items()]
+    props["Tags"] = [{"Key": k, "Value": v} for k, v in {**spec.tags, **OWNER_TAGS}.items()]
     out: dict[str, Any] = {"AWSTemplateFormatVersion": "2010-09-09"}
     if description:
         out["Description"] = description
+    out["Parameters"] = {
+        "RoleName": {
+            "Type": "String",
+            "Default": spec.role_name,
+            "Description": "Name of the IAM role",
+            "AllowedPattern": "[\\w+=,.@-]{1,64}",
+        }
+    }
     out["Resources"] = {ROLE_LOGICAL_ID: {"Type": "AWS::IAM::Role", "Properties": props}, **resources}
     out["Outputs"] = {
         "RoleArn": {"Description": "ARN of the role", "Value": {"Fn::GetAtt": [ROLE_LOGICAL_ID, "Arn"]}},

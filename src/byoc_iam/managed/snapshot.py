@@ -75,7 +75,14 @@ def catalog_names(meta: Mapping[str, Any]) -> tuple[str, ...]:
 
 def moto_managed_policies() -> dict[str, Any]:
     """moto's bundled copy of the AWS managed policies (``moto/iam/aws_managed_policies.py``), by name."""
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    try:
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+    except ImportError:
+        from byoc_iam.errors import UsageError
+
+        raise UsageError(
+            "catalog refresh reads moto's bundled copy: pip install 'byoc-iam[sandbox]' (or pass --from-aws)"
+        ) from None
 
     data: dict[str, Any] = json.loads(aws_managed_policies_data)
     return data

@@ -9,6 +9,9 @@ from typing import Any
 from byoc_iam.model import PolicyDocument
 from byoc_iam.plan.access import access_lines
 from byoc_iam.plan.model import Change, Plan
+from byoc_iam.plan.trust import LINK_RISK
+
+EXPECTED_LINK = "the trust now names the cluster's OIDC provider (the expected link; nothing else admitted)"
 
 EMPTY = {
     "apply": "No changes: role {role} is up to date.",
@@ -27,12 +30,17 @@ def statement_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) 
     new = PolicyDocument.from_dict(after).statements if after else ()
     old_keys = {s.semantic_key() for s in old}
     new_keys = {s.semantic_key() for s in new}
-    lines = [f"- {json.dumps(s.to_dict(), separators=(',', ':'))}" for s in old if s.semantic_key() not in new_keys]
-    lines += [f"+ {json.dumps(s.to_dict(), separators=(',', ':'))}" for s in new if s.semantic_key() not in old_keys]
+    lines = [line for s in old if s.semantic_key() not in new_keys for line in _nested("-", s.to_dict())]
+    lines += [line for s in new if s.semantic_key() not in old_keys for line in _nested("+", s.to_dict())]
     same = sum(1 for s in new if s.semantic_key() in old_keys)
     if same:
         lines.append(f"({same} statement{'s' if same != 1 else ''} unchanged)")
     return lines
+
+
+def _nested(marker: str, statement: dict[str, Any]) -> list[str]:
+    """A statement as indented JSON, every line marked (``+``/``-``) as a diff is."""
+    return [f"{marker} {line}" for line in json.dumps(statement, indent=2).splitlines()]
 
 
 def _short(value: Any) -> str:
@@ -41,7 +49,12 @@ def _short(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def change_lines(change: Change, *, full: bool = False) -> list[str]:
+def is_expected_link(plan: Plan, change: Change) -> bool:
+    """A link-cluster trust retarget marked only because the provider changes (not a :data:`LINK_RISK`)."""
+    return plan.command == "link-cluster" and bool(change.security) and not change.security.startswith(LINK_RISK)
+
+
+def change_lines(change: Change, *, full: bool = False, expected_link: bool = False) -> list[str]:
     """Lines for one change: the headline, then indented detail."""
     head = f"{change.symbol} {change.kind} {change.target}"
     detail: list[str] = []
@@ -61,7 +74,9 @@ def change_lines(change: Change, *, full: bool = False) -> list[str]:
         detail = [f"- {_short(change.before)}"]
     out = [f"  {head}"] + [f"      {d}" for d in detail]
     out += [f"      {d}" for d in access_lines(change)]
-    if change.security:
+    if expected_link:
+        out.append(f"      {EXPECTED_LINK}")
+    elif change.security:
         out.append(f"      ! security-relevant: {change.security}")
     return out
 
@@ -75,7 +90,7 @@ def plan_lines(plan: Plan, *, full: bool = False) -> list[str]:
         lines.append(f"byoc-iam will make these changes ({plan.command}, role {plan.role_name}):")
         lines.append("")
         for change in plan.changes:
-            lines += change_lines(change, full=full)
+            lines += change_lines(change, full=full, expected_link=is_expected_link(plan, change))
         counts = plan.counts()
         lines.append("")
         lines.append(f"Plan: {counts['+']} to add, {counts['~']} to change, {counts['-']} to destroy.")
@@ -83,10 +98,10 @@ def plan_lines(plan: Plan, *, full: bool = False) -> list[str]:
         lines.append(f"note: {note}")
     for refusal in plan.refusals:
         lines.append(f"refused: {refusal}")
-    trust = sum(1 for c in plan.security_changes if c.kind == "trust policy")
-    if trust:
+    marked = [c for c in plan.security_changes if c.kind == "trust policy" and not is_expected_link(plan, c)]
+    if marked:
         lines.append(
-            f"! {trust} security-relevant change(s): the trust policy would admit new principals or actions; "
+            f"! {len(marked)} security-relevant change(s): the trust policy would admit new principals or actions; "
             "review them above"
         )
     if any(c.kind == "permissions boundary" for c in plan.security_changes):
