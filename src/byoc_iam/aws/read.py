@@ -196,23 +196,6 @@ def list_aws_managed_policy_names(ctx: AwsContext) -> list[tuple[str, str]]:
     return [(str(p["PolicyName"]), str(p["Path"])) for p in ctx.paginate("iam:ListPolicies", "Policies", Scope="AWS")]
 
 
-def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
-    """The EKS cluster's OIDC issuer URL (eks:DescribeCluster); AwsError when it has none yet."""
-    cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
-    issuer = ((cl.get("identity") or {}).get("oidc") or {}).get("issuer")
-    if not issuer:
-        raise AwsError(f"EKS cluster {cluster} has no OIDC issuer (is it still being created?)")
-    return str(issuer)
-
-
-def policy_document(ctx: AwsContext, arn: str) -> PolicyDocument:
-    """The default version's document of a managed policy (AWS or customer managed)."""
-    found = read_policy_version(ctx, arn)
-    if found is None:
-        raise AwsError(f"policy {arn} does not exist")
-    return PolicyDocument.from_dict(found[1]["Document"])
-
-
 def read_role_for_verify(
     ctx: AwsContext, role_name: str
 ) -> tuple[RoleSpec, dict[str, PolicyDocument], PolicyDocument | None, str]:
@@ -234,3 +217,20 @@ def read_federation(
     ``cluster`` that EKS cluster's issuer."""
     providers = {arn: read_oidc_provider(ctx, arn) for arn in provider_arns}
     return providers, (cluster_issuer(ctx, cluster) if cluster else None)
+
+
+def cluster_issuer(ctx: AwsContext, cluster: str) -> str:
+    """The EKS cluster's OIDC issuer URL (eks:DescribeCluster); AwsError when it has none yet."""
+    cl = ctx.call("eks:DescribeCluster", name=cluster)["cluster"]
+    issuer = ((cl.get("identity") or {}).get("oidc") or {}).get("issuer")
+    if not issuer:
+        raise AwsError(f"EKS cluster {cluster} has no OIDC issuer (is it still being created?)")
+    return str(issuer)
+
+
+def policy_document(ctx: AwsContext, arn: str) -> PolicyDocument:
+    """The default version's document of a managed policy (AWS or customer managed)."""
+    found = read_policy_version(ctx, arn)
+    if found is None:
+        raise AwsError(f"policy {arn} does not exist")
+    return PolicyDocument.from_dict(found[1]["Document"])

@@ -38,7 +38,8 @@ def write_file(path: Path, data: str | bytes, *, flag: str = "", mode: int = 0o6
     except OSError as exc:
         raise UsageError(f"{where}: cannot write: {exc.strerror or exc}") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, FIFO or socket"
+        kind = f"not a regular file ({what})"
         raise UsageError(f"{where}: cannot write: it is {kind}; byoc-iam writes only regular files")
     folder = path.parent if str(path.parent) else Path(".")
     payload = data.encode("utf-8") if isinstance(data, str) else data

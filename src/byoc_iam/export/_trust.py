@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from byoc_iam.model import arn as arns
 from byoc_iam.model.role import RoleSpec
 
 OWNER_TAGS = {"byoc-iam:managed-by": "byoc-iam"}  # = byoc_iam.plan.state.OWNER_TAG (a test checks they agree)
-_FEDERATED = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):oidc-provider/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -31,13 +30,12 @@ def trust_facts(spec: RoleSpec) -> TrustFacts:
         principal = stmt.get("Principal") if isinstance(stmt, dict) else None
         fed = principal.get("Federated", []) if isinstance(principal, dict) else []
         for value in [fed] if isinstance(fed, str) else fed:
-            m = _FEDERATED.match(str(value))
-            if not m:
+            m = arns.parse_oidc_provider_arn(str(value))
+            if m is None or not arns.is_account_id(m.account):
                 continue
-            partition, account = m.group(1), account or m.group(2)
-            host = m.group(3)
-            if "." in host.split("/", 1)[0]:
-                issuer = issuer or host
-            else:
+            partition, account = m.partition, account or m.account
+            if arns.is_placeholder_provider(str(value)):
                 placeholder = True
+            else:
+                issuer = issuer or m.name
     return TrustFacts(account, issuer, placeholder and issuer is None, partition)

@@ -24,8 +24,11 @@ from typing import Any
 
 from byoc_iam import data
 
+_TEMPLATE = re.compile(r"\$\{[^{}]+\}")  # one Terraform/CloudFormation expression
 PLACEHOLDER_PROVIDER = "eks_oidc_url"  # the literal of Zilliz's console trust document, until the cluster exists
-_OIDC_PROVIDER = re.compile(r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):oidc-provider/(?P<name>.+)$")
+_OIDC_PROVIDER = re.compile(
+    r"^arn:(?P<partition>[a-z-]+|\$\{[^{}]+\}):iam::(?P<account>[^:]*):oidc-provider/(?P<name>.+)$"
+)
 _EKS_ISSUER = re.compile(
     r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/id/(?P<id>[0-9A-Za-z]{1,64})$"
 )
@@ -185,13 +188,15 @@ def is_placeholder_provider(value: str) -> bool:
 
 
 def is_rendered_placeholder(value: str) -> bool:
-    """The blueprint's placeholder exactly: ``arn:<supported partition>:iam::<12 digits>:oidc-provider/eks_oidc_url``
-    (lint tells this intended placeholder from any other)."""
+    """The blueprint's placeholder exactly: ``arn:<supported partition>:iam::<account>:oidc-provider/eks_oidc_url``,
+    partition and account may each be one template expression (``${var.account_id}`` in byoc-iam's Terraform
+    export, ``${AWS::AccountId}`` in its CloudFormation template);
+    lint tells this intended placeholder from any other."""
     parsed = parse_oidc_provider_arn(value)
     return (
         parsed is not None
-        and parsed.partition in supported_partitions()
-        and is_account_id(parsed.account)
+        and (parsed.partition in supported_partitions() or _TEMPLATE.fullmatch(parsed.partition) is not None)
+        and (is_account_id(parsed.account) or _TEMPLATE.fullmatch(parsed.account) is not None)
         and parsed.name == PLACEHOLDER_PROVIDER
     )
 
