@@ -14,7 +14,7 @@ import typer
 from byoc_iam import __version__
 from byoc_iam.errors import ByocError, ExitCode
 
-COMMAND_MODULES = ("render", "lint", "simulate", "catalog", "lifecycle", "verify", "sandbox")
+COMMAND_MODULES = ("render", "lint", "simulate", "compare", "controllers", "catalog", "lifecycle", "verify", "sandbox")
 
 app = typer.Typer(
     name="byoc-iam",

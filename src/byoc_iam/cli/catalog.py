@@ -276,9 +276,12 @@ def diff(
     all_: bool = typer.Option(False, "--all", help="Compare every policy in the catalog."),
     output: Output = OUTPUT,
 ) -> None:
-    """AWS's live default version against the snapshot: actions added/removed (literal) and statement diff."""
+    """AWS's live default version against the snapshot: actions added/removed (literal), statement diff, and
+    whether the new version grants new access (a proof, or an engine-checked request)."""
+    import dataclasses
+
     from byoc_iam.managed import diff_policies, get_catalog
-    from byoc_iam.managed.diff import with_partition
+    from byoc_iam.managed.diff import access_change, with_partition
 
     cat = get_catalog()
     if (name is None) == (not all_):
@@ -296,6 +299,8 @@ def diff(
             old_version=p.default_version,
             new_version=record.default_version,
         )
+        if d.changed:
+            d = dataclasses.replace(d, access=access_change(with_partition(p.document, partition), record.document))
         results.append(d)
     if output is Output.json:
         data = [d.to_dict() for d in results]

@@ -115,6 +115,7 @@ class PolicyDiff:
     new_version: str | None
     actions: ActionDiff
     statements: StatementDiff
+    access: Mapping[str, Any] | None = None  # byoc_iam.compare's answer (see access_change), when asked
 
     @property
     def changed(self) -> bool:
@@ -134,6 +135,7 @@ class PolicyDiff:
             "changed": self.changed,
             "actions": self.actions.to_dict(),
             "statements": self.statements.to_dict(),
+            **({"access": dict(self.access)} if self.access is not None else {}),
         }
 
     def describe(self) -> list[str]:
@@ -143,6 +145,8 @@ class PolicyDiff:
             same = "same document" if not self.version_changed else "new version id, semantically the same document"
             return [f"{self.name}: no change ({versions}, {same})"]
         lines = [f"{self.name}: changed ({versions})"]
+        if self.access is not None:
+            lines.append("  " + describe_access(self.access))
         for k in self.actions.kinds:
             label = "" if k.kind == "Allow" else f" [{k.kind}]"
             lines += [f"  + {a}{label}" for a in k.added]
@@ -297,6 +301,30 @@ def diff_policies(
 ) -> PolicyDiff:
     """The full comparison of two documents (old = e.g. the snapshot, new = e.g. AWS's default version)."""
     return PolicyDiff(name, old_version, new_version, action_diff(old, new), statement_diff(old, new))
+
+
+def access_change(old: PolicyDocument | Mapping[str, Any], new: PolicyDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """Does NEW grant access OLD does not? :meth:`byoc_iam.compare.Comparison.to_dict` of the two documents
+    as identity policies (``relation``, ``new_access``, an engine-checked ``counterexample``, ``statement``),
+    or ``{"undecided": reason}`` when z3 cannot decide within 30 s."""
+    from byoc_iam.compare import Undecided, compare_policies
+
+    try:
+        return compare_policies(_doc(old), _doc(new)).to_dict()
+    except Undecided as exc:
+        return {"undecided": str(exc)}
+
+
+def describe_access(access: Mapping[str, Any]) -> str:
+    """One line for :func:`access_change`'s answer."""
+    if "undecided" in access:
+        return f"access: undecided ({access['undecided']})"
+    if not access["new_access"]:
+        head = {"equivalent": "no change in access", "narrower": "narrows access"}[access["relation"]]
+    else:
+        r = access["counterexample"]
+        head = f"grants new access ({access['relation']}), e.g. {r['action']} on {r['resource']}"
+    return head + (f" [approximate: {access['approximate']}]" if access.get("approximate") else "")
 
 
 def with_partition(document: PolicyDocument | Mapping[str, Any], partition: str) -> dict[str, Any]:

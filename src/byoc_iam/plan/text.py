@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from byoc_iam.model import PolicyDocument
+from byoc_iam.plan.access import access_lines
 from byoc_iam.plan.model import Change, Plan
 
 EMPTY = {
@@ -59,6 +60,7 @@ def change_lines(change: Change, *, full: bool = False) -> list[str]:
     elif change.symbol == "-" and change.kind == "tags" and isinstance(change.before, dict):
         detail = [f"- {_short(change.before)}"]
     out = [f"  {head}"] + [f"      {d}" for d in detail]
+    out += [f"      {d}" for d in access_lines(change)]
     if change.security:
         out.append(f"      ! security-relevant: {change.security}")
     return out
