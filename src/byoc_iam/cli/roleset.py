@@ -22,7 +22,7 @@ SET_FORMAT = "byoc-iam-roleset/1"
 
 def is_set(inputs: BlueprintInputs) -> bool:
     """Whether the selection is more (or other) than the single EKS role."""
-    return tuple(inputs.roles) != ("eks",)
+    return tuple(inputs.roles) != ("eks",) or inputs.layout != "combined"
 
 
 def lint_member(member: RoleSetMember, *, trust_size_limit: int) -> tuple[list[str], list[str]]:

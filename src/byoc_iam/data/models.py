@@ -155,3 +155,85 @@ class RoleRequirementsFile(BaseModel):
     runs: str
     sources: list[str] = Field(min_length=1)
     calls: list[dict[str, object]] = Field(min_length=1)
+
+
+class ChartFile(DataFile):
+    """A Helm chart and where its values put the service account's annotations."""
+
+    name: str
+    repo: str
+    annotations_path: list[str] = Field(min_length=1)
+
+
+class LayoutNodeRoleFile(DataFile):
+    """A service role of the split layout (cluster: eks, node: ec2)."""
+
+    suffix: str
+    service: str
+    sid: str
+    description: str
+    aws_managed_policies: list[str] = Field(min_length=1)
+    console_label: str
+
+
+class LayoutCniFile(DataFile):
+    """The VPC CNI's own role (``--cni-role``)."""
+
+    suffix: str
+    service_account: str
+    description: str
+    aws_managed_policies: list[str] = Field(min_length=1)
+    console_label: str
+    chart: ChartFile
+
+
+class LayoutControllerFile(DataFile):
+    """One controller's role of the split layout: the controller (``data/controllers``), member kind, suffix."""
+
+    controller: str
+    kind: str
+    suffix: str
+    chart: ChartFile
+
+
+class LayoutPodIdentityFile(DataFile):
+    """EKS Pod Identity: the trusted service principal, its actions, the session tag and policy variants."""
+
+    service: str
+    actions: list[str] = Field(min_length=1)
+    session_tag: str
+    variants: dict[str, str]
+
+
+class LayoutFile(DataFile):
+    """``data/blueprints/split-layout.json``: the split layout (read by ``blueprint/layout.py``)."""
+
+    KIND: ClassVar[str] = "layout"
+    name: str
+    cluster: LayoutNodeRoleFile
+    node: LayoutNodeRoleFile
+    cni: LayoutCniFile
+    controllers: list[LayoutControllerFile] = Field(min_length=1)
+    pod_identity: LayoutPodIdentityFile
+    annotation: str
+
+
+class VariantSourceFile(DataFile):
+    repository: str
+    path: str
+    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+    url: str
+
+
+class ControllerVariantFile(DataFile):
+    """``data/controllers/<name>.json`` of kind controller-variant: an upstream alternative to a controller's
+    policy (e.g. EBS CSI's cluster-scoped policy for Pod Identity), with its source."""
+
+    KIND: ClassVar[str] = "controller-variant"
+    name: str
+    controller: str
+    identity: Literal["pod-identity"]
+    policy_name: str
+    why: str
+    source: VariantSourceFile
+    policy: dict[str, object]
