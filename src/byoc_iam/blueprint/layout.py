@@ -125,7 +125,10 @@ def irsa_trust(inputs: BlueprintInputs, service_account: str) -> dict[str, Any]:
     part = data.partitions()[inputs.resolved_partition]
     provider = oidc_provider(inputs)
     condition = {
-        "StringEquals": {f"{provider}:aud": part.sts_audience, f"{provider}:sub": f"system:serviceaccount:{service_account}"}
+        "StringEquals": {
+            f"{provider}:aud": part.sts_audience,
+            f"{provider}:sub": f"system:serviceaccount:{service_account}",
+        }
     }
     statement = {
         "Effect": "Allow",
@@ -201,9 +204,16 @@ def cni_role(inputs: BlueprintInputs) -> LayoutRole:
     sa = raw["service_account"]
     trust, mode, links = _workload_trust(inputs, sa)
     spec = _spec(
-        inputs, _name(inputs, raw["suffix"]), raw["description"], trust, {}, _managed(inputs, raw["aws_managed_policies"])
+        inputs,
+        _name(inputs, raw["suffix"]),
+        raw["description"],
+        trust,
+        {},
+        _managed(inputs, raw["aws_managed_policies"]),
     )
-    return LayoutRole("cni", spec, mode, links, raw["console_label"], sa, _chart(raw["chart"]), _association(inputs, sa))
+    return LayoutRole(
+        "cni", spec, mode, links, raw["console_label"], sa, _chart(raw["chart"]), _association(inputs, sa)
+    )
 
 
 def controller_policy(inputs: BlueprintInputs, controller: str) -> tuple[str, dict[str, Any]]:
@@ -213,7 +223,9 @@ def controller_policy(inputs: BlueprintInputs, controller: str) -> tuple[str, di
     if inputs.identity == "pod-identity" and variant:
         raw = knowledge.raw("controller-variant", variant)
         return raw["policy_name"], variant_policy(variant, inputs.resolved_partition)
-    return data.controller(controller).policy_name, data.controller_policy(controller, inputs.resolved_partition).to_dict()
+    return data.controller(controller).policy_name, data.controller_policy(
+        controller, inputs.resolved_partition
+    ).to_dict()
 
 
 def controller_role(inputs: BlueprintInputs, entry: dict[str, Any]) -> LayoutRole:
@@ -230,6 +242,19 @@ def controller_role(inputs: BlueprintInputs, entry: dict[str, Any]) -> LayoutRol
     return LayoutRole(entry["kind"], spec, mode, links, label, sa, _chart(entry["chart"]), _association(inputs, sa))
 
 
+def components(inputs: BlueprintInputs) -> dict[str, str]:
+    """Which member kind each verify component (``data/requirements``) gets its credentials from in the split
+    layout: ``{component id: member kind}`` (the VPC CNI: the node role, or its own with ``--cni-role``)."""
+    raw = layout_data()
+    out = {c: "cluster" for c in raw["cluster"]["components"]}
+    out.update({c: "node" for c in raw["node"]["components"]})
+    if inputs.cni_role:
+        out.update({c: "cni" for c in raw["cni"]["components"]})
+    for entry in raw["controllers"]:
+        out.update({c: entry["kind"] for c in entry["components"]})
+    return out
+
+
 def split_roles(inputs: BlueprintInputs) -> list[LayoutRole]:
     """The split layout's roles in apply order: cluster, node, [cni], lbc, ebs-csi, cluster-autoscaler."""
     out = service_roles(inputs)
@@ -244,6 +269,7 @@ __all__ = [
     "Chart",
     "LayoutRole",
     "cluster_arn",
+    "components",
     "controller_kinds",
     "irsa_trust",
     "pod_identity_trust",

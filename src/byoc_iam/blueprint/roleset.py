@@ -264,8 +264,16 @@ def render_role_set(inputs: BlueprintInputs) -> RoleSet:
             continue
         if kind == "eks" and inputs.layout == "split":
             members.extend(
-                RoleSetMember(r.kind, r.spec, r.trust_mode, r.links_cluster, r.console_label, r.service_account,
-                              r.chart, r.association)
+                RoleSetMember(
+                    r.kind,
+                    r.spec,
+                    r.trust_mode,
+                    r.links_cluster,
+                    r.console_label,
+                    r.service_account,
+                    r.chart,
+                    r.association,
+                )
                 for r in split_roles(inputs)
             )
         else:

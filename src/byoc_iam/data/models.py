@@ -174,6 +174,7 @@ class LayoutNodeRoleFile(DataFile):
     description: str
     aws_managed_policies: list[str] = Field(min_length=1)
     console_label: str
+    components: list[str] = Field(min_length=1)
 
 
 class LayoutCniFile(DataFile):
@@ -184,6 +185,7 @@ class LayoutCniFile(DataFile):
     description: str
     aws_managed_policies: list[str] = Field(min_length=1)
     console_label: str
+    components: list[str] = Field(min_length=1)
     chart: ChartFile
 
 
@@ -194,6 +196,7 @@ class LayoutControllerFile(DataFile):
     kind: str
     suffix: str
     chart: ChartFile
+    components: list[str] = Field(min_length=1)
 
 
 class LayoutPodIdentityFile(DataFile):

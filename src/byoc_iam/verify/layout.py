@@ -105,16 +105,31 @@ def render_text(proof: LayoutProof, limit: int = 6) -> str:
         lines.append(f"  {r.kind} role {r.role_name}: {r.relation}, {verdict}")
         if r.approximate:
             lines.append(f"    approximate: {r.approximate}")
-        actions = [a for group, _ in r.no_longer for a in group]
+        actions = sorted((a for group, _ in r.no_longer for a in group), key=_write_first)
         if actions:
-            shown = ", ".join(actions[:limit]) + (f", ... ({len(actions) - limit} more)" if len(actions) > limit else "")
+            shown = ", ".join(actions[:limit]) + (
+                f", ... ({len(actions) - limit} more)" if len(actions) > limit else ""
+            )
             lines.append(f"    no longer grants: {shown}")
     lines.append("ok: every split role is within the combined role" if proof.ok else "FAIL: a split role grants more")
     return "\n".join(lines) + "\n"
+
+
+READ_PREFIXES = ("Describe", "Get", "List")
+
+
+def _write_first(action: str) -> tuple[bool, str]:
+    """Sort key: actions that change something before reads (the ones a stolen node credential could abuse)."""
+    return action.split(":", 1)[-1].startswith(READ_PREFIXES), action
+
+
+def lost_actions(proof: RoleProof) -> set[str]:
+    """Every action (lower case) the combined role grants and this split role does not."""
+    return {a.lower() for group, _ in proof.no_longer for a in group}
 
 
 def _request_line(request: dict[str, Any]) -> str:
     return f"{request.get('action')} on {request.get('resource')}"
 
 
-__all__ = ["FORMAT", "LayoutProof", "RoleProof", "prove_layout", "render_text"]
+__all__ = ["FORMAT", "LayoutProof", "RoleProof", "lost_actions", "prove_layout", "render_text"]
