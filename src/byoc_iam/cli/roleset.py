@@ -82,12 +82,22 @@ def set_header(inputs: BlueprintInputs, roles: RoleSet) -> list[str]:
 
 def set_document(roles: RoleSet) -> dict[str, Any]:
     """The JSON form of a rendered set: ``{"format", "roles": [{"kind", "console_label", "rolespec"}]}``."""
-    return {
-        "format": SET_FORMAT,
-        "roles": [
-            {"kind": m.kind, "console_label": m.console_label, "rolespec": json.loads(m.spec.to_json())} for m in roles
-        ],
-    }
+    return {"format": SET_FORMAT, "roles": [_member_document(m) for m in roles]}
+
+
+def _member_document(m: RoleSetMember) -> dict[str, Any]:
+    """One member; a split layout's workload roles add ``service_account`` and, with Pod Identity, ``association``."""
+    doc: dict[str, Any] = {"kind": m.kind, "console_label": m.console_label, "rolespec": json.loads(m.spec.to_json())}
+    if m.service_account is not None:
+        doc["service_account"] = m.service_account
+    if m.association is not None:
+        a = m.association
+        doc["association"] = {
+            "cluster_name": a.cluster_name,
+            "namespace": a.namespace,
+            "service_account": a.service_account,
+        }
+    return doc
 
 
 def set_document_specs(text: str, label: str) -> list[Any] | None:
@@ -138,6 +148,10 @@ def render_set(
     if out is not None:
         files = bundle_set(members, fmt, header)
         files["roleset.json"] = json.dumps(set_document(roles), indent=2) + "\n"
+        if inputs.layout == "split":
+            from byoc_iam.cli.layout import wiring_files
+
+            files.update(wiring_files(roles, inputs))
         write_tree(out, files, force=force)
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n" + notes)

@@ -5,8 +5,9 @@ permissions (inline, customer-managed and AWS managed policies from the packaged
 boundary) with the combined EKS role's for the same inputs: ``no_new_access`` is a proof when
 ``approximate`` is ``None``; otherwise the request the split role newly allows is printed (engine-checked).
 ``no_longer`` lists, per class of actions the policies treat alike, what the combined role grants and this role
-does not (e.g. the node role no longer grants ``elasticloadbalancing:DeleteLoadBalancer``), each with one
-request the combined role allows and this role denies.
+does not (in every case, or where the role's own conditions do not hold: the LBC role still deletes its own
+cluster's load balancers; the node role no longer grants ``elasticloadbalancing:DeleteLoadBalancer`` at all), each
+with one request the combined role allows and this role denies.
 
 Pure: no I/O. Raises ``LookupError`` when an AWS managed policy is not in the snapshot.
 """
@@ -110,7 +111,7 @@ def render_text(proof: LayoutProof, limit: int = 6) -> str:
             shown = ", ".join(actions[:limit]) + (
                 f", ... ({len(actions) - limit} more)" if len(actions) > limit else ""
             )
-            lines.append(f"    no longer grants: {shown}")
+            lines.append(f"    denies some or all of what the combined role allows for: {shown}")
     lines.append("ok: every split role is within the combined role" if proof.ok else "FAIL: a split role grants more")
     return "\n".join(lines) + "\n"
 
