@@ -255,6 +255,14 @@ def components(inputs: BlueprintInputs) -> dict[str, str]:
     return out
 
 
+def split_names(prefix: str) -> list[tuple[str, str]]:
+    """``(kind, role name)`` of every role the split layout may create, in apply order (the CNI role included:
+    destroy looks for it whether or not ``--cni-role`` was used)."""
+    raw = layout_data()
+    out = [(k, f"{prefix}-{raw[k]['suffix']}") for k in ("cluster", "node", "cni")]
+    return out + [(c["kind"], f"{prefix}-{c['suffix']}") for c in raw["controllers"]]
+
+
 def split_roles(inputs: BlueprintInputs) -> list[LayoutRole]:
     """The split layout's roles in apply order: cluster, node, [cni], lbc, ebs-csi, cluster-autoscaler."""
     out = service_roles(inputs)
@@ -273,5 +281,6 @@ __all__ = [
     "controller_kinds",
     "irsa_trust",
     "pod_identity_trust",
+    "split_names",
     "split_roles",
 ]

@@ -528,13 +528,16 @@ def destroy(
     name_prefix: str | None = typer.Option(
         None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="combined or split (remove the split layout's roles) \\[default: combined]."
+    ),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
     all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
-    from byoc_iam.cli.roleset import names_for, selection
+    from byoc_iam.cli.roleset import layout_selection, names_for, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = list(reversed(names_for(kinds, prefix, role_name)))
+    targets = list(reversed(names_for(kinds, prefix, role_name, layout_selection(layout))))
     for kind, name in targets:
         if len(targets) > 1:
             typer.echo(f"== {kind} role {name}")

@@ -281,12 +281,18 @@ def selection(roles: list[str] | None, name_prefix: str | None, role_name: str) 
     return kinds or ("eks",), prefix
 
 
-def names_for(kinds: tuple[str, ...], prefix: str, eks_role_name: str) -> list[tuple[str, str]]:
-    """``(kind, role name)`` in apply order."""
+def names_for(
+    kinds: tuple[str, ...], prefix: str, eks_role_name: str, layout: str = "combined"
+) -> list[tuple[str, str]]:
+    """``(kind, role name)`` in apply order; with the split layout the EKS role's place holds the split roles."""
+    from byoc_iam.blueprint.layout import split_names
     from byoc_iam.blueprint.roleset import blueprint
 
     out = []
     for kind in kinds:
+        if kind == "eks" and layout == "split":
+            out.extend(split_names(prefix))
+            continue
         name = eks_role_name if kind == "eks" else f"{prefix}-{blueprint(f'{kind}-role').defaults['role_name_suffix']}"
         out.append((kind, name))
     return out
@@ -303,6 +309,17 @@ def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, An
 # -- verify over the set ---------------------------------------------------------------------------------------
 
 SERVICE_LINKED_ROLES = ("AWSServiceRoleForAmazonEKS", "AWSServiceRoleForAmazonEKSNodegroup")
+
+
+def layout_selection(layout: str | None) -> str:
+    """``--layout`` of destroy: the flag, else ``BYOC_IAM_LAYOUT`` or the config's ``role.layout``, else combined."""
+    from byoc_iam.blueprint.config import gather
+    from byoc_iam.errors import UsageError
+
+    value = layout or str(gather({})[0].get("layout") or "combined")
+    if value not in ("combined", "split"):
+        raise UsageError(f"--layout: must be one of combined, split (got {value!r})")
+    return value
 
 
 def verify_set_requested(role_values: dict[str, Any]) -> bool:

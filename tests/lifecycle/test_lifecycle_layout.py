@@ -1,0 +1,49 @@
+"""The split layout through the lifecycle against the moto server: apply creates every role, applying again and
+plan change nothing, destroy removes them all (and nothing else)."""
+
+from __future__ import annotations
+
+import pytest
+from lifecycle_helpers import ACCOUNT, raw_client, run_cli
+
+from byoc_iam.aws.sandbox import MotoServer
+
+SPLIT = ["--account-id", ACCOUNT, "--layout", "split"]
+NAMES = {
+    "zilliz-byoc-eks-cluster-role",
+    "zilliz-byoc-eks-node-role",
+    "zilliz-byoc-lbc-role",
+    "zilliz-byoc-ebs-csi-role",
+    "zilliz-byoc-cluster-autoscaler-role",
+}
+
+
+def _roles(endpoint: str) -> set[str]:
+    return {r["RoleName"] for r in raw_client(endpoint).list_roles()["Roles"]}
+
+
+@pytest.mark.parametrize("identity", ["irsa", "pod-identity"])
+def test_split_apply_reapply_plan_destroy(lc_env: MotoServer, identity: str) -> None:
+    flags = [*SPLIT, "--identity", identity, "--cni-role"]
+    names = NAMES | {"zilliz-byoc-vpc-cni-role"}
+    applied = run_cli("apply", *flags, "--yes")
+    assert applied.code == 0, applied.err
+    assert _roles(lc_env.endpoint_url) >= names
+    assert "zilliz-byoc-eks-role" not in _roles(lc_env.endpoint_url)
+    iam = raw_client(lc_env.endpoint_url)
+    node = iam.list_attached_role_policies(RoleName="zilliz-byoc-eks-node-role")["AttachedPolicies"]
+    assert {p["PolicyName"] for p in node} == {"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
+    assert iam.list_role_policies(RoleName="zilliz-byoc-lbc-role")["PolicyNames"] == ["AWSLoadBalancerController"]
+
+    again = run_cli("apply", *flags, "--yes", "--verbose")
+    assert again.code == 0, again.err
+    assert again.out.count("No changes") == len(names)
+    assert "iam:CreateRole" not in again.err and "iam:PutRolePolicy" not in again.err
+    plan = run_cli("plan", *flags, "--detailed-exitcode", "--no-check-managed")
+    assert plan.code == 0, plan.out + plan.err
+
+    iam.create_role(RoleName="someone-elses-role", AssumeRolePolicyDocument="{}")
+    destroyed = run_cli("destroy", "--layout", "split", "--yes")
+    assert destroyed.code == 0, destroyed.err
+    left = _roles(lc_env.endpoint_url)
+    assert not (left & names) and "someone-elses-role" in left
