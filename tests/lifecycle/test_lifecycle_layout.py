@@ -47,3 +47,19 @@ def test_split_apply_reapply_plan_destroy(lc_env: MotoServer, identity: str) -> 
     assert destroyed.code == 0, destroyed.err
     left = _roles(lc_env.endpoint_url)
     assert not (left & names) and "someone-elses-role" in left
+
+
+def test_demo_layout_split_applies_verifies_and_proves() -> None:
+    res = run_cli("demo", "--layout", "split", "--role", "eks")
+    assert res.code == 0, res.err
+    assert "✓ apply again: 0 changes over 5 roles (idempotent)" in res.out
+    assert "✓ verify (live roles): 7 components pass, each against its own role" in res.out
+    assert "the node role can no longer elasticloadbalancing:DeleteLoadBalancer" in res.out
+    arn = f"arn:aws:iam::{ACCOUNT}:role/zilliz-byoc-ebs-csi-role"
+    assert f"--set controller.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn={arn}" in res.out
+    assert res.out.strip().splitlines()[-1] == "✓ Demo complete: every step passed."
+
+
+def test_demo_refuses_an_unknown_layout() -> None:
+    res = run_cli("demo", "--layout", "diagonal")
+    assert res.code == 2 and res.err == "byoc-iam: --layout: must be one of combined, split\n"
