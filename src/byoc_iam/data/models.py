@@ -240,3 +240,13 @@ class ControllerVariantFile(DataFile):
     why: str
     source: VariantSourceFile
     policy: dict[str, object]
+
+
+class ControllerHistoryFile(DataFile):
+    """``data/controller_history/<name>.json``: earlier upstream releases of a controller's policy (read by
+    ``compare/controllers.py`` for ``controllers diff``)."""
+
+    KIND: ClassVar[str] = "controller-history"
+    controller: str
+    note: str
+    versions: list[dict[str, object]]
