@@ -111,3 +111,11 @@ def test_pod_identity_proof_reports_the_ebs_variant_honestly() -> None:
     assert not proof.ok and not ebs.ok and ebs.new_access is not None and ebs.approximate
     node = next(r for r in proof.roles if r.kind == "node")
     assert node.ok and "elasticloadbalancing:deleteloadbalancer" in lost_actions(node)
+
+
+def test_verify_layout_split_refuses_what_it_cannot_check_yet() -> None:
+    """Fail closed: --live, sarif and --html would otherwise verify the combined role instead."""
+    for flags in (["--live"], ["-o", "sarif"]):
+        code, out, err = run("verify", "--account-id", ACCOUNT, "--layout", "split", *flags)
+        assert code == 2 and out == "", flags
+        assert err.startswith("byoc-iam: --layout split: ") and len(err.splitlines()) == 1, err
