@@ -3,6 +3,8 @@ plan change nothing, destroy removes them all (and nothing else)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lifecycle_helpers import ACCOUNT, raw_client, run_cli
 
@@ -63,3 +65,34 @@ def test_demo_layout_split_applies_verifies_and_proves() -> None:
 def test_demo_refuses_an_unknown_layout() -> None:
     res = run_cli("demo", "--layout", "diagonal")
     assert res.code == 2 and res.err == "byoc-iam: --layout: must be one of combined, split\n"
+
+
+def test_link_cluster_layout_split_links_each_controller_role_to_its_service_account(lc_env: MotoServer) -> None:
+    assert run_cli("apply", *SPLIT, "--yes").code == 0
+    eks = raw_client(lc_env.endpoint_url, "eks")
+    node = f"arn:aws:iam::{ACCOUNT}:role/zilliz-byoc-eks-cluster-role"
+    eks.create_cluster(name="zilliz-byoc-demo", roleArn=node, resourcesVpcConfig={"subnetIds": []})
+    host = eks.describe_cluster(name="zilliz-byoc-demo")["cluster"]["identity"]["oidc"]["issuer"].removeprefix(
+        "https://"
+    )
+
+    linked = run_cli("link-cluster", "--cluster", "zilliz-byoc-demo", "--layout", "split", "--yes")
+    assert linked.code == 0, linked.err
+    iam = raw_client(lc_env.endpoint_url)
+    for name, sa in [
+        ("zilliz-byoc-lbc-role", "aws-load-balancer-controller"),
+        ("zilliz-byoc-ebs-csi-role", "ebs-csi-controller-sa"),
+        ("zilliz-byoc-cluster-autoscaler-role", "cluster-autoscaler"),
+    ]:
+        assert f"Linked {name}" in linked.out
+        (stmt,) = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+        assert stmt["Principal"]["Federated"] == f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host}"
+        assert stmt["Condition"]["StringEquals"][f"{host}:sub"] == f"system:serviceaccount:kube-system:{sa}"
+    cluster_trust = iam.get_role(RoleName="zilliz-byoc-eks-cluster-role")["Role"]["AssumeRolePolicyDocument"]
+    assert "Federated" not in json.dumps(cluster_trust)  # not touched
+
+
+def test_link_cluster_refuses_pod_identity_roles(lc_env: MotoServer) -> None:
+    assert run_cli("apply", *SPLIT, "--identity", "pod-identity", "--yes").code == 0
+    res = run_cli("link-cluster", "--cluster", "zilliz-byoc-demo", "--layout", "split", "--yes")
+    assert res.code == 2 and "trusts EKS Pod Identity" in res.err and len(res.err.splitlines()) == 1

@@ -477,18 +477,22 @@ def link_cluster(
     name_prefix: str | None = typer.Option(
         None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="split: link the split layout's IRSA controller (and CNI) roles \\[default: combined]."
+    ),
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it (with
     --role all: the EKS and storage roles' trusts together)."""
     from byoc_iam.aws.apply import check_refusals, execute
     from byoc_iam.aws.link import link_plan
-    from byoc_iam.cli.roleset import names_for, selection
+    from byoc_iam.cli.roleset import layout_selection, link_targets, names_for, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = [(k, n) for k, n in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]
-    if not targets:
+    chosen_layout = layout_selection(layout)
+    if not [k for k, _ in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]:
         raise UsageError("--role: link-cluster rewrites the eks and storage roles' trust; name one of them")
     with aws.context(region) as ctx:
+        targets = link_targets(ctx, kinds, prefix, role_name, chosen_layout)
         for i, (kind, name) in enumerate(targets):
             the_plan, notes = link_plan(ctx, cluster, name, thumbprints=tuple(thumbprint or ()), adopt=adopt)
             for note in notes if i == 0 else ():

@@ -311,6 +311,37 @@ def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, An
 SERVICE_LINKED_ROLES = ("AWSServiceRoleForAmazonEKS", "AWSServiceRoleForAmazonEKSNodegroup")
 
 
+LINKED_SPLIT_KINDS = ("cni", "lbc", "ebs-csi", "cluster-autoscaler")
+
+
+def link_targets(
+    ctx: Any, kinds: tuple[str, ...], prefix: str, eks_role_name: str, layout: str
+) -> list[tuple[str, str]]:
+    """``(kind, role name)`` link-cluster rewrites: the EKS and storage roles; with the split layout, in the EKS
+    role's place, its IRSA roles that exist (the CNI role only with ``--cni-role``; a Pod Identity role, whose
+    trust names no OIDC provider, raises ``UsageError``: it needs an association, not a link)."""
+    from byoc_iam.aws.read import read_role
+    from byoc_iam.errors import UsageError
+
+    out = []
+    for kind, name in names_for(kinds, prefix, eks_role_name, layout):
+        if kind in ("eks", "storage"):
+            out.append((kind, name))
+        elif kind in LINKED_SPLIT_KINDS:
+            live = read_role(ctx, name)
+            if live is None:
+                if kind == "cni":
+                    continue
+                raise UsageError(f"--layout split: role {name} does not exist (run `byoc-iam apply --layout split`)")
+            if "Federated" not in json.dumps(live.trust_policy):
+                raise UsageError(
+                    f"--layout split: {name} trusts EKS Pod Identity, not an OIDC provider: create its Pod Identity "
+                    "association instead (render --out writes wiring/pod-identity-associations.sh)"
+                )
+            out.append((kind, name))
+    return out
+
+
 def layout_selection(layout: str | None) -> str:
     """``--layout`` of destroy: the flag, else ``BYOC_IAM_LAYOUT`` or the config's ``role.layout``, else combined."""
     from byoc_iam.blueprint.config import gather
