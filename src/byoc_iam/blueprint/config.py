@@ -71,6 +71,10 @@ ROLE_SETTINGS: tuple[Setting, ...] = (
     Setting("external_id", "--external-id"),
     Setting("storage_service_accounts", "--storage-service-account", "list"),
     Setting("storage_wildcard_subjects", "--storage-wildcard-subjects", "bool"),
+    Setting("layout", "--layout"),
+    Setting("identity", "--identity"),
+    Setting("cni_role", "--cni-role", "bool"),
+    Setting("cluster_name", "--cluster-name"),
 )
 _BY_NAME = {s.name: s for s in ROLE_SETTINGS}
 

@@ -130,6 +130,11 @@ class BlueprintInputs(BaseModel):
     external_id: str | None = None
     storage_service_accounts: tuple[str, ...] = ()
     storage_wildcard_subjects: bool = False
+    # The layout of the EKS role (issue 15; see blueprint/layout.py).
+    layout: Literal["combined", "split"] = "combined"
+    identity: Literal["irsa", "pod-identity"] = "irsa"
+    cni_role: bool = False
+    cluster_name: str | None = None
 
     @field_validator("account_id", mode="before")
     @classmethod
@@ -200,6 +205,21 @@ class BlueprintInputs(BaseModel):
             return chosen
         return v
 
+    @field_validator("layout", mode="before")
+    @classmethod
+    def _layout(cls, v: Any) -> Any:
+        return _one_of(v, ("combined", "split"))
+
+    @field_validator("identity", mode="before")
+    @classmethod
+    def _identity(cls, v: Any) -> Any:
+        return _one_of(v, ("irsa", "pod-identity"))
+
+    @field_validator("cluster_name")
+    @classmethod
+    def _cluster_name(cls, v: str | None) -> str | None:
+        return v if v is None else rules.checked(set_rules.check_cluster_name, v)
+
     @field_validator("name_prefix")
     @classmethod
     def _name_prefix(cls, v: str) -> str:
@@ -244,6 +264,9 @@ class BlueprintInputs(BaseModel):
             external_id=self.external_id,
             kms_key_arn=self.bucket_kms_key_arn,
         )
+        if problem:
+            raise FieldProblem(*problem)
+        problem = set_rules.check_layout(layout=self.layout, identity=self.identity, cni_role=self.cni_role)
         if problem:
             raise FieldProblem(*problem)
         return self

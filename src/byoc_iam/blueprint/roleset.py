@@ -23,6 +23,7 @@ from typing import Any
 from byoc_iam import data as knowledge
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.blueprint.layout import Association, Chart, split_roles
 from byoc_iam.blueprint.render import oidc_provider, oidc_provider_arn, render_role
 from byoc_iam.blueprint.set_rules import ROLE_KINDS
 from byoc_iam.model.role import RoleSpec
@@ -36,13 +37,18 @@ class RoleSetMember:
 
     ``kind`` names its blueprint (``eks``, ``storage``, ``cross-account``); ``trust_mode`` is what lint holds
     its trust to (``placeholder`` or ``resolved``); ``links_cluster`` says link-cluster retargets its trust to
-    the cluster's OIDC provider; ``console_label`` is where its ARN goes in the Zilliz Cloud console."""
+    the cluster's OIDC provider; ``console_label`` is where its ARN goes in the Zilliz Cloud console. A split
+    layout's workload roles (:mod:`byoc_iam.blueprint.layout`) also name their ``service_account``
+    (``namespace:name``), the Helm ``chart`` to annotate and, with Pod Identity, the ``association`` to create."""
 
     kind: str
     spec: RoleSpec
     trust_mode: str
     links_cluster: bool
     console_label: str
+    service_account: str | None = None
+    chart: Chart | None = None
+    association: Association | None = None
 
     @property
     def name(self) -> str:
@@ -250,8 +256,29 @@ def render_member(inputs: BlueprintInputs, kind: str) -> RoleSetMember:
 
 
 def render_role_set(inputs: BlueprintInputs) -> RoleSet:
-    """The roles ``inputs.roles`` selects, in apply order (eks, storage, cross-account)."""
-    return RoleSet(tuple(render_member(inputs, kind) for kind in ROLE_KINDS if kind in inputs.roles))
+    """The roles ``inputs.roles`` selects, in apply order (eks, storage, cross-account); with ``--layout split``
+    the EKS role is replaced by the split layout's roles (cluster, node, [cni], one per controller)."""
+    members: list[RoleSetMember] = []
+    for kind in ROLE_KINDS:
+        if kind not in inputs.roles:
+            continue
+        if kind == "eks" and inputs.layout == "split":
+            members.extend(
+                RoleSetMember(
+                    r.kind,
+                    r.spec,
+                    r.trust_mode,
+                    r.links_cluster,
+                    r.console_label,
+                    r.service_account,
+                    r.chart,
+                    r.association,
+                )
+                for r in split_roles(inputs)
+            )
+        else:
+            members.append(render_member(inputs, kind))
+    return RoleSet(tuple(members))
 
 
 def explain(kinds: tuple[str, ...]) -> list[tuple[str, str]]:

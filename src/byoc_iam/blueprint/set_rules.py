@@ -61,6 +61,29 @@ def check_name_prefix(value: str) -> str | None:
     return None
 
 
+CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+
+
+def check_cluster_name(value: str) -> str | None:
+    """An EKS cluster name (EKS API reference ``CreateCluster``: 1-100 letters, digits, hyphens, underscores)."""
+    if not CLUSTER_NAME.match(value):
+        return "must be an EKS cluster name: 1-100 letters, digits, '-' and '_', starting with a letter or digit"
+    return None
+
+
+def check_layout(*, layout: str, identity: str, cni_role: bool) -> tuple[str, str] | None:
+    """The layout's cross-field rules: Pod Identity and a CNI role apply to the split layout only (the combined
+    role is Zilliz's console role, kept byte-compatible)."""
+    if layout == "combined" and identity != "irsa":
+        return (
+            "identity",
+            "pod-identity needs --layout split (the combined role keeps IRSA, as Zilliz's console has it)",
+        )
+    if layout == "combined" and cni_role:
+        return "cni_role", "needs --layout split (the combined role carries the CNI policy itself)"
+    return None
+
+
 def expand_roles(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The selected role kinds in set order; ``all`` means every kind; comma-separated items are split.
 

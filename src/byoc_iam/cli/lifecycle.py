@@ -458,20 +458,24 @@ def link_cluster(
     name_prefix: str | None = typer.Option(
         None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="split: link the split layout's IRSA controller (and CNI) roles \\[default: combined]."
+    ),
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it (with
     --role all: the EKS and storage roles' trusts together)."""
     from byoc_iam.aws.apply import check_refusals
     from byoc_iam.aws.link import link_cluster as run_link
     from byoc_iam.aws.link import link_plan
-    from byoc_iam.cli.roleset import names_for, selection
+    from byoc_iam.cli.roleset import layout_selection, link_targets, names_for, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = [(k, n) for k, n in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]
-    if not targets:
+    chosen_layout = layout_selection(layout)
+    if not [k for k, _ in names_for(kinds, prefix, role_name) if k in ("eks", "storage")]:
         raise UsageError("--role: link-cluster rewrites the eks and storage roles' trust; name one of them")
     thumbs = tuple(thumbprint or ())
     with aws.context() as ctx:
+        targets = link_targets(ctx, kinds, prefix, role_name, chosen_layout)
         for i, (kind, name) in enumerate(targets):
             the_plan, notes = link_plan(ctx, cluster, name, thumbprints=thumbs, adopt=adopt)
             for note in notes if i == 0 else ():
@@ -527,13 +531,16 @@ def destroy(
     name_prefix: str | None = typer.Option(
         None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="combined or split (remove the split layout's roles) \\[default: combined]."
+    ),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
     all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
-    from byoc_iam.cli.roleset import names_for, selection
+    from byoc_iam.cli.roleset import layout_selection, names_for, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = list(reversed(names_for(kinds, prefix, role_name)))
+    targets = list(reversed(names_for(kinds, prefix, role_name, layout_selection(layout))))
     for kind, name in targets:
         if len(targets) > 1 and not aws.json:
             typer.echo(f"== {kind} role {name}")

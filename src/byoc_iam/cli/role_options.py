@@ -176,6 +176,30 @@ def set_option_table() -> list[tuple[str, Any, Any]]:
                 help="Trust Zilliz's wildcard subjects (milvus-*:milvus*...): a security warning.",
             ),
         ),
+        (
+            "layout",
+            str | None,
+            _opt(
+                "--layout",
+                help="combined (one EKS role, as Zilliz's console asks) or split (cluster, node and one role per "
+                "controller) \\[default: combined].",
+            ),
+        ),
+        (
+            "identity",
+            str | None,
+            _opt("--identity", help="Split layout: controllers via irsa or pod-identity \\[default: irsa]."),
+        ),
+        (
+            "cni_role",
+            bool | None,
+            _opt("--cni-role/--no-cni-role", help="Split layout: the VPC CNI on its own role, not the node role."),
+        ),
+        (
+            "cluster_name",
+            str | None,
+            _opt("--cluster-name", help="EKS cluster name (Pod Identity trust and associations).", metavar="NAME"),
+        ),
     ]
 
 

@@ -22,7 +22,7 @@ SET_FORMAT = "byoc-iam-roleset/1"
 
 def is_set(inputs: BlueprintInputs) -> bool:
     """Whether the selection is more (or other) than the single EKS role."""
-    return tuple(inputs.roles) != ("eks",)
+    return tuple(inputs.roles) != ("eks",) or inputs.layout != "combined"
 
 
 def lint_member(member: RoleSetMember, *, trust_size_limit: int) -> tuple[list[str], list[str]]:
@@ -82,12 +82,22 @@ def set_header(inputs: BlueprintInputs, roles: RoleSet) -> list[str]:
 
 def set_document(roles: RoleSet) -> dict[str, Any]:
     """The JSON form of a rendered set: ``{"format", "roles": [{"kind", "console_label", "rolespec"}]}``."""
-    return {
-        "format": SET_FORMAT,
-        "roles": [
-            {"kind": m.kind, "console_label": m.console_label, "rolespec": json.loads(m.spec.to_json())} for m in roles
-        ],
-    }
+    return {"format": SET_FORMAT, "roles": [_member_document(m) for m in roles]}
+
+
+def _member_document(m: RoleSetMember) -> dict[str, Any]:
+    """One member; a split layout's workload roles add ``service_account`` and, with Pod Identity, ``association``."""
+    doc: dict[str, Any] = {"kind": m.kind, "console_label": m.console_label, "rolespec": json.loads(m.spec.to_json())}
+    if m.service_account is not None:
+        doc["service_account"] = m.service_account
+    if m.association is not None:
+        a = m.association
+        doc["association"] = {
+            "cluster_name": a.cluster_name,
+            "namespace": a.namespace,
+            "service_account": a.service_account,
+        }
+    return doc
 
 
 def set_document_specs(text: str, label: str) -> list[Any] | None:
@@ -138,6 +148,10 @@ def render_set(
     if out is not None:
         files = bundle_set(members, fmt, header)
         files["roleset.json"] = json.dumps(set_document(roles), indent=2) + "\n"
+        if inputs.layout == "split":
+            from byoc_iam.cli.layout import wiring_files
+
+            files.update(wiring_files(roles, inputs))
         write_tree(out, files, force=force)
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n" + notes)
@@ -269,12 +283,18 @@ def selection(roles: list[str] | None, name_prefix: str | None, role_name: str) 
     return kinds or ("eks",), prefix
 
 
-def names_for(kinds: tuple[str, ...], prefix: str, eks_role_name: str) -> list[tuple[str, str]]:
-    """``(kind, role name)`` in apply order."""
+def names_for(
+    kinds: tuple[str, ...], prefix: str, eks_role_name: str, layout: str = "combined"
+) -> list[tuple[str, str]]:
+    """``(kind, role name)`` in apply order; with the split layout the EKS role's place holds the split roles."""
+    from byoc_iam.blueprint.layout import split_names
     from byoc_iam.blueprint.roleset import blueprint
 
     out = []
     for kind in kinds:
+        if kind == "eks" and layout == "split":
+            out.extend(split_names(prefix))
+            continue
         name = eks_role_name if kind == "eks" else f"{prefix}-{blueprint(f'{kind}-role').defaults['role_name_suffix']}"
         out.append((kind, name))
     return out
@@ -291,6 +311,48 @@ def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, An
 # -- verify over the set ---------------------------------------------------------------------------------------
 
 SERVICE_LINKED_ROLES = ("AWSServiceRoleForAmazonEKS", "AWSServiceRoleForAmazonEKSNodegroup")
+
+
+LINKED_SPLIT_KINDS = ("cni", "lbc", "ebs-csi", "cluster-autoscaler")
+
+
+def link_targets(
+    ctx: Any, kinds: tuple[str, ...], prefix: str, eks_role_name: str, layout: str
+) -> list[tuple[str, str]]:
+    """``(kind, role name)`` link-cluster rewrites: the EKS and storage roles; with the split layout, in the EKS
+    role's place, its IRSA roles that exist (the CNI role only with ``--cni-role``; a Pod Identity role, whose
+    trust names no OIDC provider, raises ``UsageError``: it needs an association, not a link)."""
+    from byoc_iam.aws.read import read_role
+    from byoc_iam.errors import UsageError
+
+    out = []
+    for kind, name in names_for(kinds, prefix, eks_role_name, layout):
+        if kind in ("eks", "storage"):
+            out.append((kind, name))
+        elif kind in LINKED_SPLIT_KINDS:
+            live = read_role(ctx, name)
+            if live is None:
+                if kind == "cni":
+                    continue
+                raise UsageError(f"--layout split: role {name} does not exist (run `byoc-iam apply --layout split`)")
+            if "Federated" not in json.dumps(live.trust_policy):
+                raise UsageError(
+                    f"--layout split: {name} trusts EKS Pod Identity, not an OIDC provider: create its Pod Identity "
+                    "association instead (render --out writes wiring/pod-identity-associations.sh)"
+                )
+            out.append((kind, name))
+    return out
+
+
+def layout_selection(layout: str | None) -> str:
+    """``--layout`` of destroy: the flag, else ``BYOC_IAM_LAYOUT`` or the config's ``role.layout``, else combined."""
+    from byoc_iam.blueprint.config import gather
+    from byoc_iam.errors import UsageError
+
+    value = layout or str(gather({})[0].get("layout") or "combined")
+    if value not in ("combined", "split"):
+        raise UsageError(f"--layout: must be one of combined, split (got {value!r})")
+    return value
 
 
 def verify_set_requested(role_values: dict[str, Any]) -> bool:

@@ -92,6 +92,9 @@ def demo(
         help="eks (the EKS role only) or all (with the storage and cross-account roles) \\[default: all].",
         metavar="KIND",
     ),
+    layout: str = typer.Option(
+        "combined", "--layout", help="split: also apply, verify and prove the split layout's roles on the sandbox."
+    ),
 ) -> None:
     """Run the whole flow on a fresh sandbox: render → lint → apply → EKS cluster → link-cluster → verify.
 
@@ -111,7 +114,10 @@ def demo(
         raise UsageError(f"--role: {exc}") from None
     if whole_set and expand_roles(roles or ["all"]) != ("eks", "storage", "cross-account"):
         raise UsageError("--role: the demo runs eks or all")
+    if layout not in ("combined", "split"):
+        raise UsageError("--layout: must be one of combined, split")
     paste: list[str] = []
+    wiring: list[str] = []
 
     console = Console(highlight=False, soft_wrap=True)
     console.print(
@@ -130,6 +136,10 @@ def demo(
             from byoc_iam.cli.demo_roleset import run_set_steps
 
             paste = run_set_steps(console, ctx, region=DEMO_REGION, cluster=DEMO_CLUSTER, step=_step, ok=_ok)
+        if layout == "split":
+            from byoc_iam.cli.demo_layout import run_layout_steps
+
+            wiring = run_layout_steps(console, ctx, region=DEMO_REGION, cluster=DEMO_CLUSTER, step=_step, ok=_ok)
     finally:
         restore()
         if keep and arn and sb.running_endpoint() is None:
@@ -144,6 +154,10 @@ def demo(
     console.print(f"\nRole ARN: [bold]{arn}[/bold] (in the sandbox)")
     for line in paste:
         console.print(line)
+    if wiring:
+        console.print("Split layout: annotate each controller's service account (Helm values):")
+        for line in wiring:
+            console.print(line)
     if paste:
         console.print(
             "On AWS: `byoc-iam apply --role all --account-id <ID> --bucket <NAME> --external-id <ID>` creates the "

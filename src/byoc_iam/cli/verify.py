@@ -76,6 +76,17 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
+    if role is None:
+        from byoc_iam.cli.layout import layout_requested, verify_layout
+
+        if layout_requested(role_values):
+            if live or output == "sarif" or html is not None:
+                raise UsageError(
+                    "--layout split: verify checks the rendered roles in text or json (not yet --live, sarif, --html)"
+                )
+            if not verify_layout(role_values, cluster=cluster, features=feature or [], output=output):
+                raise typer.Exit(3)
+            return
     if role is None and output != "sarif" and html is None:
         from byoc_iam.cli.roleset import verify_set_requested
 

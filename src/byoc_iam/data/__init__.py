@@ -45,8 +45,10 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "blueprint": Kind("blueprints", 1),
     "role-blueprint": Kind("blueprints", 1),
-    "controller": Kind("controllers", 1),
+    "layout": Kind("blueprints", 1),
+    "controller-variant": Kind("controllers", 1),
     "controller-history": Kind("controller_history", 1),
+    "controller": Kind("controllers", 1),
     "partitions": Kind("iam", 1),
     "quotas": Kind("iam", 1),
     "trust-policy": Kind("iam", 1),

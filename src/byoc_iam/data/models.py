@@ -171,8 +171,94 @@ class ControllerRelease(BaseModel):
     policy: dict[str, object]
 
 
+class ChartFile(DataFile):
+    """A Helm chart and where its values put the service account's annotations."""
+
+    name: str
+    repo: str
+    annotations_path: list[str] = Field(min_length=1)
+
+
+class LayoutNodeRoleFile(DataFile):
+    """A service role of the split layout (cluster: eks, node: ec2)."""
+
+    suffix: str
+    service: str
+    sid: str
+    description: str
+    aws_managed_policies: list[str] = Field(min_length=1)
+    console_label: str
+    components: list[str] = Field(min_length=1)
+
+
+class LayoutCniFile(DataFile):
+    """The VPC CNI's own role (``--cni-role``)."""
+
+    suffix: str
+    service_account: str
+    description: str
+    aws_managed_policies: list[str] = Field(min_length=1)
+    console_label: str
+    components: list[str] = Field(min_length=1)
+    chart: ChartFile
+
+
+class LayoutControllerFile(DataFile):
+    """One controller's role of the split layout: the controller (``data/controllers``), member kind, suffix."""
+
+    controller: str
+    kind: str
+    suffix: str
+    chart: ChartFile
+    components: list[str] = Field(min_length=1)
+
+
+class LayoutPodIdentityFile(DataFile):
+    """EKS Pod Identity: the trusted service principal, its actions, the session tag and policy variants."""
+
+    service: str
+    actions: list[str] = Field(min_length=1)
+    session_tag: str
+    variants: dict[str, str]
+
+
+class LayoutFile(DataFile):
+    """``data/blueprints/split-layout.json``: the split layout (read by ``blueprint/layout.py``)."""
+
+    KIND: ClassVar[str] = "layout"
+    name: str
+    cluster: LayoutNodeRoleFile
+    node: LayoutNodeRoleFile
+    cni: LayoutCniFile
+    controllers: list[LayoutControllerFile] = Field(min_length=1)
+    pod_identity: LayoutPodIdentityFile
+    annotation: str
+
+
+class VariantSourceFile(DataFile):
+    repository: str
+    path: str
+    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+    url: str
+
+
+class ControllerVariantFile(DataFile):
+    """``data/controllers/<name>.json`` of kind controller-variant: an upstream alternative to a controller's
+    policy (e.g. EBS CSI's cluster-scoped policy for Pod Identity), with its source."""
+
+    KIND: ClassVar[str] = "controller-variant"
+    name: str
+    controller: str
+    identity: Literal["pod-identity"]
+    policy_name: str
+    why: str
+    source: VariantSourceFile
+    policy: dict[str, object]
+
+
 class ControllerHistoryFile(DataFile):
-    """``data/controller_history/<controller>.json``: earlier releases of its policy, for ``controllers diff``."""
+    """``data/controller_history/<name>.json``: earlier upstream releases of a controller's policy (read by
+    ``compare/controllers.py`` for ``controllers diff``)."""
 
     KIND: ClassVar[str] = "controller-history"
     controller: str

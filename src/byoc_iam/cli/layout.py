@@ -1,0 +1,155 @@
+"""The split layout in the CLI: ``verify --layout split`` (each component against its own role, and the proof that
+every split role is within the combined role) and the wiring each controller needs (``wiring``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from byoc_iam.blueprint import BlueprintInputs
+    from byoc_iam.blueprint.roleset import RoleSet
+
+LAYOUT_VERIFY_FORMAT = "byoc-iam-layout-verify/1"
+
+
+def layout_requested(role_values: dict[str, Any]) -> bool:
+    """Whether flags, ``BYOC_IAM_LAYOUT`` or the config's ``role.layout`` ask for the split layout."""
+    from byoc_iam.blueprint.config import gather
+
+    values, _ = gather(dict(role_values))
+    return values.get("layout") == "split"
+
+
+def verify_layout(role_values: dict[str, Any], *, cluster: str | None, features: list[str], output: str) -> bool:
+    """``verify --layout split`` (rendered roles): print the component checks and the proof; True when all pass."""
+    from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.role_options import role_inputs
+    from byoc_iam.verify.layout import prove_layout
+    from byoc_iam.verify.requirements import Target
+    from byoc_iam.verify.split import verify_split
+
+    inputs = role_inputs(role_values)
+    roles = render_role_set(inputs)
+    target = Target(
+        account=inputs.account_id,
+        region=inputs.region or "us-east-1",
+        partition=inputs.resolved_partition,
+        cluster=cluster or inputs.cluster_name or "zilliz-byoc",
+    )
+    results = verify_split(inputs, {m.kind: m.spec for m in roles}, target, set(features))
+    proof = prove_layout(inputs)
+    ok = all(r.ok for r in results) and proof.ok
+    if output == "json":
+        doc = {
+            "format": LAYOUT_VERIFY_FORMAT,
+            "ok": ok,
+            "layout": "split",
+            "identity": inputs.identity,
+            "components": [r.to_dict() for r in results],
+            "proof": proof.to_dict(),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return ok
+    sys.stdout.write(_components_text(results, proof) + _proof_text(proof))
+    return ok
+
+
+IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
+
+
+def _components_text(results: list[Any], proof: Any) -> str:
+    from byoc_iam.verify.layout import lost_actions
+
+    lines = ["components, each against the role it gets:"]
+    for r in results:
+        c = r.result
+        mark = "✓" if r.ok else "✗"
+        lines.append(f"  {mark} {c.name} → {r.kind} role {r.role_name}: {c.counts.passed} required calls allowed")
+        lines += [f"      ✗ {call.action}: {call.summary}" for call in c.calls if call.status == "failed"]
+    node = next((r for r in proof.roles if r.kind == "node"), None)
+    if node is not None and set(IMDS_ACTIONS) <= lost_actions(node):
+        lines.append(
+            "  no shared-role IMDS finding: proved that the node role no longer grants "
+            "elasticloadbalancing:DeleteLoadBalancer or ec2:DeleteVolume"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _proof_text(proof: Any) -> str:
+    from byoc_iam.verify.layout import render_text
+
+    return render_text(proof)
+
+
+# -- wiring: what each controller needs to use its role ------------------------------------------------------
+
+
+def helm_values(roles: RoleSet, partition: str, account: str) -> dict[str, dict[str, Any]]:
+    """Per chart, the values that annotate its service account with ``eks.amazonaws.com/role-arn`` (IRSA)."""
+    from byoc_iam.blueprint.layout import layout_data
+
+    annotation = layout_data()["annotation"]
+    out: dict[str, dict[str, Any]] = {}
+    for m in roles:
+        if m.chart is None or m.association is not None:
+            continue
+        values: dict[str, Any] = {annotation: m.arn(partition, account)}
+        for key in reversed(m.chart.annotations_path):
+            values = {key: values}
+        out[m.chart.name] = values
+    return out
+
+
+def eksctl_fragment(roles: RoleSet, partition: str, account: str) -> dict[str, Any]:
+    """An eksctl ClusterConfig ``iam`` fragment: ``serviceAccounts`` (IRSA) or ``podIdentityAssociations``."""
+    irsa, pods = [], []
+    for m in roles:
+        if m.service_account is None:
+            continue
+        namespace, _, name = m.service_account.partition(":")
+        if m.association is not None:
+            pods.append({"namespace": namespace, "serviceAccountName": name, "roleARN": m.arn(partition, account)})
+        else:
+            irsa.append(
+                {"metadata": {"name": name, "namespace": namespace}, "attachRoleARN": m.arn(partition, account)}
+            )
+    iam: dict[str, Any] = {"withOIDC": True, "serviceAccounts": irsa} if irsa else {}
+    if pods:
+        iam["podIdentityAssociations"] = pods
+    return {"iam": iam}
+
+
+def association_commands(roles: RoleSet, partition: str, account: str, cluster: str | None) -> list[str]:
+    """``aws eks create-pod-identity-association`` per Pod Identity role (the cluster as given, else a variable)."""
+    import shlex
+
+    name = shlex.quote(cluster) if cluster else '"$CLUSTER_NAME"'
+    out = []
+    for m in roles:
+        if m.association is None:
+            continue
+        ns, sa = shlex.quote(m.association.namespace), shlex.quote(m.association.service_account)
+        role = shlex.quote(m.arn(partition, account))
+        out.append(
+            f"aws eks create-pod-identity-association --cluster-name {name} --namespace {ns} "
+            f"--service-account {sa} --role-arn {role}"
+        )
+    return out
+
+
+def wiring_files(roles: RoleSet, inputs: BlueprintInputs) -> dict[str, str]:
+    """``wiring/``: one Helm values file per chart, the eksctl fragment, the association script (as files)."""
+    partition, account = inputs.resolved_partition, inputs.account_id
+    files = {
+        f"wiring/helm-values-{chart}.json": json.dumps(values, indent=2) + "\n"
+        for chart, values in helm_values(roles, partition, account).items()
+    }
+    files["wiring/eksctl-iam.json"] = json.dumps(eksctl_fragment(roles, partition, account), indent=2) + "\n"
+    commands = association_commands(roles, partition, account, inputs.cluster_name)
+    if commands:
+        files["wiring/pod-identity-associations.sh"] = (
+            "#!/usr/bin/env bash\nset -euo pipefail\n" + "\n".join(commands) + "\n"
+        )
+    return files

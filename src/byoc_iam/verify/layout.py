@@ -1,0 +1,136 @@
+"""The split layout, proven narrower: each split role grants nothing the combined role does not (z3).
+
+For each role of :func:`byoc_iam.blueprint.layout.split_roles` the prover (:mod:`byoc_iam.compare`) compares its
+permissions (inline, customer-managed and AWS managed policies from the packaged snapshot, within its permissions
+boundary) with the combined EKS role's for the same inputs: ``no_new_access`` is a proof when
+``approximate`` is ``None``; otherwise the request the split role newly allows is printed (engine-checked).
+``no_longer`` lists, per class of actions the policies treat alike, what the combined role grants and this role
+does not (in every case, or where the role's own conditions do not hold: the LBC role still deletes its own
+cluster's load balancers; the node role no longer grants ``elasticloadbalancing:DeleteLoadBalancer`` at all), each
+with one request the combined role allows and this role denies.
+
+Pure: no I/O. Raises ``LookupError`` when an AWS managed policy is not in the snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from byoc_iam.blueprint import BlueprintInputs, render_role
+from byoc_iam.blueprint.layout import LayoutRole, split_roles
+from byoc_iam.compare.prove import compare_sides, new_access_by_action
+from byoc_iam.compare.roles import permission_side
+
+FORMAT = "byoc-iam-layout-proof/1"
+
+
+@dataclass(frozen=True)
+class RoleProof:
+    """One split role against the combined role: ``relation`` of its permissions to the combined role's
+    (``narrower`` or ``equivalent`` = no new access), the request it newly allows (``None`` when none),
+    ``approximate`` (why it is not a full proof, or ``None``) and ``no_longer``: ``(actions, request)`` per
+    action class the combined role grants and this role does not."""
+
+    kind: str
+    role_name: str
+    relation: str
+    new_access: dict[str, Any] | None
+    approximate: str | None
+    no_longer: tuple[tuple[tuple[str, ...], dict[str, Any]], ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.new_access is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "role_name": self.role_name,
+            "relation": self.relation,
+            "no_new_access": self.ok,
+            "new_access": self.new_access,
+            "approximate": self.approximate,
+            "no_longer": [{"actions": list(a), "request": r} for a, r in self.no_longer],
+        }
+
+
+@dataclass(frozen=True)
+class LayoutProof:
+    """Every split role's proof, in apply order; ``ok`` when none grants new access."""
+
+    combined_role: str
+    identity: str
+    roles: tuple[RoleProof, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.roles)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "ok": self.ok,
+            "combined_role": self.combined_role,
+            "identity": self.identity,
+            "roles": [r.to_dict() for r in self.roles],
+        }
+
+
+def prove_role(combined: Any, role: LayoutRole) -> RoleProof:
+    """Prove one split role against the combined role's permission side."""
+    old = combined
+    new = permission_side(role.spec)
+    result = compare_sides(old, new, "identity")
+    lost = tuple(new_access_by_action(new, old, "identity"))
+    return RoleProof(role.kind, role.spec.role_name, result.relation, result.counterexample, result.approximate, lost)
+
+
+def prove_layout(inputs: BlueprintInputs) -> LayoutProof:
+    """Prove every role of the split layout for ``inputs`` (its layout is taken as split) against the combined
+    role rendered from the same inputs."""
+    split = inputs.model_copy(update={"layout": "split"})
+    combined_spec = render_role(inputs.model_copy(update={"layout": "combined", "identity": "irsa", "cni_role": False}))
+    combined = permission_side(combined_spec)
+    proofs = tuple(prove_role(combined, role) for role in split_roles(split))
+    return LayoutProof(combined_spec.role_name, split.identity, proofs)
+
+
+def render_text(proof: LayoutProof, limit: int = 6) -> str:
+    """The terminal report: one line per role, then what it no longer grants (``limit`` action classes)."""
+    lines = [f"split layout ({proof.identity}) against the combined role {proof.combined_role}:"]
+    for r in proof.roles:
+        verdict = "no new access (proved)" if r.ok and not r.approximate else "no new access (approximate)"
+        if not r.ok:
+            verdict = f"NEW ACCESS: {_request_line(r.new_access or {})}"
+        lines.append(f"  {r.kind} role {r.role_name}: {r.relation}, {verdict}")
+        if r.approximate:
+            lines.append(f"    approximate: {r.approximate}")
+        actions = sorted((a for group, _ in r.no_longer for a in group), key=_write_first)
+        if actions:
+            shown = ", ".join(actions[:limit]) + (
+                f", ... ({len(actions) - limit} more)" if len(actions) > limit else ""
+            )
+            lines.append(f"    denies some or all of what the combined role allows for: {shown}")
+    lines.append("ok: every split role is within the combined role" if proof.ok else "FAIL: a split role grants more")
+    return "\n".join(lines) + "\n"
+
+
+READ_PREFIXES = ("Describe", "Get", "List")
+
+
+def _write_first(action: str) -> tuple[bool, str]:
+    """Sort key: actions that change something before reads (the ones a stolen node credential could abuse)."""
+    return action.split(":", 1)[-1].startswith(READ_PREFIXES), action
+
+
+def lost_actions(proof: RoleProof) -> set[str]:
+    """Every action (lower case) the combined role grants and this split role does not."""
+    return {a.lower() for group, _ in proof.no_longer for a in group}
+
+
+def _request_line(request: dict[str, Any]) -> str:
+    return f"{request.get('action')} on {request.get('resource')}"
+
+
+__all__ = ["FORMAT", "LayoutProof", "RoleProof", "lost_actions", "prove_layout", "render_text"]
