@@ -93,6 +93,9 @@ def test_the_one_placeholder_test(value: str, placeholder: bool) -> None:
 
 def test_the_rendered_placeholder_is_exact() -> None:
     assert arn.is_rendered_placeholder("arn:aws:iam::111122223333:oidc-provider/eks_oidc_url")
+    # byoc-iam's own Terraform and CloudFormation exports (as lint's decoder reads them)
+    assert arn.is_rendered_placeholder("arn:aws:iam::${var.account_id}:oidc-provider/eks_oidc_url")
+    assert arn.is_rendered_placeholder("arn:${AWS__Partition}:iam::${AWS__AccountId}:oidc-provider/eks_oidc_url")
     for other in (
         "arn:aws:iam::${ACCOUNT}:oidc-provider/eks_oidc_url",
         "arn:aws-iso:iam::111122223333:oidc-provider/eks_oidc_url",

@@ -24,10 +24,11 @@ from typing import Any
 
 from byoc_iam import data
 
-_TEMPLATE = re.compile(r"\$\{[^{}]+\}")  # one Terraform/CloudFormation expression
+# one Terraform variable/local or CloudFormation pseudo parameter (as written, or as lint's decoder spells it)
+_TEMPLATE = re.compile(r"\$\{(?:(?:var|local)\.\w+|AWS(?:::|__)\w+)\}")
 PLACEHOLDER_PROVIDER = "eks_oidc_url"  # the literal of Zilliz's console trust document, until the cluster exists
 _OIDC_PROVIDER = re.compile(
-    r"^arn:(?P<partition>[a-z-]+|\$\{[^{}]+\}):iam::(?P<account>[^:]*):oidc-provider/(?P<name>.+)$"
+    r"^arn:(?P<partition>[a-z-]+|\$\{(?:(?:var|local)\.\w+|AWS(?:::|__)\w+)\}):iam::(?P<account>[^:]*):oidc-provider/(?P<name>.+)$"
 )
 _EKS_ISSUER = re.compile(
     r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/id/(?P<id>[0-9A-Za-z]{1,64})$"
