@@ -134,3 +134,27 @@ class TestFailClosed:
         trust = doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
         ps = PolicySet(identity=[], resource=trust)
         assert decide(ps, "ec2.amazonaws.com", "sts:AssumeRole", ROLE) == "Allowed"
+
+
+class TestWildcardResourceType:
+    """``*`` in the resource segment expands across ``/`` (IAM User Guide, "IAM JSON policy elements: Resource"):
+    a Deny on ``arn:aws:ec2:*:*:*/*`` covers every EC2 resource with a type prefix. The engine once read the
+    ``*/`` prefix literally, and this Deny did not apply: a false Allowed (found by byoc-iam compare on quacky's
+    ec2_allow_some_instances pairs)."""
+
+    INSTANCE = f"arn:aws:ec2:us-east-1:{A}:instance/i-0123456789abcdef0"
+
+    def test_a_deny_with_a_wildcard_resource_type_applies(self) -> None:
+        deny = doc(
+            {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "arn:aws:ec2:*:*:*/*"},
+        )
+        assert decide(PolicySet(identity=[deny]), ROLE, "ec2:TerminateInstances", self.INSTANCE) == "ExplicitlyDenied"
+
+    def test_an_allow_with_a_wildcard_resource_type_applies(self) -> None:
+        allow = doc({"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "arn:aws:ec2:*:*:*/i-*"})
+        assert decide(PolicySet(identity=[allow]), ROLE, "ec2:StartInstances", self.INSTANCE) == "Allowed"
+
+    def test_a_literal_resource_type_stays_literal(self) -> None:
+        allow = doc({"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "arn:aws:ec2:*:*:volume/*"})
+        assert decide(PolicySet(identity=[allow]), ROLE, "ec2:StartInstances", self.INSTANCE) == "ImplicitlyDenied"

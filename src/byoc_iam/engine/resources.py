@@ -4,7 +4,7 @@ A policy resource compiles to one of: all (``*``), a static anchored regex, a pe
 variables), or a fixed answer (short ARNs the policy type does not accept). ARN segments are matched
 part by part: ``*``/``?`` stay within the partition, service, region and account segments and may
 cross colons in the resource segment; the resource "product" prefix (``instance/``, ``log-group:``) is
-literal. Matching is case-sensitive.
+literal unless it holds a wildcard itself. Matching is case-sensitive.
 
 Each test answers MATCH, NO_MATCH (a plain miss: NotResource holds) or ERROR (a miss that NotResource
 does not turn into a match: an unresolvable variable, a rejected short ARN).
@@ -63,13 +63,20 @@ def split_resource_arn(value: str) -> tuple[str, str, str, str, str] | None:
     return parts[1], parts[2], parts[3], parts[4], parts[5]
 
 
-def _product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
+def product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
+    """(literal resource-type prefix such as ``instance/``, the rest) of an ARN's resource segment.
+
+    A prefix holding a wildcard is no literal: AWS's ``*`` "can expand to replace everything within a segment,
+    including characters like a forward slash (/)" (IAM User Guide, "IAM JSON policy elements: Resource",
+    Using wildcards in resource ARNs), so ``arn:aws:ec2:*:*:*/*`` matches ``...:instance/i-1``."""
     if service == "s3" and region == "" and account == "":
         return "", resource
     cut = [i for i in (resource.find("/"), resource.find(":")) if i != -1]
     if not cut:
         return "", resource
     i = min(cut) + 1
+    if "*" in resource[:i] or "?" in resource[:i]:
+        return "", resource
     return resource[:i], resource[i:]
 
 
@@ -120,7 +127,7 @@ class ResourcePattern:
             return
         self.parts = arn
         partition, service, region, account, resource = arn
-        product, rest = _product_split(service, region, account, resource)
+        product, rest = product_split(service, region, account, resource)
         self.tokens = (
             tokenize(partition, wildcards=True),
             tokenize(service, wildcards=True),
