@@ -7,13 +7,21 @@ from pathlib import Path
 
 from byoc_iam.errors import UsageError
 
+MAX_INPUT_BYTES = 8 * 1024 * 1024  # far above any IAM document set: a RoleSpec at IAM's quotas is < 1 MiB
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``; a missing, unreadable or binary file is a one-line UsageError."""
+
+def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of ``path``; a missing, unreadable, binary or larger-than-``max_bytes`` file is a one-line
+    UsageError. At most ``max_bytes + 1`` bytes are read, so a huge file (or ``/dev/zero``) costs bounded memory."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise UsageError(f"{path}: larger than {max_bytes // (1024 * 1024)} MiB: not a document byoc-iam reads")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
 

@@ -63,12 +63,22 @@ class _OneLineUsage(TyperCommand):
 
 
 def _read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
+    """The bytes of a file (``-``: stdin), at most ``MAX_INPUT_BYTES``: a larger input is a one-line UsageError
+    (bounded memory: never read whole)."""
+    from byoc_iam.cli.files import MAX_INPUT_BYTES
+
     try:
-        return Path(name).read_bytes()
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(name).open("rb") as f:
+                data = f.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        mib = MAX_INPUT_BYTES // (1024 * 1024)
+        raise UsageError(f"{_label(name)}: larger than {mib} MiB: not a document byoc-iam reads")
+    return data
 
 
 def _label(name: str) -> str:
