@@ -172,15 +172,37 @@ def guard_trust(old: dict[str, Any] | None, new: dict[str, Any], *, linking_to: 
     the OIDC provider ARN link-cluster retargets to: retargeting is that command's purpose, so the baseline is
     ``old`` retargeted, and the linked trust must also admit nothing beyond AWS services and service accounts
     of that provider pinned by ``StringEquals`` (:func:`link_risks`); a clean link is marked :data:`LINKING`
-    (visible, needs no flag). Returns "" (not wider) or one line saying why. A rule, not a proof: sound for
-    the edits it accepts, fail closed otherwise (to be replaced by ``byoc_iam.compare``'s prover with the same
-    signature)."""
+    (visible, needs no flag). Returns "" (not wider) or one line saying why. Two checks, either marks: the
+    statement-coverage rule (:func:`widening`: fast, names what is new, fail closed on what it cannot
+    cover), then, for what the rule accepts, the SMT prover (:func:`byoc_iam.compare.compare_policies`):
+    a request NEW admits and OLD does not, or a comparison it cannot decide exactly, marks the change too."""
     if linking_to is not None:
         base = retarget_oidc(old, linking_to) if old is not None else None
         reasons = widening(base, new) + link_risks(new, linking_to)
+        if not reasons and base is not None:
+            reasons = _proved(base, new)
         return f"{LINK_RISK}: " + "; ".join(dict.fromkeys(reasons)) if reasons else LINKING
     wider = widening(old, new)
+    if not wider and old is not None:
+        wider = _proved(old, new)
     return f"{WIDENING}: " + "; ".join(wider) if wider else ""
+
+
+def _proved(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """[] when the prover shows NEW admits nothing OLD does not, exactly; else one reason (fail closed)."""
+    from byoc_iam.compare import Undecided, compare_policies
+    from byoc_iam.model.policy import PolicyParseError
+
+    try:
+        result = compare_policies(PolicyDocument.from_dict(old), PolicyDocument.from_dict(new), "trust")
+    except (Undecided, PolicyParseError, ValueError) as exc:
+        return [f"the prover could not compare the trusts ({exc})"]
+    if result.new_access and result.counterexample is not None:
+        req = result.counterexample
+        return [f"admits {req['principal']} to {req['action']} (proved by byoc-iam compare)"]
+    if result.approximate:
+        return [f"the prover's answer is approximate ({result.approximate})"]
+    return []
 
 
 def oidc_provider_arns(trust: dict[str, Any]) -> list[str]:
