@@ -121,6 +121,14 @@ def test_terraform_set_shares_the_oidc_issuer() -> None:
         assert jsonencoded(resources[f"aws_iam_role.{KINDS[kind]}"]["assume_role_policy"]) == spec.trust_policy
 
 
+def test_terraform_set_refuses_roles_that_disagree_on_a_shared_variable() -> None:
+    ms = members()
+    kind, spec = ms[1]
+    other = [ms[0], (kind, spec.model_copy(update={"tags": {"team": "other"}})), ms[2]]
+    with pytest.raises(ValueError, match="variable tags"):
+        export_set(other, "terraform")
+
+
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
