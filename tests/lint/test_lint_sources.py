@@ -146,6 +146,22 @@ def test_own_exports_lint_clean(fmt: str, tmp_path: Path, capsys: pytest.Capture
     assert [f.code for f in findings] == ["I4002"]  # only the intended placeholder trust, as a suggestion
 
 
+@pytest.mark.parametrize("fmt", ["terraform", "cloudformation"])
+def test_own_role_set_exports_lint_clean(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    role_set = ["--role", "all", "--bucket", "milvus-data", "--external-id", "ext-123", "--region", "us-west-2"]
+    argv = ["render", "--account-id", "123456789012", *role_set, "--format", fmt, "--out", str(tmp_path / "o")]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
+    source = tmp_path / "o" / ("main.tf" if fmt == "terraform" else "template.yaml")
+    findings, n = lint_source(source.name, source.read_text(encoding="utf-8"))
+    assert n >= 6  # three trust policies and their permissions policies
+    assert not [f for f in findings if f.severity.name == "ERROR"]
+    roles = {"terraform": ("aws_iam_role.byoc_eks", "aws_iam_role.byoc_storage")}
+    eks, storage = roles.get(fmt, ("Resources.ByocEksRole", "Resources.StorageRole"))
+    # only the intended placeholder trust of the EKS and storage roles, as suggestions
+    assert [(f.code, (f.document or "").rsplit(".", 1)[0]) for f in findings] == [("I4002", eks), ("I4002", storage)]
+
+
 def test_sid_prefix_suppresses() -> None:
     st = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
     plain = {"Version": "2012-10-17", "Statement": [st]}

@@ -48,3 +48,26 @@ def jsonencoded(value: str) -> Any:
             ch = ":"
         out.append(ch)
     return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
+
+
+def unquote(value: str) -> str:
+    """A python-hcl2 string attribute (JSON-quoted, Terraform's template escapes kept) as the string it is."""
+    loaded: str = json.loads(value.replace("$${", "${").replace("%%{", "%{"))
+    return loaded
+
+
+def deployed(value: Any, params: dict[str, str]) -> Any:
+    """``value`` as CloudFormation resolves it: ``Ref`` to a parameter, ``Fn::Sub`` over parameters."""
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in params:
+        return params[value["Ref"]]
+    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
+        text = value["Fn::Sub"]
+        for key, val in params.items():
+            text = text.replace("${" + key + "}", val)
+        assert "${" not in text.replace("${!", ""), text
+        return text.replace("${!", "${")
+    if isinstance(value, dict):
+        return {k: deployed(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [deployed(v, params) for v in value]
+    return value

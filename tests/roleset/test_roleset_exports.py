@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from roleset_helpers import jsonencoded, run
+from roleset_helpers import deployed, jsonencoded, run, unquote
 
 from byoc_iam.blueprint import BlueprintInputs
 from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.export.roleset import bundle_set, export_set
 
 ACCOUNT = "123456789012"
+ISSUER = "https://oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
 SET = ["--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext-123", "--region", "us-west-2"]
 
 
@@ -34,30 +35,102 @@ def members(placement: str = "inline") -> list[tuple[str, Any]]:
     return [(m.kind, m.spec) for m in render_role_set(inputs)]
 
 
+KINDS = {"eks": "byoc_eks", "storage": "byoc_storage", "cross-account": "byoc_cross_account"}
+
+
+def _resources(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        f"{kind.strip(chr(34))}.{rid.strip(chr(34))}": body
+        for block in parsed["resource"]
+        for kind, named in block.items()
+        for rid, body in named.items()
+    }
+
+
 @pytest.mark.parametrize("placement", ["inline", "managed"])
 def test_terraform_set_holds_every_role(placement: str) -> None:
     import hcl2
 
     ms = members(placement)
-    parsed = hcl2.loads(export_set(ms, "terraform", ["a header"]))
-    roles: dict[str, Any] = {}
-    count = 0
-    for block in parsed["resource"]:
-        for kind, named in block.items():
-            for rid, body in named.items():
-                count += 1
-                if kind.strip('"') == "aws_iam_role":
-                    roles[rid.strip('"')] = body
-    assert set(roles) == {"byoc_eks", "byoc_storage", "byoc_cross_account"}
-    for (kind, spec), rid in zip(ms, ["byoc_eks", "byoc_storage", "byoc_cross_account"], strict=True):
-        assert json.loads(roles[rid]["name"]) == spec.role_name
-        assert jsonencoded(roles[rid]["assume_role_policy"]) == spec.trust_policy, kind
+    text = export_set(ms, "terraform", ["a header"])
+    parsed = hcl2.loads(text)
+    variables = {k.strip('"'): v for block in parsed["variable"] for k, v in block.items()}
+    # one set of shared variables and one locals block, a name variable per role (default: its rendered name)
+    assert sorted(variables) == ["account_id", "cross_account_role_name", "eks_role_name", "storage_role_name", "tags"]
+    assert text.count('variable "account_id" {') == 1 and len(parsed["locals"]) == 1
+    roles = {rid: body for rid, body in _resources(parsed).items() if rid.startswith("aws_iam_role.")}
+    assert set(roles) == {f"aws_iam_role.{rid}" for rid in KINDS.values()}
+    for kind, spec in ms:
+        var = f"{kind.replace('-', '_')}_role_name"
+        assert roles[f"aws_iam_role.{KINDS[kind]}"]["name"] == f"${{var.{var}}}"
+        assert unquote(variables[var]["default"]) == spec.role_name
+    # the cross-account policy names the EKS role through its variable, so renaming it keeps Zilliz's access
+    assert ':role/${var.eks_role_name}"' in text
+    # the variables at their defaults give back every role, its trust policy and its policies
+    resolved = text.replace("${var.account_id}", unquote(variables["account_id"]["default"]))
+    resolved = resolved.replace("${var.eks_role_name}", unquote(variables["eks_role_name"]["default"]))
+    assert "${var." not in resolved.replace("$${", "") and "${local.oidc" not in resolved
+    resources = _resources(hcl2.loads(resolved))
+    for kind, spec in ms:
+        rid = KINDS[kind]
+        assert jsonencoded(resources[f"aws_iam_role.{rid}"]["assume_role_policy"]) == spec.trust_policy, kind
+        inline = {
+            unquote(b["name"]): jsonencoded(b["policy"])
+            for b in resources.values()
+            if b.get("role") == f"${{aws_iam_role.{rid}.id}}"
+        }
+        assert inline == spec.inline_policies, kind
+        attached = {b["policy_arn"] for b in resources.values() if b.get("role") == f"${{aws_iam_role.{rid}.name}}"}
+        managed = {
+            unquote(b["name"]): jsonencoded(b["policy"])
+            for k, b in resources.items()
+            if k.startswith("aws_iam_policy.") and f"${{{k}.arn}}" in attached
+        }
+        assert managed == spec.customer_managed_policies, kind
     outputs = {k.strip('"') for o in parsed["output"] for k in o}
     assert outputs == {"eks_role_arn", "storage_role_arn", "cross_account_role_arn"}
     per_role = sum(
         1 + len(s.managed_policy_arns) + len(s.inline_policies) + 2 * len(s.customer_managed_policies) for _, s in ms
     )
-    assert count == per_role  # nothing lost or merged between roles
+    assert len(resources) == per_role  # nothing lost or merged between roles
+
+
+def test_terraform_set_shares_the_oidc_issuer() -> None:
+    import hcl2
+
+    inputs = BlueprintInputs.model_validate(
+        {
+            "account_id": ACCOUNT,
+            "roles": ["all"],
+            "bucket": "milvus-data",
+            "external_id": "ext-123",
+            "oidc_issuer": ISSUER,
+        }
+    )
+    ms = [(m.kind, m.spec) for m in render_role_set(inputs)]
+    text = export_set(ms, "terraform")
+    parsed = hcl2.loads(text)
+    variables = {k.strip('"'): v for block in parsed["variable"] for k, v in block.items()}
+    assert unquote(variables["oidc_issuer"]["default"]) == ISSUER
+    assert text.count('variable "oidc_issuer" {') == 1 and len(parsed["locals"]) == 1
+    assert "oidc_provider" in parsed["locals"][0]
+    resolved = text.replace("${var.account_id}", ACCOUNT).replace("${var.eks_role_name}", ms[0][1].role_name)
+    resolved = resolved.replace("${local.oidc_provider}", ISSUER.removeprefix("https://"))
+    resources = _resources(hcl2.loads(resolved))
+    for kind, spec in ms:
+        assert jsonencoded(resources[f"aws_iam_role.{KINDS[kind]}"]["assume_role_policy"]) == spec.trust_policy
+
+
+def test_terraform_set_refuses_roles_that_disagree_on_a_shared_variable() -> None:
+    ms = members()
+    kind, spec = ms[1]
+    other = [ms[0], (kind, spec.model_copy(update={"tags": {"team": "other"}})), ms[2]]
+    with pytest.raises(ValueError, match="variable tags"):
+        export_set(other, "terraform")
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def test_cloudformation_set_passes_cfn_lint() -> None:
@@ -74,10 +147,23 @@ def test_cloudformation_set_passes_cfn_lint() -> None:
         "StorageRole",
         "CrossAccountRole",
     }
-    assert res["StorageRole"]["Properties"]["RoleName"] == "zilliz-byoc-storage-role"
+    assert set(template["Parameters"]) == {"RoleName", "StorageRoleName", "CrossAccountRoleName"}
+    assert res["StorageRole"]["Properties"]["RoleName"] == {"Ref": "StorageRoleName"}
     refs = res["CrossAccountRole"]["Properties"]["ManagedPolicyArns"]
     assert refs == [{"Ref": "CrossAccountZillizByocCrossAccountRoleZillizByocCrossAccountPolicyPolicy"}]
     assert set(template["Outputs"]) == {"EksRoleArn", "StorageRoleArn", "CrossAccountRoleArn"}
+    policy = res["CrossAccountZillizByocCrossAccountRoleZillizByocCrossAccountPolicyPolicy"]["Properties"]
+    named = [r for st in policy["PolicyDocument"]["Statement"] for r in _listed(st["Resource"]) if isinstance(r, dict)]
+    assert named == [{"Fn::Sub": f"arn:aws:iam::{ACCOUNT}:role/${{RoleName}}"}]
+    # the parameters at their defaults give back every role
+    params = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws"}
+    params.update({k: v["Default"] for k, v in template["Parameters"].items()})
+    deployed_res = deployed(res, params)
+    for (kind, spec), lid in zip(ms, ["ByocEksRole", "StorageRole", "CrossAccountRole"], strict=True):
+        props = deployed_res[lid]["Properties"]
+        assert props["RoleName"] == spec.role_name and props["AssumeRolePolicyDocument"] == spec.trust_policy, kind
+        own = [deployed_res[r["Ref"]]["Properties"] for r in props.get("ManagedPolicyArns", []) if "Ref" in r]
+        assert {p["ManagedPolicyName"]: p["PolicyDocument"] for p in own} == spec.customer_managed_policies, kind
 
 
 def test_aws_cli_set_script_creates_every_role(tmp_path: Path) -> None:
@@ -87,19 +173,25 @@ def test_aws_cli_set_script_creates_every_role(tmp_path: Path) -> None:
     script.write_text(text)
     assert subprocess.run(["bash", "-n", str(script)], capture_output=True, check=False).returncode == 0
     assert text.count("#!/usr/bin/env bash") == 1 and text.count("set -euo pipefail") == 1
+    assert text.count("aws sts get-caller-identity") == 2  # the prelude (account, partition) is written once
     rebuilt: dict[str, dict[str, Any]] = {}
-    for line in text.replace("\\\n", " ").splitlines():
+    trusts: dict[str, Any] = {}
+    for line in (raw.strip() for raw in text.replace("\\\n", " ").splitlines()):
         if not line.startswith("aws iam "):
             continue
         argv = shlex.split(line)[2:]
         opts = dict(zip(argv[1::2], argv[2::2], strict=False))
         if argv[0] == "create-role":
             rebuilt[opts["--role-name"]] = {"trust": json.loads(opts["--assume-role-policy-document"]), "inline": {}}
+        elif argv[0] == "update-assume-role-policy":  # a re-run converges the trust policy too
+            trusts[opts["--role-name"]] = json.loads(opts["--policy-document"])
         elif argv[0] == "put-role-policy":
             rebuilt[opts["--role-name"]]["inline"][opts["--policy-name"]] = json.loads(opts["--policy-document"])
     assert list(rebuilt) == [s.role_name for _, s in ms]
     for _, spec in ms:
         assert rebuilt[spec.role_name] == {"trust": spec.trust_policy, "inline": spec.inline_policies}
+        assert trusts.get(spec.role_name, spec.trust_policy) == spec.trust_policy
+    assert list(trusts) == ["zilliz-byoc-cross-account-role"]  # the placeholder-trust roles keep their live trust
 
 
 def test_bundle_set_is_a_folder_per_role() -> None:
