@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from render_helpers import hcl_to_json
 
@@ -31,10 +31,30 @@ def test_yaml_writer_round_trips(doc: dict[str, Any]) -> None:
     assert yaml.safe_load("\n".join(yaml_lines({"Root": doc}))) == {"Root": doc}
 
 
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (str(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def _unclosed_directive(doc: dict[str, Any]) -> bool:
+    """A ``%{`` with no ``}`` after it: HCL's escape ``%%{`` is right there, but python-hcl2 8 cannot parse it
+    (``"%%{"`` fails, ``"a%%{b}"`` parses), so the oracle, not the writer, would fail."""
+    return any("%{" in s and "}" not in s[s.index("%{") :] for s in _strings(doc))
+
+
+def test_hcl_writer_escapes_template_sequences() -> None:
+    assert hcl_value({"%{": "${x}"}) == '{\n  "%%{" = "$${x}"\n}'
+
+
 @settings(max_examples=40)
 @given(st.dictionaries(keys, values, min_size=1, max_size=4))
 def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None:
     import hcl2
+
+    assume(not _unclosed_directive(doc))
 
     parsed = hcl2.loads(f"locals {{\n  doc = jsonencode({hcl_value(doc, 1)})\n}}\n")
     expr = parsed["locals"][0]["doc"]
