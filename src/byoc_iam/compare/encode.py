@@ -34,6 +34,7 @@ from byoc_iam.compare.conditions import (
 )
 from byoc_iam.compare.universe import ActionClass, action_classes
 from byoc_iam.compare.values import Key, KeyUse
+from byoc_iam.engine.resources import product_split
 from byoc_iam.engine.variables import VAR, Token, tokenize
 from byoc_iam.model.policy import PolicyDocument, Statement
 
@@ -267,7 +268,7 @@ class Encoding:
             rx = glob_re(tokenize(text, wildcards=True), a, self._resolve, a.any, a.char)
         else:
             _, partition, service, region, account, resource = parts
-            product, rest = _product_split(service, region, account, resource)
+            product, rest = product_split(service, region, account, resource)
             pieces: list[z3.ReRef] = [a.lit("arn:")]
             for seg in (partition, service, region, account):
                 pieces += [
@@ -340,16 +341,6 @@ def _short(value: str, ptype: str) -> str | None:
     has_wild = trailing if without == "reject" else "*" in value
     behaviour = with_ if has_wild else without
     return None if behaviour == "expand" else behaviour
-
-
-def _product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
-    if service == "s3" and region == "" and account == "":
-        return "", resource
-    cut = [i for i in (resource.find("/"), resource.find(":")) if i != -1]
-    if not cut:
-        return "", resource
-    i = min(cut) + 1
-    return resource[:i], resource[i:]
 
 
 def _statements(side: Side) -> list[tuple[Statement, str]]:

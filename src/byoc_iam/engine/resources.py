@@ -63,7 +63,9 @@ def split_resource_arn(value: str) -> tuple[str, str, str, str, str] | None:
     return parts[1], parts[2], parts[3], parts[4], parts[5]
 
 
-def _product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
+def product_split(service: str, region: str, account: str, resource: str) -> tuple[str, str]:
+    """(product prefix up to and including the first ``/`` or ``:``, rest) of an ARN's resource part;
+    S3 ARNs (no region, no account) have no product prefix."""
     if service == "s3" and region == "" and account == "":
         return "", resource
     cut = [i for i in (resource.find("/"), resource.find(":")) if i != -1]
@@ -120,7 +122,7 @@ class ResourcePattern:
             return
         self.parts = arn
         partition, service, region, account, resource = arn
-        product, rest = _product_split(service, region, account, resource)
+        product, rest = product_split(service, region, account, resource)
         self.tokens = (
             tokenize(partition, wildcards=True),
             tokenize(service, wildcards=True),
