@@ -16,14 +16,14 @@ differs from them under ``explain``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
 from byoc_iam import data as knowledge
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
-from byoc_iam.blueprint.layout import Association, Chart, split_roles
+from byoc_iam.blueprint.layout import LayoutRole, split_roles
 from byoc_iam.blueprint.render import oidc_provider, oidc_provider_arn, render_role
 from byoc_iam.blueprint.set_rules import ROLE_KINDS
 from byoc_iam.model.role import RoleSpec
@@ -32,23 +32,15 @@ EKS_CONSOLE_LABEL = "EKS settings → IAM role ARN"
 
 
 @dataclass(frozen=True)
-class RoleSetMember:
+class RoleSetMember(LayoutRole):
     """One role of the set.
 
     ``kind`` names its blueprint (``eks``, ``storage``, ``cross-account``); ``trust_mode`` is what lint holds
     its trust to (``placeholder`` or ``resolved``); ``links_cluster`` says link-cluster retargets its trust to
     the cluster's OIDC provider; ``console_label`` is where its ARN goes in the Zilliz Cloud console. A split
     layout's workload roles (:mod:`byoc_iam.blueprint.layout`) also name their ``service_account``
-    (``namespace:name``), the Helm ``chart`` to annotate and, with Pod Identity, the ``association`` to create."""
-
-    kind: str
-    spec: RoleSpec
-    trust_mode: str
-    links_cluster: bool
-    console_label: str
-    service_account: str | None = None
-    chart: Chart | None = None
-    association: Association | None = None
+    (``namespace:name``), the Helm ``chart`` to annotate and, with Pod Identity, the ``association`` to create.
+    Its fields are :class:`byoc_iam.blueprint.layout.LayoutRole`'s."""
 
     @property
     def name(self) -> str:
@@ -263,19 +255,7 @@ def render_role_set(inputs: BlueprintInputs) -> RoleSet:
         if kind not in inputs.roles:
             continue
         if kind == "eks" and inputs.layout == "split":
-            members.extend(
-                RoleSetMember(
-                    r.kind,
-                    r.spec,
-                    r.trust_mode,
-                    r.links_cluster,
-                    r.console_label,
-                    r.service_account,
-                    r.chart,
-                    r.association,
-                )
-                for r in split_roles(inputs)
-            )
+            members.extend(RoleSetMember(*(getattr(r, f.name) for f in fields(r))) for r in split_roles(inputs))
         else:
             members.append(render_member(inputs, kind))
     return RoleSet(tuple(members))

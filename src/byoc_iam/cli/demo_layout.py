@@ -17,30 +17,21 @@ def run_layout_steps(
     console: Any, ctx: Any, *, region: str, cluster: str, step: Step, ok: Callable[[Any, str], None]
 ) -> list[str]:
     """Run the split layout's steps; returns the wiring lines to print. A failing step raises ByocError."""
-    from byoc_iam.aws.apply import apply_desired, execute, make_plan
+    from byoc_iam.aws.apply import execute
     from byoc_iam.aws.link import link_plan
     from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
     from byoc_iam.blueprint import BlueprintInputs
     from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.demo_roleset import apply_members, lint_members
     from byoc_iam.cli.layout import helm_values
-    from byoc_iam.cli.roleset import lint_member
 
     inputs = BlueprintInputs(account_id=SANDBOX_ACCOUNT_ID, region=region, layout="split", cluster_name=cluster)
     roles = render_role_set(inputs)
-    for m in roles:
-        errors, _ = lint_member(m, trust_size_limit=2048)
-        if errors:
-            raise ByocError(f"lint: {errors[0].strip()}", ExitCode.FINDINGS)
+    lint_members(roles)
     ok(console, f"split layout: rendered and linted {len(roles)} roles ({', '.join(roles.kinds)})")
 
     def do_apply() -> str:
-        changes = 0
-        for m in roles:
-            plan = make_plan(ctx, m.spec)
-            changes += len(plan.changes)
-            if not plan.empty:
-                apply_desired(ctx, m.spec, plan)
-        return f"apply: {changes} changes over {len(roles)} roles"
+        return f"apply: {apply_members(ctx, roles)} changes over {len(roles)} roles"
 
     step(console, "applying the split roles", do_apply)
     step(

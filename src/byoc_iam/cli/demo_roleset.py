@@ -3,7 +3,7 @@ apply (and again: 0 writes), link the storage role to the demo cluster, verify b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from byoc_iam.errors import ByocError, ExitCode
@@ -23,7 +23,7 @@ def run_set_steps(
     from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
     from byoc_iam.blueprint import BlueprintInputs
     from byoc_iam.blueprint.roleset import render_role_set
-    from byoc_iam.cli.roleset import console_lines, lint_member, run_verify_set
+    from byoc_iam.cli.roleset import console_lines, run_verify_set
 
     values: dict[str, Any] = {
         "account_id": SANDBOX_ACCOUNT_ID,
@@ -35,10 +35,7 @@ def run_set_steps(
     inputs = BlueprintInputs.model_validate(values)
     roles = render_role_set(inputs)
     others = [m for m in roles if m.kind != "eks"]
-    for m in others:
-        errors, _ = lint_member(m, trust_size_limit=2048)
-        if errors:
-            raise ByocError(f"lint: {errors[0].strip()}", ExitCode.FINDINGS)
+    lint_members(others)
     ok(console, "rendered and linted " + " and ".join(f"the {m.kind} role {m.name}" for m in others))
 
     def do_apply() -> str:
@@ -51,12 +48,7 @@ def run_set_steps(
 
     def do_reapply() -> str:
         before = len(ctx.writes)
-        changes = 0
-        for m in roles:
-            plan = make_plan(ctx, m.spec)
-            changes += len(plan.changes)
-            if not plan.empty:
-                apply_desired(ctx, m.spec, plan)
+        changes = apply_members(ctx, roles)
         return f"apply the whole set again: {changes} changes, {len(ctx.writes) - before} write calls (idempotent)"
 
     step(console, "applying the whole set again", do_reapply)
@@ -82,3 +74,26 @@ def run_set_steps(
 
     step(console, "verifying the live storage and cross-account roles", do_verify)
     return console_lines(roles, ctx.partition, ctx.account_id(), inputs)
+
+
+def lint_members(members: Iterable[Any]) -> None:
+    """Lint each rendered member of a role set; the first error raises ByocError (exit code FINDINGS)."""
+    from byoc_iam.cli.roleset import lint_member
+
+    for m in members:
+        errors, _ = lint_member(m, trust_size_limit=2048)
+        if errors:
+            raise ByocError(f"lint: {errors[0].strip()}", ExitCode.FINDINGS)
+
+
+def apply_members(ctx: Any, members: Iterable[Any]) -> int:
+    """Plan each member against the account and apply the non-empty plans; returns the number of changes."""
+    from byoc_iam.aws.apply import apply_desired, make_plan
+
+    changes = 0
+    for m in members:
+        plan = make_plan(ctx, m.spec)
+        changes += len(plan.changes)
+        if not plan.empty:
+            apply_desired(ctx, m.spec, plan)
+    return changes

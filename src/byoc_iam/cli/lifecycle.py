@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,18 +60,10 @@ class RoleSource:
             if self.given_options():
                 raise UsageError("--role cannot be combined with the role options (they would be ignored)")
             return RoleSpec.from_json(read_text(self.role_file), str(self.role_file))
-        from byoc_iam.aws.sandbox import SANDBOX_ACCOUNT_ID
         from byoc_iam.blueprint import render_role
-        from byoc_iam.cli.role_options import role_inputs
+        from byoc_iam.cli.roleset import set_inputs
 
-        values = dict(self.values)
-        if ctx.sandbox and not values.get("account_id") and not os.environ.get("BYOC_IAM_ACCOUNT_ID"):
-            values["account_id"] = SANDBOX_ACCOUNT_ID
-        inputs = role_inputs(values)
-        account = ctx.account_id()
-        if inputs.account_id != account:
-            raise UsageError(f"--account-id is {inputs.account_id} but the AWS credentials are for account {account}")
-        return render_role(inputs)
+        return render_role(set_inputs(self.values, ctx))
 
     def given_options(self) -> bool:
         return any(v not in (None, [], ()) for v in self.values.values())

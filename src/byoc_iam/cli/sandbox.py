@@ -105,17 +105,8 @@ def demo(
 
     from byoc_iam.aws import sandbox as sb
     from byoc_iam.aws.session import AwsContext
-    from byoc_iam.blueprint.set_rules import expand_roles
-    from byoc_iam.errors import UsageError
 
-    try:
-        whole_set = expand_roles(roles or ["all"]) != ("eks",)
-    except ValueError as exc:
-        raise UsageError(f"--role: {exc}") from None
-    if whole_set and expand_roles(roles or ["all"]) != ("eks", "storage", "cross-account"):
-        raise UsageError("--role: the demo runs eks or all")
-    if layout not in ("combined", "split"):
-        raise UsageError("--layout: must be one of combined, split")
+    whole_set = _demo_selection(roles, layout)
     paste: list[str] = []
     wiring: list[str] = []
 
@@ -151,6 +142,27 @@ def demo(
         else:
             server.stop()
             _ok(console, "sandbox stopped")
+    _print_summary(console, arn, paste, wiring)
+
+
+def _demo_selection(roles: list[str] | None, layout: str) -> bool:
+    """Check the demo's --role and --layout; True when it runs the whole role set (``all``), False for ``eks``."""
+    from byoc_iam.blueprint.set_rules import expand_roles
+    from byoc_iam.errors import UsageError
+
+    try:
+        whole_set = expand_roles(roles or ["all"]) != ("eks",)
+    except ValueError as exc:
+        raise UsageError(f"--role: {exc}") from None
+    if whole_set and expand_roles(roles or ["all"]) != ("eks", "storage", "cross-account"):
+        raise UsageError("--role: the demo runs eks or all")
+    if layout not in ("combined", "split"):
+        raise UsageError("--layout: must be one of combined, split")
+    return whole_set
+
+
+def _print_summary(console: Any, arn: str, paste: list[str], wiring: list[str]) -> None:
+    """The demo's closing lines: the role ARN, what to paste where, the split layout's Helm values, the next step."""
     console.print(f"\nRole ARN: [bold]{arn}[/bold] (in the sandbox)")
     for line in paste:
         console.print(line)

@@ -100,6 +100,13 @@ def verify(
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
     explain = output != "text" or html is not None or verbose
     report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
+    _emit_report(report, output, html=html, role=role, verbose=verbose)
+    if report.fails_at(fail_on):  # type: ignore[arg-type]  # checked against FAIL_ON above
+        raise typer.Exit(3)
+
+
+def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: Path | None, verbose: bool) -> None:
+    """Write the HTML report (if asked) and print the report as json, sarif or text."""
     if html is not None:
         from byoc_iam.report.verify_html import render_html
 
@@ -120,8 +127,6 @@ def verify(
         from byoc_iam.report.verify_text import render_text
 
         render_text(report, Console(), verbose=verbose)
-    if report.fails_at(fail_on):  # type: ignore[arg-type]  # checked against FAIL_ON above
-        raise typer.Exit(3)
 
 
 def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | None:

@@ -15,41 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from byoc_iam.engine.actions import ActionMatcher
+from byoc_iam.engine.service_rules import REFUSALS
 
 ALWAYS_ALLOWED = "sts:getcalleridentity"
 # The engine's service-specific refusals (AWS-managed KMS aliases, AWS managed policies, reserved roles).
-KMS_ALIAS = frozenset({"kms:createalias", "kms:deletealias", "kms:updatealias"})
-IAM_POLICY = frozenset(
-    {
-        "iam:createpolicy",
-        "iam:createpolicyversion",
-        "iam:deletepolicy",
-        "iam:deletepolicyversion",
-        "iam:setdefaultpolicyversion",
-        "iam:tagpolicy",
-        "iam:untagpolicy",
-    }
-)
-IAM_ROLE = frozenset(
-    {
-        "iam:attachrolepolicy",
-        "iam:createrole",
-        "iam:createservicelinkedrole",
-        "iam:deleterole",
-        "iam:deleterolepermissionsboundary",
-        "iam:deleterolepolicy",
-        "iam:deleteservicelinkedrole",
-        "iam:detachrolepolicy",
-        "iam:passrole",
-        "iam:putrolepermissionsboundary",
-        "iam:putrolepolicy",
-        "iam:tagrole",
-        "iam:untagrole",
-        "iam:updateassumerolepolicy",
-        "iam:updaterole",
-        "iam:updateroledescription",
-    }
-)
+KMS_ALIAS, IAM_POLICY, IAM_ROLE = (rule.actions for rule in REFUSALS)
 
 
 def special(action_lower: str) -> str | None:

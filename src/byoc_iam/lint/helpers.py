@@ -239,3 +239,13 @@ _BROAD = {
     ("star", "star"): "star in action and resource",
     ("NotAction", "star"): "star in resource and NotAction",
 }
+
+
+def broad_grant_checks(label: str) -> tuple[str, ...]:
+    """Access Analyzer's check titles for every way :func:`broad_grant` reports, e.g. ``Pass role with NotResource``."""
+    return tuple(f"{label} with {how}" for how in _BROAD.values())
+
+
+def action_ptr(st: StatementView) -> str:
+    """JSON pointer to the statement's Action element, or its NotAction element when it has no Action."""
+    return f"{st.ptr}/{'Action' if st.action is not None else 'NotAction'}"

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import broad_grant
+from byoc_iam.lint.helpers import action_ptr, broad_grant, broad_grant_checks
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -17,7 +17,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             if any(c.key.lower() == "iam:passedtoservice" for c in st.conditions)
             else ""
         )
-        ptr = f"{st.ptr}/{'Action' if st.action is not None else 'NotAction'}"
+        ptr = action_ptr(st)
         yield Hit(f"iam:PassRole is allowed with {how}: it can pass every role{scoped}; name the role ARNs", ptr)
 
 
@@ -27,15 +27,5 @@ RULE = Rule(
     'iam:PassRole must be allowed on named role ARNs, not on "*" or through NotAction/NotResource.',
     check,
     types=("identity", "resource"),
-    aws_checks=tuple(
-        f"Pass role with {how}"
-        for how in (
-            "NotResource",
-            "star in action and NotResource",
-            "NotAction and NotResource",
-            "star in resource",
-            "star in action and resource",
-            "star in resource and NotAction",
-        )
-    ),
+    aws_checks=broad_grant_checks("Pass role"),
 )

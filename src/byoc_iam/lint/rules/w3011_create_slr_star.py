@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import broad_grant
+from byoc_iam.lint.helpers import action_ptr, broad_grant, broad_grant_checks
 from byoc_iam.lint.rules import Hit, Rule
 
 
@@ -11,7 +11,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     for st in ctx.good_statements():
         how = broad_grant(st, "iam:CreateServiceLinkedRole")
         if how is not None and "iam:awsservicename" not in st.condition_keys():
-            ptr = f"{st.ptr}/{'Action' if st.action is not None else 'NotAction'}"
+            ptr = action_ptr(st)
             yield Hit(
                 f"iam:CreateServiceLinkedRole is allowed with {how}: name the service-linked role ARNs "
                 "(arn:aws:iam::*:role/aws-service-role/<service>.amazonaws.com/*) or add iam:AWSServiceName",
@@ -25,15 +25,5 @@ RULE = Rule(
     "iam:CreateServiceLinkedRole should be allowed on named service-linked role ARNs.",
     check,
     types=("identity",),
-    aws_checks=tuple(
-        f"Create SLR with {how}"
-        for how in (
-            "NotResource",
-            "star in action and NotResource",
-            "NotAction and NotResource",
-            "star in resource",
-            "star in action and resource",
-            "star in resource and NotAction",
-        )
-    ),
+    aws_checks=broad_grant_checks("Create SLR"),
 )
