@@ -179,9 +179,8 @@ class VerifyReport(_Model):
         return out
 
     def fails_at(self, fail_on: Severity) -> bool:
-        """True when a check failed (an error), the trust is not linked yet (the IRSA controllers cannot assume
-        the role: no PASS before link-cluster), or a finding is at ``fail_on`` severity or worse (exit 3)."""
-        if self.summary.calls.failed or self.summary.trust_failed or self.status == "not-linked":
+        """True when a check failed (an error) or a finding is at ``fail_on`` severity or worse (exit 3)."""
+        if self.summary.calls.failed or self.summary.trust_failed:
             return True
         worst = SEVERITY_ORDER.index(fail_on)
         return any(SEVERITY_ORDER.index(f.severity) <= worst for f in self.findings)
