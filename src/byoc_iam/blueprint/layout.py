@@ -89,7 +89,7 @@ def _name(inputs: BlueprintInputs, suffix: str) -> str:
     return f"{inputs.name_prefix}-{suffix}"
 
 
-def _spec(
+def role_spec(
     inputs: BlueprintInputs,
     name: str,
     description: str,
@@ -97,6 +97,8 @@ def _spec(
     policies: dict[str, Any],
     managed: list[str],
 ) -> RoleSpec:
+    """A role of the set: ``policies`` inline or customer-managed as ``inputs`` places them, ``managed`` the AWS
+    managed policy ARNs; path, boundary, session length and tags from ``inputs``."""
     inline = policies if inputs.policy_placement == "inline" else {}
     customer = policies if inputs.policy_placement == "managed" else {}
     return RoleSpec(
@@ -193,7 +195,7 @@ def service_roles(inputs: BlueprintInputs) -> list[LayoutRole]:
         raw = layout_data()[kind]
         names = [n for n in raw["aws_managed_policies"] if not (kind == "node" and inputs.cni_role and "CNI" in n)]
         trust = service_trust(inputs, raw["service"], raw["sid"])
-        spec = _spec(inputs, _name(inputs, raw["suffix"]), raw["description"], trust, {}, _managed(inputs, names))
+        spec = role_spec(inputs, _name(inputs, raw["suffix"]), raw["description"], trust, {}, _managed(inputs, names))
         out.append(LayoutRole(kind, spec, "resolved", False, raw["console_label"]))
     return out
 
@@ -203,7 +205,7 @@ def cni_role(inputs: BlueprintInputs) -> LayoutRole:
     raw = layout_data()["cni"]
     sa = raw["service_account"]
     trust, mode, links = _workload_trust(inputs, sa)
-    spec = _spec(
+    spec = role_spec(
         inputs,
         _name(inputs, raw["suffix"]),
         raw["description"],
@@ -236,7 +238,7 @@ def controller_role(inputs: BlueprintInputs, entry: dict[str, Any]) -> LayoutRol
     placed = policy_name if inputs.policy_placement == "inline" else f"{name}-{policy_name}"
     trust, mode, links = _workload_trust(inputs, ctl.service_account)
     description = f"{ctl.title} role (split layout, rendered by byoc-iam)"
-    spec = _spec(inputs, name, description, trust, {placed: policy}, [])
+    spec = role_spec(inputs, name, description, trust, {placed: policy}, [])
     label = f"{ctl.title} role ARN ({ctl.service_account})"
     sa = ctl.service_account
     return LayoutRole(entry["kind"], spec, mode, links, label, sa, _chart(entry["chart"]), _association(inputs, sa))

@@ -23,7 +23,7 @@ from typing import Any
 from byoc_iam import data as knowledge
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
-from byoc_iam.blueprint.layout import LayoutRole, split_roles
+from byoc_iam.blueprint.layout import LayoutRole, role_spec, split_roles
 from byoc_iam.blueprint.render import oidc_provider, oidc_provider_arn, render_role
 from byoc_iam.blueprint.set_rules import ROLE_KINDS
 from byoc_iam.model.role import RoleSpec
@@ -217,20 +217,8 @@ def cross_account_role(inputs: BlueprintInputs) -> RoleSpec:
 def _spec(
     inputs: BlueprintInputs, name: str, description: str, trust: dict[str, Any], policies: dict[str, Any]
 ) -> RoleSpec:
-    inline = policies if inputs.policy_placement == "inline" else {}
-    managed = policies if inputs.policy_placement == "managed" else {}
-    return RoleSpec(
-        role_name=name,
-        path=inputs.path,
-        description=description,
-        max_session_duration=inputs.max_session_duration,
-        permissions_boundary=inputs.permissions_boundary,
-        trust_policy=trust,
-        managed_policy_arns=[],
-        inline_policies=inline,
-        customer_managed_policies=managed,
-        tags=dict(inputs.tags),
-    )
+    """A set role with no AWS managed policies (:func:`byoc_iam.blueprint.layout.role_spec`)."""
+    return role_spec(inputs, name, description, trust, policies, [])
 
 
 def render_member(inputs: BlueprintInputs, kind: str) -> RoleSetMember:
