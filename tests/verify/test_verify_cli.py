@@ -20,7 +20,7 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_rendered_role_text_output_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["verify", "--account-id", ACCOUNT], capsys)
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--allow-unlinked"], capsys)
     assert code == 0
     for text in (
         "AWS Load Balancer Controller",
@@ -48,7 +48,7 @@ def test_linked_trust_mode_passes_without_placeholder_finding(capsys: pytest.Cap
 
 
 def test_json_schema_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--output", "json"], capsys)
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--output", "json", "--allow-unlinked"], capsys)
     assert code == 0
     data = json.loads(out)
     assert data["schema"] == "byoc-iam/verify/v1"
@@ -170,7 +170,7 @@ def test_invalid_rolespec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_html_written_atomically_and_unwritable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = tmp_path / "report.html"
-    code, _, _ = run(["verify", "--account-id", ACCOUNT, "--html", str(html)], capsys)
+    code, _, _ = run(["verify", "--account-id", ACCOUNT, "--allow-unlinked", "--html", str(html)], capsys)
     assert code == 0 and html.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
     code, _, err = run(["verify", "--account-id", ACCOUNT, "--html", str(tmp_path / "no" / "r.html")], capsys)

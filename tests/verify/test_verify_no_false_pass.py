@@ -67,7 +67,7 @@ def test_a_trust_policy_over_the_quota_trusts_no_one(linked_role: RoleSpec) -> N
 
 def test_placeholder_is_not_linked_yet_in_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["verify", "--account-id", ACCOUNT, "-o", "json", "--html", str(tmp_path / "r.html")], capsys)
-    assert code == 0  # default --fail-on security: "not linked yet" is a warning, stated in every output
+    assert code == 3  # not linked yet is never a green verify: the controllers cannot assume the role
     data = json.loads(out)
     assert data["status"] == "not-linked" and data["verdict"].startswith("not linked yet")
     assert "link-cluster" in data["verdict"]
@@ -77,8 +77,23 @@ def test_placeholder_is_not_linked_yet_in_every_output(tmp_path: Path, capsys: p
     assert data["summary"]["trust_not_linked"] == len(irsa)
     html = (tmp_path / "r.html").read_text()
     assert 'class="banner not-linked"' in html and "Not linked yet" in html
-    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--fail-on", "warning"], capsys)
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--allow-unlinked"], capsys)
+    assert code == 0 and "NOT LINKED YET" in out  # accepted on request, still said
+    code, out, _ = run(["verify", "--account-id", ACCOUNT, "--allow-unlinked", "--fail-on", "warning"], capsys)
     assert code == 3 and "NOT LINKED YET" in out
+
+
+def test_role_set_with_an_unlinked_eks_role_is_not_green(capsys: pytest.CaptureFixture[str]) -> None:
+    """verify --role all on the rendered set: the EKS role's placeholder trust fails the set (exit 3) and its
+    line says why; --allow-unlinked accepts it, still saying it."""
+    args = ["verify", "--role", "all", "--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext-1"]
+    code, out, _ = run(args, capsys)
+    assert code == 3 and "eks role" in out and "FAILED, trust not linked yet" in out
+    code, out, _ = run([*args, "--allow-unlinked"], capsys)
+    assert code == 0 and "all checks pass, trust not linked yet" in out
+    code, out, _ = run([*args, "--allow-unlinked", "-o", "json"], capsys)
+    doc = json.loads(out)
+    assert code == 0 and doc["ok"] and doc["roles"][0]["report"]["status"] == "not-linked"
 
 
 # -- grants beyond the blueprint --------------------------------------------------------------------------------

@@ -386,10 +386,16 @@ def existing_service_linked_roles(ctx: Any) -> set[str]:
 
 
 def run_verify_set(
-    role_values: dict[str, Any], *, ctx: Any | None, cluster: str | None, features: list[str]
+    role_values: dict[str, Any],
+    *,
+    ctx: Any | None,
+    cluster: str | None,
+    features: list[str],
+    allow_unlinked: bool = False,
 ) -> list[tuple[str, str, bool, Any]]:
     """``(kind, role name, ok, report)`` per member; ``ctx`` given → verify the live roles (and the
-    service-linked roles), else the rendered ones."""
+    service-linked roles), else the rendered ones. An EKS role whose trust is not linked yet is not ok
+    unless ``allow_unlinked``."""
     from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
     from byoc_iam.cli.role_options import role_inputs
     from byoc_iam.errors import AwsError
@@ -426,7 +432,7 @@ def run_verify_set(
         if m.kind == "eks":
             target = infer_target(spec, account=account, region=inputs.region, cluster=cluster)
             report = verify_role(spec, features, target=target, source="live" if ctx else "rendered", explain=False)
-            out.append((m.kind, m.name, report.ok, report))
+            out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
             verdict = verify_storage(spec, facts, storage_subjects(inputs)[0])
             out.append((m.kind, m.name, verdict.ok, verdict))
@@ -455,7 +461,9 @@ def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> 
     for kind, name, ok, rep in results:
         checks = len(rep.checks) if kind != "eks" else rep.summary.calls.passed + rep.summary.trust_passed
         mark = "✓" if ok else "✗"
-        typer.echo(f"{mark} {kind} role {name}: " + ("all checks pass" if ok else "FAILED") + f" ({checks} checks)")
+        unlinked = kind == "eks" and rep.status == "not-linked"
+        word = ("all checks pass" if ok else "FAILED") + (", trust not linked yet" if unlinked else "")
+        typer.echo(f"{mark} {kind} role {name}: {word} ({checks} checks)")
         for failure in rep.failures():
             typer.echo(f"    ✗ {failure}")
         if kind == "cross-account":

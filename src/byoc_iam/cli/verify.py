@@ -2,8 +2,9 @@
 
 The role comes from the same flags as ``render`` (default), from a RoleSpec file (``--role``), or from AWS
 (``--live --role-name NAME``). Heavy imports (pydantic, the engine, jinja2, boto3) happen inside the command.
-Exit 3 when a required call is denied, a trust or federation check fails, or a finding is at ``--fail-on``
-severity or worse (default ``security``: errors and grants beyond the blueprint); 0 otherwise.
+Exit 3 when a required call is denied, a trust or federation check fails, a finding is at ``--fail-on``
+severity or worse (default ``security``: errors and grants beyond the blueprint), or the trust is not linked to a
+cluster yet (placeholder provider; ``--allow-unlinked`` accepts that); 0 otherwise.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def verify(
         help="Exit 3 on findings of this severity or worse: error, security (default) or warning.",
         metavar="SEVERITY",
     ),
+    allow_unlinked: bool = typer.Option(
+        False,
+        "--allow-unlinked",
+        help="Exit 0 on a placeholder trust (status not-linked) when nothing else fails: for checking a role "
+        "before its cluster exists. Without it, not linked yet exits 3.",
+    ),
     *,
     role_values: role_options.RoleValues,
     aws: AwsOptions,
@@ -64,7 +71,8 @@ def verify(
     """Verify the role: every component's required AWS calls are allowed, and only intended principals can assume it.
 
     Exit 0: all required calls allowed, all trust and federation checks passed, no finding at --fail-on
-    severity or worse; 3: something failed (named in the output).
+    severity or worse, and the trust linked to a cluster (or --allow-unlinked); 3: something failed or the
+    trust is not linked yet (named in the output).
     """
     from byoc_iam.errors import UsageError
 
@@ -91,7 +99,9 @@ def verify(
         from byoc_iam.cli.roleset import verify_set_requested
 
         if verify_set_requested(role_values):
-            _verify_set(role_values, live, aws, cluster, feature or [], "text" if output == "table" else output)
+            _verify_set(
+                role_values, live, aws, cluster, feature or [], "text" if output == "table" else output, allow_unlinked
+            )
             return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
@@ -101,7 +111,7 @@ def verify(
     explain = output != "text" or html is not None or verbose
     report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
     _emit_report(report, output, html=html, role=role, verbose=verbose)
-    if report.fails_at(fail_on):  # type: ignore[arg-type]  # checked against FAIL_ON above
+    if report.fails_at(fail_on, allow_unlinked=allow_unlinked):  # type: ignore[arg-type]  # checked above
         raise typer.Exit(3)
 
 
@@ -153,15 +163,21 @@ def _verify_set(
     cluster: str | None,
     features: list[str],
     output: str,
+    allow_unlinked: bool,
 ) -> None:
-    """verify for a role set (``--role all``): each role's checks; exit 3 when any fails."""
+    """verify for a role set (``--role all``): each role's checks; exit 3 when any fails (an EKS role whose
+    trust is not linked yet fails unless ``allow_unlinked``)."""
     from byoc_iam.cli.roleset import print_verify_set, run_verify_set
 
     if live:
         with aws.context(role_values.get("region")) as ctx:
-            results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features)
+            results = run_verify_set(
+                role_values, ctx=ctx, cluster=cluster, features=features, allow_unlinked=allow_unlinked
+            )
     else:
-        results = run_verify_set(role_values, ctx=None, cluster=cluster, features=features)
+        results = run_verify_set(
+            role_values, ctx=None, cluster=cluster, features=features, allow_unlinked=allow_unlinked
+        )
     print_verify_set(results, output)
     if not all(ok for _, _, ok, _ in results):
         raise typer.Exit(3)

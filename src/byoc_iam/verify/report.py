@@ -178,9 +178,13 @@ class VerifyReport(_Model):
         out += [f"trust {t.id}: {t.reason}" for t in self.trust if t.status == "failed"]
         return out
 
-    def fails_at(self, fail_on: Severity) -> bool:
-        """True when a check failed (an error) or a finding is at ``fail_on`` severity or worse (exit 3)."""
+    def fails_at(self, fail_on: Severity, *, allow_unlinked: bool = False) -> bool:
+        """True when a check failed (an error), a finding is at ``fail_on`` severity or worse, or the trust is
+        not linked yet (status ``not-linked``: the IRSA controllers cannot assume the role) unless
+        ``allow_unlinked`` (exit 3)."""
         if self.summary.calls.failed or self.summary.trust_failed:
+            return True
+        if self.status == "not-linked" and not allow_unlinked:
             return True
         worst = SEVERITY_ORDER.index(fail_on)
         return any(SEVERITY_ORDER.index(f.severity) <= worst for f in self.findings)
