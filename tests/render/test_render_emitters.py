@@ -7,10 +7,10 @@ from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from render_helpers import hcl_to_json
 
 from byoc_iam.export.cloudformation import yaml_lines
 from byoc_iam.export.terraform import hcl_value
+from export_helpers import jsonencoded
 
 # Printable text incl. quotes, backslashes, $ and % (template sequences), YAML indicators, non-ASCII letters.
 text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F, exclude_characters="\x7f"), max_size=20)
@@ -58,8 +58,7 @@ def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None
 
     parsed = hcl2.loads(f"locals {{\n  doc = jsonencode({hcl_value(doc, 1)})\n}}\n")
     expr = parsed["locals"][0]["doc"]
-    assert expr.startswith("${jsonencode(") and expr.endswith(")}")
-    assert hcl_to_json(expr[len("${jsonencode(") : -2]) == doc
+    assert jsonencoded(expr) == doc  # also asserts the ${jsonencode(...)} wrapper
 
 
 @given(text)
