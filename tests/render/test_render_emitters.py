@@ -40,9 +40,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def _unclosed_directive(doc: dict[str, Any]) -> bool:
-    """A ``%{`` with no ``}`` after it: HCL's escape ``%%{`` is right there, but python-hcl2 8 cannot parse it
-    (``"%%{"`` fails, ``"a%%{b}"`` parses), so the oracle, not the writer, would fail."""
-    return any("%{" in s and "}" not in s[s.index("%{") :] for s in _strings(doc))
+    """A ``%{`` or ``${`` with no ``}`` after its last one: HCL's escapes ``%%{``/``$${`` are right there, but
+    python-hcl2 8 cannot parse them unclosed (``"%%{"`` and ``"$${"`` fail, ``"a%%{b}"`` parses), so the
+    oracle, not the writer, would fail (``test_hcl_writer_escapes_template_sequences`` checks the escapes)."""
+    return any(m in s and "}" not in s[s.rindex(m) :] for s in _strings(doc) for m in ("%{", "${"))
 
 
 def test_hcl_writer_escapes_template_sequences() -> None:
