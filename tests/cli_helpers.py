@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from typing import NamedTuple
+
 import pytest
 
 from byoc_iam.cli import main
@@ -16,3 +20,24 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+class CliResult(NamedTuple):
+    """A run's exit code, stdout and stderr (also unpacks as ``code, out, err``)."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_main(*args: str) -> CliResult:
+    """``byoc-iam ARGS`` in process with stdout and stderr redirected (no capsys needed, so AWS calls made in
+    the test's own process are recorded); an exit with a message counts as exit code 1."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return CliResult(code, out.getvalue(), err.getvalue())

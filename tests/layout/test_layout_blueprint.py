@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from byoc_iam.blueprint.layout import components
 from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.cli.layout import association_commands, eksctl_fragment, helm_values
 from byoc_iam.lint import Severity, lint_role
+from cli_helpers import run_main as run
 
 ACCOUNT = "123456789012"
 CONTROLLER_SAS = {
@@ -22,19 +21,6 @@ CONTROLLER_SAS = {
     "ebs-csi": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
     "cluster-autoscaler": "system:serviceaccount:kube-system:cluster-autoscaler",
 }
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    from byoc_iam.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def split(**kw: object) -> BlueprintInputs:

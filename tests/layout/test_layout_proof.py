@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
@@ -14,21 +12,9 @@ from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.verify.layout import lost_actions, prove_layout
 from byoc_iam.verify.requirements import Target
 from byoc_iam.verify.split import verify_split
+from cli_helpers import run_main as run
 
 ACCOUNT = "123456789012"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    from byoc_iam.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_verify_layout_split_json_components_and_proof() -> None:

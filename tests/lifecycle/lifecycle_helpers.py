@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import io
 import ipaddress
 import random
 import threading
 import urllib.parse
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from byoc_iam.aws.session import AwsContext
 from byoc_iam.model import RoleSpec
+from cli_helpers import run_main
 
 ACCOUNT = "123456789012"
 
@@ -101,26 +100,8 @@ def new_ctx(endpoint: str, **kw: Any) -> AwsContext:
     return AwsContext(endpoint_url=endpoint, region="us-east-1", **kw)
 
 
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(*args: str) -> CliResult:
-    """``byoc-iam ARGS`` in-process (so AWS calls are recorded); exit code, stdout, stderr."""
-    from byoc_iam.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    return CliResult(code, out.getvalue(), err.getvalue())
-
+# ``byoc-iam ARGS`` in process (so the AWS calls it makes are recorded): exit code, stdout, stderr.
+run_cli = run_main
 
 IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
 CHAOS_KINDS = ("error", "lost", "throttle")  # fail before AWS; AWS did it but the answer is lost; throttled

@@ -7,10 +7,10 @@ from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from render_helpers import hcl_to_json
 
 from byoc_iam.export.cloudformation import yaml_lines
 from byoc_iam.export.terraform import hcl_value
+from export_helpers import jsonencoded
 
 # Printable text incl. quotes, backslashes, $ and % (template sequences), YAML indicators, non-ASCII letters.
 text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24F, exclude_characters="\x7f"), max_size=20)
@@ -40,9 +40,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def _unclosed_directive(doc: dict[str, Any]) -> bool:
-    """A ``%{`` with no ``}`` after it: HCL's escape ``%%{`` is right there, but python-hcl2 8 cannot parse it
-    (``"%%{"`` fails, ``"a%%{b}"`` parses), so the oracle, not the writer, would fail."""
-    return any("%{" in s and "}" not in s[s.index("%{") :] for s in _strings(doc))
+    """A ``%{`` or ``${`` with no ``}`` after its last one: HCL's escapes ``%%{``/``$${`` are right there, but
+    python-hcl2 8 cannot parse them unclosed (``"%%{"`` and ``"$${"`` fail, ``"a%%{b}"`` parses), so the
+    oracle, not the writer, would fail (``test_hcl_writer_escapes_template_sequences`` checks the escapes)."""
+    return any(m in s and "}" not in s[s.rindex(m) :] for s in _strings(doc) for m in ("%{", "${"))
 
 
 def test_hcl_writer_escapes_template_sequences() -> None:
@@ -58,8 +59,7 @@ def test_hcl_writer_round_trips_through_python_hcl2(doc: dict[str, Any]) -> None
 
     parsed = hcl2.loads(f"locals {{\n  doc = jsonencode({hcl_value(doc, 1)})\n}}\n")
     expr = parsed["locals"][0]["doc"]
-    assert expr.startswith("${jsonencode(") and expr.endswith(")}")
-    assert hcl_to_json(expr[len("${jsonencode(") : -2]) == doc
+    assert jsonencoded(expr) == doc  # also asserts the ${jsonencode(...)} wrapper
 
 
 @given(text)

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_helpers import hcl_to_json
 
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.export import bundle, export, to_aws_cli, to_cloudformation, to_terraform
 from byoc_iam.export.terraform import hcl_string
 from byoc_iam.model import RoleSpec
+from export_helpers import deployed, jsonencoded, unquote
 
 ACCT = "123456789012"
 HEADER = ["Rendered by a test", "", "pinned: v2.13.0"]
@@ -50,16 +50,6 @@ SPECS = _specs()
 # -- Terraform -----------------------------------------------------------------------------------------------
 
 
-def _jsonencoded(value: str) -> Any:
-    assert value.startswith("${jsonencode(") and value.endswith(")}")
-    return hcl_to_json(value[len("${jsonencode(") : -2])
-
-
-def _unquote(value: str) -> str:
-    loaded: str = json.loads(value.replace("$${", "${").replace("%%{", "%{"))
-    return loaded
-
-
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_terraform_parses_and_matches_the_spec(name: str) -> None:
     import hcl2
@@ -69,11 +59,11 @@ def test_terraform_parses_and_matches_the_spec(name: str) -> None:
     assert text.startswith("# Rendered by a test\n#\n# pinned: v2.13.0\n")
     variables = {k.strip('"'): v for block in hcl2.loads(text)["variable"] for k, v in block.items()}
     # the module's variables, at their defaults (the rendered values), give back the spec
-    assert _unquote(variables["role_name"]["default"]) == spec.role_name
-    account = _unquote(variables["account_id"]["default"])
+    assert unquote(variables["role_name"]["default"]) == spec.role_name
+    account = unquote(variables["account_id"]["default"])
     text = text.replace("${var.account_id}", account)
     if "oidc_issuer" in variables:
-        issuer = _unquote(variables["oidc_issuer"]["default"]).removeprefix("https://")
+        issuer = unquote(variables["oidc_issuer"]["default"]).removeprefix("https://")
         text = text.replace("${local.oidc_provider}", issuer)
     assert "${var." not in text.replace("$${", "") and "${local.oidc" not in text
     parsed = hcl2.loads(text)
@@ -84,29 +74,29 @@ def test_terraform_parses_and_matches_the_spec(name: str) -> None:
                 resources[f"{kind.strip(chr(34))}.{rid.strip(chr(34))}"] = body
     role = resources.pop("aws_iam_role.byoc_eks")
     assert role["name"] == "${var.role_name}" and role["tags"] == "${local.tags}"
-    assert _unquote(role["path"]) == spec.path
-    assert _unquote(role.get("description", '""')) == spec.description
+    assert unquote(role["path"]) == spec.path
+    assert unquote(role.get("description", '""')) == spec.description
     assert role["max_session_duration"] == spec.max_session_duration
-    assert _jsonencoded(role["assume_role_policy"]) == spec.trust_policy
+    assert jsonencoded(role["assume_role_policy"]) == spec.trust_policy
     tag_defaults = variables["tags"]["default"]
-    assert {_unquote(k): _unquote(v) for k, v in (tag_defaults or {}).items()} == spec.tags
+    assert {unquote(k): unquote(v) for k, v in (tag_defaults or {}).items()} == spec.tags
     if spec.permissions_boundary:
-        assert _unquote(role["permissions_boundary"]) == spec.permissions_boundary
+        assert unquote(role["permissions_boundary"]) == spec.permissions_boundary
     inline = {
-        _unquote(b["name"]): _jsonencoded(b["policy"])
+        unquote(b["name"]): jsonencoded(b["policy"])
         for k, b in resources.items()
         if k.startswith("aws_iam_role_policy.")
     }
     assert inline == spec.inline_policies
     managed = {k.split(".")[1]: b for k, b in resources.items() if k.startswith("aws_iam_policy.")}
-    assert {_unquote(b["name"]): _jsonencoded(b["policy"]) for b in managed.values()} == spec.customer_managed_policies
+    assert {unquote(b["name"]): jsonencoded(b["policy"]) for b in managed.values()} == spec.customer_managed_policies
     attached = [b["policy_arn"] for k, b in resources.items() if k.startswith("aws_iam_role_policy_attachment.")]
     assert all(
         b["role"] == "${aws_iam_role.byoc_eks.name}"
         for k, b in resources.items()
         if k.startswith("aws_iam_role_policy_attachment.")
     )
-    assert [_unquote(a) for a in attached if a.startswith('"')] == spec.managed_policy_arns
+    assert [unquote(a) for a in attached if a.startswith('"')] == spec.managed_policy_arns
     assert sorted(a for a in attached if not a.startswith('"')) == sorted(
         f"${{aws_iam_policy.{r}.arn}}" for r in managed
     )
@@ -127,23 +117,6 @@ def _cfn_lint(text: str) -> list[str]:
     return [f"{m.rule.id} {m.message}" for m in lint(text, config=ManualArgs(regions=["us-east-1"]))]
 
 
-def _deployed(value: Any, params: dict[str, str]) -> Any:
-    """``value`` as CloudFormation resolves it: ``Ref`` to a parameter, ``Fn::Sub`` over pseudo parameters."""
-    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in params:
-        return params[value["Ref"]]
-    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
-        text = value["Fn::Sub"]
-        for key, val in params.items():
-            text = text.replace("${" + key + "}", val)
-        assert "${" not in text.replace("${!", ""), text
-        return text.replace("${!", "${")
-    if isinstance(value, dict):
-        return {k: _deployed(v, params) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deployed(v, params) for v in value]
-    return value
-
-
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_cloudformation_passes_cfn_lint_and_matches_the_spec(name: str) -> None:
     import yaml
@@ -156,7 +129,7 @@ def test_cloudformation_passes_cfn_lint_and_matches_the_spec(name: str) -> None:
     params = {"AWS::AccountId": ACCT, "AWS::Partition": partition}
     params.update({k: v["Default"] for k, v in template["Parameters"].items()})
     assert params["RoleName"] == spec.role_name
-    resources = _deployed(template["Resources"], params)
+    resources = deployed(template["Resources"], params)
     role = resources.pop("ByocEksRole")
     assert role["Type"] == "AWS::IAM::Role"
     props = role["Properties"]

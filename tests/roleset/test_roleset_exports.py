@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from roleset_helpers import deployed, jsonencoded, run, unquote
 
 from byoc_iam.blueprint import BlueprintInputs
 from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.export.roleset import bundle_set, export_set
+from cli_helpers import run_main as run
+from export_helpers import deployed, jsonencoded, unquote
 
 ACCOUNT = "123456789012"
 ISSUER = "https://oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"

@@ -36,6 +36,41 @@ with_aws_region = with_aws_options(region=True)
 _extend_signature = extend_signature
 
 
+# Options that several commands below declare alike.
+def _roles_option() -> Any:
+    return typer.Option(
+        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
+    )
+
+
+def _name_prefix_option() -> Any:
+    return typer.Option(
+        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
+    )
+
+
+def _layout_option(what: str) -> Any:
+    return typer.Option(None, "--layout", help=f"{what} \\[default: combined].")
+
+
+def _yes_option() -> Any:
+    return typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+
+
+def _dry_run_option() -> Any:
+    return typer.Option(False, "--dry-run", help="Only show the plan.")
+
+
+def _max_attached_option() -> Any:
+    return typer.Option(
+        10,
+        "--max-attached-policies",
+        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
+        min=1,
+        max=20,
+    )
+
+
 class RoleSource:
     """Where the desired role comes from: ``--role ROLESPEC.json`` or the shared role options (rendered)."""
 
@@ -259,13 +294,7 @@ def plan(
         "--check-managed/--no-check-managed",
         help="Note AWS managed policies AWS changed since byoc-iam's snapshot.",
     ),
-    max_attached: int = typer.Option(
-        10,
-        "--max-attached-policies",
-        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
-        min=1,
-        max=20,
-    ),
+    max_attached: int = _max_attached_option(),
 ) -> None:
     """Show what apply would change (+ create, ~ update, - delete), without changing anything."""
     from byoc_iam.aws.apply import make_plan
@@ -313,7 +342,7 @@ def apply(
     plan_file: Path | None = typer.Argument(
         None, help="A plan saved by `byoc-iam plan --out` (applied exactly).", metavar="[PLAN.json]"
     ),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: bool = _yes_option(),
     adopt: bool = typer.Option(False, "--adopt", help="Take over a role (or policy) byoc-iam does not own."),
     allow_trust_widening: bool = typer.Option(
         False, "--allow-trust-widening", help="With --yes: accept a trust change that admits new principals."
@@ -321,13 +350,7 @@ def apply(
     allow_boundary_removal: bool = typer.Option(
         False, "--allow-boundary-removal", help="With --yes: accept removing the role's permissions boundary."
     ),
-    max_attached: int = typer.Option(
-        10,
-        "--max-attached-policies",
-        help="The account's quota of managed policies per role (IAM's default 10; up to 20 once raised).",
-        min=1,
-        max=20,
-    ),
+    max_attached: int = _max_attached_option(),
 ) -> None:
     """Create or update the role so it matches (idempotent), then print its ARN."""
     from byoc_iam.aws.apply import apply_checked, apply_desired, check_refusals, check_saved_live, make_plan
@@ -435,23 +458,17 @@ def link_cluster(
         "repeatable. Else computed from the issuer's TLS chain when "
         "possible, or none (IAM no longer needs one for EKS).",
     ),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: bool = _yes_option(),
     adopt: bool = typer.Option(False, "--adopt", help="Change a role or OIDC provider byoc-iam does not own."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only show the plan."),
+    dry_run: bool = _dry_run_option(),
     allow_trust_widening: bool = typer.Option(
         False,
         "--allow-trust-widening",
         help="With --yes: link a trust that admits more than AWS services and pinned service accounts.",
     ),
-    roles: list[str] | None = typer.Option(
-        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
-    ),
-    name_prefix: str | None = typer.Option(
-        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
-    ),
-    layout: str | None = typer.Option(
-        None, "--layout", help="split: link the split layout's IRSA controller (and CNI) roles \\[default: combined]."
-    ),
+    roles: list[str] | None = _roles_option(),
+    name_prefix: str | None = _name_prefix_option(),
+    layout: str | None = _layout_option("split: link the split layout's IRSA controller (and CNI) roles"),
 ) -> None:
     """After the EKS cluster exists: ensure its IAM OIDC provider and point the role's trust at it (with
     --role all: the EKS and storage roles' trusts together)."""
@@ -510,21 +527,15 @@ def destroy(
     role_name: str = typer.Option(
         DEFAULT_ROLE_NAME, "--role-name", help="The role to remove.", callback=_checked_role_name
     ),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: bool = _yes_option(),
     adopt: bool = typer.Option(False, "--adopt", help="Also remove a role byoc-iam does not own."),
     keep_oidc_provider: bool = typer.Option(
         False, "--keep-oidc-provider", help="Keep the OIDC provider even if byoc-iam created it."
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only show the plan."),
-    roles: list[str] | None = typer.Option(
-        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
-    ),
-    name_prefix: str | None = typer.Option(
-        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
-    ),
-    layout: str | None = typer.Option(
-        None, "--layout", help="combined or split (remove the split layout's roles) \\[default: combined]."
-    ),
+    dry_run: bool = _dry_run_option(),
+    roles: list[str] | None = _roles_option(),
+    name_prefix: str | None = _name_prefix_option(),
+    layout: str | None = _layout_option("combined or split (remove the split layout's roles)"),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
     all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
@@ -582,12 +593,8 @@ def operator_policy(
     role_name: str = typer.Option(DEFAULT_ROLE_NAME, "--role-name", help="Scope to this role."),
     path: str = typer.Option("/", "--path", help="The role's path."),
     cluster: str = typer.Option("*", "--cluster", help="Scope eks:DescribeCluster to this cluster."),
-    roles: list[str] | None = typer.Option(
-        None, "--role", help="Roles of the set: eks, storage, cross-account, all \\[default: eks].", metavar="KIND"
-    ),
-    name_prefix: str | None = typer.Option(
-        None, "--name-prefix", help="Name prefix of the storage/cross-account roles \\[default: zilliz-byoc]."
-    ),
+    roles: list[str] | None = _roles_option(),
+    name_prefix: str | None = _name_prefix_option(),
     allow_custom_issuer: bool = typer.Option(
         False,
         "--allow-custom-issuer",

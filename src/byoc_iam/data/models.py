@@ -179,27 +179,28 @@ class ChartFile(DataFile):
     annotations_path: list[str] = Field(min_length=1)
 
 
-class LayoutNodeRoleFile(DataFile):
-    """A service role of the split layout (cluster: eks, node: ec2)."""
+class LayoutRoleFile(DataFile):
+    """What every role of the split layout that AWS managed policies serve states: its name suffix, description,
+    those policies, the console's label for it and the components it serves."""
 
     suffix: str
+    description: str
+    aws_managed_policies: list[str] = Field(min_length=1)
+    console_label: str
+    components: list[str] = Field(min_length=1)
+
+
+class LayoutNodeRoleFile(LayoutRoleFile):
+    """A service role of the split layout (cluster: eks, node: ec2): the service it trusts, the trust's Sid."""
+
     service: str
     sid: str
-    description: str
-    aws_managed_policies: list[str] = Field(min_length=1)
-    console_label: str
-    components: list[str] = Field(min_length=1)
 
 
-class LayoutCniFile(DataFile):
-    """The VPC CNI's own role (``--cni-role``)."""
+class LayoutCniFile(LayoutRoleFile):
+    """The VPC CNI's own role (``--cni-role``): its service account and chart."""
 
-    suffix: str
     service_account: str
-    description: str
-    aws_managed_policies: list[str] = Field(min_length=1)
-    console_label: str
-    components: list[str] = Field(min_length=1)
     chart: ChartFile
 
 

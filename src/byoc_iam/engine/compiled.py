@@ -30,8 +30,8 @@ iam-simulate's reading of it):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from byoc_iam.engine import principals as P
 from byoc_iam.engine import service_rules
@@ -121,6 +121,9 @@ class _Levels:
         return result
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 # Groups depend only on their documents and the action, so policy sets that share documents share them.
 _GROUPS: dict[tuple[tuple[CompiledDocument, ...], str], _Group] = {}
 _LEVELS: dict[tuple[tuple[tuple[CompiledDocument, ...], ...], str], _Levels] = {}
@@ -128,25 +131,22 @@ _LEVELS: dict[tuple[tuple[tuple[CompiledDocument, ...], ...], str], _Levels] = {
 
 def group(docs: tuple[CompiledDocument, ...], action: str) -> _Group:
     """The (shared) group of ``docs``' statements matching ``action``."""
-    key = (docs, action)
-    hit = _GROUPS.get(key)
-    if hit is None:
-        hit = _Group(docs, action)
-        if len(_GROUPS) >= 65536:
-            _GROUPS.clear()
-        _GROUPS[key] = hit
-    return hit
+    return _shared(_GROUPS, 65536, _Group, docs, action)
 
 
 def levels(lvls: tuple[tuple[CompiledDocument, ...], ...], action: str) -> _Levels:
     """The (shared) SCP or RCP levels for ``action``."""
-    key = (lvls, action)
-    hit = _LEVELS.get(key)
+    return _shared(_LEVELS, 16384, _Levels, lvls, action)
+
+
+def _shared(cache: dict[tuple[_K, str], _V], limit: int, make: Callable[[_K, str], _V], key: _K, action: str) -> _V:
+    """``make(key, action)``, memoised in ``cache`` (emptied once it holds ``limit`` entries)."""
+    hit = cache.get((key, action))
     if hit is None:
-        hit = _Levels(lvls, action)
-        if len(_LEVELS) >= 16384:
-            _LEVELS.clear()
-        _LEVELS[key] = hit
+        hit = make(key, action)
+        if len(cache) >= limit:
+            cache.clear()
+        cache[(key, action)] = hit
     return hit
 
 

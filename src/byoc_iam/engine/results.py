@@ -7,36 +7,41 @@ policy simulator uses; they are the labels of :class:`Result`.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Self
 
 ALLOWED, IMPLICIT, EXPLICIT = "Allowed", "ImplicitlyDenied", "ExplicitlyDenied"
 DECISIONS = (ALLOWED, IMPLICIT, EXPLICIT)
 
 
-class Result(IntEnum):
+class _Labelled(IntEnum):
+    """An IntEnum whose members also carry their name in AWS's words (:attr:`label`): ``NAME = value, label``."""
+
+    label: str
+
+    def __new__(cls, value: int, label: str) -> Self:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class Result(_Labelled):
     """One policy type's (or the whole request's) answer; ordered so that a larger value wins."""
 
-    IMPLICIT_DENY = 0
-    ALLOW = 1
-    EXPLICIT_DENY = 2
-
-    @property
-    def label(self) -> str:
-        return _RESULT_LABELS[self]
+    IMPLICIT_DENY = 0, IMPLICIT
+    ALLOW = 1, ALLOWED
+    EXPLICIT_DENY = 2, EXPLICIT
 
 
-class ResourceAnswer(IntEnum):
+class ResourceAnswer(_Labelled):
     """A resource policy's answer: it may allow the principal itself, or only trust its account."""
 
-    NOT_APPLICABLE = 0
-    IMPLICIT_DENY = 1
-    ALLOW = 2
-    ALLOW_FOR_ACCOUNT = 3
-    EXPLICIT_DENY = 4
-    DENY_FOR_ACCOUNT = 5
-
-    @property
-    def label(self) -> str:
-        return _RESOURCE_LABELS[self]
+    NOT_APPLICABLE = 0, "NotApplicable"
+    IMPLICIT_DENY = 1, IMPLICIT
+    ALLOW = 2, ALLOWED
+    ALLOW_FOR_ACCOUNT = 3, "AllowedForAccount"
+    EXPLICIT_DENY = 4, EXPLICIT
+    DENY_FOR_ACCOUNT = 5, "DeniedForAccount"
 
 
 class ResourceMode(IntEnum):
@@ -47,14 +52,3 @@ class ResourceMode(IntEnum):
     LIST = 1
     NOT_LIST = 2
     NEVER = 3
-
-
-_RESULT_LABELS = {Result.IMPLICIT_DENY: IMPLICIT, Result.ALLOW: ALLOWED, Result.EXPLICIT_DENY: EXPLICIT}
-_RESOURCE_LABELS = {
-    ResourceAnswer.NOT_APPLICABLE: "NotApplicable",
-    ResourceAnswer.IMPLICIT_DENY: IMPLICIT,
-    ResourceAnswer.ALLOW: ALLOWED,
-    ResourceAnswer.ALLOW_FOR_ACCOUNT: "AllowedForAccount",
-    ResourceAnswer.EXPLICIT_DENY: EXPLICIT,
-    ResourceAnswer.DENY_FOR_ACCOUNT: "DeniedForAccount",
-}

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from byoc_iam.errors import UsageError
+
 Effect = Literal["Allow", "Deny"]
 PrincipalMap = dict[str, tuple[str, ...]]
 ConditionBlock = dict[str, dict[str, tuple[str, ...]]]
@@ -287,6 +289,14 @@ def load_json(text: str) -> Any:
         raise PolicyParseError(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise PolicyParseError("invalid JSON: nested too deeply") from None
+
+
+def read_json(text: str, where: str) -> Any:
+    """:func:`load_json` for input people give: bad JSON is one :class:`UsageError` line ``{where}: {problem}``."""
+    try:
+        return load_json(text)
+    except PolicyParseError as exc:
+        raise UsageError(f"{where}: {exc}") from None
 
 
 def policy(data: PolicyDocument | Mapping[str, Any] | str) -> PolicyDocument:

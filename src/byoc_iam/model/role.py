@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from byoc_iam.errors import UsageError
 from byoc_iam.model import rules
-from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size, load_json
+from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size, read_json
 from byoc_iam.model.quotas import quotas
 
 _Q = quotas()
@@ -99,10 +99,7 @@ class RoleSpec(BaseModel):
     @classmethod
     def from_json(cls, text: str, source: str = "RoleSpec") -> RoleSpec:
         """Parse and validate; any problem becomes one :class:`UsageError` line."""
-        try:
-            data = load_json(text)
-        except PolicyParseError as exc:
-            raise UsageError(f"{source}: {exc}") from None
+        data = read_json(text, source)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from byoc_iam.errors import UsageError
-from byoc_iam.model.policy import PolicyParseError, load_json
+from byoc_iam.model.policy import read_json
 
 PLAN_FORMAT = "byoc-iam-plan/1"
 
@@ -102,10 +102,7 @@ class Plan:
     @classmethod
     def from_json(cls, text: str, source: str = "plan") -> Plan:
         """Parse a saved plan; anything that is not one becomes a :class:`UsageError` line."""
-        try:
-            data = load_json(text)
-        except PolicyParseError as exc:
-            raise UsageError(f"{source}: not a byoc-iam plan: {exc}") from None
+        data = read_json(text, f"{source}: not a byoc-iam plan")
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
             raise UsageError(f'{source}: not a byoc-iam plan (expected "format": "{PLAN_FORMAT}")')
         try:

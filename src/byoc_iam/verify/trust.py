@@ -4,7 +4,7 @@ provider) can assume the role; the unintended ones (``data/verify/trust_negative
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from byoc_iam.engine import CompiledPolicies, PolicySet, Request, compile_policies
@@ -120,13 +120,7 @@ class TrustChecker:
                 ", ".join(s.label() for s in deciding) or "the trust policy"
             )
         return TrustResult(
-            id=ask.id,
-            kind=ask.kind,
-            description=ask.description,
-            principal=ask.principal,
-            action=ask.action,
-            context=dict(ask.context),
-            expected=ask.expected,
+            **asdict(ask),  # the ask, and what came of it
             decision=decision,
             passed=passed,
             status="passed" if passed else "failed",

@@ -1,40 +1,16 @@
-"""Run ``byoc-iam`` in process for the role-set tests (exit code, stdout, stderr)."""
+"""Read back what the render exports write, as Terraform and CloudFormation would (render and role-set tests)."""
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Result:
-    from byoc_iam.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def jsonencoded(value: str) -> Any:
-    """The document of a Terraform ``${jsonencode({...})}`` as python-hcl2 re-serialises it (``=`` outside
-    strings becomes ``:``; Terraform's template escapes are undone)."""
-    assert value.startswith("${jsonencode(") and value.endswith(")}")
+def hcl_to_json(expr: str) -> Any:
+    """The JSON value of an HCL object expression as python-hcl2 re-serialises it (``{"k" = v, ...}``): ``=``
+    outside strings becomes ``:``, and Terraform's template escapes (``$${``, ``%%{``) are undone."""
     out, in_str, esc = [], False, False
-    for ch in value[len("${jsonencode(") : -2]:
+    for ch in expr:
         if in_str:
             if esc:
                 esc = False
@@ -48,6 +24,12 @@ def jsonencoded(value: str) -> Any:
             ch = ":"
         out.append(ch)
     return json.loads("".join(out).replace("$${", "${").replace("%%{", "%{"))
+
+
+def jsonencoded(value: str) -> Any:
+    """The document of a Terraform ``${jsonencode({...})}`` as python-hcl2 re-serialises it."""
+    assert value.startswith("${jsonencode(") and value.endswith(")}")
+    return hcl_to_json(value[len("${jsonencode(") : -2])
 
 
 def unquote(value: str) -> str:
