@@ -169,6 +169,10 @@ class _Service:
             }
         return self._types.get(lower)
 
+    def resource_types(self) -> tuple[ResourceType, ...]:
+        self.resource_type("")  # loads them
+        return tuple(self._types.values()) if self._types else ()
+
     def condition_key(self, key: str) -> ConditionKey | None:
         if self._keys is None:
             self._keys = {}
@@ -208,6 +212,7 @@ class ServiceCatalog:
         self._global: tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]] | None = None
         self._oidc_claims: dict[str, str] = {}
         self._unassociated: tuple[tuple[re.Pattern[str], str], ...] | None = None
+        self._arn_fields: dict[str, tuple[frozenset[bool], frozenset[bool]]] | None = None
 
     # -- services ----------------------------------------------------------------------------------
     def _service_names(self) -> dict[str, str]:
@@ -320,6 +325,39 @@ class ServiceCatalog:
     def resource_types_matching(self, arn: str, action: str) -> tuple[ResourceType, ...]:
         """The action's resource types that the ARN can name (empty: the ARN never applies to the action)."""
         return tuple(rt for rt in self.resource_types_for(action) if self.arn_matches_resource_type(arn, rt))
+
+    def _all_arn_fields(self) -> dict[str, tuple[frozenset[bool], frozenset[bool]]]:
+        """ARN service segment -> (has a Region?, has an account?) over every resource type using it."""
+        if self._arn_fields is None:
+            regions: dict[str, set[bool]] = {}
+            accounts: dict[str, set[bool]] = {}
+            for prefix in self.services():
+                svc = self._service(prefix)
+                for rt in svc.resource_types() if svc else ():
+                    parts = rt.arn_format.split(":", 5)
+                    if len(parts) == 6:
+                        regions.setdefault(parts[2], set()).add(bool(parts[3]))
+                        accounts.setdefault(parts[2], set()).add(bool(parts[4]))
+            self._arn_fields = {k: (frozenset(regions[k]), frozenset(accounts[k])) for k in regions}
+        return self._arn_fields
+
+    def arn_segment_use(self, arn_service: str, segment: Literal["region", "account"]) -> bool | None:
+        """Whether the resource ARNs of an ARN service segment (``s3``, ``iam``...) carry ``segment``: True when
+        every resource type in the catalog has it, False when none has it, None when it varies or no resource
+        type uses the segment. The answer is over every service's resource types (``ebs`` names ``ec2``
+        snapshots), read in full only when the service's own types would give an answer."""
+        index = 0 if segment == "region" else 1
+        own = self._service(arn_service)
+        if own is not None:
+            uses = {
+                bool(p[3 + index]) for p in (rt.arn_format.split(":", 5) for rt in own.resource_types()) if len(p) == 6
+            }
+            if len(uses) != 1:
+                return None
+        fields = self._all_arn_fields().get(arn_service)
+        if fields is None or len(fields[index]) != 1:
+            return None
+        return next(iter(fields[index]))
 
     # -- condition keys ----------------------------------------------------------------------------
     def _globals(self) -> tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]]:

@@ -172,6 +172,21 @@ CASES: dict[str, tuple[str, Any, Any]] = {
             )
         ),
     ),
+    "E2019": (
+        "identity",
+        doc(allow("iam:PassRole", f"arn:aws:iam:us-east-1:{ACCOUNT}:role/r")),
+        doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/r")),
+    ),
+    "E2020": (
+        "identity",
+        doc(allow("health:DescribeEventDetails", f"arn:aws:health:*:{ACCOUNT}:event/*")),
+        doc(allow("health:DescribeEventDetails", "arn:aws:health:*::event/*")),
+    ),
+    "E2021": (
+        "identity",
+        doc(allow("logs:PutLogEvents", f"arn:aws:logs::{ACCOUNT}:log-group:g:*")),
+        doc(allow("logs:PutLogEvents", f"arn:aws:logs:*:{ACCOUNT}:log-group:g:*")),
+    ),
     "W2017": (
         "resource",
         doc({"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLEID1234567"}, "Action": "s3:Get*", "Resource": "*"}),

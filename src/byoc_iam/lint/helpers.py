@@ -249,3 +249,21 @@ def broad_grant_checks(label: str) -> tuple[str, ...]:
 def action_ptr(st: StatementView) -> str:
     """JSON pointer to the statement's Action element, or its NotAction element when it has no Action."""
     return f"{st.ptr}/{'Action' if st.action is not None else 'NotAction'}"
+
+
+# -- resource ARNs, part by part (ARN Region/account checks) ----------------------------------------------
+def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
+    """Every Resource and NotResource ARN with its six parts (partition, service, region, account...), leaving
+    out ``"*"``, placeholders and ARNs E2007 reports (fewer than six parts)."""
+    for st in ctx.good_statements():
+        for r in [*(st.resource or []), *(st.not_resource or [])]:
+            if not r.value.startswith("arn:") or has_placeholder(r.value):
+                continue
+            parts = r.value.split(":", 5)
+            if len(parts) == 6:
+                yield r, parts
+
+
+def literal_segment(text: str) -> bool:
+    """True for a non-empty ARN segment without wildcards or policy variables (``us-east-1``, ``123456789012``)."""
+    return bool(text) and not any(c in text for c in "*?$")
