@@ -40,3 +40,10 @@ def test_segment_use_reads_every_service_using_the_arn_segment() -> None:
     assert cat.arn_segment_use("iam", "region") is False and cat.arn_segment_use("iam", "account") is True
     assert cat.arn_segment_use("logs", "region") is True
     assert cat.arn_segment_use("s3", "region") is None and cat.arn_segment_use("nosuchservice", "region") is None
+
+
+def test_in_an_aws_managed_policy_they_are_w2018() -> None:
+    arn = "arn:aws:iam:eu-west-1:123456789012:role/r"
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn}]}
+    found = {f.code: f.message for f in lint_document(doc, "identity", origin="aws-managed")}
+    assert "E2019" not in found and "ARN formats may be behind" in found["W2018"]

@@ -22,6 +22,11 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"{r.value}: {service} ARNs take no Region: write {fixed}", r.ptr)
 
 
+def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
+    """ARNs whose Region/account the catalog snapshot's ARN formats rule out (W2018 in AWS managed policies)."""
+    return check(ctx)
+
+
 RULE = Rule(
     "E2019",
     "arn-region-not-allowed",
@@ -29,4 +34,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     aws_checks=("ARN Region not allowed",),
+    origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
 )

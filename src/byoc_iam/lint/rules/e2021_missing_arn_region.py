@@ -23,6 +23,11 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit(f"{r.value}: {service} ARNs always name a Region: write it, or {fixed} for any", r.ptr)
 
 
+def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
+    """ARNs whose Region/account the catalog snapshot's ARN formats rule out (W2018 in AWS managed policies)."""
+    return check(ctx)
+
+
 RULE = Rule(
     "E2021",
     "missing-arn-region",
@@ -30,4 +35,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     aws_checks=("Missing ARN Region",),
+    origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
 )
