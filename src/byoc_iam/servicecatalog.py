@@ -147,6 +147,7 @@ class _Service:
         self._keys: dict[str, ConditionKey] | None = None  # lower-cased exact keys
         self._patterns: tuple[tuple[str, ConditionKey], ...] = ()
         self._compiled: tuple[tuple[re.Pattern[str], ConditionKey], ...] | None = None
+        self._tag_families: frozenset[str] | None = None
 
     def action(self, lower: str) -> ActionInfo | None:
         info = self._actions.get(lower)
@@ -173,6 +174,21 @@ class _Service:
         self.resource_type("")  # loads them
         return tuple(self._types.values()) if self._types else ()
 
+    def tag_key_families(self) -> frozenset[str]:
+        """``aws:ResourceTag``, ``aws:RequestTag``, ``aws:TagKeys``: the global tag keys any action or resource
+        type of the service lists (lower case)."""
+        if self._tag_families is None:
+            keys: set[str] = set()
+            for a in self._raw_actions.values():
+                keys.update(a.get("conditionKeys", ()))
+                for r in a.get("resourceTypes", ()):
+                    keys.update(r.get("conditionKeys", ()))
+            keys.update(k for rt in self.resource_types() for k in rt.condition_keys)
+            self._tag_families = frozenset(
+                k.split("/", 1)[0].lower() for k in keys if k.lower().startswith(_TAG_FAMILIES)
+            )
+        return self._tag_families
+
     def condition_key(self, key: str) -> ConditionKey | None:
         if self._keys is None:
             self._keys = {}
@@ -190,6 +206,9 @@ class _Service:
         if self._compiled is None:  # patterns (tag keys...) are compiled only when an exact key misses
             self._compiled = tuple((_key_pattern(k), ck) for k, ck in self._patterns)
         return next((ck for rx, ck in self._compiled if rx.fullmatch(key)), None)
+
+
+_TAG_FAMILIES = ("aws:resourcetag", "aws:requesttag", "aws:tagkeys")
 
 
 def _key_pattern(key: str) -> re.Pattern[str]:
@@ -358,6 +377,17 @@ class ServiceCatalog:
         if fields is None or len(fields[index]) != 1:
             return None
         return next(iter(fields[index]))
+
+    def supports_tag_key(self, prefix: str, key: str) -> bool | None:
+        """Whether a service supports a global tag condition key (``aws:ResourceTag/<k>``, ``aws:RequestTag/<k>``,
+        ``aws:TagKeys``): some action or resource type of it lists the key (the Service Authorization Reference's
+        condition keys columns; "AWS services that work with IAM", ABAC column). None for an unknown service or
+        a key that is not one of these."""
+        family = key.split("/", 1)[0].lower()
+        svc = self._service(prefix)
+        if svc is None or family not in _TAG_FAMILIES or ((family == "aws:tagkeys") != ("/" not in key)):
+            return None
+        return family in svc.tag_key_families()
 
     # -- condition keys ----------------------------------------------------------------------------
     def _globals(self) -> tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]]:

@@ -50,6 +50,7 @@ def web_identity(conditions: dict[str, Any] | None = None, federated: str = FED)
 
 
 GOOD_IDENTITY = doc(allow())
+TAG_TEAM = {"StringEquals": {"aws:ResourceTag/team": "blue"}}
 GOOD_TRUST = doc(service_trust(), web_identity())
 
 # code: (policy type, triggering document or text, clean document or text)
@@ -186,6 +187,16 @@ CASES: dict[str, tuple[str, Any, Any]] = {
         "identity",
         doc(allow("logs:PutLogEvents", f"arn:aws:logs::{ACCOUNT}:log-group:g:*")),
         doc(allow("logs:PutLogEvents", f"arn:aws:logs:*:{ACCOUNT}:log-group:g:*")),
+    ),
+    "S3012": (
+        "identity",
+        doc({"Effect": "Deny", "Action": "cloudsearch:Search", "Resource": "*", "Condition": TAG_TEAM}),
+        doc({"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": TAG_TEAM}),
+    ),
+    "I5011": (
+        "identity",
+        doc(allow("cloudshell:CreateSession", "*", Condition=TAG_TEAM)),
+        doc(allow("ec2:StartInstances", "*", Condition=TAG_TEAM)),
     ),
     "W2017": (
         "resource",

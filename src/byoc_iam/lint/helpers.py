@@ -267,3 +267,20 @@ def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
 def literal_segment(text: str) -> bool:
     """True for a non-empty ARN segment without wildcards or policy variables (``us-east-1``, ``123456789012``)."""
     return bool(text) and not any(c in text for c in "*?$")
+
+
+# -- global tag condition keys a service does not support (S3012, I5011) ------------------------------------
+def unsupported_tag_keys(ctx: DocContext, effect: str) -> Iterator[tuple[str, str, list[str]]]:
+    """``(condition key, its pointer, services)`` for each global tag key (``aws:ResourceTag/<k>``,
+    ``aws:RequestTag/<k>``, ``aws:TagKeys``) in an ``effect`` statement with Action, where some of the
+    statement's services support no such key (the catalog: no action or resource type of the service lists
+    it), so the condition never holds for their actions. Wildcard services and unknown ones are left out."""
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        if st.effect != effect or st.action is None:
+            continue
+        prefixes = sorted({p[0].lower() for a in st.action if (p := action_prefix(a.value)) and "*" not in p[0]})
+        for c in st.conditions:
+            lacking = [p for p in prefixes if cat.supports_tag_key(p, c.key) is False]
+            if lacking:
+                yield c.key, c.key_ptr, lacking
