@@ -232,6 +232,7 @@ class ServiceCatalog:
         self._oidc_claims: dict[str, str] = {}
         self._unassociated: tuple[tuple[re.Pattern[str], str], ...] | None = None
         self._arn_fields: dict[str, tuple[frozenset[bool], frozenset[bool]]] | None = None
+        self._segment_use: dict[tuple[str, str], bool | None] = {}
 
     # -- services ----------------------------------------------------------------------------------
     def _service_names(self) -> dict[str, str]:
@@ -365,6 +366,12 @@ class ServiceCatalog:
         every resource type in the catalog has it, False when none has it, None when it varies or no resource
         type uses the segment. The answer is over every service's resource types (``ebs`` names ``ec2``
         snapshots), read in full only when the service's own types would give an answer."""
+        key = (arn_service, segment)
+        if key not in self._segment_use:
+            self._segment_use[key] = self._arn_segment_use(arn_service, segment)
+        return self._segment_use[key]
+
+    def _arn_segment_use(self, arn_service: str, segment: Literal["region", "account"]) -> bool | None:
         index = 0 if segment == "region" else 1
         own = self._service(arn_service)
         if own is not None:
