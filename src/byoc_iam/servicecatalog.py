@@ -232,7 +232,7 @@ class ServiceCatalog:
         self._oidc_claims: dict[str, str] = {}
         self._unassociated: tuple[tuple[re.Pattern[str], str], ...] | None = None
         self._arn_fields: dict[str, tuple[frozenset[bool], frozenset[bool]]] | None = None
-        self._segment_use: dict[tuple[str, str], bool | None] = {}
+        self._segment_use: dict[tuple[str, str, bool], bool] = {}
 
     # -- services ----------------------------------------------------------------------------------
     def _service_names(self) -> dict[str, str]:
@@ -361,29 +361,25 @@ class ServiceCatalog:
             self._arn_fields = {k: (frozenset(regions[k]), frozenset(accounts[k])) for k in regions}
         return self._arn_fields
 
-    def arn_segment_use(self, arn_service: str, segment: Literal["region", "account"]) -> bool | None:
-        """Whether the resource ARNs of an ARN service segment (``s3``, ``iam``...) carry ``segment``: True when
-        every resource type in the catalog has it, False when none has it, None when it varies or no resource
-        type uses the segment. The answer is over every service's resource types (``ebs`` names ``ec2``
-        snapshots), read in full only when the service's own types would give an answer."""
-        key = (arn_service, segment)
+    def arn_segment_always(self, arn_service: str, segment: Literal["region", "account"], present: bool) -> bool:
+        """True when every resource type whose ARNs use this service segment (``s3``, ``iam``...) has
+        ``segment`` (``present=True``) or has it empty (``present=False``), over every service's resource types
+        (``ebs`` names ``ec2`` snapshots); False when they differ or no resource type uses the segment. The
+        full index is read only when the service's own resource types already agree."""
+        key = (arn_service, segment, present)
         if key not in self._segment_use:
-            self._segment_use[key] = self._arn_segment_use(arn_service, segment)
+            self._segment_use[key] = self._arn_segment_always(arn_service, segment, present)
         return self._segment_use[key]
 
-    def _arn_segment_use(self, arn_service: str, segment: Literal["region", "account"]) -> bool | None:
+    def _arn_segment_always(self, arn_service: str, segment: Literal["region", "account"], present: bool) -> bool:
         index = 0 if segment == "region" else 1
         own = self._service(arn_service)
         if own is not None:
-            uses = {
-                bool(p[3 + index]) for p in (rt.arn_format.split(":", 5) for rt in own.resource_types()) if len(p) == 6
-            }
-            if len(uses) != 1:
-                return None
+            formats = (rt.arn_format.split(":", 5) for rt in own.resource_types())
+            if {bool(p[3 + index]) for p in formats if len(p) == 6} != {present}:
+                return False
         fields = self._all_arn_fields().get(arn_service)
-        if fields is None or len(fields[index]) != 1:
-            return None
-        return next(iter(fields[index]))
+        return fields is not None and fields[index] == frozenset({present})
 
     def supports_tag_key(self, prefix: str, key: str) -> bool | None:
         """Whether a service supports a global tag condition key (``aws:ResourceTag/<k>``, ``aws:RequestTag/<k>``,

@@ -37,9 +37,14 @@ def test_what_the_catalog_cannot_decide_is_left_alone(arn: str) -> None:
 
 def test_segment_use_reads_every_service_using_the_arn_segment() -> None:
     cat = get_catalog()
-    assert cat.arn_segment_use("iam", "region") is False and cat.arn_segment_use("iam", "account") is True
-    assert cat.arn_segment_use("logs", "region") is True
-    assert cat.arn_segment_use("s3", "region") is None and cat.arn_segment_use("nosuchservice", "region") is None
+    assert cat.arn_segment_always("iam", "region", present=False)
+    assert cat.arn_segment_always("iam", "account", present=True)
+    assert cat.arn_segment_always("logs", "region", present=True)
+    assert not cat.arn_segment_always("s3", "region", present=False) and not cat.arn_segment_always(
+        "s3", "region", present=True
+    )
+    assert not cat.arn_segment_always("ec2", "account", present=False)  # ebs's ec2 snapshots have none, ec2's others do
+    assert not cat.arn_segment_always("nosuchservice", "region", present=True)
 
 
 def test_in_an_aws_managed_policy_they_are_w2018() -> None:

@@ -2,7 +2,7 @@
 
 Access Analyzer's "ARN Region not allowed" (ERROR): the ARN can never match a resource of the service. The
 catalog decides: no resource type of any service whose ARNs use this service segment has a Region
-(``iam``, ``sts``, ``budgets``, ``cloudfront``...; :meth:`ServiceCatalog.arn_segment_use`). Wildcards and
+(``iam``, ``sts``, ``budgets``, ``cloudfront``...; :meth:`ServiceCatalog.arn_segment_always`). Wildcards and
 policy variables in the Region are left alone.
 """
 
@@ -17,7 +17,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
     for r, parts in resource_arns(ctx):
         service, region = parts[2], parts[3]
-        if literal_segment(region) and cat.arn_segment_use(service, "region") is False:
+        if literal_segment(region) and cat.arn_segment_always(service, "region", present=False):
             fixed = ":".join([*parts[:3], "", *parts[4:]])
             yield Hit(f"{r.value}: {service} ARNs take no Region: write {fixed}", r.ptr)
 

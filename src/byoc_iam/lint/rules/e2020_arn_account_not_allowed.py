@@ -3,7 +3,7 @@ is not it: S3 buckets are global, but S3 access points take one; ``arn:aws:healt
 
 Access Analyzer's "ARN account not allowed" (ERROR): the ARN can never match a resource of the service. The
 catalog decides: no resource type of any service whose ARNs use this service segment has an account
-(:meth:`ServiceCatalog.arn_segment_use`). Wildcards and policy variables in the account are left alone.
+(:meth:`ServiceCatalog.arn_segment_always`). Wildcards and policy variables in the account are left alone.
 """
 
 from collections.abc import Iterator
@@ -17,7 +17,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
     for r, parts in resource_arns(ctx):
         service, account = parts[2], parts[4]
-        if literal_segment(account) and cat.arn_segment_use(service, "account") is False:
+        if literal_segment(account) and cat.arn_segment_always(service, "account", present=False):
             fixed = ":".join([*parts[:4], "", parts[5]])
             yield Hit(f"{r.value}: {service} ARNs take no account ID: write {fixed}", r.ptr)
 

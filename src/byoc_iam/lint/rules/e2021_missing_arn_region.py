@@ -3,7 +3,7 @@
 
 Access Analyzer's "Missing ARN Region" (ERROR): an empty segment matches only an empty Region, so the ARN
 can never match a resource of the service. The catalog decides: every resource type of every service whose
-ARNs use this service segment has a Region (:meth:`ServiceCatalog.arn_segment_use`). Write the Region, or
+ARNs use this service segment has a Region (:meth:`ServiceCatalog.arn_segment_always`). Write the Region, or
 ``*`` for any.
 """
 
@@ -18,7 +18,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
     for r, parts in resource_arns(ctx):
         service, region = parts[2], parts[3]
-        if not region and cat.arn_segment_use(service, "region") is True:
+        if not region and cat.arn_segment_always(service, "region", present=True):
             fixed = ":".join([*parts[:3], "*", *parts[4:]])
             yield Hit(f"{r.value}: {service} ARNs always name a Region: write it, or {fixed} for any", r.ptr)
 
