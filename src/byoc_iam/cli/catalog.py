@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from byoc_iam.managed.snapshot import SourceRecord
 
 
+
 class Output(StrEnum):
     text = "text"
     json = "json"
