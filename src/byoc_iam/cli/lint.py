@@ -46,6 +46,17 @@ class FailOn(StrEnum):
     suggestion = "suggestion"
 
 
+class OriginChoice(StrEnum):
+    customer = "customer"
+    aws_managed = "aws-managed"
+
+
+ORIGIN_HELP = (
+    "aws-managed: the FILEs are AWS managed policies (no customer size quota; what the service catalog snapshot "
+    "lacks is W2018, not an error)."
+)
+
+
 class TrustChoice(StrEnum):
     auto = "auto"
     placeholder = "placeholder"
@@ -183,6 +194,17 @@ def _lint_file(label: str, data: bytes, policy_type: str, options: LintOptions) 
         raise UsageError(f"{label}: reading Terraform/CloudFormation needs {exc.name}: pip install byoc-iam") from None
 
 
+def _ignored(ignore: list[str]) -> list[str]:
+    """The rule codes of ``--ignore`` (comma-separated, repeatable); an unknown code is a UsageError."""
+    from byoc_iam.lint import rule
+
+    skip = [c.strip().upper() for item in ignore for c in item.split(",") if c.strip()]
+    unknown = [c for c in skip if rule(c) is None]
+    if unknown:
+        raise UsageError(f"--ignore: unknown rule code {unknown[0]} (see byoc-iam lint --list-rules)")
+    return skip
+
+
 def lint(
     files: list[str] | None = typer.Argument(
         None,
@@ -214,6 +236,7 @@ def lint(
         metavar="N",
         help="Managed policies per role (--role).",
     ),
+    origin: OriginChoice = typer.Option(OriginChoice.customer, "--origin", help=ORIGIN_HELP),
     ignore: list[str] | None = typer.Option(
         None, "--ignore", metavar="CODES", help="Rule codes to skip, comma-separated (repeatable).", show_default=False
     ),
@@ -235,13 +258,10 @@ def lint(
         raise UsageError("nothing to lint: give policy FILEs ('-' for stdin) or --role ROLESPEC.json")
     if names.count("-") + (role == "-") > 1:
         raise UsageError("stdin ('-') can be read only once")
-    skip = [c.strip().upper() for item in ignore or [] for c in item.split(",") if c.strip()]
+    skip = _ignored(ignore or [])
 
-    from byoc_iam.lint import LintOptions, failing, rule
+    from byoc_iam.lint import LintOptions, failing
 
-    unknown = [c for c in skip if rule(c) is None]
-    if unknown:
-        raise UsageError(f"--ignore: unknown rule code {unknown[0]} (see byoc-iam lint --list-rules)")
     texts = [(_label(name), _read(name)) for name in names]
     role_data = _read(role) if role is not None else None
     options = LintOptions(
@@ -249,6 +269,7 @@ def lint(
         trust_size_limit=trust_size_limit,
         managed_policies_limit=managed_policies_limit,
         ignore=frozenset(skip),
+        origin=origin.value,
     )
 
     findings: list[Finding] = []

@@ -12,9 +12,11 @@ a one-line description and the policy types it applies to.
 from byoc_iam.lint.context import (
     DEFAULT_MANAGED_PER_ROLE,
     DEFAULT_TRUST_SIZE,
+    ORIGINS,
     POLICY_TYPES,
     TRUST_MODES,
     LintOptions,
+    Origin,
     PolicyType,
     TrustMode,
 )
@@ -25,10 +27,12 @@ from byoc_iam.lint.runner import failing, infer_policy_type, lint_document, lint
 __all__ = [
     "DEFAULT_MANAGED_PER_ROLE",
     "DEFAULT_TRUST_SIZE",
+    "ORIGINS",
     "POLICY_TYPES",
     "TRUST_MODES",
     "Finding",
     "LintOptions",
+    "Origin",
     "PolicyType",
     "Rule",
     "Severity",

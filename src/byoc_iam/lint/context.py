@@ -23,6 +23,11 @@ PolicyType = Literal["identity", "trust", "resource", "scp"]
 TrustMode = Literal["auto", "placeholder", "resolved"]
 POLICY_TYPES: tuple[PolicyType, ...] = ("identity", "trust", "resource", "scp")
 TRUST_MODES: tuple[TrustMode, ...] = ("auto", "placeholder", "resolved")
+# Who wrote the document: a customer (the default: every check at its severity) or AWS (an AWS managed policy,
+# which IAM stores as is: no customer size quota, and where the service catalog snapshot does not know what it
+# uses, the snapshot is behind, so W2018 reports it instead of the catalog ERRORs E2001/E2002/E2004/E2006).
+Origin = Literal["customer", "aws-managed"]
+ORIGINS: tuple[Origin, ...] = ("customer", "aws-managed")
 
 # IAM's quotas (data/iam/quotas.json)
 DEFAULT_TRUST_SIZE = quotas().trust_policy_size  # "Role trust policy length" default (adjustable)
@@ -40,6 +45,7 @@ class LintOptions:
     trust_size_limit: int = DEFAULT_TRUST_SIZE
     managed_policies_limit: int = DEFAULT_MANAGED_PER_ROLE
     ignore: frozenset[str] = frozenset()  # rule codes not to run
+    origin: Origin = "customer"  # "aws-managed": the document is an AWS managed policy (see ORIGINS)
 
 
 @dataclass(frozen=True)

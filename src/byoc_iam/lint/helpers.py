@@ -249,3 +249,38 @@ def broad_grant_checks(label: str) -> tuple[str, ...]:
 def action_ptr(st: StatementView) -> str:
     """JSON pointer to the statement's Action element, or its NotAction element when it has no Action."""
     return f"{st.ptr}/{'Action' if st.action is not None else 'NotAction'}"
+
+
+# -- resource ARNs, part by part (ARN Region/account checks) ----------------------------------------------
+def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
+    """Every Resource and NotResource ARN with its six parts (partition, service, region, account...), leaving
+    out ``"*"``, placeholders and ARNs E2007 reports (fewer than six parts)."""
+    for st in ctx.good_statements():
+        for r in [*(st.resource or []), *(st.not_resource or [])]:
+            if not r.value.startswith("arn:") or has_placeholder(r.value):
+                continue
+            parts = r.value.split(":", 5)
+            if len(parts) == 6:
+                yield r, parts
+
+
+def literal_segment(text: str) -> bool:
+    """True for a non-empty ARN segment without wildcards or policy variables (``us-east-1``, ``123456789012``)."""
+    return bool(text) and not any(c in text for c in "*?$")
+
+
+# -- global tag condition keys a service does not support (S3012, I5011) ------------------------------------
+def unsupported_tag_keys(ctx: DocContext, effect: str) -> Iterator[tuple[str, str, list[str]]]:
+    """``(condition key, its pointer, services)`` for each global tag key (``aws:ResourceTag/<k>``,
+    ``aws:RequestTag/<k>``, ``aws:TagKeys``) in an ``effect`` statement with Action, where some of the
+    statement's services support no such key (the catalog: no action or resource type of the service lists
+    it), so the condition never holds for their actions. Wildcard services and unknown ones are left out."""
+    cat = ctx.catalog
+    for st in ctx.good_statements():
+        if st.effect != effect or st.action is None:
+            continue
+        prefixes = sorted({p[0].lower() for a in st.action if (p := action_prefix(a.value)) and "*" not in p[0]})
+        for c in st.conditions:
+            lacking = [p for p in prefixes if cat.supports_tag_key(p, c.key) is False]
+            if lacking:
+                yield c.key, c.key_ptr, lacking

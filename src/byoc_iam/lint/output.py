@@ -85,6 +85,8 @@ def rules_markdown() -> str:
         )
         if r.check is not None and r.check_role is not None:
             scope += " + role"
+        if len(r.origins) == 1:
+            scope += f" ({r.origins[0]} only)"
         description = r.description.replace("|", "\\|")
         rows.append(f"| {r.code} | {r.name} | {r.severity} | {scope} | {description} |")
     return "\n".join(rows) + "\n"

@@ -8,10 +8,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from byoc_iam.lint.context import (
+    ORIGINS,
     POLICY_TYPES,
     TRUST_MODES,
     DocContext,
     LintOptions,
+    Origin,
     PolicyType,
     RoleContext,
     TrustMode,
@@ -51,6 +53,8 @@ def _options(options: LintOptions | None, **overrides: Any) -> LintOptions:
         fields["ignore"] = frozenset(c.upper() for c in fields["ignore"])
     if fields.get("trust_mode", base.trust_mode) not in TRUST_MODES:
         raise ValueError(f"trust_mode must be one of {', '.join(TRUST_MODES)}")
+    if fields.get("origin", base.origin) not in ORIGINS:
+        raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
     return LintOptions(**{**base.__dict__, **fields})
 
 
@@ -145,6 +149,8 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
     for r in all_rules():
         if r.check is None or r.code in ctx.options.ignore or ctx.policy_type not in r.types:
             continue
+        if ctx.options.origin not in r.origins:
+            continue
         if not is_document and r.code != STRUCTURE:
             continue
         out.extend(_finding(r, h, ctx, ctx.source, ctx.file) for h in r.check(ctx))
@@ -176,6 +182,7 @@ def lint_document(
     trust_mode: TrustMode | None = None,
     trust_size_limit: int | None = None,
     ignore: Iterable[str] | None = None,
+    origin: Origin | None = None,
     options: LintOptions | None = None,
 ) -> list[Finding]:
     """Lint one policy document: JSON text (str/bytes), a parsed ``dict`` or a ``PolicyDocument``.
@@ -183,11 +190,15 @@ def lint_document(
     ``policy_type`` is ``identity``, ``trust``, ``resource``, ``scp`` or ``auto`` (inferred, see
     :func:`infer_policy_type`). ``trust_mode`` says whether the ``eks_oidc_url`` placeholder trust is
     intended (``placeholder``), forbidden (``resolved``) or recognised from its shape (``auto``, default).
-    Line and column are filled when text is given. Never raises on bad policy input.
+    ``origin="aws-managed"`` says the document is an AWS managed policy (IAM stores it as is): no customer
+    size quota applies, and what the service catalog snapshot does not know is a WARNING (W2018, the snapshot
+    is behind) instead of the catalog ERRORs; the default ``"customer"`` keeps every rule at its severity.
+    Line and column are filled when text is given. Never raises on bad policy input (ValueError on a bad
+    ``policy_type``, ``trust_mode`` or ``origin``).
     """
     if policy_type not in (*POLICY_TYPES, "auto"):
         raise ValueError(f"policy_type must be one of {', '.join((*POLICY_TYPES, 'auto'))}")
-    opts = _options(options, trust_mode=trust_mode, trust_size_limit=trust_size_limit, ignore=ignore)
+    opts = _options(options, trust_mode=trust_mode, trust_size_limit=trust_size_limit, ignore=ignore, origin=origin)
     source: SourceMap | None = None
     if isinstance(doc_or_text, str | bytes):
         doc, failure = _parse(doc_or_text, file)
@@ -231,6 +242,7 @@ def lint_role(
         trust_size_limit=trust_size_limit,
         managed_policies_limit=managed_policies_limit,
         ignore=ignore,
+        origin="customer",  # a role's inline and customer-managed policies are the customer's documents
     )
     source = scan(text) if text is not None else None
     rctx = RoleContext(spec=spec, options=opts, source=source, file=file)

@@ -3,10 +3,11 @@ package named ``<letter><4 digits>_<name>``), so adding a rule is adding a modul
 
 A rule has a code whose letter is its severity, stated once (E error, S security warning, W warning,
 I suggestion; the first digit its family: 1 grammar, 2 catalog, 3 security, 4 this role, 5 redundancy),
-a name, a one-line description, the policy types it applies to, the IAM Access Analyzer policy checks it
-implements (``aws_checks``, titles as in AWS's "IAM policy validation check reference"), and a check over
-one document (:class:`DocContext`) or over a whole role (:class:`RoleContext`). A check yields
-:class:`Hit`\\ s; the runner turns them into findings with line, column, statement index and Sid.
+a name, a one-line description, the policy types and document origins (customer, AWS managed) it applies to,
+the IAM Access Analyzer policy checks it implements (``aws_checks``, titles as in AWS's "IAM policy validation
+check reference"), and a check over one document (:class:`DocContext`) or over a whole role
+(:class:`RoleContext`). A check yields :class:`Hit`\\ s; the runner turns them into findings with line, column,
+statement index and Sid.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 
-from byoc_iam.lint.context import POLICY_TYPES, DocContext, PolicyType, RoleContext
+from byoc_iam.lint.context import ORIGINS, POLICY_TYPES, DocContext, Origin, PolicyType, RoleContext
 from byoc_iam.lint.finding import Severity
 
 
@@ -53,6 +54,7 @@ class Rule:
     check_role: RoleCheck | None = None
     types: tuple[PolicyType, ...] = POLICY_TYPES
     aws_checks: tuple[str, ...] = ()  # Access Analyzer check titles this rule implements
+    origins: tuple[Origin, ...] = ORIGINS  # the document origins it runs on (LintOptions.origin)
 
     @property
     def severity(self) -> Severity:

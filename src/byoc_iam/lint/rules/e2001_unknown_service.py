@@ -1,4 +1,8 @@
-"""E2001: an action names a service prefix AWS does not have (or is not ``service:action``)."""
+"""E2001: an action names a service prefix AWS does not have (or is not ``service:action``).
+
+In an AWS managed policy (``origin="aws-managed"``) a prefix the catalog snapshot lacks is W2018 instead
+(:func:`catalog_hits`): AWS stores the policy, so the snapshot is behind or the service was retired.
+"""
 
 from collections.abc import Iterator
 
@@ -7,7 +11,7 @@ from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 
 
-def check(ctx: DocContext) -> Iterator[Hit]:
+def _hits(ctx: DocContext, *, grammar: bool, catalog: bool) -> Iterator[Hit]:
     cat = ctx.catalog
     for st in ctx.good_statements():
         for a in st.actions:
@@ -15,13 +19,23 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 continue
             parts = action_prefix(a.value)
             if parts is None:
-                yield Hit(f"{a.value!r} is not an action: write service:Action, e.g. ec2:DescribeInstances", a.ptr)
+                if grammar:
+                    yield Hit(f"{a.value!r} is not an action: write service:Action, e.g. ec2:DescribeInstances", a.ptr)
                 continue
             prefix = parts[0]
             if "*" in prefix or "?" in prefix:
                 continue  # E2010
-            if not cat.is_known_service(prefix):
+            if catalog and not cat.is_known_service(prefix):
                 yield Hit(f"unknown service prefix {prefix!r} in {a.value}", a.ptr)
+
+
+def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
+    """Actions whose service prefix the catalog snapshot does not know."""
+    return _hits(ctx, grammar=False, catalog=True)
+
+
+def check(ctx: DocContext) -> Iterator[Hit]:
+    return _hits(ctx, grammar=True, catalog=ctx.options.origin == "customer")
 
 
 RULE = Rule(

@@ -4,6 +4,11 @@ Role: trust policy 2,048 characters by default (``trust_size_limit``, adjustable
 policies 10,240 in total, each customer-managed policy 6,144, 10 managed policies attached by default
 (``managed_policies_limit``, adjustable to 20). A single document linted alone: trust as above, SCP
 5,120, identity 10,240 (the most any inline policy can use). Sizes count characters without whitespace.
+
+An AWS managed policy (``origin="aws-managed"``) has no size quota: the IAM User Guide's quotas page
+("IAM and AWS STS quotas": "Managed policy size") sets 6,144 characters for the policies a customer
+creates, and AWS stores its own above it (moto's copy holds 41 AWS managed policies over 10,240 characters,
+the largest 26,522).
 """
 
 from collections.abc import Iterator
@@ -15,7 +20,7 @@ from byoc_iam.model.policy import iam_size
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
-    if ctx.in_role or not isinstance(ctx.doc, dict):
+    if ctx.in_role or not isinstance(ctx.doc, dict) or ctx.options.origin == "aws-managed":
         return
     limits = {"trust": ctx.options.trust_size_limit, "scp": SCP_SIZE, "identity": INLINE_TOTAL_SIZE}
     limit = limits.get(ctx.policy_type)
