@@ -66,14 +66,17 @@ class LazyGroup(TyperGroup):
             self.commands.update(module_commands(COMMANDS[cmd_name]))
         return self.commands.get(cmd_name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return click.Group.resolve_command(self, ctx, args)
         except click.UsageError as e:
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if matches:
-                e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
-            raise
+            if not matches:
+                raise
+            hint = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+            raise click.UsageError(hint, e.ctx) from None
 
 
 app = typer.Typer(
