@@ -7,11 +7,14 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: items are parsed with orjson a block at a time (an array's items in one call per ~64 KiB, JSON lines
-joined per block), falling back to the standard library's incremental decoder only to report an error; a
-policy set is compiled once per distinct content and each document once per process (see
-:mod:`byoc_iam.engine.statements`); output lines are shared per distinct answer and written in blocks. Memory
-stays flat however long the stream: the reader holds one block, the caches are bounded.
+Speed: an array's items are read a block (~64 KiB) at a time and cut with ``str.split``/``rfind``; only each
+request is parsed (orjson), a ``policies`` text seen before maps straight to its compiled set, and a new one is
+cut into its members (:mod:`byoc_iam.engine.batch_text`), each distinct member text parsed, checked and
+compiled once; any cut that does not parse falls back to orjson on the block, then to the standard library's
+incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
+compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
+output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
+the reader holds one block, the caches are bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
 ``source:7`` for a JSON line); a document IAM would refuse raises
