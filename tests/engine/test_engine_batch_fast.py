@@ -188,3 +188,19 @@ def test_invalid_json_in_a_member_is_reported_not_guessed() -> None:
     broken = good.replace('"identity": [', '"identity": [,', 1)
     with pytest.raises(UsageError, match="invalid JSON"):
         run_batch(io.StringIO(broken), io.StringIO(), "b")
+
+
+@pytest.mark.parametrize("with_orjson", [True, False])
+def test_document_key_ignores_key_order(with_orjson: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compile and lint-verdict caches' key: sorted-key JSON, with or without orjson loaded."""
+    import sys
+
+    from byoc_iam.engine.statements import document_key
+
+    if not with_orjson:
+        monkeypatch.setitem(sys.modules, "orjson", None)
+    a = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    b = {"Statement": [{"Resource": "*", "Action": "s3:*", "Effect": "Allow"}], "Version": V}
+    c = {"Version": V, "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    assert document_key(a) == document_key(b) != document_key(c)
+    assert isinstance(document_key(a), bytes if with_orjson else str)

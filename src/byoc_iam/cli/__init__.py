@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from difflib import get_close_matches
 from importlib import import_module
 from typing import ClassVar
 
@@ -72,6 +71,8 @@ class LazyGroup(TyperGroup):
         try:
             return click.Group.resolve_command(self, ctx, args)
         except click.UsageError as e:
+            from difflib import get_close_matches
+
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if not matches:
                 raise
