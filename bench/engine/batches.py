@@ -390,7 +390,7 @@ def _inline_doc(rnd: random.Random, team: str) -> dict[str, Any]:
             st["Condition"] = {"StringLike": {"aws:PrincipalTag/project": [f"{team}-*", "shared"]}}
         elif r < 0.4:
             st["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
-        elif r < 0.45:
+        elif r < 0.45:  # a public range: lint (E2014) refuses private ones on aws:SourceIp
             st["Condition"] = {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}
         stmts.append(st)
     return {"Version": _V, "Statement": stmts}
