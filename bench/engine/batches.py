@@ -390,8 +390,8 @@ def _inline_doc(rnd: random.Random, team: str) -> dict[str, Any]:
             st["Condition"] = {"StringLike": {"aws:PrincipalTag/project": [f"{team}-*", "shared"]}}
         elif r < 0.4:
             st["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
-        elif r < 0.45:
-            st["Condition"] = {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}
+        elif r < 0.45:  # a public range: lint (E2014) refuses private ones on aws:SourceIp
+            st["Condition"] = {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}
         stmts.append(st)
     return {"Version": _V, "Statement": stmts}
 
@@ -517,7 +517,7 @@ def varied_batch(n: int = 10_000, seed: int = 4) -> tuple[None, list[dict[str, A
         if rnd.random() < 0.7:
             ctx["aws:SecureTransport"] = rnd.choice(["true", "false"])
         if rnd.random() < 0.4:
-            ctx["aws:SourceIp"] = rnd.choice(["10.1.2.3", "192.168.0.1"])
+            ctx["aws:SourceIp"] = rnd.choice(["203.0.113.7", "198.51.100.1"])
         request = {"principal": principal, "action": action, "resource": resource, "resource_account": ACCOUNT}
         cases.append({"policies": policies, "request": {**request, "context": ctx}})
     return None, cases

@@ -105,7 +105,7 @@ def _one_of(value: Any, allowed: tuple[str, ...]) -> Any:
 class BlueprintInputs(BaseModel):
     """Inputs of the BYOC EKS role blueprint. Unset ``partition``/``trust_mode`` are inferred (see properties)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     account_id: str
     partition: Partition | None = None

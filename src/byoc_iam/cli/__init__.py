@@ -1,7 +1,10 @@
 """The command line: one typer app; each command family lives in its own module with ``register(app)``.
 
-Command modules import heavy libraries (boto3, the engine, jinja2) inside their functions, so that
-``byoc-iam lint`` starts fast.
+Start-up is lazy (issue 18): the root group knows each command's name and module (:data:`COMMANDS`) and
+imports a module only when one of its commands runs (or is listed with help, or completed); command modules
+import heavy libraries (boto3, the engine, jinja2) inside their functions, so that ``byoc-iam lint`` starts
+fast. To add a command: register it in its module and add its name here (``tests/cli/test_lazy_cli.py``
+checks the table against what the modules register).
 """
 
 from __future__ import annotations
@@ -9,26 +12,76 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from typing import ClassVar
 
 import click
 import typer
+from typer.core import TyperGroup
 
 from byoc_iam.errors import ByocError, ExitCode
 
-COMMAND_MODULES = (
-    "render",
-    "lint",
-    "simulate",
-    "compare",
-    "controllers",
-    "catalog",
-    "lifecycle",
-    "verify",
-    "sandbox",
-    "wiring",
-)
+# Every top-level command -> the module under byoc_iam.cli whose register(app) adds it, in help order.
+COMMANDS: dict[str, str] = {
+    "render": "render",
+    "lint": "lint",
+    "simulate": "simulate",
+    "compare": "compare",
+    "plan": "lifecycle",
+    "apply": "lifecycle",
+    "link-cluster": "lifecycle",
+    "destroy": "lifecycle",
+    "operator-policy": "lifecycle",
+    "verify": "verify",
+    "demo": "sandbox",
+    "wiring": "wiring",
+    "controllers": "controllers",
+    "catalog": "catalog",
+    "sandbox": "sandbox",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+
+def module_commands(module: str) -> dict[str, click.Command]:
+    """The click commands ``byoc_iam.cli.<module>``'s ``register`` adds, by name (built once per process)."""
+    built = LazyGroup.built.get(module)
+    if built is None:
+        sub = typer.Typer(rich_markup_mode="rich", pretty_exceptions_enable=False)
+        import_module(f"byoc_iam.cli.{module}").register(sub)
+        built = LazyGroup.built[module] = dict(typer.main.get_group(sub).commands)
+    return built
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists every name of :data:`COMMANDS` and imports a command's module when it is asked
+    for that command (running it, its help, the root's help, shell completion)."""
+
+    built: ClassVar[dict[str, dict[str, click.Command]]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(n for n in self.commands if n not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands.update(module_commands(COMMANDS[cmd_name]))
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return click.Group.resolve_command(self, ctx, args)
+        except click.UsageError as e:
+            from difflib import get_close_matches
+
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if not matches:
+                raise
+            hint = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+            raise click.UsageError(hint, e.ctx) from None
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="byoc-iam",
     help="Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS.",
     no_args_is_help=True,
@@ -57,10 +110,6 @@ def _root(
     ),
 ) -> None:
     """Render, lint, apply and verify the IAM role for Zilliz Cloud BYOC on AWS EKS."""
-
-
-for _name in COMMAND_MODULES:
-    import_module(f"byoc_iam.cli.{_name}").register(app)
 
 
 def one_line(message: str) -> str:

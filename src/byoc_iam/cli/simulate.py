@@ -227,7 +227,11 @@ def _default_principal(resource: str, resource_account: str | None) -> str:
 
 def _batch(batch: str) -> None:
     """``--batch FILE`` (``-``: stdin, answers flushed before each read)."""
+    import gc
+
     from byoc_iam.engine.batch import run_batch
+
+    gc.freeze()  # what start-up loaded lives as long as the process: the collector need not walk it again
 
     if batch == "-":
         run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)

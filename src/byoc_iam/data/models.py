@@ -19,7 +19,7 @@ ConditionType = Literal[
 class DataFile(BaseModel):
     """Base of every data-file model: frozen, unknown keys refused; ``KIND`` names the file's kind."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     KIND: ClassVar[str]
 
 
@@ -134,7 +134,7 @@ class RoleBlueprintFile(BaseModel):
     Only the keys every role blueprint shares are typed; the rest are the role's own templates.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", frozen=True)
     KIND: ClassVar[str] = "role-blueprint"
     name: str
     kind: Literal["storage", "cross-account"]
@@ -148,7 +148,7 @@ class RoleBlueprintFile(BaseModel):
 class RoleRequirementsFile(BaseModel):
     """``data/requirements/roles/<kind>.json``: the calls a set role's users make (read by ``verify/roleset.py``)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", frozen=True)
     KIND: ClassVar[str] = "role-requirements"
     role: Literal["storage", "cross-account"]
     name: str
@@ -160,7 +160,7 @@ class RoleRequirementsFile(BaseModel):
 class ControllerRelease(BaseModel):
     """One earlier upstream release of a controller's IAM policy (``policy`` written with ``${partition}``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     release: str
     repository: str
     path: str

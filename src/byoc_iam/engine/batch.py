@@ -7,11 +7,14 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: items are parsed with orjson a block at a time (an array's items in one call per ~64 KiB, JSON lines
-joined per block), falling back to the standard library's incremental decoder only to report an error; a
-policy set is compiled once per distinct content and each document once per process (see
-:mod:`byoc_iam.engine.statements`); output lines are shared per distinct answer and written in blocks. Memory
-stays flat however long the stream: the reader holds one block, the caches are bounded.
+Speed: an array's items are read a block (~64 KiB) at a time and cut with ``str.split``/``rfind``; only each
+request is parsed (orjson), a ``policies`` text seen before maps straight to its compiled set, and a new one is
+cut into its members (:mod:`byoc_iam.engine.batch_text`), each distinct member text parsed, checked and
+compiled once; any cut that does not parse falls back to orjson on the block, then to the standard library's
+incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
+compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
+output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
+the reader holds one block, the caches are bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
 ``source:7`` for a JSON line); a document IAM would refuse raises
@@ -21,12 +24,12 @@ Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import orjson
 
+from byoc_iam.engine.batch_text import split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument
@@ -36,13 +39,12 @@ from byoc_iam.model.policy import PolicyParseError
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
 _CHUNK = 1 << 16
-_SET_CACHE = 4096
+_SET_CACHE = 8192
+_MEMBER_CACHE = 4096
+_MISSING = object()
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
-_ITEM = re.compile(r'\{\s*"policies"\s*:\s*(.*?)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
-_ITEM_GREEDY = re.compile(r'\{\s*"policies"\s*:\s*(.*)\s*,\s*"request"\s*:\s*(\{.*\})\s*\}\s*', re.DOTALL)
-_BETWEEN_ITEMS = re.compile(r',\s*(?=\{\s*"policies"\s*:)')
 
 
 class Presplit:
@@ -88,21 +90,35 @@ def _levels(value: Any, policy_type: str, where: str) -> tuple[tuple[CompiledDoc
     return tuple(_docs(lv, policy_type, f"{where}[{i}]") for i, lv in enumerate(value))
 
 
+# Each member of a ``policies`` object: how its value compiles (None: the member is absent).
+_MEMBERS: dict[str, Callable[[Any, str], Any]] = {
+    "identity": lambda v, w: _docs(v, "identity", w) if v is not None else (),
+    "resource": lambda v, w: _doc(v, "resource", w) if v is not None else None,
+    "boundary": lambda v, w: _docs(v, "pb", w) if v is not None else None,
+    "scp": lambda v, w: _levels(v, "scp", w) if v is not None else None,
+    "rcp": lambda v, w: _levels(v, "rcp", w) if v is not None else None,
+    "session": lambda v, w: _doc(v, "session", w) if v is not None else None,
+}
+
+
+def _policies(parts: dict[str, Any]) -> CompiledPolicies:
+    get = parts.get
+    identity = get("identity")
+    return CompiledPolicies(
+        identity=identity if identity is not None else (),
+        resource=get("resource"),
+        boundary=get("boundary"),
+        scp=get("scp"),
+        rcp=get("rcp"),
+        session=get("session"),
+    )
+
+
 def compile_batch_policies(data: Any, where: str) -> CompiledPolicies:
     """A ``policies`` object compiled (documents checked and cached); bad input: UsageError."""
     shape = f"policies must be an object with keys {', '.join(POLICY_KEYS)}"
     data = _object(data, POLICY_KEYS, where, shape, key="policy type")
-    get = data.get
-    identity, resource, boundary = get("identity"), get("resource"), get("boundary")
-    scp, rcp, session = get("scp"), get("rcp"), get("session")
-    return CompiledPolicies(
-        identity=_docs(identity, "identity", f"{where}.identity") if identity is not None else (),
-        resource=_doc(resource, "resource", f"{where}.resource") if resource is not None else None,
-        boundary=_docs(boundary, "pb", f"{where}.boundary") if boundary is not None else None,
-        scp=_levels(scp, "scp", f"{where}.scp") if scp is not None else None,
-        rcp=_levels(rcp, "rcp", f"{where}.rcp") if rcp is not None else None,
-        session=_doc(session, "session", f"{where}.session") if session is not None else None,
-    )
+    return _policies({k: _MEMBERS[k](data.get(k), f"{where}.{k}") for k in POLICY_KEYS})
 
 
 _SCALARS = (str, int, float, bool)
@@ -151,31 +167,61 @@ class JsonStream:
         self.decoder = json.JSONDecoder()
         self.texts: dict[str, Any] = {}
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
+        self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
 
-    def presplit(self, text: str) -> Presplit | None:
-        """One ``{"policies": P, "request": R}`` item from its text, parsing P only the first time its exact
-        text is seen (None: another shape, or not valid JSON; the caller parses it the normal way)."""
-        m = _ITEM_GREEDY.fullmatch(text)
-        if m is None:
+    def presplit(self, body: str) -> Presplit | None:
+        """One item from ``body``, its text after the opening ``{"policies":``: `` P, "request": R}``. P is parsed
+        only the first time its exact text is seen. None: another shape, or not valid JSON (the caller parses
+        the item the normal way).
+
+        Sound without parsing P again: P's text is one already parsed (or compiled) and R parses, so the item
+        ``{"policies": P, "request": R}`` is valid JSON, and a valid JSON value followed by a delimiter is
+        exactly the value the parser reads there (JSON values are self-delimiting)."""
+        at = body.rfind('"request"')
+        if at == -1:
             return None
-        ptext, rtext = m.group(1), m.group(2)
+        head = body[:at].rstrip()
+        tail = body[at + 9 :].lstrip()
+        if not head.endswith(",") or not tail.startswith(":"):
+            return None
+        ptext = head[:-1].strip()
+        rtext = tail[1:].rstrip()
+        if not rtext.endswith("}"):
+            return None
         policies = self.texts.get(ptext)
         try:
-            if policies is None and ptext not in self.known:
+            if (
+                policies is None
+                and ptext not in self.known
+                and (self.compile_text is None or not self.compile_text(ptext))
+            ):
                 policies = orjson.loads(ptext)
                 if len(self.texts) >= _TEXTS:
                     self.texts.clear()
                 self.texts[ptext] = policies
-            request = orjson.loads(rtext)
+            request = orjson.loads(rtext[:-1])
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request)
 
-    def presplit_all(self, text: str) -> list[Any] | None:
-        """The items of ``text`` (whole items joined by commas), each presplit; None if any is not."""
+    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
+        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
+        an item that does not parse, so it falls back too)."""
+        pieces = text.split(opening)
+        if pieces[0].strip():
+            return None
         out: list[Any] = []
-        for piece in _BETWEEN_ITEMS.split(text):
-            item = self.presplit(piece)
+        last = len(pieces) - 1
+        presplit = self.presplit
+        for i in range(1, last + 1):
+            body = pieces[i]
+            if i < last:
+                body = body.rstrip()
+                if not body.endswith(","):
+                    return None
+                body = body[:-1]
+            item = presplit(body)
             if item is None:
                 return None
             out.append(item)
@@ -260,7 +306,7 @@ class JsonStream:
             end = at
             if buf[cut] != ",":
                 continue
-            fast = self.presplit_all(buf[start:cut])
+            fast = self.presplit_all(buf[start:cut], opening) if opening.endswith('"policies":') else None
             if fast is not None:
                 self.pos = cut
                 return fast
@@ -319,12 +365,15 @@ def batch_items(
     source: str,
     before_read: Callable[[], None] | None = None,
     known: dict[str, Any] | None = None,
+    compile_text: Callable[[str], bool] | None = None,
 ) -> Iterator[Item]:
     """``(policies, request, where)`` for every request of a batch input, streamed. ``where`` names the
-    request for error messages; ``known``: policies texts already compiled (their values are not parsed)."""
+    request for error messages; ``known``: policies texts already compiled (their values are not parsed);
+    ``compile_text(text)``: compiles a policies text into ``known`` if it can (True), else the text is parsed."""
     js = JsonStream(stream, before_read)
     if known is not None:
         js.known = known
+    js.compile_text = compile_text
     first = js.peek()
     if first == "":
         return
@@ -466,8 +515,34 @@ class PolicySets:
     def __init__(self) -> None:
         self.cache: dict[bytes, CompiledPolicies] = {}
         self.by_text: dict[str, CompiledPolicies] = {}
+        self.members: dict[tuple[str, str], Any] = {}
         self.last: Any = object()
         self.last_compiled: CompiledPolicies | None = None
+
+    def compile_text(self, text: str) -> bool:
+        """Compile the policies object ``text`` member by member, each distinct member text parsed and compiled
+        once (see :mod:`byoc_iam.engine.batch_text`), into :attr:`by_text`. False when the text is not cut
+        cleanly or a member is bad: the caller then parses the whole text, and :meth:`get` names any error."""
+        members = split_members(text)
+        if members is None:
+            return False
+        parts: dict[str, Any] = {}
+        cache = self.members
+        for key, value in members:
+            hit = cache.get((key, value), _MISSING)
+            if hit is _MISSING:
+                try:
+                    hit = _MEMBERS[key](orjson.loads(value), key)
+                except Exception:  # the fallback parses the whole text and names the error
+                    return False
+                if len(cache) >= _MEMBER_CACHE:
+                    cache.clear()
+                cache[key, value] = hit
+            parts[key] = hit
+        if len(self.by_text) >= _SET_CACHE:
+            self.by_text.clear()
+        self.by_text[text] = _policies(parts)
+        return True
 
     def get(self, policies: Any, where: str) -> CompiledPolicies:
         if policies is self.last and self.last_compiled is not None:
@@ -511,7 +586,8 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
         out.flush()
 
     try:
-        for policies, request, where in batch_items(stream, source, flush if interactive else None, sets.by_text):
+        items = batch_items(stream, source, flush if interactive else None, sets.by_text, sets.compile_text)
+        for policies, request, where in items:
             compiled = sets.get(policies, where or source)
             r = check_request(request, where or source)
             decided = compiled.decide_parts(

@@ -8,6 +8,8 @@ matching statements once. :class:`Prepared` is a request parsed for evaluation.
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -163,18 +165,21 @@ _DOCUMENT_CACHE_SIZE = 4096
 
 
 def document_key(doc: DocLike) -> bytes | str:
-    """A key equal for two documents with the same content (key order ignored): sorted-key JSON."""
-    import orjson
+    """A key equal for two documents with the same content (key order ignored): sorted-key JSON.
 
+    orjson when the process has loaded it (the batch path); else the standard library, so that a single
+    ``simulate`` or ``verify`` does not pay orjson's import (~10 ms) for one key."""
     data = doc.raw or doc.canonical() if isinstance(doc, PolicyDocument) else doc
     if isinstance(data, str):
         return data
-    try:
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # e.g. an integer beyond 64 bits
-        import json
-
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    orjson = sys.modules.get("orjson")
+    if orjson is not None:
+        try:
+            key: bytes = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+            return key
+        except TypeError:  # e.g. an integer beyond 64 bits
+            pass
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def compile_document(doc: DocLike, policy_type: str, key: bytes | str | None = None) -> CompiledDocument:

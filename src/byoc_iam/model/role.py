@@ -38,7 +38,7 @@ def _document(value: Any) -> dict[str, Any]:
 class RoleSpec(BaseModel):
     """A role as byoc-iam renders, plans and verifies it. Policy documents are kept as JSON objects."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     role_name: RoleName
     path: RolePath = "/"

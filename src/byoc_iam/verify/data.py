@@ -14,7 +14,7 @@ FindingSeverity = Literal["error", "security", "warning", "info"]
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     KIND: ClassVar[str]
 
     description: str = ""
@@ -26,7 +26,7 @@ class ComponentOrder(_Data):
 
 
 class WebIdentity(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     sub: str
     aud: str | None = None
@@ -35,7 +35,7 @@ class WebIdentity(BaseModel):
 class Negative(BaseModel):
     """A principal that must not be able to assume the role (templates resolved by :mod:`verify.trust`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     id: str
     description: str
@@ -54,7 +54,7 @@ class TrustNegatives(_Data):
 class FindingText(BaseModel):
     """A finding's severity and texts; ``message``/``mitigation`` are ``str.format`` templates."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     severity: FindingSeverity
     title: str

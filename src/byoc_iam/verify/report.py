@@ -20,7 +20,7 @@ TrustStatus = Literal["passed", "failed", "not-linked"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
 
 class StatementRef(_Model):
@@ -164,7 +164,7 @@ class VerifyReport(_Model):
     federation: list[FederationResult] = Field(default_factory=list)
     findings: list[Finding]
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
     def failures(self) -> list[str]:
         """One line per failed check, naming what broke."""

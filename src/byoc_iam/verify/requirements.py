@@ -32,7 +32,7 @@ _SERVICE_RESOURCE_TAG = ("ec2", "autoscaling", "elasticloadbalancing")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Resource(_Strict):

@@ -1,0 +1,206 @@
+"""The batch runner's fast path (issue 18): ``policies`` texts cut into members without parsing, each distinct
+member compiled once. Its answers must equal the plain path (parse every case, compile it, decide), its
+errors must name the same item, and a cut it cannot prove falls back to parsing."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from typing import Any
+
+import pytest
+
+from byoc_iam.engine.batch import PolicySets, compile_batch_policies, run_batch
+from byoc_iam.engine.batch_text import split_members
+from byoc_iam.errors import UsageError
+
+V = "2012-10-17"
+ACCOUNT = "111122223333"
+
+
+def _allow(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
+    return {"Version": V, "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource, **extra}]}
+
+
+IDENTITY = [
+    [_allow("s3:*")],
+    [_allow("s3:GetObject", "arn:aws:s3:::data/*"), _allow("ec2:*")],
+    [_allow("ec2:StartInstances", Condition={"StringEquals": {"aws:ResourceTag/team": "red"}})],
+]
+SESSION = [None, _allow("s3:Get*"), _allow("ec2:*")]
+BOUNDARY = [None, [_allow("s3:*")]]
+SCP = [
+    None,
+    [[{"Version": V, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]],
+    [[{"Version": V, "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}]],
+]
+RESOURCE = [
+    None,
+    {
+        "Version": V,
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::data/secret/*",
+            }
+        ],
+    },
+]
+REQUESTS = [
+    ("s3:GetObject", "arn:aws:s3:::data/a"),
+    ("s3:GetObject", "arn:aws:s3:::data/secret/b"),
+    ("s3:PutObject", "arn:aws:s3:::data/c"),
+    ("ec2:StartInstances", f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-1"),
+]
+
+
+def _cases() -> list[dict[str, Any]]:
+    """Every combination of the pools above, each with every request: members repeat across many sets."""
+    cases = []
+    for ident, session, boundary, scp, resource in itertools.product(IDENTITY, SESSION, BOUNDARY, SCP, RESOURCE):
+        policies: dict[str, Any] = {"identity": ident}
+        for key, value in (("session", session), ("boundary", boundary), ("scp", scp), ("resource", resource)):
+            if value is not None:
+                policies[key] = value
+        for action, res in REQUESTS:
+            request = {
+                "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+                "action": action,
+                "resource": res,
+                "resource_account": ACCOUNT,
+                "context": {"aws:ResourceTag/team": "red"},
+            }
+            cases.append({"policies": policies, "request": request})
+    return cases
+
+
+def _plain(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reference: each case parsed and compiled on its own, no text caches."""
+    out = []
+    for i, case in enumerate(cases):
+        cp = compile_batch_policies(json.loads(json.dumps(case["policies"])), f"b[{i}].policies")
+        q = case["request"]
+        decision, blocked = cp.decide_parts(
+            q["principal"], q["action"], q["resource"], q["resource_account"], q["context"]
+        )
+        out.append({"decision": decision, "blocked_by": list(blocked)})
+    return out
+
+
+def _run(text: str) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    run_batch(io.StringIO(text), out, "b")
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize(
+    "dumps",
+    [
+        lambda v: json.dumps(v),
+        lambda v: json.dumps(v, separators=(",", ":")),
+        lambda v: json.dumps(v, indent=2),
+    ],
+    ids=["spaced", "compact", "indented"],
+)
+def test_fast_path_decides_like_the_plain_path(dumps: Any) -> None:
+    cases = _cases()
+    expected = _plain(cases)
+    assert {e["decision"] for e in expected} == {"Allowed", "ImplicitlyDenied", "ExplicitlyDenied"}
+    assert _run(dumps(cases)) == expected
+
+
+def test_members_are_compiled_once_and_shared() -> None:
+    sets = PolicySets()
+    a = json.dumps({"identity": IDENTITY[1], "session": SESSION[1]})
+    b = json.dumps({"identity": IDENTITY[1], "session": SESSION[2]})
+    assert sets.compile_text(a) and sets.compile_text(b)
+    assert sets.by_text[a].identity is sets.by_text[b].identity  # one compiled member for both sets
+    assert sets.by_text[a].session is not sets.by_text[b].session
+    assert len(sets.members) == 3
+
+
+def test_split_members_cuts_at_the_top_level_keys() -> None:
+    text = json.dumps({"identity": [_allow("s3:*")], "scp": [[_allow("*")]], "session": _allow("s3:*")})
+    members = split_members(text)
+    assert members is not None
+    assert [k for k, _ in members] == ["identity", "scp", "session"]
+    assert [json.loads(v) for _, v in members] == [[_allow("s3:*")], [[_allow("*")]], _allow("s3:*")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{}",
+        '{"identity": [], "identity": []}',  # a repeated key: the plain parser decides
+        '{"other": 1, "identity": []}',
+        "[1, 2]",
+    ],
+)
+def test_split_members_declines_other_shapes(text: str) -> None:
+    assert split_members(text) is None
+
+
+def test_a_nested_member_key_cannot_fool_the_cut() -> None:
+    """``"session":`` inside a document is cut at; the pieces do not parse, so the whole text is parsed."""
+    nested = _allow("s3:*", Condition={"StringEquals": {"aws:ResourceTag/x": "1"}})
+    nested["Statement"][0]["Condition"]["StringEquals"] = {"session": "a", "aws:ResourceTag/x": "1"}
+    text = json.dumps({"identity": [nested], "session": _allow("s3:*")})
+    assert split_members(text) is None  # "session" seen twice: not a clean cut
+    sets = PolicySets()
+    assert not sets.compile_text(text)
+    assert text not in sets.by_text
+
+
+def test_strings_that_look_like_keys_decide_like_the_plain_path() -> None:
+    """A Sid or a condition value holding ``"session":`` text (escaped inside the string) changes nothing."""
+    tricky = _allow("s3:*", Sid="x", Condition={"StringLike": {"aws:ResourceTag/n": ['"session": {', '"}, "']}})
+    cases = [
+        {
+            "policies": {"identity": [tricky], "session": SESSION[1]},
+            "request": {
+                "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+                "action": "s3:GetObject",
+                "resource": "arn:aws:s3:::data/a",
+                "resource_account": ACCOUNT,
+                "context": {"aws:ResourceTag/n": '"session": {'},
+            },
+        }
+    ]
+    assert _run(json.dumps(cases)) == _plain(cases) == [{"decision": "Allowed", "blocked_by": []}]
+
+
+def test_an_error_after_shared_members_names_its_item() -> None:
+    """The bad document shares its set's other members with good cases before it; the error names it."""
+    cases = _cases()[:6]
+    bad = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}  # no Resource
+    cases.append({"policies": {**cases[0]["policies"], "session": bad}, "request": cases[0]["request"]})
+    out = io.StringIO()
+    with pytest.raises(UsageError, match=r"^b\[6\]\.policies\.session"):
+        run_batch(io.StringIO(json.dumps(cases)), out, "b")
+    assert len(out.getvalue().splitlines()) == 6  # the lines already decided stay
+
+
+def test_invalid_json_in_a_member_is_reported_not_guessed() -> None:
+    good = json.dumps(_cases()[:2])
+    broken = good.replace('"identity": [', '"identity": [,', 1)
+    with pytest.raises(UsageError, match="invalid JSON"):
+        run_batch(io.StringIO(broken), io.StringIO(), "b")
+
+
+@pytest.mark.parametrize("with_orjson", [True, False])
+def test_document_key_ignores_key_order(with_orjson: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compile and lint-verdict caches' key: sorted-key JSON, with or without orjson loaded."""
+    import sys
+
+    from byoc_iam.engine.statements import document_key
+
+    if not with_orjson:
+        monkeypatch.setitem(sys.modules, "orjson", None)
+    a = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    b = {"Statement": [{"Resource": "*", "Action": "s3:*", "Effect": "Allow"}], "Version": V}
+    c = {"Version": V, "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    assert document_key(a) == document_key(b) != document_key(c)
+    assert isinstance(document_key(a), bytes if with_orjson else str)
