@@ -12,8 +12,6 @@ import pytest
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.blueprint.roleset import render_role_set
 from byoc_iam.verify.layout import lost_actions, prove_layout
-from byoc_iam.verify.requirements import Target
-from byoc_iam.verify.split import verify_split
 
 ACCOUNT = "123456789012"
 
@@ -87,21 +85,6 @@ def test_a_role_given_new_access_is_caught_not_passed() -> None:
     result = compare_sides(combined, permission_side(wider))
     assert result.new_access and result.counterexample is not None
     assert result.counterexample["action"].lower() == "s3:getobject"
-
-
-def test_pod_identity_ebs_components_fail_honestly_without_the_cluster_name_tag() -> None:
-    """The cluster-scoped EBS policy needs ``ebs.csi.aws.com/cluster-name`` request tags the pinned requirements'
-    calls do not carry: verify says FAILED, never a pass."""
-    inputs = BlueprintInputs(account_id=ACCOUNT, layout="split", identity="pod-identity")
-    specs = {m.kind: m.spec for m in render_role_set(inputs)}
-    results = {r.result.id: r for r in verify_split(inputs, specs, Target(account=ACCOUNT))}
-    assert results["aws-ebs-csi-driver"].ok is False
-    assert {c.action for c in results["aws-ebs-csi-driver"].result.calls if c.status == "failed"} >= {
-        "ec2:CreateVolume"
-    }
-    assert all(r.ok for k, r in results.items() if k != "aws-ebs-csi-driver")
-    code, out, _ = run("verify", "--account-id", ACCOUNT, "--layout", "split", "--identity", "pod-identity")
-    assert code == 3 and "✗ EBS CSI controller" in out
 
 
 @pytest.mark.slow

@@ -86,20 +86,55 @@ def _proof_text(proof: Any) -> str:
 # -- wiring: what each controller needs to use its role ------------------------------------------------------
 
 
-def helm_values(roles: RoleSet, partition: str, account: str) -> dict[str, dict[str, Any]]:
-    """Per chart, the values that annotate its service account with ``eks.amazonaws.com/role-arn`` (IRSA)."""
+CLUSTER_NAME_PLACEHOLDER = "<cluster-name>"
+
+
+def helm_values(roles: RoleSet, partition: str, account: str, cluster: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per chart, the values it needs: IRSA annotates its service account with ``eks.amazonaws.com/role-arn``;
+    with Pod Identity a chart gets only the settings its cluster-scoped policy needs (EBS CSI:
+    ``controller.k8sTagClusterId`` = the cluster's name, ``<cluster-name>`` when not given), no annotation."""
     from byoc_iam.blueprint.layout import layout_data
 
-    annotation = layout_data()["annotation"]
+    data = layout_data()
     out: dict[str, dict[str, Any]] = {}
     for m in roles:
-        if m.chart is None or m.association is not None:
+        if m.chart is None:
             continue
-        values: dict[str, Any] = {annotation: m.arn(partition, account)}
-        for key in reversed(m.chart.annotations_path):
-            values = {key: values}
-        out[m.chart.name] = values
+        if m.association is None:
+            out[m.chart.name] = _nest(m.chart.annotations_path, {data["annotation"]: m.arn(partition, account)})
+            continue
+        for path in _setting_paths(m.kind):
+            _merge(
+                out.setdefault(m.chart.name, {}),
+                _nest(tuple(path[:-1]), {path[-1]: cluster or CLUSTER_NAME_PLACEHOLDER}),
+            )
     return out
+
+
+def _setting_paths(kind: str) -> list[list[str]]:
+    """The chart value paths of the settings Pod Identity needs for the member ``kind``'s components."""
+    from byoc_iam.blueprint.layout import layout_data
+    from byoc_iam.verify.requirements import components
+
+    data = layout_data()
+    ids = [c for e in data["controllers"] if e["kind"] == kind for c in e["components"]]
+    wanted = {s for cid in ids for s in data["pod_identity"].get("settings", {}).get(cid, ())}
+    return [list(comp.settings[s].helm_value) for comp in components() if comp.id in ids for s in sorted(wanted)]
+
+
+def _nest(path: tuple[str, ...] | list[str], leaf: dict[str, Any]) -> dict[str, Any]:
+    values = leaf
+    for key in reversed(path):
+        values = {key: values}
+    return values
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def eksctl_fragment(roles: RoleSet, partition: str, account: str) -> dict[str, Any]:
@@ -144,7 +179,7 @@ def wiring_files(roles: RoleSet, inputs: BlueprintInputs) -> dict[str, str]:
     partition, account = inputs.resolved_partition, inputs.account_id
     files = {
         f"wiring/helm-values-{chart}.json": json.dumps(values, indent=2) + "\n"
-        for chart, values in helm_values(roles, partition, account).items()
+        for chart, values in helm_values(roles, partition, account, inputs.cluster_name).items()
     }
     files["wiring/eksctl-iam.json"] = json.dumps(eksctl_fragment(roles, partition, account), indent=2) + "\n"
     commands = association_commands(roles, partition, account, inputs.cluster_name)
