@@ -1,10 +1,11 @@
 """EKS Pod Identity associations against AWS (boto3 through :class:`AwsContext`): read, plan and make them.
 
 apply of the split layout with ``--identity pod-identity`` creates one association per workload role once the
-cluster exists (ListPodIdentityAssociations answers ResourceNotFoundException for a cluster that does not); destroy removes the ones byoc-iam owns. The pure rules are in
-:mod:`byoc_iam.plan.associations`. An endpoint that does not implement the Pod Identity API (an old or partial
-emulator; moto 5.2.5 alone answers HTTP 404) is never reported as success: :class:`PodIdentityUnavailable`
-carries the ``aws eks create-pod-identity-association`` commands to run instead.
+cluster exists (ListPodIdentityAssociations answers ResourceNotFoundException for a missing cluster); destroy
+removes the ones byoc-iam owns. The pure rules are in :mod:`byoc_iam.plan.associations`. An endpoint that does
+not implement the Pod Identity API (an old or partial emulator; moto 5.2.5 alone answers HTTP 404) is never
+reported as success: :class:`PodIdentityUnavailable` carries the ``aws eks create-pod-identity-association``
+commands to run instead.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def execute_associations(ctx: AwsContext, plan: AssociationPlan, commands: list[
             if exc.code in UNKNOWN_API:
                 raise _unavailable(exc, commands) from None
             gone = exc.code == "ResourceNotFoundException" and change.action == "eks:DeletePodIdentityAssociation"
-            if not (gone or exc.code == "ResourceInUseException" and change.symbol == "+"):
+            if not (gone or (exc.code == "ResourceInUseException" and change.symbol == "+")):
                 raise AwsError(
                     f"{exc.message} — {done} of {len(plan.changes)} association changes were made; "
                     "run the command again: it continues from here"

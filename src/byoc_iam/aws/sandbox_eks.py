@@ -24,7 +24,7 @@ from __future__ import annotations
 import secrets
 import string
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 ASSOCIATIONS = "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations$"
@@ -33,11 +33,12 @@ _ID_CHARS = string.ascii_lowercase + string.digits
 
 
 def _store(backend: Any) -> dict[str, dict[str, Any]]:
-    """The backend's associations by id (created on first use; moto's reset replaces the backend's state)."""
-    found: dict[str, dict[str, Any]] | None = backend.__dict__.get("byoc_pod_identity")
-    if found is None:
-        found = {}
-        backend.__dict__["byoc_pod_identity"] = found
+    """The backend's associations by id (created on first use; moto's reset replaces the backend's state). As in
+    EKS, a cluster's associations go with it: those whose cluster was deleted (or replaced) are dropped."""
+    found: dict[str, dict[str, Any]] = backend.__dict__.setdefault("byoc_pod_identity", {})
+    clusters: dict[str, Any] = backend.__dict__.setdefault("byoc_pod_identity_clusters", {})
+    for association_id in [i for i, c in clusters.items() if backend.clusters.get(found[i]["clusterName"]) is not c]:
+        del found[association_id], clusters[association_id]
     return found
 
 
@@ -68,7 +69,7 @@ def create(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
                 message=f"Association already exists: {a['associationId']}",
             )
     association_id = "a-" + "".join(secrets.choice(_ID_CHARS) for _ in range(17))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     arn = cluster.arn.replace(":cluster/", ":podidentityassociation/") + f"/{association_id}"
     association = {
         "clusterName": cluster.name,
@@ -83,6 +84,7 @@ def create(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         "disableSessionTags": bool(params.get("disableSessionTags", False)),
     }
     _store(backend)[association_id] = association
+    backend.__dict__["byoc_pod_identity_clusters"][association_id] = cluster
     return association
 
 
@@ -108,13 +110,14 @@ def update(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         found["roleArn"] = params["roleArn"]
     if "disableSessionTags" in params:
         found["disableSessionTags"] = bool(params["disableSessionTags"])
-    found["modifiedAt"] = datetime.now(timezone.utc)
+    found["modifiedAt"] = datetime.now(UTC)
     return found
 
 
 def delete(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     found = _find(backend, params["clusterName"], params["associationId"])
     del _store(backend)[found["associationId"]]
+    del backend.__dict__["byoc_pod_identity_clusters"][found["associationId"]]
     return found
 
 
@@ -149,13 +152,17 @@ def install() -> None:
 
         return handler
 
-    EKSResponse.create_pod_identity_association = answer(create, "association")
-    EKSResponse.list_pod_identity_associations = answer(summaries, "associations")
-    EKSResponse.describe_pod_identity_association = answer(
-        lambda b, p: _find(b, p["clusterName"], p["associationId"]), "association"
-    )
-    EKSResponse.update_pod_identity_association = answer(update, "association")
-    EKSResponse.delete_pod_identity_association = answer(delete, "association")
+    handlers = {
+        "create_pod_identity_association": answer(create, "association"),
+        "list_pod_identity_associations": answer(summaries, "associations"),
+        "describe_pod_identity_association": answer(
+            lambda b, p: _find(b, p["clusterName"], p["associationId"]), "association"
+        ),
+        "update_pod_identity_association": answer(update, "association"),
+        "delete_pod_identity_association": answer(delete, "association"),
+    }
+    for name, handler in handlers.items():
+        setattr(EKSResponse, name, handler)
     _wrap_tags(EKSResponse)
 
 

@@ -402,9 +402,16 @@ def _plan_set(
 
     if out is not None:
         raise UsageError("--out saves one role's plan: add --role eks, storage or cross-account")
-    plans = plan_set(ctx, render_role_set(inputs), adopt=adopt, check_managed=check_managed)
+    from byoc_iam.cli import pod_identity
+
+    roles = render_role_set(inputs)
+    plans = plan_set(ctx, roles, adopt=adopt, check_managed=check_managed)
     show_set(plans, show_plan, full=full)
-    if detailed_exitcode and any(not p.empty for _, p in plans):
+    pods = pod_identity.plan_for(ctx, roles, inputs, adopt=adopt) if pod_identity.uses_pod_identity(inputs) else None
+    if pods is not None:
+        pod_identity.show(pods)
+        pod_identity.check(pods)
+    if detailed_exitcode and (any(not p.empty for _, p in plans) or (pods is not None and not pods.empty)):
         raise typer.Exit(2)
 
 
@@ -525,18 +532,42 @@ def destroy(
     layout: str | None = typer.Option(
         None, "--layout", help="combined or split (remove the split layout's roles) \\[default: combined]."
     ),
+    cluster_name: str | None = typer.Option(
+        None,
+        "--cluster-name",
+        help="With --layout split: also delete the Pod Identity associations byoc-iam made in this cluster.",
+    ),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
-    all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
-    from byoc_iam.cli.roleset import layout_selection, names_for, selection
+    all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last;
+    with --layout split, the last IRSA role's destroy removes the OIDC provider byoc-iam created."""
+    from byoc_iam.cli.roleset import layout_selection, names_for, provider_owner, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = list(reversed(names_for(kinds, prefix, role_name, layout_selection(layout))))
+    chosen = layout_selection(layout)
+    targets = list(reversed(names_for(kinds, prefix, role_name, chosen)))
+    cluster = _cluster_selection(cluster_name) if chosen == "split" else None
+    if cluster is not None:
+        with aws.context() as ctx:
+            from byoc_iam.cli import pod_identity
+
+            arns = {f"arn:{ctx.partition}:iam::{ctx.account_id()}:role/{name}" for _, name in targets}
+            pod_identity.destroy(ctx, cluster, arns, adopt=adopt, yes=yes, dry_run=dry_run)
+    owner = provider_owner(aws, targets) if chosen == "split" else "eks"
     for kind, name in targets:
         if len(targets) > 1 and not aws.json:
             typer.echo(f"== {kind} role {name}")
-        keep = keep_oidc_provider or kind != "eks"  # only the EKS role's destroy removes the OIDC provider
+        # only one role's destroy removes the OIDC provider: the EKS role, or the split layout's last IRSA role
+        keep = keep_oidc_provider or kind != owner
         _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+
+
+def _cluster_selection(flag: str | None) -> str | None:
+    """``--cluster-name``, else ``BYOC_IAM_CLUSTER_NAME`` or the config's ``role.cluster_name``."""
+    from byoc_iam.blueprint.config import gather
+
+    value = flag or gather({})[0].get("cluster_name")
+    return str(value) if value else None
 
 
 def _destroy_one(

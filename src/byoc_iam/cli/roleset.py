@@ -240,20 +240,29 @@ def apply_set(
     import typer
 
     from byoc_iam.aws.apply import apply_desired, check_refusals
+    from byoc_iam.cli import pod_identity
 
     plans = plan_set(ctx, roles, adopt=adopt, check_managed=False)
     show_set(plans, show)
     for _, the_plan in plans:
         check_refusals(the_plan)
+    pods = pod_identity.plan_for(ctx, roles, inputs, adopt=adopt) if pod_identity.uses_pod_identity(inputs) else None
+    if pods is not None:
+        pod_identity.show(pods)
+        pod_identity.check(pods)
     pending = [(m, p) for m, p in plans if not p.empty]
-    if pending:
+    to_confirm = [p for _, p in pending] + ([pod_identity.as_plan(pods)] if pods and not pods.empty else [])
+    if to_confirm:
         flags = {"allow_trust_widening": allow_trust_widening, "allow_boundary_removal": allow_boundary_removal}
         # with --yes every member's plan passes the trust guard; without it the question is asked once
-        for _, the_plan in pending if yes else pending[:1]:
+        for the_plan in to_confirm if yes else to_confirm[:1]:
             confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
         for member, the_plan in pending:
             typer.echo(heading(member))
             apply_desired(ctx, member.spec, the_plan, on_change=progress, max_attached=max_attached, **flags)
+        if pods is not None and not pods.empty:
+            typer.echo(f"== Pod Identity associations in cluster {pods.cluster}")
+            pod_identity.execute(ctx, pods, roles)
     for line in console_lines(roles, ctx.partition, ctx.account_id(), inputs):
         typer.echo(line)
 
@@ -342,6 +351,20 @@ def link_targets(
                 )
             out.append((kind, name))
     return out
+
+
+def provider_owner(aws: Any, targets: list[tuple[str, str]]) -> str:
+    """The kind whose destroy removes the cluster's OIDC provider in the split layout: the last IRSA role (in
+    destroy order) that exists, so the provider goes only after every other role that trusts it (``""``: none)."""
+    from byoc_iam.aws.read import read_role
+
+    irsa = [(kind, name) for kind, name in targets if kind in LINKED_SPLIT_KINDS]
+    with aws.context() as ctx:
+        for kind, name in reversed(irsa):
+            live = read_role(ctx, name)
+            if live is not None and "Federated" in json.dumps(live.trust_policy):
+                return kind
+    return ""
 
 
 def layout_selection(layout: str | None) -> str:

@@ -88,7 +88,9 @@ def plan_associations(
                 "roleArn": w.role_arn,
                 "tags": dict(OWNER_TAG),
             }
-            changes.append(Change("+", KIND, target, "eks:CreatePodIdentityAssociation", params, PHASE_CREATE, None, w.role_arn))
+            changes.append(
+                Change("+", KIND, target, "eks:CreatePodIdentityAssociation", params, PHASE_CREATE, None, w.role_arn)
+            )
             continue
         if found.role_arn == w.role_arn:
             if not owned(found.tags):
@@ -103,11 +105,15 @@ def plan_associations(
             continue
         params = {"clusterName": cluster, "associationId": found.association_id, "roleArn": w.role_arn}
         changes.append(
-            Change("~", KIND, target, "eks:UpdatePodIdentityAssociation", params, PHASE_ROLE, found.role_arn, w.role_arn)
+            Change(
+                "~", KIND, target, "eks:UpdatePodIdentityAssociation", params, PHASE_ROLE, found.role_arn, w.role_arn
+            )
         )
         if not owned(found.tags):
             tag = {"resourceArn": found.association_arn, "tags": dict(OWNER_TAG)}
-            changes.append(Change("~", f"{KIND} tags", target, "eks:TagResource", tag, PHASE_ROLE, None, dict(OWNER_TAG)))
+            changes.append(
+                Change("~", f"{KIND} tags", target, "eks:TagResource", tag, PHASE_ROLE, None, dict(OWNER_TAG))
+            )
     return AssociationPlan(cluster, tuple(changes), tuple(notes), tuple(refusals))
 
 
@@ -124,9 +130,13 @@ def plan_association_removal(
         target = _target(cluster, a.namespace, a.service_account)
         if owned(a.tags) or adopt:
             params = {"clusterName": cluster, "associationId": a.association_id}
-            changes.append(Change("-", KIND, target, "eks:DeletePodIdentityAssociation", params, PHASE_ROLE, a.role_arn))
+            changes.append(
+                Change("-", KIND, target, "eks:DeletePodIdentityAssociation", params, PHASE_ROLE, a.role_arn)
+            )
         else:
-            notes.append(f"keeping {KIND} {target} ({a.association_id}): byoc-iam did not create it (--adopt removes it)")
+            notes.append(
+                f"keeping {KIND} {target} ({a.association_id}): byoc-iam did not create it (--adopt removes it)"
+            )
     return AssociationPlan(cluster, tuple(changes), tuple(notes))
 
 
