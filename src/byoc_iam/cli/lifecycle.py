@@ -562,6 +562,12 @@ def destroy(
         _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
 
 
+def layout_selection_of(flag: str | None) -> str:
+    from byoc_iam.cli.roleset import layout_selection
+
+    return layout_selection(flag)
+
+
 def _cluster_selection(flag: str | None) -> str | None:
     """``--cluster-name``, else ``BYOC_IAM_CLUSTER_NAME`` or the config's ``role.cluster_name``."""
     from byoc_iam.blueprint.config import gather
@@ -624,6 +630,12 @@ def operator_policy(
         "--allow-custom-issuer",
         help="The role uses --allow-custom-issuer: allow OIDC provider writes outside oidc.eks.* too.",
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="split: scope to the split layout's roles and policies \\[default: combined]."
+    ),
+    identity: str = typer.Option(
+        "irsa", "--identity", help="With --layout split: irsa or pod-identity (adds the associations' calls)."
+    ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
     --command catalog, the catalog's --from-aws reads): writes only to the role's ARN, attach/detach only the
@@ -662,7 +674,27 @@ def operator_policy(
         cluster=cluster,
         custom_issuer=allow_custom_issuer,
     )
-    if roles or name_prefix:
+    if layout_selection_of(layout) == "split":
+        from byoc_iam.cli.layout_operator import layout_operator_policy
+        from byoc_iam.cli.roleset import names_for, selection
+
+        if identity not in ("irsa", "pod-identity"):
+            raise UsageError(f"--identity: must be one of irsa, pod-identity (got {identity!r})")
+        kinds, prefix = selection(roles, name_prefix, role_name)
+        others = [n for k, n in names_for(tuple(k for k in kinds if k != "eks"), prefix, role_name)]
+        policy = layout_operator_policy(
+            chosen,
+            account=account_id,
+            partition=partition,
+            region=region,
+            prefix=prefix,
+            path=path,
+            cluster=cluster,
+            identity=identity,
+            custom_issuer=allow_custom_issuer,
+            other_roles=[f"arn:{partition}:iam::{account_id}:role{path}{n}" for n in others],
+        )
+    elif roles or name_prefix:
         from byoc_iam.cli.roleset import names_for, operator_roles, selection
 
         kinds, prefix = selection(roles, name_prefix, role_name)

@@ -310,9 +310,11 @@ def names_for(
 
 
 def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, Any]:
-    """The operator policy with its role statement covering every role of the set (and nothing more)."""
+    """The operator policy with its role statements (the role statement and the attach/detach statements on the
+    role) covering every role of the set (and nothing more)."""
+    original = next((s["Resource"] for s in policy["Statement"] if s.get("Sid") == "ByocRole"), None)
     for stmt in policy["Statement"]:
-        if stmt.get("Sid") == "ByocRole":
+        if stmt.get("Sid") == "ByocRole" or (original is not None and stmt.get("Resource") == original):
             stmt["Resource"] = role_arns if len(role_arns) > 1 else role_arns[0]
     return policy
 
