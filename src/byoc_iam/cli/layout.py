@@ -4,7 +4,7 @@ every split role is within the combined role) and the wiring each controller nee
 from __future__ import annotations
 
 import json
-import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,65 +22,28 @@ def layout_requested(role_values: dict[str, Any]) -> bool:
     return values.get("layout") == "split"
 
 
-def verify_layout(role_values: dict[str, Any], *, cluster: str | None, features: list[str], output: str) -> bool:
-    """``verify --layout split`` (rendered roles): print the component checks and the proof; True when all pass."""
-    from byoc_iam.blueprint.roleset import render_role_set
-    from byoc_iam.cli.role_options import role_inputs
-    from byoc_iam.verify.layout import prove_layout
-    from byoc_iam.verify.requirements import Target
-    from byoc_iam.verify.split import verify_split
+def verify_layout(
+    role_values: dict[str, Any],
+    *,
+    cluster: str | None,
+    features: list[str],
+    output: str,
+    live: bool = False,
+    aws: Any = None,
+    html: Path | None = None,
+) -> bool:
+    """``verify --layout split`` (:mod:`byoc_iam.cli.layout_verify`): the rendered roles, or with ``live`` the
+    roles read through ``aws`` (the shared AWS options: ``--profile``, ``--endpoint-url``, ``--sandbox``...);
+    printed as text, json or sarif, ``html`` also written. True when everything passes."""
+    from byoc_iam.cli.layout_verify import emit, run_layout_verify
 
-    inputs = role_inputs(role_values)
-    roles = render_role_set(inputs)
-    target = Target(
-        account=inputs.account_id,
-        region=inputs.region or "us-east-1",
-        partition=inputs.resolved_partition,
-        cluster=cluster or inputs.cluster_name or "zilliz-byoc",
-    )
-    results = verify_split(inputs, {m.kind: m.spec for m in roles}, target, set(features))
-    proof = prove_layout(inputs)
-    ok = all(r.ok for r in results) and proof.ok
-    if output == "json":
-        doc = {
-            "format": LAYOUT_VERIFY_FORMAT,
-            "ok": ok,
-            "layout": "split",
-            "identity": inputs.identity,
-            "components": [r.to_dict() for r in results],
-            "proof": proof.to_dict(),
-        }
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-        return ok
-    sys.stdout.write(_components_text(results, proof) + _proof_text(proof))
-    return ok
-
-
-IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
-
-
-def _components_text(results: list[Any], proof: Any) -> str:
-    from byoc_iam.verify.layout import lost_actions
-
-    lines = ["components, each against the role it gets:"]
-    for r in results:
-        c = r.result
-        mark = "✓" if r.ok else "✗"
-        lines.append(f"  {mark} {c.name} → {r.kind} role {r.role_name}: {c.counts.passed} required calls allowed")
-        lines += [f"      ✗ {call.action}: {call.summary}" for call in c.calls if call.status == "failed"]
-    node = next((r for r in proof.roles if r.kind == "node"), None)
-    if node is not None and set(IMDS_ACTIONS) <= lost_actions(node):
-        lines.append(
-            "  no shared-role IMDS finding: proved that the node role no longer grants "
-            "elasticloadbalancing:DeleteLoadBalancer or ec2:DeleteVolume"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _proof_text(proof: Any) -> str:
-    from byoc_iam.verify.layout import render_text
-
-    return render_text(proof)
+    if live:
+        with aws.context(role_values.get("region")) as ctx:
+            doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=ctx)
+    else:
+        doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=None)
+    emit(doc, "text" if output == "table" else output, html)
+    return bool(doc["ok"])
 
 
 # -- wiring: what each controller needs to use its role ------------------------------------------------------

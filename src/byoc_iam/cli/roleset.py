@@ -424,6 +424,10 @@ def run_verify_set(
     inputs = role_inputs(role_values)
     roles = render_role_set(inputs)
     partition, account = inputs.resolved_partition, inputs.account_id
+    if inputs.layout == "split":  # the split roles are verify --layout split's; here the storage/cross-account
+        from byoc_iam.blueprint.roleset import RoleSet
+
+        roles = RoleSet(tuple(m for m in roles if m.kind in ("storage", "cross-account")))
     specs = {}
     for m in roles:
         spec = m.spec
@@ -436,14 +440,17 @@ def run_verify_set(
             spec = live
         specs[m.kind] = spec
     facts = SetFacts(
-        account=account,
-        partition=partition,
-        region=inputs.region or "us-west-2",
-        bucket=inputs.bucket or "",
-        kms_key_arn=inputs.bucket_kms_key_arn,
-        cluster=cluster or "zilliz-byoc-project",
-        eks_role_arn=f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.role_name}",
-        storage_role_arn=f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.name_prefix}-storage-role",
+        **{
+            "account": account,
+            "partition": partition,
+            "region": inputs.region or "us-west-2",
+            "bucket": inputs.bucket or "",
+            "kms_key_arn": inputs.bucket_kms_key_arn,
+            "cluster": cluster or "zilliz-byoc-project",
+            "eks_role_arn": f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.role_name}",
+            "storage_role_arn": f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.name_prefix}-storage-role",
+            **split_pass_facts(inputs),
+        }
     )
     out: list[tuple[str, str, bool, Any]] = []
     for m in roles:
@@ -463,6 +470,23 @@ def run_verify_set(
             )
             out.append((m.kind, m.name, verdict.ok, verdict))
     return out
+
+
+def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:
+    """For the split layout: the cross-account role reads and passes the cluster role in the EKS role's place,
+    passes the cluster and node roles, and no other role of the set (``SetFacts`` fields)."""
+    if inputs.layout != "split":
+        return {}
+    from byoc_iam.blueprint.layout import passed_role_arns
+    from byoc_iam.blueprint.roleset import render_role_set
+
+    passed = passed_role_arns(inputs)
+    every = [m.arn(inputs.resolved_partition, inputs.account_id) for m in render_role_set(inputs)]
+    return {
+        "eks_role_arn": passed[0],
+        "passed_roles": tuple(passed),
+        "unpassed_roles": tuple(a for a in every if a not in passed),
+    }
 
 
 def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> None:

@@ -80,11 +80,13 @@ def verify_split(
     target: Target,
     features: set[str] | None = None,
     boundaries: dict[str, PolicyDocument] | None = None,
+    managed_docs: dict[str, PolicyDocument] | None = None,
 ) -> list[SplitComponent]:
     """Every component's calls against its own role's policies (``specs``: member kind → RoleSpec, rendered
     or read live), within its permissions boundary (``boundaries``: boundary ARN → document, e.g. read live;
     else AWS managed boundaries from the catalog), as deployed with the settings the identity needs
-    (:func:`settings`). Raises ``KeyError`` when a component's role is missing from ``specs``."""
+    (:func:`settings`); ``managed_docs``: AWS managed policy documents read live (else the packaged snapshot).
+    Raises ``KeyError`` when a component's role is missing from ``specs``."""
     where = component_roles(inputs)
     out: list[SplitComponent] = []
     for comp in components():
@@ -95,7 +97,9 @@ def verify_split(
         ev, _, _ = role_session(spec, target, arn, boundary, _context(inputs, kind, target))
         chosen = settings(inputs, comp.id)
         deployed = comp.configured(chosen)
-        result = check_component(deployed, role_policies(spec), ev, target, frozenset(features or ()), False)
+        result = check_component(
+            deployed, role_policies(spec, managed_docs), ev, target, frozenset(features or ()), False
+        )
         unevaluated = spec.permissions_boundary if spec.permissions_boundary and boundary is None else None
         out.append(SplitComponent(kind, spec.role_name, result, tuple(sorted(chosen)), unevaluated))
     return out
