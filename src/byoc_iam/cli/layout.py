@@ -1,10 +1,9 @@
-"""The split layout in the CLI: ``verify --layout split`` (each component against its own role, and the proof that
-every split role is within the combined role) and the wiring each controller needs (``wiring``)."""
+"""The split layout in the CLI: whether ``verify`` is asked for the split layout (run by
+:mod:`byoc_iam.cli.layout_verify`) and the wiring each controller needs (``wiring``)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,30 +19,6 @@ def layout_requested(role_values: dict[str, Any]) -> bool:
 
     values, _ = gather(dict(role_values))
     return values.get("layout") == "split"
-
-
-def verify_layout(
-    role_values: dict[str, Any],
-    *,
-    cluster: str | None,
-    features: list[str],
-    output: str,
-    live: bool = False,
-    aws: Any = None,
-    html: Path | None = None,
-) -> bool:
-    """``verify --layout split`` (:mod:`byoc_iam.cli.layout_verify`): the rendered roles, or with ``live`` the
-    roles read through ``aws`` (the shared AWS options: ``--profile``, ``--endpoint-url``, ``--sandbox``...);
-    printed as text, json or sarif, ``html`` also written. True when everything passes."""
-    from byoc_iam.cli.layout_verify import emit, run_layout_verify
-
-    if live:
-        with aws.context(role_values.get("region")) as ctx:
-            doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=ctx)
-    else:
-        doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=None)
-    emit(doc, "text" if output == "table" else output, html)
-    return bool(doc["ok"])
 
 
 # -- wiring: what each controller needs to use its role ------------------------------------------------------

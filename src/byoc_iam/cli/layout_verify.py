@@ -114,3 +114,25 @@ def emit(doc: dict[str, Any], output: str, html: Path | None) -> None:
         sys.stdout.write(json.dumps(layout_report.to_sarif(doc), indent=2) + "\n")
     else:
         sys.stdout.write(layout_report.render_text(doc))
+
+
+def verify_layout(
+    role_values: dict[str, Any],
+    *,
+    cluster: str | None,
+    features: list[str],
+    output: str,
+    live: bool = False,
+    aws: Any = None,
+    html: Path | None = None,
+) -> bool:
+    """``verify --layout split`` (:mod:`byoc_iam.cli.layout_verify`): the rendered roles, or with ``live`` the
+    roles read through ``aws`` (the shared AWS options: ``--profile``, ``--endpoint-url``, ``--sandbox``...);
+    printed as text, json or sarif, ``html`` also written. True when everything passes."""
+    if live:
+        with aws.context(role_values.get("region")) as ctx:
+            doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=ctx)
+    else:
+        doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=None)
+    emit(doc, "text" if output == "table" else output, html)
+    return bool(doc["ok"])

@@ -642,12 +642,42 @@ def operator_policy(
     blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
-    from byoc_iam.model import rules
 
     chosen = tuple(command or COMMANDS)
     unknown = sorted(set(chosen) - set(ALL_COMMANDS))
     if unknown:
         raise UsageError(f"--command {unknown[0]}: must be one of {', '.join(ALL_COMMANDS)}")
+    _check_operator_scope(account_id, partition, region, role_name, path, cluster)
+    if account_id is None:
+        with aws.context(None) as ctx:
+            account_id = ctx.account_id()
+    scope: dict[str, Any] = {
+        "partition": partition,
+        "account": account_id,
+        "region": region,
+        "role_path": path,
+        "cluster": cluster,
+        "custom_issuer": allow_custom_issuer,
+    }
+    if layout_selection_of(layout) == "split":
+        policy = _split_operator_policy(chosen, scope, identity, roles, name_prefix, role_name)
+    else:
+        policy = build(chosen, role_name=role_name, **scope)
+    if roles or (name_prefix and layout_selection_of(layout) != "split"):
+        from byoc_iam.cli.roleset import names_for, operator_roles, selection
+
+        kinds, prefix = selection(roles, name_prefix, role_name)
+        iam = f"arn:{partition}:iam::{account_id}:role{path}"
+        policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
+    typer.echo(json.dumps(policy, indent=2))
+
+
+def _check_operator_scope(
+    account_id: str | None, partition: str, region: str, role_name: str, path: str, cluster: str
+) -> None:
+    """Each scoping flag of operator-policy follows IAM's rules (``*`` allowed for region and cluster)."""
+    from byoc_iam.model import rules
+
     scope = (
         ("--account-id", account_id, rules.check_account_id),
         ("--partition", partition, rules.check_partition),
@@ -661,46 +691,37 @@ def operator_policy(
         problem = None if value is None or wildcard else check(value)
         if problem:
             raise UsageError(f"{flag}: {problem}")
-    if account_id is None:
-        with aws.context(None) as ctx:
-            account_id = ctx.account_id()
-    policy = build(
+
+
+def _split_operator_policy(
+    chosen: tuple[str, ...],
+    scope: dict[str, Any],
+    identity: str,
+    roles: list[str] | None,
+    name_prefix: str | None,
+    role_name: str,
+) -> dict[str, Any]:
+    """``operator-policy --layout split`` (:mod:`byoc_iam.cli.layout_operator`), with the set's other roles."""
+    from byoc_iam.cli.layout_operator import layout_operator_policy
+    from byoc_iam.cli.roleset import names_for, selection
+
+    if identity not in ("irsa", "pod-identity"):
+        raise UsageError(f"--identity: must be one of irsa, pod-identity (got {identity!r})")
+    kinds, prefix = selection(roles, name_prefix, role_name)
+    others = [n for _, n in names_for(tuple(k for k in kinds if k != "eks"), prefix, role_name)]
+    partition, account, path = scope["partition"], scope["account"], scope["role_path"]
+    return layout_operator_policy(
         chosen,
+        account=account,
         partition=partition,
-        account=account_id,
-        region=region,
-        role_name=role_name,
-        role_path=path,
-        cluster=cluster,
-        custom_issuer=allow_custom_issuer,
+        region=scope["region"],
+        prefix=prefix,
+        path=path,
+        cluster=scope["cluster"],
+        identity=identity,
+        custom_issuer=scope["custom_issuer"],
+        other_roles=[f"arn:{partition}:iam::{account}:role{path}{n}" for n in others],
     )
-    if layout_selection_of(layout) == "split":
-        from byoc_iam.cli.layout_operator import layout_operator_policy
-        from byoc_iam.cli.roleset import names_for, selection
-
-        if identity not in ("irsa", "pod-identity"):
-            raise UsageError(f"--identity: must be one of irsa, pod-identity (got {identity!r})")
-        kinds, prefix = selection(roles, name_prefix, role_name)
-        others = [n for k, n in names_for(tuple(k for k in kinds if k != "eks"), prefix, role_name)]
-        policy = layout_operator_policy(
-            chosen,
-            account=account_id,
-            partition=partition,
-            region=region,
-            prefix=prefix,
-            path=path,
-            cluster=cluster,
-            identity=identity,
-            custom_issuer=allow_custom_issuer,
-            other_roles=[f"arn:{partition}:iam::{account_id}:role{path}{n}" for n in others],
-        )
-    elif roles or name_prefix:
-        from byoc_iam.cli.roleset import names_for, operator_roles, selection
-
-        kinds, prefix = selection(roles, name_prefix, role_name)
-        iam = f"arn:{partition}:iam::{account_id}:role{path}"
-        policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
-    typer.echo(json.dumps(policy, indent=2))
 
 
 def register(app: typer.Typer) -> None:

@@ -77,7 +77,8 @@ def verify(
         return
     role = _role_selection(role, role_values)
     if role is None:
-        from byoc_iam.cli.layout import layout_requested, verify_layout
+        from byoc_iam.cli.layout import layout_requested
+        from byoc_iam.cli.layout_verify import verify_layout
 
         if layout_requested(role_values):
             if aws.given and not live:
