@@ -659,11 +659,12 @@ def operator_policy(
         "cluster": cluster,
         "custom_issuer": allow_custom_issuer,
     }
-    if layout_selection_of(layout) == "split":
+    split = layout_selection_of(layout) == "split"
+    if split:
         policy = _split_operator_policy(chosen, scope, identity, roles, name_prefix, role_name)
     else:
         policy = build(chosen, role_name=role_name, **scope)
-    if roles or (name_prefix and layout_selection_of(layout) != "split"):
+    if (roles or name_prefix) and not split:
         from byoc_iam.cli.roleset import names_for, operator_roles, selection
 
         kinds, prefix = selection(roles, name_prefix, role_name)
