@@ -16,6 +16,7 @@ from byoc_iam.verify.roleset import SetFacts, verify_cross_account
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/"
+ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 SET = {"account_id": ACCOUNT, "roles": ["all"], "bucket": "milvus-data", "external_id": "ext-123456789"}
 
 
@@ -74,7 +75,7 @@ def test_combined_cross_account_is_unchanged() -> None:
 def test_verify_layout_split_with_the_set_checks_the_cross_account_role() -> None:
     code, out, err = run(
         "verify", "--account-id", ACCOUNT, "--layout", "split", "--role", "all", "--bucket", "milvus-data",
-        "--external-id", "ext-123456789", "-o", "json",
+        "--external-id", "ext-123456789", "--oidc-issuer", ISSUER, "-o", "json",
     )  # fmt: skip
     doc = json.loads(out)
     assert code == 0, err

@@ -10,7 +10,8 @@ from lifecycle_helpers import ACCOUNT, raw_client, run_cli
 
 from byoc_iam.aws.sandbox import MotoServer
 
-SPLIT = ["--account-id", ACCOUNT, "--layout", "split"]
+ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+SPLIT = ["--account-id", ACCOUNT, "--layout", "split", "--oidc-issuer", ISSUER]  # resolved trust, not placeholders
 
 
 def test_live_verify_green_then_red_with_sarif_and_html(lc_env: MotoServer, tmp_path: Path) -> None:
