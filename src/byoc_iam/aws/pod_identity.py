@@ -78,8 +78,9 @@ def read_associations(
 
 
 def execute_associations(ctx: AwsContext, plan: AssociationPlan, commands: list[str]) -> int:
-    """Make the plan's calls in order; returns how many were made. A create that finds the association already
-    there (ResourceInUseException: made meanwhile) and a delete that finds it gone reached their goal."""
+    """Make the plan's calls in order; returns how many were made. A delete that finds the association gone
+    reached its goal; any other failure (a create that finds one made meanwhile, whose role is unknown, included)
+    stops with one line saying how far it got."""
     done = 0
     for change in plan.changes:
         try:
@@ -88,7 +89,7 @@ def execute_associations(ctx: AwsContext, plan: AssociationPlan, commands: list[
             if exc.code in UNKNOWN_API:
                 raise _unavailable(exc, commands) from None
             gone = exc.code == "ResourceNotFoundException" and change.action == "eks:DeletePodIdentityAssociation"
-            if not (gone or (exc.code == "ResourceInUseException" and change.symbol == "+")):
+            if not gone:  # a create that found one made meanwhile is not assumed right: plan again
                 raise AwsError(
                     f"{exc.message} — {done} of {len(plan.changes)} association changes were made; "
                     "run the command again: it continues from here"
