@@ -173,7 +173,8 @@ def test_wiring_irsa_helm_and_eksctl_pod_identity_commands() -> None:
     assert association_commands(roles, "aws", ACCOUNT, None) == []
 
     pods = render_role_set(split(identity="pod-identity"))
-    assert helm_values(pods, "aws", ACCOUNT) == {}  # Pod Identity needs no annotation
+    # Pod Identity needs no annotation; EBS CSI's cluster-scoped policy needs the driver's cluster-name tags
+    assert helm_values(pods, "aws", ACCOUNT, "c1") == {"aws-ebs-csi-driver": {"controller": {"k8sTagClusterId": "c1"}}}
     assert len(eksctl_fragment(pods, "aws", ACCOUNT)["iam"]["podIdentityAssociations"]) == 3
     cmds = association_commands(pods, "aws", ACCOUNT, "my cluster")
     assert len(cmds) == 3 and all("--cluster-name 'my cluster'" in c for c in cmds)

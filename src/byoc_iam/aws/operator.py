@@ -22,6 +22,7 @@ RESOURCE_ORDER = (
     "oidc-provider",
     "eks-oidc-provider",
     "cluster",
+    "podidentityassociation",
     "*",
 )
 
@@ -37,6 +38,7 @@ class ApiCall:
     needs_permission: bool = True
     sid: str = ""
     condition: dict[str, Any] | None = None
+    layout: str | None = None  # only for this layout ("pod-identity": the split layout with EKS Pod Identity)
 
     @property
     def service(self) -> str:
@@ -55,6 +57,7 @@ class CallEntry(DataFile):
     needs_permission: bool = True
     sid: str = ""
     condition: dict[str, Any] | None = None
+    layout: Literal["pod-identity"] | None = None
     note: str | None = None
 
 
@@ -79,6 +82,7 @@ def calls() -> dict[str, ApiCall]:
             needs_permission=item.needs_permission,
             sid=item.sid,
             condition=item.condition,
+            layout=item.layout,
         )
         out[call.action] = call
     return out
@@ -133,40 +137,52 @@ def operator_policy(
     role_path: str = "/",
     cluster: str = "*",
     custom_issuer: bool = False,
+    layout: str | None = None,
+    policy_arns: list[str] | None = None,
+    workload_roles: list[str] | None = None,
+    own_policy_glob: str = "*",
 ) -> dict[str, Any]:
     """The least-privilege identity policy for whoever runs ``commands``: one statement per resource type, and
     one per conditioned call (attach/detach only the blueprint's exact policy ARNs). ``account`` must be a
     12-digit account id (ValueError otherwise: a ``*`` account would let the operator act in any account).
     ``custom_issuer``: OIDC provider writes on any provider (``--allow-custom-issuer`` issuers are not
-    ``oidc.eks.*``) instead of EKS issuers only. Nothing grants ``iam:PassRole``."""
+    ``oidc.eks.*``) instead of EKS issuers only. ``layout="pod-identity"`` adds the EKS Pod Identity association
+    calls (creates only with byoc-iam's ownership tag), and ``iam:PassRole`` on ``workload_roles`` (the role ARNs
+    the associations name) only to ``pods.eks.amazonaws.com``; otherwise nothing grants ``iam:PassRole``.
+    ``policy_arns``: the exact policy ARNs attach/detach may name (default: the combined role's,
+    :func:`blueprint_policy_arns`); ``own_policy_glob``: the names of the customer-managed policies it may create
+    and delete under the path (a set's ``<prefix>-*``)."""
     if not (len(account) == 12 and account.isascii() and account.isdigit()):
         raise ValueError(f"account must be a 12-digit AWS account id, not {account!r}")
     iam = f"arn:{partition}:iam::{account}"
-    arns = {
+    arns: dict[str, Any] = {
         "role": f"{iam}:role{role_path}{role_name}",
         "policy": f"{iam}:policy/*",
         "aws-managed-policy": f"arn:{partition}:iam::aws:policy/*",
-        "own-policy": f"{iam}:policy{role_path}*",
+        "own-policy": f"{iam}:policy{role_path}{own_policy_glob}",
         "oidc-provider": f"{iam}:oidc-provider/*",
         "eks-oidc-provider": f"{iam}:oidc-provider/{'*' if custom_issuer else 'oidc.eks.*'}",
         "cluster": f"arn:{partition}:eks:{region}:{account}:cluster/{cluster}",
+        "podidentityassociation": f"arn:{partition}:eks:{region}:{account}:podidentityassociation/{cluster}/*",
+        "workload-role": workload_roles or [],
         "*": "*",
     }
     subs: dict[str, Any] = {
         "partition": partition,
         "account": account,
         "role_path": role_path,
-        "blueprint_policy_arns": blueprint_policy_arns(
-            partition=partition, account=account, role_name=role_name, role_path=role_path
-        ),
+        "blueprint_policy_arns": policy_arns
+        or blueprint_policy_arns(partition=partition, account=account, role_name=role_name, role_path=role_path),
     }
     grouped: dict[str, set[str]] = {}
     conditional: list[dict[str, Any]] = []
     for call in calls().values():
-        if not (call.needs_permission and set(call.commands) & set(commands)):
+        if not (call.needs_permission and set(call.commands) & set(commands)) or call.layout not in (None, layout):
             continue
         if call.condition:
-            resources = [arns[r] for r in call.resources]
+            resources = _flat([arns[r] for r in call.resources])
+            if not resources:
+                continue
             conditional.append(
                 {
                     "Sid": call.sid or call.operation,
@@ -190,10 +206,15 @@ SIDS = {
     "oidc-provider": "ReadOidcProviders",
     "eks-oidc-provider": "ByocOidcProvider",
     "cluster": "EksCluster",
+    "podidentityassociation": "ByocPodIdentityAssociations",
 }
 
 
-def _grouped_statements(grouped: dict[str, set[str]], arns: dict[str, str]) -> list[dict[str, Any]]:
+def _flat(values: list[Any]) -> list[str]:
+    return [str(x) for v in values for x in (v if isinstance(v, list) else [v])]
+
+
+def _grouped_statements(grouped: dict[str, set[str]], arns: dict[str, Any]) -> list[dict[str, Any]]:
     statements: list[dict[str, Any]] = []
     for resource in RESOURCE_ORDER:
         if resource in grouped:

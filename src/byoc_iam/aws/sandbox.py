@@ -1,7 +1,8 @@
 """The embedded sandbox: a moto server in its own process on a free 127.0.0.1 port, acting as AWS.
 
 Used by ``--sandbox``/``byoc-iam sandbox start`` and by the integration tests, over HTTP, the same
-``--endpoint-url`` path a user has. AWS managed policies are loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``).
+``--endpoint-url`` path a user has. AWS managed policies are loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``). The server is
+moto's, started through :mod:`byoc_iam.aws.sandbox_eks`, which adds the EKS Pod Identity association API moto lacks.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class MotoServer:
 
     port: int = 0
     host: str = "127.0.0.1"
+    # moto's server with byoc-iam's EKS Pod Identity association routes (aws/sandbox_eks.py); "moto.server" is
+    # moto alone (an endpoint without the Pod Identity API)
+    module: str = "byoc_iam.aws.sandbox_eks"
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -51,7 +55,7 @@ class MotoServer:
             self.port = free_port()
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **SANDBOX_CREDENTIALS)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+            [sys.executable, "-m", self.module, "-H", self.host, "-p", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

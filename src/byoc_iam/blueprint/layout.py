@@ -265,6 +265,17 @@ def split_names(prefix: str) -> list[tuple[str, str]]:
     return out + [(c["kind"], f"{prefix}-{c['suffix']}") for c in raw["controllers"]]
 
 
+def passed_role_arns(inputs: BlueprintInputs) -> list[str]:
+    """The roles Zilliz's control plane passes to EKS in the split layout: the cluster role (CreateCluster) and the
+    node role (CreateNodegroup), nothing else (EKS user guide "Amazon EKS cluster IAM role", "Amazon EKS node IAM
+    role": both passed with ``iam:PassedToService`` ``eks.amazonaws.com``)."""
+    raw = layout_data()
+    return [
+        arn.role_arn(inputs.resolved_partition, inputs.account_id, _name(inputs, raw[k]["suffix"]), inputs.path)
+        for k in ("cluster", "node")
+    ]
+
+
 def split_roles(inputs: BlueprintInputs) -> list[LayoutRole]:
     """The split layout's roles in apply order: cluster, node, [cni], lbc, ebs-csi, cluster-autoscaler."""
     out = service_roles(inputs)
@@ -282,6 +293,7 @@ __all__ = [
     "components",
     "controller_kinds",
     "irsa_trust",
+    "passed_role_arns",
     "pod_identity_trust",
     "split_names",
     "split_roles",

@@ -23,7 +23,7 @@ from typing import Any
 from byoc_iam import data as knowledge
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
-from byoc_iam.blueprint.layout import LayoutRole, role_spec, split_roles
+from byoc_iam.blueprint.layout import LayoutRole, passed_role_arns, role_spec, split_roles
 from byoc_iam.blueprint.render import oidc_provider, oidc_provider_arn, render_role
 from byoc_iam.blueprint.set_rules import ROLE_KINDS
 from byoc_iam.model.role import RoleSpec
@@ -210,8 +210,27 @@ def cross_account_role(inputs: BlueprintInputs) -> RoleSpec:
     bp = blueprint("cross-account-role")
     name = role_name(inputs, "cross-account")
     policy = fill(bp.raw["policy"], cross_account_tokens(inputs))
+    if inputs.layout == "split":
+        _pass_only_split_roles(policy, inputs)
     policies = {_policy_name(inputs, bp.raw["policy_name"], name): policy}
     return _spec(inputs, name, bp.defaults["description"], cross_account_trust(inputs), policies)
+
+
+PASS_ROLE_SID = "IAMPassRoleToEKS"
+READ_ROLE_SID = "IAMReadEKSRole"
+
+
+def _pass_only_split_roles(policy: dict[str, Any], inputs: BlueprintInputs) -> None:
+    """In the split layout Zilliz's control plane passes exactly the cluster and node roles to EKS: the PassRole
+    statement names those two ARNs instead of every role of the prefix (the controller, storage and cross-account
+    roles are never passed), and the read statement names them in the (absent) combined EKS role's place."""
+    passed = passed_role_arns(inputs)
+    eks_role = f"arn:{inputs.resolved_partition}:iam::{inputs.account_id}:role/{inputs.role_name}"
+    for stmt in policy["Statement"]:
+        if stmt.get("Sid") == PASS_ROLE_SID:
+            stmt["Resource"] = passed
+        elif stmt.get("Sid") == READ_ROLE_SID:  # reads the roles it passes, in the EKS role's place
+            stmt["Resource"] = [*passed, *(r for r in stmt["Resource"] if r != eks_role)]
 
 
 def _spec(

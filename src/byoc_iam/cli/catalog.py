@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from byoc_iam.managed.snapshot import SourceRecord
 
 
-
 class Output(StrEnum):
     text = "text"
     json = "json"

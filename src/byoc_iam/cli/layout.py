@@ -1,10 +1,9 @@
-"""The split layout in the CLI: ``verify --layout split`` (each component against its own role, and the proof that
-every split role is within the combined role) and the wiring each controller needs (``wiring``)."""
+"""The split layout in the CLI: whether ``verify`` is asked for the split layout (run by
+:mod:`byoc_iam.cli.layout_verify`) and the wiring each controller needs (``wiring``)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,84 +21,58 @@ def layout_requested(role_values: dict[str, Any]) -> bool:
     return values.get("layout") == "split"
 
 
-def verify_layout(role_values: dict[str, Any], *, cluster: str | None, features: list[str], output: str) -> bool:
-    """``verify --layout split`` (rendered roles): print the component checks and the proof; True when all pass."""
-    from byoc_iam.blueprint.roleset import render_role_set
-    from byoc_iam.cli.role_options import role_inputs
-    from byoc_iam.verify.layout import prove_layout
-    from byoc_iam.verify.requirements import Target
-    from byoc_iam.verify.split import verify_split
-
-    inputs = role_inputs(role_values)
-    roles = render_role_set(inputs)
-    target = Target(
-        account=inputs.account_id,
-        region=inputs.region or "us-east-1",
-        partition=inputs.resolved_partition,
-        cluster=cluster or inputs.cluster_name or "zilliz-byoc",
-    )
-    results = verify_split(inputs, {m.kind: m.spec for m in roles}, target, set(features))
-    proof = prove_layout(inputs)
-    ok = all(r.ok for r in results) and proof.ok
-    if output == "json":
-        doc = {
-            "format": LAYOUT_VERIFY_FORMAT,
-            "ok": ok,
-            "layout": "split",
-            "identity": inputs.identity,
-            "components": [r.to_dict() for r in results],
-            "proof": proof.to_dict(),
-        }
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-        return ok
-    sys.stdout.write(_components_text(results, proof) + _proof_text(proof))
-    return ok
-
-
-IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
-
-
-def _components_text(results: list[Any], proof: Any) -> str:
-    from byoc_iam.verify.layout import lost_actions
-
-    lines = ["components, each against the role it gets:"]
-    for r in results:
-        c = r.result
-        mark = "✓" if r.ok else "✗"
-        lines.append(f"  {mark} {c.name} → {r.kind} role {r.role_name}: {c.counts.passed} required calls allowed")
-        lines += [f"      ✗ {call.action}: {call.summary}" for call in c.calls if call.status == "failed"]
-    node = next((r for r in proof.roles if r.kind == "node"), None)
-    if node is not None and set(IMDS_ACTIONS) <= lost_actions(node):
-        lines.append(
-            "  no shared-role IMDS finding: proved that the node role no longer grants "
-            "elasticloadbalancing:DeleteLoadBalancer or ec2:DeleteVolume"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _proof_text(proof: Any) -> str:
-    from byoc_iam.verify.layout import render_text
-
-    return render_text(proof)
-
-
 # -- wiring: what each controller needs to use its role ------------------------------------------------------
 
 
-def helm_values(roles: RoleSet, partition: str, account: str) -> dict[str, dict[str, Any]]:
-    """Per chart, the values that annotate its service account with ``eks.amazonaws.com/role-arn`` (IRSA)."""
+CLUSTER_NAME_PLACEHOLDER = "<cluster-name>"
+
+
+def helm_values(roles: RoleSet, partition: str, account: str, cluster: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per chart, the values it needs: IRSA annotates its service account with ``eks.amazonaws.com/role-arn``;
+    with Pod Identity a chart gets only the settings its cluster-scoped policy needs (EBS CSI:
+    ``controller.k8sTagClusterId`` = the cluster's name, ``<cluster-name>`` when not given), no annotation."""
     from byoc_iam.blueprint.layout import layout_data
 
-    annotation = layout_data()["annotation"]
+    data = layout_data()
     out: dict[str, dict[str, Any]] = {}
     for m in roles:
-        if m.chart is None or m.association is not None:
+        if m.chart is None:
             continue
-        values: dict[str, Any] = {annotation: m.arn(partition, account)}
-        for key in reversed(m.chart.annotations_path):
-            values = {key: values}
-        out[m.chart.name] = values
+        if m.association is None:
+            out[m.chart.name] = _nest(m.chart.annotations_path, {data["annotation"]: m.arn(partition, account)})
+            continue
+        for path in _setting_paths(m.kind):
+            _merge(
+                out.setdefault(m.chart.name, {}),
+                _nest(tuple(path[:-1]), {path[-1]: cluster or CLUSTER_NAME_PLACEHOLDER}),
+            )
     return out
+
+
+def _setting_paths(kind: str) -> list[list[str]]:
+    """The chart value paths of the settings Pod Identity needs for the member ``kind``'s components."""
+    from byoc_iam.blueprint.layout import layout_data
+    from byoc_iam.verify.requirements import components
+
+    data = layout_data()
+    ids = [c for e in data["controllers"] if e["kind"] == kind for c in e["components"]]
+    wanted = {s for cid in ids for s in data["pod_identity"].get("settings", {}).get(cid, ())}
+    return [list(comp.settings[s].helm_value) for comp in components() if comp.id in ids for s in sorted(wanted)]
+
+
+def _nest(path: tuple[str, ...] | list[str], leaf: dict[str, Any]) -> dict[str, Any]:
+    values = leaf
+    for key in reversed(path):
+        values = {key: values}
+    return values
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def eksctl_fragment(roles: RoleSet, partition: str, account: str) -> dict[str, Any]:
@@ -144,7 +117,7 @@ def wiring_files(roles: RoleSet, inputs: BlueprintInputs) -> dict[str, str]:
     partition, account = inputs.resolved_partition, inputs.account_id
     files = {
         f"wiring/helm-values-{chart}.json": json.dumps(values, indent=2) + "\n"
-        for chart, values in helm_values(roles, partition, account).items()
+        for chart, values in helm_values(roles, partition, account, inputs.cluster_name).items()
     }
     files["wiring/eksctl-iam.json"] = json.dumps(eksctl_fragment(roles, partition, account), indent=2) + "\n"
     commands = association_commands(roles, partition, account, inputs.cluster_name)

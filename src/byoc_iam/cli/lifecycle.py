@@ -425,9 +425,16 @@ def _plan_set(
 
     if out is not None:
         raise UsageError("--out saves one role's plan: add --role eks, storage or cross-account")
-    plans = plan_set(ctx, render_role_set(inputs), adopt=adopt, check_managed=check_managed)
+    from byoc_iam.cli import pod_identity
+
+    roles = render_role_set(inputs)
+    plans = plan_set(ctx, roles, adopt=adopt, check_managed=check_managed)
     show_set(plans, show_plan, full=full)
-    if detailed_exitcode and any(not p.empty for _, p in plans):
+    pods = pod_identity.plan_for(ctx, roles, inputs, adopt=adopt) if pod_identity.uses_pod_identity(inputs) else None
+    if pods is not None:
+        pod_identity.show(pods)
+        pod_identity.check(pods)
+    if detailed_exitcode and (any(not p.empty for _, p in plans) or (pods is not None and not pods.empty)):
         raise typer.Exit(2)
 
 
@@ -536,18 +543,48 @@ def destroy(
     roles: list[str] | None = _roles_option(),
     name_prefix: str | None = _name_prefix_option(),
     layout: str | None = _layout_option("combined or split (remove the split layout's roles)"),
+    cluster_name: str | None = typer.Option(
+        None,
+        "--cluster-name",
+        help="With --layout split: also delete the Pod Identity associations byoc-iam made in this cluster.",
+    ),
 ) -> None:
     """Remove what byoc-iam created for the role, in dependency order (plan first, then confirm); with --role
-    all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last."""
-    from byoc_iam.cli.roleset import layout_selection, names_for, selection
+    all, the cross-account role first (Zilliz's access goes first), the EKS role (and its OIDC provider) last;
+    with --layout split, the last IRSA role's destroy removes the OIDC provider byoc-iam created."""
+    from byoc_iam.cli.roleset import layout_selection, names_for, provider_owner, selection
 
     kinds, prefix = selection(roles, name_prefix, role_name)
-    targets = list(reversed(names_for(kinds, prefix, role_name, layout_selection(layout))))
+    chosen = layout_selection(layout)
+    targets = list(reversed(names_for(kinds, prefix, role_name, chosen)))
+    cluster = _cluster_selection(cluster_name) if chosen == "split" else None
+    if cluster is not None:
+        with aws.context() as ctx:
+            from byoc_iam.cli import pod_identity
+
+            arns = {f"arn:{ctx.partition}:iam::{ctx.account_id()}:role/{name}" for _, name in targets}
+            pod_identity.destroy(ctx, cluster, arns, adopt=adopt, yes=yes, dry_run=dry_run)
+    owner = provider_owner(aws, targets) if chosen == "split" else "eks"
     for kind, name in targets:
         if len(targets) > 1 and not aws.json:
             typer.echo(f"== {kind} role {name}")
-        keep = keep_oidc_provider or kind != "eks"  # only the EKS role's destroy removes the OIDC provider
+        # only one role's destroy removes the OIDC provider: the EKS role, or the split layout's last IRSA role
+        keep = keep_oidc_provider or kind != owner
         _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+
+
+def layout_selection_of(flag: str | None) -> str:
+    from byoc_iam.cli.roleset import layout_selection
+
+    return layout_selection(flag)
+
+
+def _cluster_selection(flag: str | None) -> str | None:
+    """``--cluster-name``, else ``BYOC_IAM_CLUSTER_NAME`` or the config's ``role.cluster_name``."""
+    from byoc_iam.blueprint.config import gather
+
+    value = flag or gather({})[0].get("cluster_name")
+    return str(value) if value else None
 
 
 def _destroy_one(
@@ -600,18 +637,55 @@ def operator_policy(
         "--allow-custom-issuer",
         help="The role uses --allow-custom-issuer: allow OIDC provider writes outside oidc.eks.* too.",
     ),
+    layout: str | None = typer.Option(
+        None, "--layout", help="split: scope to the split layout's roles and policies \\[default: combined]."
+    ),
+    identity: str = typer.Option(
+        "irsa", "--identity", help="With --layout split: irsa or pod-identity (adds the associations' calls)."
+    ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
     --command catalog, the catalog's --from-aws reads): writes only to the role's ARN, attach/detach only the
     blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
-    from byoc_iam.model import rules
 
     chosen = tuple(command or COMMANDS)
     unknown = sorted(set(chosen) - set(ALL_COMMANDS))
     if unknown:
         raise UsageError(f"--command {unknown[0]}: must be one of {', '.join(ALL_COMMANDS)}")
+    _check_operator_scope(account_id, partition, region, role_name, path, cluster)
+    if account_id is None:
+        with aws.context(None) as ctx:
+            account_id = ctx.account_id()
+    scope: dict[str, Any] = {
+        "partition": partition,
+        "account": account_id,
+        "region": region,
+        "role_path": path,
+        "cluster": cluster,
+        "custom_issuer": allow_custom_issuer,
+    }
+    split = layout_selection_of(layout) == "split"
+    if split:
+        policy = _split_operator_policy(chosen, scope, identity, roles, name_prefix, role_name)
+    else:
+        policy = build(chosen, role_name=role_name, **scope)
+    if (roles or name_prefix) and not split:
+        from byoc_iam.cli.roleset import names_for, operator_roles, selection
+
+        kinds, prefix = selection(roles, name_prefix, role_name)
+        iam = f"arn:{partition}:iam::{account_id}:role{path}"
+        policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
+    typer.echo(json.dumps(policy, indent=2))
+
+
+def _check_operator_scope(
+    account_id: str | None, partition: str, region: str, role_name: str, path: str, cluster: str
+) -> None:
+    """Each scoping flag of operator-policy follows IAM's rules (``*`` allowed for region and cluster)."""
+    from byoc_iam.model import rules
+
     scope = (
         ("--account-id", account_id, rules.check_account_id),
         ("--partition", partition, rules.check_partition),
@@ -625,26 +699,37 @@ def operator_policy(
         problem = None if value is None or wildcard else check(value)
         if problem:
             raise UsageError(f"{flag}: {problem}")
-    if account_id is None:
-        with aws.context(None) as ctx:
-            account_id = ctx.account_id()
-    policy = build(
-        chosen,
-        partition=partition,
-        account=account_id,
-        region=region,
-        role_name=role_name,
-        role_path=path,
-        cluster=cluster,
-        custom_issuer=allow_custom_issuer,
-    )
-    if roles or name_prefix:
-        from byoc_iam.cli.roleset import names_for, operator_roles, selection
 
-        kinds, prefix = selection(roles, name_prefix, role_name)
-        iam = f"arn:{partition}:iam::{account_id}:role{path}"
-        policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
-    typer.echo(json.dumps(policy, indent=2))
+
+def _split_operator_policy(
+    chosen: tuple[str, ...],
+    scope: dict[str, Any],
+    identity: str,
+    roles: list[str] | None,
+    name_prefix: str | None,
+    role_name: str,
+) -> dict[str, Any]:
+    """``operator-policy --layout split`` (:mod:`byoc_iam.cli.layout_operator`), with the set's other roles."""
+    from byoc_iam.cli.layout_operator import layout_operator_policy
+    from byoc_iam.cli.roleset import names_for, selection
+
+    if identity not in ("irsa", "pod-identity"):
+        raise UsageError(f"--identity: must be one of irsa, pod-identity (got {identity!r})")
+    kinds, prefix = selection(roles, name_prefix, role_name)
+    others = [n for _, n in names_for(tuple(k for k in kinds if k != "eks"), prefix, role_name)]
+    partition, account, path = scope["partition"], scope["account"], scope["role_path"]
+    return layout_operator_policy(
+        chosen,
+        account=account,
+        partition=partition,
+        region=scope["region"],
+        prefix=prefix,
+        path=path,
+        cluster=scope["cluster"],
+        identity=identity,
+        custom_issuer=scope["custom_issuer"],
+        other_roles=[f"arn:{partition}:iam::{account}:role{path}{n}" for n in others],
+    )
 
 
 def register(app: typer.Typer) -> None:

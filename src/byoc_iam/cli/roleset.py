@@ -240,20 +240,29 @@ def apply_set(
     import typer
 
     from byoc_iam.aws.apply import apply_desired, check_refusals
+    from byoc_iam.cli import pod_identity
 
     plans = plan_set(ctx, roles, adopt=adopt, check_managed=False)
     show_set(plans, show)
     for _, the_plan in plans:
         check_refusals(the_plan)
+    pods = pod_identity.plan_for(ctx, roles, inputs, adopt=adopt) if pod_identity.uses_pod_identity(inputs) else None
+    if pods is not None:
+        pod_identity.show(pods)
+        pod_identity.check(pods)
     pending = [(m, p) for m, p in plans if not p.empty]
-    if pending:
+    to_confirm = [p for _, p in pending] + ([pod_identity.as_plan(pods)] if pods and not pods.empty else [])
+    if to_confirm:
         flags = {"allow_trust_widening": allow_trust_widening, "allow_boundary_removal": allow_boundary_removal}
         # with --yes every member's plan passes the trust guard; without it the question is asked once
-        for _, the_plan in pending if yes else pending[:1]:
+        for the_plan in to_confirm if yes else to_confirm[:1]:
             confirm(the_plan, yes=yes, question="Apply these changes?", **flags)
         for member, the_plan in pending:
             typer.echo(heading(member))
             apply_desired(ctx, member.spec, the_plan, on_change=progress, max_attached=max_attached, **flags)
+        if pods is not None and not pods.empty:
+            typer.echo(f"== Pod Identity associations in cluster {pods.cluster}")
+            pod_identity.execute(ctx, pods, roles)
     for line in console_lines(roles, ctx.partition, ctx.account_id(), inputs):
         typer.echo(line)
 
@@ -301,9 +310,11 @@ def names_for(
 
 
 def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, Any]:
-    """The operator policy with its role statement covering every role of the set (and nothing more)."""
+    """The operator policy with its role statements (the role statement and the attach/detach statements on the
+    role) covering every role of the set (and nothing more)."""
+    original = next((s["Resource"] for s in policy["Statement"] if s.get("Sid") == "ByocRole"), None)
     for stmt in policy["Statement"]:
-        if stmt.get("Sid") == "ByocRole":
+        if stmt.get("Sid") == "ByocRole" or (original is not None and stmt.get("Resource") == original):
             stmt["Resource"] = role_arns if len(role_arns) > 1 else role_arns[0]
     return policy
 
@@ -342,6 +353,20 @@ def link_targets(
                 )
             out.append((kind, name))
     return out
+
+
+def provider_owner(aws: Any, targets: list[tuple[str, str]]) -> str:
+    """The kind whose destroy removes the cluster's OIDC provider in the split layout: the last IRSA role (in
+    destroy order) that exists, so the provider goes only after every other role that trusts it (``""``: none)."""
+    from byoc_iam.aws.read import read_role
+
+    irsa = [(kind, name) for kind, name in targets if kind in LINKED_SPLIT_KINDS]
+    with aws.context() as ctx:
+        for kind, name in reversed(irsa):
+            live = read_role(ctx, name)
+            if live is not None and "Federated" in json.dumps(live.trust_policy):
+                return kind
+    return ""
 
 
 def layout_selection(layout: str | None) -> str:
@@ -405,6 +430,10 @@ def run_verify_set(
     inputs = role_inputs(role_values)
     roles = render_role_set(inputs)
     partition, account = inputs.resolved_partition, inputs.account_id
+    if inputs.layout == "split":  # the split roles are verify --layout split's; here the storage/cross-account
+        from byoc_iam.blueprint.roleset import RoleSet
+
+        roles = RoleSet(tuple(m for m in roles if m.kind in ("storage", "cross-account")))
     specs = {}
     for m in roles:
         spec = m.spec
@@ -417,14 +446,17 @@ def run_verify_set(
             spec = live
         specs[m.kind] = spec
     facts = SetFacts(
-        account=account,
-        partition=partition,
-        region=inputs.region or "us-west-2",
-        bucket=inputs.bucket or "",
-        kms_key_arn=inputs.bucket_kms_key_arn,
-        cluster=cluster or "zilliz-byoc-project",
-        eks_role_arn=f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.role_name}",
-        storage_role_arn=f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.name_prefix}-storage-role",
+        **{
+            "account": account,
+            "partition": partition,
+            "region": inputs.region or "us-west-2",
+            "bucket": inputs.bucket or "",
+            "kms_key_arn": inputs.bucket_kms_key_arn,
+            "cluster": cluster or "zilliz-byoc-project",
+            "eks_role_arn": f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.role_name}",
+            "storage_role_arn": f"arn:{partition}:iam::{account}:role{inputs.path}{inputs.name_prefix}-storage-role",
+            **split_pass_facts(inputs),
+        }
     )
     out: list[tuple[str, str, bool, Any]] = []
     for m in roles:
@@ -444,6 +476,23 @@ def run_verify_set(
             )
             out.append((m.kind, m.name, verdict.ok, verdict))
     return out
+
+
+def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:
+    """For the split layout: the cross-account role reads and passes the cluster role in the EKS role's place,
+    passes the cluster and node roles, and no other role of the set (``SetFacts`` fields)."""
+    if inputs.layout != "split":
+        return {}
+    from byoc_iam.blueprint.layout import passed_role_arns
+    from byoc_iam.blueprint.roleset import render_role_set
+
+    passed = passed_role_arns(inputs)
+    every = [m.arn(inputs.resolved_partition, inputs.account_id) for m in render_role_set(inputs)]
+    return {
+        "eks_role_arn": passed[0],
+        "passed_roles": tuple(passed),
+        "unpassed_roles": tuple(a for a in every if a not in passed),
+    }
 
 
 def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> None:

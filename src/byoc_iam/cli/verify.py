@@ -85,14 +85,16 @@ def verify(
         return
     role = _role_selection(role, role_values)
     if role is None:
-        from byoc_iam.cli.layout import layout_requested, verify_layout
+        from byoc_iam.cli.layout import layout_requested
+        from byoc_iam.cli.layout_verify import verify_layout
 
         if layout_requested(role_values):
-            if live or output == "sarif" or html is not None:
-                raise UsageError(
-                    "--layout split: verify checks the rendered roles in text or json (not yet --live, sarif, --html)"
-                )
-            if not verify_layout(role_values, cluster=cluster, features=feature or [], output=output):
+            if aws.given and not live:
+                raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
+            ok = verify_layout(
+                role_values, cluster=cluster, features=feature or [], output=output, live=live, aws=aws, html=html
+            )
+            if not ok:
                 raise typer.Exit(3)
             return
     if role is None and output != "sarif" and html is None:

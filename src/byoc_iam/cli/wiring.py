@@ -23,7 +23,9 @@ def wiring(
     cluster: str = typer.Option("zilliz-byoc", "--cluster", help="The EKS cluster name (Helm values, eksctl)."),
     output: str = typer.Option("text", "--output", "-o", help="text, json or table (on stdout).", metavar="FORMAT"),
     out: Path | None = typer.Option(
-        None, "--out", help="Write wiring/values-<chart>.yaml, wiring/eksctl.yaml, wiring/annotate.sh here.",
+        None,
+        "--out",
+        help="Write wiring/values-<chart>.yaml, wiring/eksctl.yaml, wiring/annotate.sh here.",
         metavar="DIR",
     ),
 ) -> None:

@@ -215,12 +215,14 @@ class LayoutControllerFile(DataFile):
 
 
 class LayoutPodIdentityFile(DataFile):
-    """EKS Pod Identity: the trusted service principal, its actions, the session tag and policy variants."""
+    """EKS Pod Identity: the trusted service principal, its actions, the session tag, policy variants and the
+    component settings (``data/requirements/<component>.json`` ``settings``) a variant needs."""
 
     service: str
     actions: list[str] = Field(min_length=1)
     session_tag: str
     variants: dict[str, str]
+    settings: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class LayoutFile(DataFile):

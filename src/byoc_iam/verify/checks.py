@@ -41,7 +41,7 @@ from byoc_iam.verify.report import (
 from byoc_iam.verify.requirements import ContextValue, Target, all_features, components
 from byoc_iam.verify.trust import check_trust, intended_principals, partition_facts, providers, trust_mode
 
-__all__ = ["infer_target", "own_policies", "role_policies", "verify_role"]
+__all__ = ["infer_target", "own_policies", "role_policies", "role_session", "verify_role"]
 
 
 def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, cluster: str | None) -> Target:
@@ -153,6 +153,29 @@ def _failing_names(comps: Sequence[ComponentResult]) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
+def role_session(
+    spec: RoleSpec,
+    target: Target,
+    arn: str,
+    boundary: PolicyDocument | None = None,
+    extra: Mapping[str, ContextValue] | None = None,
+) -> tuple[Evaluator, dict[str, ContextValue], str]:
+    """``(evaluator, base request context, session ARN)`` of the role's session that makes every call: the role's
+    session ``byoc-iam-verify`` (``aws:PrincipalType`` AssumedRole, TLS, the target's region), within ``boundary``;
+    ``extra`` adds context keys (e.g. Pod Identity's ``aws:PrincipalTag/eks-cluster-name``)."""
+    base_ctx: dict[str, ContextValue] = {
+        "aws:PrincipalArn": arn,
+        "aws:PrincipalAccount": target.account,
+        "aws:PrincipalType": "AssumedRole",
+        "aws:RequestedRegion": target.region,
+        "aws:SecureTransport": "true",
+        **(extra or {}),
+    }
+    session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
+    evaluator = Evaluator(principal=session, base_context=base_ctx, account=target.account, boundary=boundary)
+    return evaluator, base_ctx, session
+
+
 def _session(
     spec: RoleSpec,
     target: Target,
@@ -162,15 +185,7 @@ def _session(
     boundary: PolicyDocument | None,
 ) -> tuple[Evaluator, RoleInfo]:
     """The role's session that makes every call, and the report's description of the role."""
-    base_ctx: dict[str, ContextValue] = {
-        "aws:PrincipalArn": arn,
-        "aws:PrincipalAccount": target.account,
-        "aws:PrincipalType": "AssumedRole",
-        "aws:RequestedRegion": target.region,
-        "aws:SecureTransport": "true",
-    }
-    session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
-    evaluator = Evaluator(principal=session, base_context=base_ctx, account=target.account, boundary=boundary)
+    evaluator, base_ctx, session = role_session(spec, target, arn, boundary)
     role = RoleInfo(
         name=spec.role_name,
         arn=arn,

@@ -14,13 +14,14 @@ Pure: no I/O. Raises ``LookupError`` when an AWS managed policy is not in the sn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.blueprint.layout import LayoutRole, split_roles
 from byoc_iam.compare.prove import compare_sides, new_access_by_action
 from byoc_iam.compare.roles import permission_side
+from byoc_iam.model.role import RoleSpec
 
 FORMAT = "byoc-iam-layout-proof/1"
 
@@ -62,6 +63,7 @@ class LayoutProof:
     combined_role: str
     identity: str
     roles: tuple[RoleProof, ...]
+    variants: tuple[VariantNote, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -74,6 +76,27 @@ class LayoutProof:
             "combined_role": self.combined_role,
             "identity": self.identity,
             "roles": [r.to_dict() for r in self.roles],
+            "variants": [v.to_dict() for v in self.variants],
+        }
+
+
+@dataclass(frozen=True)
+class VariantNote:
+    """With Pod Identity a controller role uses upstream's variant policy (``policy``) instead of the pinned one,
+    and the combined baseline is given the same policy, so the proof measures what splitting changes. This note
+    says what the variant itself grants that the pinned policy does not (one engine-checked request), or None."""
+
+    controller: str
+    policy: str
+    new_access: dict[str, Any] | None
+    approximate: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "controller": self.controller,
+            "policy": self.policy,
+            "new_access": self.new_access,
+            "approximate": self.approximate,
         }
 
 
@@ -86,14 +109,50 @@ def prove_role(combined: Any, role: LayoutRole) -> RoleProof:
     return RoleProof(role.kind, role.spec.role_name, result.relation, result.counterexample, result.approximate, lost)
 
 
-def prove_layout(inputs: BlueprintInputs) -> LayoutProof:
+def prove_layout(inputs: BlueprintInputs, specs: dict[str, RoleSpec] | None = None) -> LayoutProof:
     """Prove every role of the split layout for ``inputs`` (its layout is taken as split) against the combined
-    role rendered from the same inputs."""
+    role rendered from the same inputs; ``specs`` (member kind → RoleSpec, e.g. read live) replace the rendered
+    roles they name."""
     split = inputs.model_copy(update={"layout": "split"})
-    combined_spec = render_role(inputs.model_copy(update={"layout": "combined", "identity": "irsa", "cni_role": False}))
+    combined_spec, variants = combined_baseline(split)
     combined = permission_side(combined_spec)
-    proofs = tuple(prove_role(combined, role) for role in split_roles(split))
-    return LayoutProof(combined_spec.role_name, split.identity, proofs)
+    roles = [replace(r, spec=specs[r.kind]) if specs and r.kind in specs else r for r in split_roles(split)]
+    proofs = tuple(prove_role(combined, role) for role in roles)
+    return LayoutProof(combined_spec.role_name, split.identity, proofs, variants)
+
+
+def combined_baseline(split: BlueprintInputs) -> tuple[RoleSpec, tuple[VariantNote, ...]]:
+    """The combined role for the same inputs; with Pod Identity, each controller policy the split layout replaces
+    by upstream's variant (``split-layout.json`` ``pod_identity.variants``) is replaced in the baseline too, and a
+    :class:`VariantNote` says what the variant grants beyond the pinned policy."""
+    from byoc_iam.blueprint import data
+    from byoc_iam.blueprint.layout import controller_policy, layout_data
+
+    spec = render_role(split.model_copy(update={"layout": "combined", "identity": "irsa", "cni_role": False}))
+    if split.identity != "pod-identity":
+        return spec, ()
+    inline, customer = dict(spec.inline_policies), dict(spec.customer_managed_policies)
+    notes = []
+    for ctl in layout_data()["pod_identity"]["variants"]:
+        pinned = data.controller(ctl).policy_name
+        name, variant = controller_policy(split, ctl)
+        old: Any = None
+        for docs, key in ((inline, pinned), (customer, f"{spec.role_name}-{pinned}")):
+            if key in docs:
+                old = docs[key]
+                docs[key] = variant
+        notes.append(_variant_note(spec, ctl, name, old, variant))
+    return spec.model_copy(update={"inline_policies": inline, "customer_managed_policies": customer}), tuple(notes)
+
+
+def _variant_note(spec: RoleSpec, ctl: str, name: str, pinned: Any, variant: Any) -> VariantNote:
+    def alone(doc: Any) -> RoleSpec:
+        return spec.model_copy(
+            update={"inline_policies": {name: doc}, "customer_managed_policies": {}, "managed_policy_arns": []}
+        )
+
+    result = compare_sides(permission_side(alone(pinned)), permission_side(alone(variant)), "identity")
+    return VariantNote(ctl, name, result.counterexample, result.approximate)
 
 
 def render_text(proof: LayoutProof, limit: int = 6) -> str:

@@ -197,8 +197,39 @@ class PolicyAttribution(_Strict):
     signature_actions: list[str] = Field(default_factory=list)
 
 
+class Setting(_Strict):
+    """A deployment setting of the component that changes what its calls carry: with it, every request and every
+    existing resource that carries ``marker`` (the component's own tag) also carries ``tags``, and the instances it
+    acts on carry ``instance_tags``. ``helm_value``: the chart value path that turns it on (set to the cluster's
+    name). Example: the EBS CSI driver's ``--k8s-tag-cluster-id``, which the cluster-scoped policy needs."""
+
+    summary: str
+    helm_value: list[str] = Field(min_length=1)
+    marker: str
+    tags: dict[str, str] = Field(min_length=1)
+    instance_tags: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+
+    def apply(self, call: Call) -> Call:
+        """``call`` as made with this setting on (a new Call; unchanged calls are returned as they are)."""
+        request = {**call.request_tags, **self.tags} if self.marker in call.request_tags else call.request_tags
+        resources = [self._resource(r) for r in call.resources]
+        if request == call.request_tags and resources == call.resources:
+            return call
+        return call.model_copy(update={"request_tags": request, "resources": resources})
+
+    def _resource(self, res: Resource) -> Resource:
+        if self.marker in res.tags:
+            return res.model_copy(update={"tags": {**res.tags, **self.tags}})
+        if ":instance/" in res.arn and self.instance_tags:
+            return res.model_copy(update={"tags": {**res.tags, **self.instance_tags}})
+        return res
+
+
 class Component(_Strict):
-    """A component of the cluster that uses the role, and the calls it makes."""
+    """A component of the cluster that uses the role, and the calls it makes (``settings``: the deployment
+    settings that change them, see :meth:`configured`)."""
 
     KIND: ClassVar[str] = "requirements"
     id: str
@@ -208,7 +239,25 @@ class Component(_Strict):
     upstream: list[Upstream] = Field(min_length=1)
     policies: PolicyAttribution
     features: dict[str, str] = Field(default_factory=dict)
+    settings: dict[str, Setting] = Field(default_factory=dict)
     calls: list[Call] = Field(min_length=1)
+
+    def configured(self, names: frozenset[str]) -> Component:
+        """This component as deployed with the settings ``names`` it declares (others are ignored): its calls
+        with the tags those settings add. Cached per component and names."""
+        chosen = tuple(sorted(n for n in names if n in self.settings))
+        if not chosen:
+            return self
+        key = (id(self), chosen)
+        hit = _CONFIGURED.get(key)
+        if hit is not None and hit[0] is self:
+            return hit[1]
+        calls = list(self.calls)
+        for name in chosen:
+            calls = [self.settings[name].apply(c) for c in calls]
+        out = self.model_copy(update={"calls": calls})
+        _CONFIGURED[key] = (self, out)
+        return out
 
     @model_validator(mode="after")
     def _consistent(self) -> Component:
@@ -240,6 +289,7 @@ class Target:
 
 
 _REQUESTS: dict[tuple[int, Target], tuple[Call, list[Authorization]]] = {}
+_CONFIGURED: dict[tuple[int, tuple[str, ...]], tuple[Component, Component]] = {}
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,12 @@ class SetFacts:
     storage_role_arn: str = ""
     vendor_key: str = "Vendor"
     vendor: str = "zilliz-byoc"
+    # the split layout: the roles passed to EKS (cluster, node) and the roles of the set that must never be
+    passed_roles: tuple[str, ...] = ()
+    unpassed_roles: tuple[str, ...] = ()
 
     def sub(self, text: str) -> str:
-        values = {k: v for k, v in asdict(self).items() if v is not None}
+        values = {k: v for k, v in asdict(self).items() if v is not None and not isinstance(v, tuple)}
         return _TOKEN.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 
@@ -367,6 +370,21 @@ def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[st
     return out
 
 
+def _pass_calls(roles: tuple[str, ...], allowed: bool) -> list[dict[str, Any]]:
+    """The split layout's PassRole cases: the cluster and node roles are passed to EKS, no other role of the set."""
+    verb = "pass" if allowed else "cannot pass"
+    return [
+        {
+            "id": f"{'pass' if allowed else 'no-pass'}-split-{i}",
+            "action": "iam:PassRole",
+            "summary": f"{verb} {arn.rsplit('/', 1)[-1]} to EKS (split layout)",
+            "resources": [{"arn": arn}],
+            "context": {"iam:PassedToService": "eks.amazonaws.com"},
+        }
+        for i, arn in enumerate(roles)
+    ]
+
+
 def verify_cross_account(
     spec: RoleSpec,
     facts: SetFacts,
@@ -382,6 +400,8 @@ def verify_cross_account(
     calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
     checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
     checks += evaluate_calls(spec, facts, req["must_deny"], kind="must-deny", expected="denied")
+    checks += evaluate_calls(spec, facts, _pass_calls(facts.passed_roles, True), kind="call", expected="allowed")
+    checks += evaluate_calls(spec, facts, _pass_calls(facts.unpassed_roles, False), kind="must-deny", expected="denied")
     checks += cross_account_trust_checks(spec, facts, external_id, zilliz_principal)
     checks += service_linked_role_checks(spec, facts, existing_slrs)
     return RoleVerdict("cross-account", spec.role_name, tuple(checks))

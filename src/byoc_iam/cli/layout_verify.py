@@ -1,0 +1,138 @@
+"""``verify --layout split``: each component against the role it gets (rendered, or read live with ``--live``),
+the z3 proof that every split role is within the combined role with what each no longer grants, and with
+``--role all`` the storage and cross-account roles; as text, JSON, SARIF and HTML (``--html``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+LAYOUT_VERIFY_FORMAT = "byoc-iam-layout-verify/1"
+
+
+def _live_specs(ctx: Any, roles: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """``(specs by kind, AWS managed documents by ARN, boundary documents by ARN)`` of the live split roles; an
+    absent role is one AwsError line (the CNI role only when ``--cni-role`` rendered it)."""
+    from byoc_iam.aws.read import read_role_for_verify
+
+    specs: dict[str, Any] = {}
+    docs: dict[str, Any] = {}
+    boundaries: dict[str, Any] = {}
+    for m in roles:
+        if m.kind in ("storage", "cross-account"):
+            continue
+        spec, managed, boundary, _ = read_role_for_verify(ctx, m.name)
+        specs[m.kind] = spec
+        docs.update(managed)
+        if boundary is not None and spec.permissions_boundary:
+            boundaries[spec.permissions_boundary] = boundary
+    return specs, docs, boundaries
+
+
+def run_layout_verify(
+    role_values: dict[str, Any], *, cluster: str | None, features: list[str], ctx: Any | None
+) -> dict[str, Any]:
+    """The layout verify document (``format`` byoc-iam-layout-verify/1): ``ok``, ``source``, ``components``,
+    ``proof`` (each role's relation and ``no_longer``), ``no_imds_finding`` and ``roles`` (storage and
+    cross-account, when selected). ``ctx``: an AwsContext to read the roles live, else the rendered roles."""
+    from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.role_options import role_inputs
+    from byoc_iam.verify.layout import prove_layout
+    from byoc_iam.verify.requirements import Target
+    from byoc_iam.verify.split import verify_split
+
+    inputs = role_inputs(role_values)
+    roles = render_role_set(inputs)
+    target = Target(
+        account=inputs.account_id,
+        region=inputs.region or "us-east-1",
+        partition=inputs.resolved_partition,
+        cluster=cluster or inputs.cluster_name or "zilliz-byoc",
+    )
+    docs: dict[str, Any] | None = None
+    boundaries: dict[str, Any] | None = None
+    if ctx is not None:
+        specs, docs, boundaries = _live_specs(ctx, roles)
+    else:
+        specs = {m.kind: m.spec for m in roles}
+    results = verify_split(inputs, specs, target, set(features), boundaries=boundaries, managed_docs=docs)
+    proof = prove_layout(inputs, specs if ctx is not None else None)
+    set_roles = _set_roles(role_values, roles, ctx=ctx, cluster=cluster, features=features)
+    ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles)
+    return {
+        "format": LAYOUT_VERIFY_FORMAT,
+        "ok": ok,
+        "layout": "split",
+        "identity": inputs.identity,
+        "source": "live" if ctx is not None else "rendered",
+        "components": [r.to_dict() for r in results],
+        "proof": proof.to_dict(),
+        "no_imds_finding": no_imds_finding(proof),
+        "roles": set_roles,
+    }
+
+
+IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
+
+
+def no_imds_finding(proof: Any) -> bool:
+    """Whether the proof shows the node role no longer grants what made the combined role's IMDS finding."""
+    from byoc_iam.verify.layout import lost_actions
+
+    node = next((r for r in proof.roles if r.kind == "node"), None)
+    return node is not None and node.ok and set(IMDS_ACTIONS) <= lost_actions(node)
+
+
+def _set_roles(
+    role_values: dict[str, Any], roles: Any, *, ctx: Any | None, cluster: str | None, features: list[str]
+) -> list[dict[str, Any]]:
+    """The storage and cross-account roles' verdicts when the set selects them (``roles`` of the document)."""
+    if not any(m.kind in ("storage", "cross-account") for m in roles):
+        return []
+    from byoc_iam.cli.roleset import run_verify_set
+
+    results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features)
+    return [
+        {"kind": k, "role_name": n, "ok": ok, "failures": rep.failures(), "report": rep.to_dict()}
+        for k, n, ok, rep in results
+    ]
+
+
+def emit(doc: dict[str, Any], output: str, html: Path | None) -> None:
+    """Write ``--html`` (atomically) and print the document as text, JSON or SARIF."""
+    from byoc_iam.report import layout_report
+
+    if html is not None:
+        from byoc_iam.cli.files import write_file
+
+        write_file(html, layout_report.render_html(doc), flag="--html")
+    if output == "json":
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    elif output == "sarif":
+        sys.stdout.write(json.dumps(layout_report.to_sarif(doc), indent=2) + "\n")
+    else:
+        sys.stdout.write(layout_report.render_text(doc))
+
+
+def verify_layout(
+    role_values: dict[str, Any],
+    *,
+    cluster: str | None,
+    features: list[str],
+    output: str,
+    live: bool = False,
+    aws: Any = None,
+    html: Path | None = None,
+) -> bool:
+    """``verify --layout split`` (:mod:`byoc_iam.cli.layout_verify`): the rendered roles, or with ``live`` the
+    roles read through ``aws`` (the shared AWS options: ``--profile``, ``--endpoint-url``, ``--sandbox``...);
+    printed as text, json or sarif, ``html`` also written. True when everything passes."""
+    if live:
+        with aws.context(role_values.get("region")) as ctx:
+            doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=ctx)
+    else:
+        doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=None)
+    emit(doc, "text" if output == "table" else output, html)
+    return bool(doc["ok"])

@@ -1,0 +1,152 @@
+"""People-facing renderings of ``verify --layout split`` (the ``byoc-iam-layout-verify/1`` document of
+:mod:`byoc_iam.cli.layout_verify`): terminal text, SARIF 2.1.0 (through :mod:`byoc_iam.report.sarif`) and one
+self-contained HTML page (``templates/layout_verify.html.j2``, jinja2, autoescaped, no scripts). No decisions of
+their own: every verdict comes from the document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from byoc_iam.report.sarif import SarifResult, SarifRule, sarif_log
+
+READ_PREFIXES = ("Describe", "Get", "List")
+RULES = (
+    SarifRule(
+        "layout/call-denied", "CallDenied", "A component's required call is denied by the role it gets.", "error"
+    ),
+    SarifRule("layout/new-access", "NewAccess", "A split role grants access the combined role does not.", "error"),
+    SarifRule("layout/role-check", "RoleCheck", "A check of the storage or cross-account role failed.", "error"),
+    SarifRule(
+        "layout/boundary-not-evaluated",
+        "BoundaryNotEvaluated",
+        "A role's permissions boundary could not be read; its calls were checked without it.",
+        "warning",
+    ),
+)
+
+
+def lost(role: dict[str, Any]) -> list[str]:
+    """What the combined role grants and this split role does not: changes first, then reads."""
+    actions = {a for group in role["no_longer"] for a in group["actions"]}
+    return sorted(actions, key=lambda a: (a.split(":", 1)[-1].startswith(READ_PREFIXES), a))
+
+
+def verdict(doc: dict[str, Any]) -> str:
+    if doc["ok"]:
+        return "PASS: every component's calls are allowed by its own role, and no split role grants more"
+    return "FAIL: " + "; ".join(failures(doc))
+
+
+def failures(doc: dict[str, Any]) -> list[str]:
+    """One line per failed call, split role with new access and failed set check."""
+    out = []
+    for c in doc["components"]:
+        comp = c["component"]
+        out += [f"{comp['name']} on {c['role_name']}: {call['action']} denied" for call in _failed(comp)]
+    for r in doc["proof"]["roles"]:
+        if not r["no_new_access"]:
+            req = r["new_access"] or {}
+            out.append(
+                f"{r['role_name']} grants more than the combined role: {req.get('action')} on {req.get('resource')}"
+            )
+    for r in doc["roles"]:
+        out += list(r["failures"])
+    return out
+
+
+def variant_line(v: dict[str, Any]) -> str:
+    """The note on an upstream variant policy used with Pod Identity (also in the combined baseline)."""
+    head = f"  note: {v['controller']} uses upstream's {v['policy']} (Pod Identity), in the combined baseline too"
+    req = v["new_access"]
+    if req is None:
+        return head + "; it grants nothing the pinned policy does not"
+    return head + f"; beyond the pinned policy it allows e.g. {req.get('action')} on {req.get('resource')}"
+
+
+def _failed(comp: dict[str, Any]) -> list[dict[str, Any]]:
+    return [call for call in comp["calls"] if call["status"] == "failed"]
+
+
+def render_text(doc: dict[str, Any], limit: int = 6) -> str:
+    """The terminal report: components, the proof with what each role no longer grants, the set, the verdict."""
+    lines = [f"components, each against the role it gets ({doc['source']} roles, {doc['identity']}):"]
+    for c in doc["components"]:
+        comp = c["component"]
+        mark = "✓" if comp["status"] != "failed" else "✗"
+        passed = comp["counts"]["passed"]
+        lines.append(
+            f"  {mark} {comp['name']} → {c['role_kind']} role {c['role_name']}: {passed} required calls allowed"
+        )
+        lines += [f"      ✗ {call['action']}: {call['summary']}" for call in _failed(comp)]
+        if c.get("boundary_not_evaluated"):
+            lines.append(f"      ! permissions boundary {c['boundary_not_evaluated']} not evaluated")
+    if doc["no_imds_finding"]:
+        lines.append(
+            "  no shared-role IMDS finding: proved that the node role no longer grants "
+            "elasticloadbalancing:DeleteLoadBalancer or ec2:DeleteVolume"
+        )
+    proof = doc["proof"]
+    lines.append(f"split layout ({proof['identity']}) against the combined role {proof['combined_role']}:")
+    for r in proof["roles"]:
+        how = "proved" if not r["approximate"] else "approximate"
+        state = (
+            f"no new access ({how})" if r["no_new_access"] else f"NEW ACCESS: {(r['new_access'] or {}).get('action')}"
+        )
+        lines.append(f"  {r['kind']} role {r['role_name']}: {r['relation']}, {state}")
+        actions = lost(r)
+        if actions:
+            more = f", ... ({len(actions) - limit} more)" if len(actions) > limit else ""
+            lines.append(f"    no longer grants (some or all of): {', '.join(actions[:limit])}{more}")
+    lines += [variant_line(v) for v in proof.get("variants", [])]
+    for r in doc["roles"]:
+        lines.append(f"{'✓' if r['ok'] else '✗'} {r['kind']} role {r['role_name']}")
+        lines += [f"    ✗ {f}" for f in r["failures"]]
+    lines.append(verdict(doc))
+    return "\n".join(lines) + "\n"
+
+
+def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as a SARIF log: one result per failed call, per split role with new access, per failed set
+    check and per unevaluated boundary."""
+    from byoc_iam import __version__
+
+    results: list[SarifResult] = []
+    for c in doc["components"]:
+        comp = c["component"]
+        for call in _failed(comp):
+            msg = f"{comp['name']} on {c['role_name']}: {call['action']} ({call['summary']}): {call.get('reason', '')}"
+            ptr = f"{c['role_name']}/{comp['id']}/{call['id']}"
+            results.append(SarifResult("layout/call-denied", "error", msg, pointer=ptr))
+        if c.get("boundary_not_evaluated"):
+            msg = f"{c['role_name']}: permissions boundary {c['boundary_not_evaluated']} not evaluated"
+            results.append(SarifResult("layout/boundary-not-evaluated", "warning", msg, pointer=c["role_name"]))
+    for r in doc["proof"]["roles"]:
+        if not r["no_new_access"]:
+            req = r["new_access"] or {}
+            msg = f"{r['role_name']} allows {req.get('action')} on {req.get('resource')}; the combined role does not"
+            results.append(SarifResult("layout/new-access", "error", msg, pointer=r["role_name"]))
+    for r in doc["roles"]:
+        results += [SarifResult("layout/role-check", "error", f, pointer=r["role_name"]) for f in r["failures"]]
+    log = sarif_log("byoc-iam", __version__, RULES, results)
+    no_longer = {r["role_name"]: lost(r) for r in doc["proof"]["roles"]}
+    log["runs"][0]["properties"] = {"layout_verify": {"ok": doc["ok"], "verdict": verdict(doc), "no_longer": no_longer}}
+    return log
+
+
+def render_html(doc: dict[str, Any]) -> str:
+    """The document as one standalone HTML page."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("byoc_iam.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("layout_verify.html.j2").render(
+        d=doc, verdict=verdict(doc), failures=failures(doc), lost=lost, failed=_failed, variant_line=variant_line
+    )
+
+
+__all__ = ["RULES", "failures", "lost", "render_html", "render_text", "to_sarif", "variant_line", "verdict"]
