@@ -217,3 +217,19 @@ def test_not_action_is_the_complement_of_action_over_the_catalog(patterns: list[
 
 def test_catalog_is_large() -> None:
     assert len(CATALOG) > 10000
+
+
+def test_explain_of_an_anonymous_request_does_not_report_identity_policies() -> None:
+    """An anonymous caller has no identity policies (IAM policy evaluation logic): a resource policy allowing
+    ``*`` decides, and the explanation does not claim an identity Deny it did not apply (found by hypothesis)."""
+    deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    cp = compile_policies(PolicySet(identity=[deny], resource=allow))
+    req = Request(principal=None, action="s3:GetObject", resource="arn:aws:s3:::b/k")
+    d = cp.evaluate(req)
+    exp = d.explain()
+    assert d.decision == "Allowed" and exp.results.get("resource") == "Allowed"
+    assert "identity" not in exp.results

@@ -16,7 +16,7 @@ ACCOUNT = "123456789012"
 
 
 def test_verify_layout_split_json_components_and_proof() -> None:
-    code, out, err = run("verify", "--account-id", ACCOUNT, "--layout", "split", "-o", "json")
+    code, out, err = run("verify", "--account-id", ACCOUNT, "--layout", "split", "-o", "json", "--allow-unlinked")
     assert code == 0, out + err
     doc = json.loads(out)
     assert doc["format"] == "byoc-iam-layout-verify/1" and doc["ok"] is True

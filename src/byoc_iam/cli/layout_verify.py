@@ -42,6 +42,7 @@ def run_layout_verify(
     from byoc_iam.verify.layout import prove_layout
     from byoc_iam.verify.requirements import Target
     from byoc_iam.verify.split import verify_split
+    from byoc_iam.verify.split_trust import check_split_trust
 
     inputs = role_inputs(role_values)
     roles = render_role_set(inputs)
@@ -58,12 +59,16 @@ def run_layout_verify(
     else:
         specs = {m.kind: m.spec for m in roles}
     results = verify_split(inputs, specs, target, set(features), boundaries=boundaries, managed_docs=docs)
+    trust = check_split_trust(inputs, specs, target, _live_federation(ctx, specs, cluster) if ctx else None)
     proof = prove_layout(inputs, specs if ctx is not None else None)
     set_roles = _set_roles(role_values, roles, ctx=ctx, cluster=cluster, features=features)
     ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles)
+    ok = ok and not any(t.failed for t in trust)
     return {
         "format": LAYOUT_VERIFY_FORMAT,
         "ok": ok,
+        "status": "fails" if not ok else ("not-linked" if any(t.not_linked for t in trust) else "ready"),
+        "trust": [t.to_dict() for t in trust],
         "layout": "split",
         "identity": inputs.identity,
         "source": "live" if ctx is not None else "rendered",
@@ -72,6 +77,20 @@ def run_layout_verify(
         "no_imds_finding": no_imds_finding(proof),
         "roles": set_roles,
     }
+
+
+def _live_federation(ctx: Any, specs: dict[str, Any], cluster: str | None) -> Any:
+    """The OIDC providers (of the roles' account) the linked split roles federate, read live, and with
+    ``cluster`` its issuer: the facts plain verify --live checks (exists, sts.amazonaws.com, issuer)."""
+    from byoc_iam.aws.read import read_federation
+    from byoc_iam.verify.federation import Federation, ProviderFacts
+    from byoc_iam.verify.trust import providers, trust_mode
+
+    linked = [spec.trust() for spec in specs.values() if trust_mode(spec.trust()) == "linked"]
+    arns = sorted({p for trust in linked for p in providers(trust) if p.split(":")[4] == ctx.account_id()})
+    found, issuer = read_federation(ctx, arns, cluster if arns else None)
+    facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
+    return Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
 
 
 IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
@@ -125,14 +144,16 @@ def verify_layout(
     live: bool = False,
     aws: Any = None,
     html: Path | None = None,
+    allow_unlinked: bool = False,
 ) -> bool:
     """``verify --layout split`` (:mod:`byoc_iam.cli.layout_verify`): the rendered roles, or with ``live`` the
     roles read through ``aws`` (the shared AWS options: ``--profile``, ``--endpoint-url``, ``--sandbox``...);
-    printed as text, json or sarif, ``html`` also written. True when everything passes."""
+    printed as text, json or sarif, ``html`` also written. True when everything passes and the roles a pod
+    assumes through the OIDC provider are linked (or ``allow_unlinked``)."""
     if live:
         with aws.context(role_values.get("region")) as ctx:
             doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=ctx)
     else:
         doc = run_layout_verify(role_values, cluster=cluster, features=features, ctx=None)
     emit(doc, "text" if output == "table" else output, html)
-    return bool(doc["ok"])
+    return bool(doc["ok"]) and (allow_unlinked or doc["status"] != "not-linked")

@@ -84,19 +84,8 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
-    if role is None:
-        from byoc_iam.cli.layout import layout_requested
-        from byoc_iam.cli.layout_verify import verify_layout
-
-        if layout_requested(role_values):
-            if aws.given and not live:
-                raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
-            ok = verify_layout(
-                role_values, cluster=cluster, features=feature or [], output=output, live=live, aws=aws, html=html
-            )
-            if not ok:
-                raise typer.Exit(3)
-            return
+    if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
+        return
     if role is None and output != "sarif" and html is None:
         from byoc_iam.cli.roleset import verify_set_requested
 
@@ -115,6 +104,40 @@ def verify(
     _emit_report(report, output, html=html, role=role, verbose=verbose)
     if report.fails_at(fail_on, allow_unlinked=allow_unlinked):  # type: ignore[arg-type]  # checked above
         raise typer.Exit(3)
+
+
+def _layout_verified(
+    role_values: dict[str, Any],
+    live: bool,
+    aws: AwsOptions,
+    cluster: str | None,
+    features: list[str],
+    html: Path | None,
+    allow_unlinked: bool,
+) -> bool:
+    """``verify --layout split``: False when no layout is asked for; exit 3 when it fails or is not linked yet
+    (unless ``allow_unlinked``)."""
+    from byoc_iam.cli.layout import layout_requested
+    from byoc_iam.cli.layout_verify import verify_layout
+    from byoc_iam.errors import UsageError
+
+    if not layout_requested(role_values):
+        return False
+    if aws.given and not live:
+        raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
+    passed = verify_layout(
+        role_values,
+        cluster=cluster,
+        features=features,
+        output=aws.output,
+        live=live,
+        aws=aws,
+        html=html,
+        allow_unlinked=allow_unlinked,
+    )
+    if not passed:
+        raise typer.Exit(3)
+    return True
 
 
 def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: Path | None, verbose: bool) -> None:

@@ -408,7 +408,8 @@ class CompiledPolicies:
         g = plan.identity
         identity = g.const if g.const is not None else g.result(req)
         if trace is not None:
-            trace.results["identity"] = identity.label
+            if p.kind != P.ANONYMOUS:  # an anonymous caller has no identity policies: none apply
+                trace.results["identity"] = identity.label
             if plan.resource is not None:
                 trace.results["resource"] = resource.label
         if p.kind != P.ANONYMOUS and req.action == "sts:getcalleridentity":

@@ -17,6 +17,19 @@ RULES = (
     SarifRule("layout/new-access", "NewAccess", "A split role grants access the combined role does not.", "error"),
     SarifRule("layout/role-check", "RoleCheck", "A check of the storage or cross-account role failed.", "error"),
     SarifRule(
+        "layout/trust-failed",
+        "TrustFailed",
+        "A split role's trust: an intended principal cannot assume it, another can, or its federation is broken.",
+        "error",
+    ),
+    SarifRule(
+        "layout/not-linked",
+        "NotLinked",
+        "A role a pod assumes names the placeholder OIDC provider: its controller cannot assume it until "
+        "link-cluster.",
+        "warning",
+    ),
+    SarifRule(
         "layout/boundary-not-evaluated",
         "BoundaryNotEvaluated",
         "A role's permissions boundary could not be read; its calls were checked without it.",
@@ -32,9 +45,30 @@ def lost(role: dict[str, Any]) -> list[str]:
 
 
 def verdict(doc: dict[str, Any]) -> str:
+    if doc["ok"] and doc.get("status") == "not-linked":
+        return (
+            "NOT LINKED YET: every component's calls are allowed by its own role and no split role grants more, "
+            "but the controllers cannot assume their roles until link-cluster"
+        )
     if doc["ok"]:
-        return "PASS: every component's calls are allowed by its own role, and no split role grants more"
+        return (
+            "PASS: every component's calls are allowed by its own role, only its intended principals can assume "
+            "each role, and no split role grants more"
+        )
     return "FAIL: " + "; ".join(failures(doc))
+
+
+def trust_failures(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(role name, line)`` per failed trust check and broken federation of the split roles."""
+    out = []
+    for r in doc.get("trust", []):
+        out += [(r["role_name"], f"trust {t['id']}: {t['reason']}") for t in r["trust"] if t["status"] == "failed"]
+        out += [
+            (r["role_name"], f"federation {f['provider']}: {'; '.join(f['problems'])}")
+            for f in r["federation"]
+            if not f["passed"]
+        ]
+    return out
 
 
 def failures(doc: dict[str, Any]) -> list[str]:
@@ -49,6 +83,7 @@ def failures(doc: dict[str, Any]) -> list[str]:
             out.append(
                 f"{r['role_name']} grants more than the combined role: {req.get('action')} on {req.get('resource')}"
             )
+    out += [f"{name} {line}" for name, line in trust_failures(doc)]
     for r in doc["roles"]:
         out += list(r["failures"])
     return out
@@ -80,6 +115,7 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
         lines += [f"      ✗ {call['action']}: {call['summary']}" for call in _failed(comp)]
         if c.get("boundary_not_evaluated"):
             lines.append(f"      ! permissions boundary {c['boundary_not_evaluated']} not evaluated")
+    lines += _trust_lines(doc)
     if doc["no_imds_finding"]:
         lines.append(
             "  no shared-role IMDS finding: proved that the node role no longer grants "
@@ -105,6 +141,22 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _trust_lines(doc: dict[str, Any]) -> list[str]:
+    """Each split role's trust: how many checks passed, failed or wait for link-cluster, and the failures."""
+    lines = ["trust, each role (its intended principals can assume it, nobody else):"] if doc.get("trust") else []
+    for r in doc.get("trust", []):
+        rows = r["trust"]
+        count = {k: sum(t["status"] == k for t in rows) for k in ("passed", "failed", "not-linked")}
+        mark = "✗" if count["failed"] else ("…" if count["not-linked"] else "✓")
+        extra = f", {count['not-linked']} not linked yet" if count["not-linked"] else ""
+        lines.append(
+            f"  {mark} {r['role_kind']} role {r['role_name']} ({r['trust_mode']}): "
+            f"{count['passed']} passed, {count['failed']} failed{extra}"
+        )
+    lines += [f"      ✗ {name}: {line}" for name, line in trust_failures(doc)]
+    return lines
+
+
 def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
     """The document as a SARIF log: one result per failed call, per split role with new access, per failed set
     check and per unevaluated boundary."""
@@ -125,6 +177,11 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
             req = r["new_access"] or {}
             msg = f"{r['role_name']} allows {req.get('action')} on {req.get('resource')}; the combined role does not"
             results.append(SarifResult("layout/new-access", "error", msg, pointer=r["role_name"]))
+    results += [SarifResult("layout/trust-failed", "error", f, pointer=name) for name, f in trust_failures(doc)]
+    for r in doc.get("trust", []):
+        if any(t["status"] == "not-linked" for t in r["trust"]):
+            msg = f"{r['role_name']}: not linked yet; its controller cannot assume it until link-cluster"
+            results.append(SarifResult("layout/not-linked", "warning", msg, pointer=r["role_name"]))
     for r in doc["roles"]:
         results += [SarifResult("layout/role-check", "error", f, pointer=r["role_name"]) for f in r["failures"]]
     log = sarif_log("byoc-iam", __version__, RULES, results)

@@ -128,7 +128,7 @@ def verify_role(
     evaluator, role = _session(spec, target, arn, source, all_policies, boundary)
     comps = [check_component(c, sound.policies, evaluator, target, frozenset(selected), explain) for c in components()]
     mode = trust_mode(spec.trust())
-    fed = _federation(spec, mode, target, federation)
+    fed = federation_checks(spec, mode, target, federation)
     trust = check_trust(spec.trust(), sound.trust, target, arn, explain, fed[0] if fed else None)
     services, accounts = intended_principals(target.partition)
     facts = Facts(
@@ -198,7 +198,7 @@ def _session(
     return evaluator, role
 
 
-def _federation(spec: RoleSpec, mode: str, target: Target, facts: Federation | None) -> list[FederationResult]:
+def federation_checks(spec: RoleSpec, mode: str, target: Target, facts: Federation | None) -> list[FederationResult]:
     """The federation checks of the trust's OIDC providers (none in placeholder mode: nothing is linked yet)."""
     if mode != "linked":
         return []

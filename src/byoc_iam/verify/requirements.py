@@ -164,12 +164,14 @@ def _is_request_tag_key(key: str) -> bool:
 
 
 class ObtainsRole(_Strict):
-    """How the component gets the role's credentials."""
+    """How the component gets the role's credentials; ``layouts``: the role layouts whose trust must admit it
+    (default both)."""
 
     via: Literal["service", "instance-profile", "irsa"]
     principal: str | None = None
     service_account: str | None = None
     note: str | None = None
+    layouts: tuple[Literal["combined", "split"], ...] = ("combined", "split")
 
     @model_validator(mode="after")
     def _shape(self) -> ObtainsRole:

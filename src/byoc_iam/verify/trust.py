@@ -3,7 +3,7 @@ provider) can assume the role; the unintended ones (``data/verify/trust_negative
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -18,6 +18,7 @@ from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
 
 TrustMode = Literal["placeholder", "linked", "none"]
+_WEB = "sts:AssumeRoleWithWebIdentity"
 # a principal of another account is governed by its own account's policies, which we assume allow anything:
 # only the trust policy stands between it and the role
 _ALLOW_ASSUME = {
@@ -136,16 +137,21 @@ def check_trust(
     role_arn: str,
     explain: bool,
     federation: FederationResult | None,
+    intended: tuple[list[str], list[str]] | None = None,
+    unintended_accounts: Sequence[str] = (),
 ) -> list[TrustResult]:
     """The positive checks (each service principal, each IRSA service account) and the negative ones, of the
-    trust as ``written``, evaluated as IAM would have it (``sound``: None when IAM would refuse it)."""
+    trust as ``written``, evaluated as IAM would have it (``sound``: None when IAM would refuse it).
+    ``intended``: ``(service principals, service accounts)`` that must be able to assume the role (default: every
+    component's, :func:`intended_principals`); ``unintended_accounts``: service accounts (``namespace:name``)
+    that must not, through the same provider (a split layout's other controllers)."""
     checker = TrustChecker(sound, target, role_arn, explain)
     mode = trust_mode(written)
     found = providers(written)
     placeholder = arnmod.oidc_provider_arn(target.partition, target.account, PLACEHOLDER_PROVIDER)
     provider = found[0] if found else placeholder
     host = provider.split(":oidc-provider/", 1)[-1]
-    services, accounts = intended_principals(target.partition)
+    services, accounts = intended or intended_principals(target.partition)
     _, aud = partition_facts(target.partition)
 
     def web(sub: str, audience: str = aud, prov: str = provider) -> dict[str, ContextValue]:
@@ -162,7 +168,7 @@ def check_trust(
             "positive",
             desc,
             provider,
-            "sts:AssumeRoleWithWebIdentity",
+            _WEB,
             web(f"system:serviceaccount:{sa}"),
             "allowed",
         )
@@ -178,6 +184,10 @@ def check_trust(
     }
     for neg in trust_negatives().negatives:
         results.append(checker.run(_negative(neg, values, aud, web)))
+    for sa in unintended_accounts:
+        desc = f"service account {sa} (another component's) cannot assume the role"
+        sub = web(f"system:serviceaccount:{sa}")
+        results.append(checker.run(_Ask(f"other:{sa}", "negative", desc, provider, _WEB, sub, "denied")))
     return results
 
 
