@@ -136,15 +136,19 @@ def render_set(
     trust_size_limit: int,
     quiet: bool,
     write_tree: Callable[..., None],
+    output: str | None = None,
 ) -> None:
-    """``render`` for a set: lint every member, then print the set document or export, or write ``--out``."""
+    """``render`` for a set: lint every member, then print the set document or export, or write ``--out``;
+    ``output`` (``-o``) shows the set on stdout instead (:func:`byoc_iam.cli.render_output.show`)."""
     from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.render_output import show
     from byoc_iam.export.roleset import bundle_set, export_set
 
     roles = render_role_set(inputs)
     notes = lint_set_gate(roles, trust_size_limit=trust_size_limit)
     header = set_header(inputs, roles)
     members = [(m.kind, m.spec) for m in roles]
+    shown = [(m.kind, m.spec, m.arn(inputs.resolved_partition, inputs.account_id)) for m in roles]
     if out is not None:
         files = bundle_set(members, fmt, header)
         files["roleset.json"] = json.dumps(set_document(roles), indent=2) + "\n"
@@ -153,12 +157,17 @@ def render_set(
 
             files.update(wiring_files(roles, inputs))
         write_tree(out, files, force=force)
+        if output is not None:
+            show(output, shown, files["roleset.json"])
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n" + notes)
         return
-    text = json.dumps(set_document(roles), indent=2) + "\n" if fmt == "json" else export_set(members, fmt, header)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    if output is not None:
+        show(output, shown, json.dumps(set_document(roles), indent=2) + "\n")
+    else:
+        text = json.dumps(set_document(roles), indent=2) + "\n" if fmt == "json" else export_set(members, fmt, header)
+        sys.stdout.write(text)
+        sys.stdout.flush()
     if not quiet:
         sys.stderr.write(notes)
 

@@ -121,6 +121,28 @@ def _print_text(exp: Explanation) -> None:
     console.print(table)
 
 
+def _print_table(exp: Explanation) -> None:
+    """The decision as the table's title, one row per statement (as the text output's table)."""
+    from byoc_iam.cli.tables import print_table
+
+    req = exp.request
+    title = f"{exp.decision}: {req['action']} on {req['resource']} by {req['principal'] or 'anonymous'}" + (
+        f" (blocked by {', '.join(exp.blocked_by)})" if exp.blocked_by else ""
+    )
+    rows = [
+        (
+            s.policy_type + (f"[{s.level}]" if s.level is not None else "") + f" #{s.policy_index}",
+            f"{s.statement_index}" + (f" {s.sid}" if s.sid else ""),
+            s.effect,
+            "yes" if s.applies else "no",
+            s.reason,
+        )
+        for s in exp.statements
+        if not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")
+    ]
+    print_table(title, ("policy", "statement", "effect", "applies", "why"), rows)
+
+
 # -- command ----------------------------------------------------------------------------------------------
 def _opt(*decls: str, metavar: str, help: str) -> Any:
     return typer.Option(None, *decls, metavar=metavar, help=help, show_default=False)
@@ -168,7 +190,14 @@ def simulate(
         metavar="KEY=VALUE",
         help='Request context (repeatable; repeat a key, or write key=["a","b"], for a multi-valued key).',
     ),
-    output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FORMAT",
+        help="text, json or table (one request) \\[default: text]; --batch always prints JSON lines.",
+        show_default=False,
+    ),
     expect: str | None = _opt(
         "--expect",
         metavar="DECISION",
@@ -179,14 +208,18 @@ def simulate(
     ),
 ) -> None:
     """Decide a request against policies (AWS's evaluation logic) and explain the decision."""
-    if output not in ("text", "json"):
-        raise UsageError(f"--output: {output!r} is not one of text, json")
+    from byoc_iam.cli.tables import check_output
+
+    if output is not None:
+        check_output(output)
     if expect is not None and expect not in (*DECISIONS, "denied"):
         raise UsageError(f"--expect: {expect!r} is not one of {', '.join(DECISIONS)}, denied")
     if batch is not None:
         single = [n for n, v in (("--policy", policy), ("--action", action), ("--resource", resource)) if v]
         if single:
             raise UsageError(f"--batch cannot be combined with {single[0]}")
+        if output not in (None, "json"):
+            raise UsageError(f"--batch prints JSON lines (one per request): --output {output} is for one request")
         _batch(batch)
         return
     if not action or not resource:
@@ -211,6 +244,8 @@ def simulate(
     exp = decision.explain()
     if output == "json":
         sys.stdout.write(json.dumps(exp.to_dict(), indent=2) + "\n")
+    elif output == "table":
+        _print_table(exp)
     else:
         _print_text(exp)
     if expect is not None:
