@@ -14,6 +14,7 @@ import typer
 
 from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 from byoc_iam.cli.files import write_file
+from byoc_iam.cli.tables import print_policy, print_table
 from byoc_iam.errors import AwsError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 class Output(StrEnum):
     text = "text"
     json = "json"
-    table = "table"  # the text view (its listings are tables)
+    table = "table"
 
 
 OUTPUTS = tuple(o.value for o in Output)
@@ -106,6 +107,10 @@ def list_(output: Output = OUTPUT) -> None:
     for p in cat:
         note = "deprecated" if p.deprecated else ("" if p.on_eks_page else "not on the EKS page")
         rows.append((p.name, p.default_version, p.updated.isoformat(), p.attachable_to, note))
+    if output is Output.table:
+        gaps = [(name, "", "", "", f"missing: {reason}") for name, reason in cat.gaps.items()]
+        print_table(f"AWS managed policies for EKS ({cat.source})", [c.lower() for c in rows[0]], [*rows[1:], *gaps])
+        return
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[4])
@@ -165,6 +170,13 @@ def show(
         data = p.to_dict(document=False)
         data.update({"version": vid, "version_date": update, "source": source, "document": document})
         _emit(data)
+    elif output is Output.table:
+        facts = [("version", vid), ("updated", update), ("source", source), ("arn", p.arn())]
+        facts += [("attachable to", p.attachable_to), ("purpose", p.purpose)]
+        facts += [("deprecated", p.deprecation or "")] if p.deprecated else []
+        facts += [(f"grants ({g.service})", g.what) for g in p.grants]
+        print_table(p.name, ("field", "value"), facts)
+        print_policy(document, "table", f"{p.name} {vid}: the document")
     else:
         _show_text(p, vid, update, document, source)
 
@@ -181,6 +193,15 @@ def history(
     entries = cat.history() if name is None else cat.history(cat.get(name).name)
     if output is Output.json:
         _emit([e.to_dict() for e in entries])
+        return
+    if output is Output.table:
+        columns = ("date", "policy", "kind", "description", "actions added", "actions removed", "note")
+        rows = [
+            (e.date.isoformat(), e.policy or "(all policies)", e.kind, e.description,
+             "\n".join(e.actions_added), "\n".join(e.actions_removed), e.note or "")
+            for e in entries
+        ]  # fmt: skip
+        print_table("AWS managed policies for EKS: dated changes, newest first", columns, rows)
         return
     if not entries:
         typer.echo(f"{name}: no dated change entries on the EKS page")
@@ -236,6 +257,15 @@ def diff(
     if output is Output.json:
         data = [d.to_dict() for d in results]
         _emit(data if all_ else data[0])
+        return
+    if output is Output.table:
+        columns = ("policy", "snapshot", "AWS", "document", "actions added", "actions removed", "access")
+        rows = [
+            (d.name, d.old_version, d.new_version, "changed" if d.changed else "same",
+             "\n".join(d.actions.added), "\n".join(d.actions.removed), (d.access or {}).get("relation", ""))
+            for d in results
+        ]  # fmt: skip
+        print_table(f"AWS's live default versions against the snapshot ({partition})", columns, rows)
         return
     for d in results:
         for line in d.describe():
@@ -341,6 +371,15 @@ def refresh(
     report["unchanged"] = all(f["unchanged"] for f in report["files"])
     if output is Output.json:
         _emit(report)
+    elif output is Output.table:
+        verb = "would change" if check else "updated"
+        rows = [(f["target"], "unchanged" if f["unchanged"] else verb, "") for f in report["files"]]
+        rows += [
+            (c["name"], f"{c['old_version']} -> {c['new_version']}",
+             "document changed" if c["document_changed"] else "same document")
+            for c in report["changes"]
+        ]  # fmt: skip
+        print_table("catalog refresh", ("file or policy", "status", "document"), rows)
     else:
         verb = "would change" if check else "updated"
         for f in report["files"]:
