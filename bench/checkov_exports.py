@@ -98,7 +98,7 @@ def run(exe: Path) -> tuple[int, list[tuple[str, str, str, bool]]]:
         reports = json.loads(proc.stdout)
         passed, failed = 0, []
         for report in reports if isinstance(reports, list) else [reports]:
-            passed += len(report["results"]["passed_checks"])
+            passed += int(report["summary"]["passed"])
             for c in report["results"]["failed_checks"]:
                 export = str(c["file_path"]).lstrip("/").split("/", 1)[0]
                 failed.append((export, c["check_id"], c["resource"], explained(folder, c)))

@@ -31,10 +31,11 @@ def diff(
     from byoc_iam.compare.controllers import releases, upgrade
 
     check_output(output)
-    try:
-        known = releases(name)
-    except KeyError:
-        raise UsageError(f"unknown controller {name!r}") from None
+    from byoc_iam.data import names
+
+    if name not in names("controller"):
+        raise UsageError(f"unknown controller {name!r} (known: {', '.join(names('controller'))})")
+    known = releases(name)
     from byoc_iam.blueprint.data import controller
 
     if partition not in controller(name).partitions:

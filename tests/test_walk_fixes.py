@@ -1,0 +1,38 @@
+"""What a new user's walk through the README tripped on (issue 17's closing walk), each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli_helpers import run_cli
+
+
+def test_a_mistyped_command_suggests_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["rendr"], capsys)
+    assert code == 2 and out == ""
+    assert err == "byoc-iam: No such command 'rendr'. Did you mean 'render'? (see `byoc-iam --help`)\n"
+    code, _, err = run_cli(["catalog", "shw"], capsys)
+    assert code == 2 and err.count("Did you mean 'show'?") == 1 and err.startswith("byoc-iam: catalog: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "where"),
+    [
+        (["render", "--account-id", "123456789012", "-o"], "render"),
+        (["catalog", "show", "X", "--output"], "catalog show"),
+    ],
+)
+def test_an_option_missing_its_value_names_the_command(
+    argv: list[str], where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(argv, capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"byoc-iam: {where}: Option '{argv[-1]}' requires an argument")
+    assert err.rstrip().endswith(f"(see `byoc-iam {where} --help`)")
+
+
+def test_an_unknown_controller_lists_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["controllers", "diff", "nope"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("byoc-iam: unknown controller 'nope' (known: ") and "cluster-autoscaler" in err
+    assert "data/controllers" not in err
