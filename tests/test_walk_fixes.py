@@ -36,3 +36,18 @@ def test_an_unknown_controller_lists_the_known_ones(capsys: pytest.CaptureFixtur
     assert code == 2 and out == ""
     assert err.startswith("byoc-iam: unknown controller 'nope' (known: ") and "cluster-autoscaler" in err
     assert "data/controllers" not in err
+
+
+def test_a_created_document_carries_no_access_verdict() -> None:
+    """apply of a new role printed "= widens access, e.g. ... on arn:aws:iam::000000000000:role/byoc-iam-compared-role"
+    under every created document: true of any creation, and the example request named a made-up role."""
+    from byoc_iam.plan.model import Change
+    from byoc_iam.plan.text import change_lines
+
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    wider = {**doc, "Statement": [{**doc["Statement"][0], "Action": ["s3:GetObject", "s3:PutObject"]}]}
+    created = "\n".join(change_lines(Change("+", "inline policy", "p", "iam:PutRolePolicy", {}, 1, None, doc)))
+    deleted = "\n".join(change_lines(Change("-", "inline policy", "p", "iam:DeleteRolePolicy", {}, 1, doc, None)))
+    assert "access" not in created and "byoc-iam-compared-role" not in created and "access" not in deleted
+    updated = "\n".join(change_lines(Change("~", "inline policy", "p", "iam:PutRolePolicy", {}, 1, doc, wider)))
+    assert "= widens access" in updated and "s3:PutObject" in updated
