@@ -51,3 +51,23 @@ def test_a_created_document_carries_no_access_verdict() -> None:
     assert "access" not in created and "byoc-iam-compared-role" not in created and "access" not in deleted
     updated = "\n".join(change_lines(Change("~", "inline policy", "p", "iam:PutRolePolicy", {}, 1, doc, wider)))
     assert "= widens access" in updated and "s3:PutObject" in updated
+
+
+SET = ["--role", "all", "--account-id", "123456789012", "--region", "us-west-2", "--bucket", "my-milvus-bucket",
+       "--external-id", "EXTERNAL-ID-FROM-CONSOLE"]  # fmt: skip
+
+
+def test_verify_of_a_placeholder_set_says_not_linked_not_all_checks_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    """`verify --role all` of a freshly rendered set said "✓ ... all checks pass" for the EKS and storage roles,
+    whose trusts name the placeholder eks_oidc_url (no service account can assume them until link-cluster)."""
+    import json
+
+    _, out, _ = run_cli(["verify", *SET], capsys)  # the exit code of a placeholder verify is the coordinator's
+    lines = {line.split(" role ")[0].lstrip("!✓✗ "): line for line in out.splitlines() if " role zilliz-" in line}
+    assert lines["eks"].startswith("! eks role zilliz-byoc-eks-role: not linked yet")
+    assert lines["storage"].startswith("! storage role zilliz-byoc-storage-role: not linked yet")
+    assert lines["cross-account"].startswith("✓ cross-account role")  # its trust names Zilliz's role: usable now
+    assert "all checks pass" not in lines["eks"] + lines["storage"]
+    _, out, _ = run_cli(["verify", *SET, "-o", "json"], capsys)
+    status = {r["kind"]: r["status"] for r in json.loads(out)["roles"]}
+    assert status == {"eks": "not-linked", "storage": "not-linked", "cross-account": "passed"}

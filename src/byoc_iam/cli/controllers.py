@@ -31,10 +31,11 @@ def diff(
     from byoc_iam.compare.controllers import releases, upgrade
 
     check_output(output)
-    from byoc_iam.data import names
+    from byoc_iam.data import names as data_names
 
-    if name not in names("controller"):
-        raise UsageError(f"unknown controller {name!r} (known: {', '.join(names('controller'))})")
+    controllers = data_names("controller")
+    if name not in controllers:
+        raise UsageError(f"unknown controller {name!r} (known: {', '.join(controllers)})")
     known = releases(name)
     from byoc_iam.blueprint.data import controller
 

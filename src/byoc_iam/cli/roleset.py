@@ -449,6 +449,21 @@ def run_verify_set(
     return out
 
 
+def set_member_not_linked(kind: str, rep: Any) -> bool:
+    """Whether a role of a verified set has a trust not linked yet: the EKS report says so; for the storage role,
+    a service account is expected to assume it through a placeholder provider (``eks_oidc_url``), which cannot
+    exist in IAM, so that check's "allowed" holds only once link-cluster has run."""
+    if kind == "eks":
+        return getattr(rep, "status", "") == "not-linked"
+    from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
+
+    return any(
+        c.kind == "trust" and c.expected == "allowed" and is_oidc_provider_arn(c.principal)
+        and is_placeholder_provider(c.principal)
+        for c in rep.checks
+    )  # fmt: skip
+
+
 def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> None:
     """Text: one line per role and per failed check; json: ``{"format", "ok", "roles": [...]}``."""
     import typer
@@ -457,14 +472,21 @@ def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> 
         roles = []
         for kind, name, ok, rep in results:
             body = rep.to_json_dict() if kind == "eks" else rep.to_dict()
-            roles.append({"kind": kind, "role_name": name, "ok": ok, "report": body})
+            status = "failed" if not ok else "not-linked" if set_member_not_linked(kind, rep) else "passed"
+            roles.append({"kind": kind, "role_name": name, "ok": ok, "status": status, "report": body})
         doc = {"format": "byoc-iam-roleset-verify/1", "ok": all(r[2] for r in results), "roles": roles}
         typer.echo(json.dumps(doc, indent=2))
         return
     for kind, name, ok, rep in results:
         checks = len(rep.checks) if kind != "eks" else rep.summary.calls.passed + rep.summary.trust_passed
-        mark = "✓" if ok else "✗"
-        typer.echo(f"{mark} {kind} role {name}: " + ("all checks pass" if ok else "FAILED") + f" ({checks} checks)")
+        if ok and set_member_not_linked(kind, rep):
+            typer.echo(
+                f"! {kind} role {name}: not linked yet: its trust names the placeholder eks_oidc_url, so the service "
+                f"accounts cannot assume it until link-cluster ({checks} other checks pass)"
+            )
+        else:
+            mark = "✓" if ok else "✗"
+            typer.echo(f"{mark} {kind} role {name}: " + ("all checks pass" if ok else "FAILED") + f" ({checks} checks)")
         for failure in rep.failures():
             typer.echo(f"    ✗ {failure}")
         if kind == "cross-account":
