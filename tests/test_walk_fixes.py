@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cli_helpers import run_cli
@@ -71,3 +73,24 @@ def test_verify_of_a_placeholder_set_says_not_linked_not_all_checks_pass(capsys:
     _, out, _ = run_cli(["verify", *SET, "-o", "json"], capsys)
     status = {r["kind"]: r["status"] for r in json.loads(out)["roles"]}
     assert status == {"eks": "not-linked", "storage": "not-linked", "cross-account": "passed"}
+
+
+def test_a_profile_without_credentials_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--profile p` with a profile that has no credentials said "set AWS_PROFILE or pass --profile"."""
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / "config").write_text("[profile ops]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code, _, err = run_cli(["link-cluster", "--cluster", "c", "--profile", "ops", "--dry-run"], capsys)
+    assert code == 4 and err.count("\n") == 1
+    assert "no usable AWS credentials for AWS profile 'ops'" in err and "aws sso login --profile ops" in err
+    monkeypatch.setenv("AWS_PROFILE", "ops")
+    code, _, err = run_cli(["link-cluster", "--cluster", "c", "--dry-run"], capsys)
+    assert code == 4 and "for AWS profile 'ops'" in err
+    monkeypatch.delenv("AWS_PROFILE")
+    code, _, err = run_cli(["link-cluster", "--cluster", "c", "--region", "us-east-1", "--dry-run"], capsys)
+    assert code == 4 and "set AWS_PROFILE or pass --profile" in err
