@@ -272,6 +272,33 @@ def diff(
             typer.echo(line)
 
 
+def _print_refresh(report: dict[str, Any], output: Output, check: bool) -> None:
+    """What ``catalog refresh`` did (or, with ``--check``, would do), as ``output`` says."""
+    if output is Output.json:
+        _emit(report)
+    elif output is Output.table:
+        verb = "would change" if check else "updated"
+        rows = [(f["target"], "unchanged" if f["unchanged"] else verb, "") for f in report["files"]]
+        rows += [
+            (c["name"], f"{c['old_version']} -> {c['new_version']}",
+             "document changed" if c["document_changed"] else "same document")
+            for c in report["changes"]
+        ]  # fmt: skip
+        print_table("catalog refresh", ("file or policy", "status", "document"), rows)
+    else:
+        verb = "would change" if check else "updated"
+        for f in report["files"]:
+            typer.echo(f"{f['target']}: {'unchanged' if f['unchanged'] else verb}")
+        for c in report["changes"]:
+            doc = "document changed" if c["document_changed"] else "same document"
+            typer.echo(f"  {c['name']}: {c['old_version']} -> {c['new_version']} ({doc})")
+        added, removed = report["names"]["added"], report["names"]["removed"]
+        if added or removed:
+            typer.echo(f"  AWS managed policy names: {len(added)} added, {len(removed)} removed")
+            if len(added) + len(removed) <= NAMES_SHOWN:
+                typer.echo("".join(f"  + {n}\n" for n in added) + "".join(f"  - {n}\n" for n in removed), nl=False)
+
+
 def _package_data() -> Path:
     import byoc_iam
 
@@ -369,28 +396,6 @@ def refresh(
             raise UsageError(f"--dest: cannot write {target}: {exc.strerror or exc}") from None
     report["target"] = report["files"][0]["target"]  # the snapshot (kept for scripts reading this key)
     report["unchanged"] = all(f["unchanged"] for f in report["files"])
-    if output is Output.json:
-        _emit(report)
-    elif output is Output.table:
-        verb = "would change" if check else "updated"
-        rows = [(f["target"], "unchanged" if f["unchanged"] else verb, "") for f in report["files"]]
-        rows += [
-            (c["name"], f"{c['old_version']} -> {c['new_version']}",
-             "document changed" if c["document_changed"] else "same document")
-            for c in report["changes"]
-        ]  # fmt: skip
-        print_table("catalog refresh", ("file or policy", "status", "document"), rows)
-    else:
-        verb = "would change" if check else "updated"
-        for f in report["files"]:
-            typer.echo(f"{f['target']}: {'unchanged' if f['unchanged'] else verb}")
-        for c in report["changes"]:
-            doc = "document changed" if c["document_changed"] else "same document"
-            typer.echo(f"  {c['name']}: {c['old_version']} -> {c['new_version']} ({doc})")
-        added, removed = report["names"]["added"], report["names"]["removed"]
-        if added or removed:
-            typer.echo(f"  AWS managed policy names: {len(added)} added, {len(removed)} removed")
-            if len(added) + len(removed) <= NAMES_SHOWN:
-                typer.echo("".join(f"  + {n}\n" for n in added) + "".join(f"  - {n}\n" for n in removed), nl=False)
+    _print_refresh(report, output, check)
     if check and not report["unchanged"]:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -201,9 +201,7 @@ def lint(
         show_default=False,
     ),
     policy_type: TypeChoice = typer.Option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
-    output: LintOutput = typer.Option(
-        LintOutput.text, "--output", "-o", help="text, json, table or sarif (on stdout)."
-    ),
+    output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format (on stdout)."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding (= --fail-on suggestion)."),
     fail_on: FailOn = typer.Option(
         FailOn.error, "--fail-on", help="Exit 1 when a finding is at this severity or worse."

@@ -208,12 +208,9 @@ def render(
     Exit codes: 0 rendered; 1 the role has ERROR findings; 2 bad input; 5 --out not empty (without --force)
     or holding files not ours.
     """
-    from byoc_iam.blueprint import render_role
-    from byoc_iam.cli.render_output import check_render_output, show
+    from byoc_iam.cli.render_output import check_render_output
     from byoc_iam.cli.roleset import is_set
     from byoc_iam.errors import UsageError
-    from byoc_iam.export import bundle, export
-    from byoc_iam.model.arn import role_arn
 
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
@@ -225,16 +222,23 @@ def render(
             sys.stdout.write(explain_text(tuple(inputs.roles)))
             return
         render_set(
-            inputs,
-            fmt=fmt,
-            out=out,
-            force=force,
-            trust_size_limit=trust_size_limit,
-            quiet=quiet,
-            write_tree=write_tree,
-            output=output,
-        )
+            inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet,
+            write_tree=write_tree, output=output,
+        )  # fmt: skip
         return
+    _render_one(inputs, fmt, out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, output=output)
+
+
+def _render_one(
+    inputs: BlueprintInputs, fmt: str, out: Path | None, *, force: bool, trust_size_limit: int, quiet: bool,
+    output: str | None,
+) -> None:  # fmt: skip
+    """``render`` of the EKS role alone: lint it, then print the artifact (or ``output``), or write ``out``."""
+    from byoc_iam.blueprint import render_role
+    from byoc_iam.cli.render_output import show
+    from byoc_iam.export import bundle, export
+    from byoc_iam.model.arn import role_arn
+
     spec = render_role(inputs)
     notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)
     header = header_lines(inputs, spec)

@@ -148,6 +148,15 @@ def _opt(*decls: str, metavar: str, help: str) -> Any:
     return typer.Option(None, *decls, metavar=metavar, help=help, show_default=False)
 
 
+OUTPUT_OPTION = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="FORMAT",
+    help="text, json or table (one request) \\[default: text]; --batch always prints JSON lines.",
+    show_default=False,
+)
+
 EXAMPLES = """[bold]Examples[/bold]
 
 [cyan]byoc-iam simulate -p policy.json -a ec2:CreateVolume -r arn:aws:ec2:us-east-1:111122223333:volume/v-1
@@ -190,14 +199,7 @@ def simulate(
         metavar="KEY=VALUE",
         help='Request context (repeatable; repeat a key, or write key=["a","b"], for a multi-valued key).',
     ),
-    output: str | None = typer.Option(
-        None,
-        "--output",
-        "-o",
-        metavar="FORMAT",
-        help="text, json or table (one request) \\[default: text]; --batch always prints JSON lines.",
-        show_default=False,
-    ),
+    output: str | None = OUTPUT_OPTION,
     expect: str | None = _opt(
         "--expect",
         metavar="DECISION",
@@ -210,16 +212,14 @@ def simulate(
     """Decide a request against policies (AWS's evaluation logic) and explain the decision."""
     from byoc_iam.cli.tables import check_output
 
-    if output is not None:
-        check_output(output)
+    if output is not None and check_output(output) and batch is not None and output != "json":
+        raise UsageError(f"--batch prints JSON lines (one per request): --output {output} is for one request")
     if expect is not None and expect not in (*DECISIONS, "denied"):
         raise UsageError(f"--expect: {expect!r} is not one of {', '.join(DECISIONS)}, denied")
     if batch is not None:
         single = [n for n, v in (("--policy", policy), ("--action", action), ("--resource", resource)) if v]
         if single:
             raise UsageError(f"--batch cannot be combined with {single[0]}")
-        if output not in (None, "json"):
-            raise UsageError(f"--batch prints JSON lines (one per request): --output {output} is for one request")
         _batch(batch)
         return
     if not action or not resource:
@@ -241,17 +241,21 @@ def simulate(
         parse_context(context),
     )
     decision = compiled.evaluate(req)
-    exp = decision.explain()
+    _show(decision.explain(), output)
+    if expect is not None:
+        ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
+        if not ok:
+            raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _show(exp: Explanation, output: str | None) -> None:
+    """One request's explained decision on stdout: text (default), json or table."""
     if output == "json":
         sys.stdout.write(json.dumps(exp.to_dict(), indent=2) + "\n")
     elif output == "table":
         _print_table(exp)
     else:
         _print_text(exp)
-    if expect is not None:
-        ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
-        if not ok:
-            raise typer.Exit(int(ExitCode.FINDINGS))
 
 
 def _default_principal(resource: str, resource_account: str | None) -> str:
