@@ -130,7 +130,10 @@ def test_offline_commands_print_json_text_and_table(
             json.loads(shown["text"])
 
 
-def test_controllers_diff_table_lists_the_new_actions(capsys: pytest.CaptureFixture[str]) -> None:
+def test_controllers_diff_table_lists_the_new_actions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # a piped table's width (cli.main sets it when stdout is not a terminal)
     args = ["controllers", "diff", "aws-load-balancer-controller", "--from", "v2.10.0", "--to", "v2.13.0"]
     code, out, _ = run_cli([*args, "-o", "table"], capsys)
     assert code == 1 and TABLE_MARK in out and "elasticloadbalancing:SetRulePriorities" in out.replace("\n", " ")
