@@ -109,7 +109,7 @@ def test_type_is_respected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     [
         (["missing.json"], "cannot read missing.json"),
         ([], "nothing to lint"),
-        (["x.json", "--output", "xml"], "'xml' is not one of 'text', 'json', 'sarif'"),
+        (["x.json", "--output", "xml"], "'xml' is not one of 'text', 'json', 'table', 'sarif'"),
         (["x.json", "--type", "policy"], "'policy' is not one of"),
         (["x.json", "--trust-size-limit", "0"], "0 is not in the range x>=1"),
         (["x.json", "--bogus"], "No such option '--bogus'"),

@@ -88,12 +88,19 @@ def test_role_set_with_an_unlinked_eks_role_is_not_green(capsys: pytest.CaptureF
     line says why; --allow-unlinked accepts it, still saying it."""
     args = ["verify", "--role", "all", "--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext-1"]
     code, out, _ = run(args, capsys)
-    assert code == 3 and "eks role" in out and "FAILED, trust not linked yet" in out
+    assert code == 3 and "! eks role zilliz-byoc-eks-role: not linked yet" in out and "exit 3 unless" in out
+    assert "! storage role zilliz-byoc-storage-role: not linked yet" in out
     code, out, _ = run([*args, "--allow-unlinked"], capsys)
-    assert code == 0 and "all checks pass, trust not linked yet" in out
+    assert code == 0 and "! eks role zilliz-byoc-eks-role: not linked yet" in out and "exit 3 unless" not in out
     code, out, _ = run([*args, "--allow-unlinked", "-o", "json"], capsys)
     doc = json.loads(out)
     assert code == 0 and doc["ok"] and doc["roles"][0]["report"]["status"] == "not-linked"
+    storage = doc["roles"][1]
+    assert storage["status"] == "not-linked"
+    # no check claims a pass it cannot have: the placeholder provider's "Allowed" is not linked, not passed
+    placeholder = [c for c in storage["report"]["checks"] if "eks_oidc_url" in c["principal"]]
+    allowed = [c for c in placeholder if c["expected"] == "allowed"]
+    assert allowed and all(c["status"] == "not-linked" and c["passed"] is False for c in allowed)
 
 
 # -- grants beyond the blueprint --------------------------------------------------------------------------------

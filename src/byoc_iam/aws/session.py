@@ -115,15 +115,22 @@ def check_endpoint(url: str) -> str:
     return url
 
 
-def translate(exc: BaseException, action: str, params: dict[str, Any] | None = None) -> ByocError:
-    """A botocore exception as one line for people (never the credentials or request parameters)."""
+def translate(
+    exc: BaseException, action: str, params: dict[str, Any] | None = None, *, profile: str | None = None
+) -> ByocError:
+    """A botocore exception as one line for people (never the credentials or request parameters); ``profile``:
+    the AWS profile in use (``--profile``, else ``$AWS_PROFILE``), named when it has no usable credentials."""
     from botocore import exceptions as bx
 
     where = _target(params or {})
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
+        how = (
+            f"for AWS profile {profile!r} (aws configure --profile {profile} / aws sso login --profile {profile})"
+            if profile
+            else "(aws configure / aws sso login): set AWS_PROFILE or pass --profile"
+        )
         return AwsCallError(
-            "no usable AWS credentials: set AWS_PROFILE or pass --profile (aws configure / aws sso login), "
-            "or try the whole flow locally first: byoc-iam demo",
+            f"no usable AWS credentials {how}, or try the whole flow locally first: byoc-iam demo",
             action=action,
             code=type(exc).__name__,
         )
@@ -224,6 +231,10 @@ class AwsContext:
         if sandbox:
             self._enter_sandbox(endpoint_url)
 
+    def _profile_in_use(self) -> str | None:
+        """``--profile``, else ``$AWS_PROFILE`` (None in the sandbox)."""
+        return None if self.sandbox else self.profile or os.environ.get("AWS_PROFILE") or None
+
     # -- set-up -----------------------------------------------------------------------------------------
     def _enter_sandbox(self, explicit_endpoint: str | None) -> None:
         from byoc_iam.aws import sandbox as sb
@@ -262,7 +273,7 @@ class AwsContext:
                 try:
                     self._session = boto3.Session(**kwargs)
                 except bx.BotoCoreError as exc:
-                    raise translate(exc, "session") from None
+                    raise translate(exc, "session", profile=self._profile_in_use()) from None
                 if self.region is None:
                     self.region = self._session.region_name
             return self._session
@@ -285,7 +296,7 @@ class AwsContext:
                     session: Any = self.session()
                     client = session.client(service, region_name=region, endpoint_url=self.endpoint_url, config=config)
                 except bx.BotoCoreError as exc:
-                    raise translate(exc, f"{service}:client") from None
+                    raise translate(exc, f"{service}:client", profile=self._profile_in_use()) from None
                 client.meta.events.register("before-call", self._count)
                 self._clients[service] = client
             return self._clients[service]
@@ -306,7 +317,7 @@ class AwsContext:
         try:
             yield
         except (bx.ClientError, bx.BotoCoreError) as exc:
-            raise translate(exc, action, params) from None
+            raise translate(exc, action, params, profile=self._profile_in_use()) from None
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             # botocore's response parsers raise these on an answer that is not AWS's (an HTML page with status
             # 200 from a proxy or portal at --endpoint-url)

@@ -123,6 +123,32 @@ def fail(message: str, code: int = ExitCode.USAGE) -> None:
     raise SystemExit(int(code))
 
 
+def usage_line(exc: click.UsageError, argv: list[str]) -> str:
+    """A parser error as one line: ``plan: <message> (see `byoc-iam plan --help`)``. The command comes from the
+    error's context or, when the parser gives none (an option missing its value), from the words of ``argv``;
+    a "Did you mean" that click and typer both add is said once."""
+    import re
+
+    path = exc.ctx.command_path if exc.ctx else _command_path(argv)
+    where = path.removeprefix("byoc-iam").strip()
+    message = re.sub(r"( Did you mean [^?]*\?)(?:\1)+", r"\1", exc.format_message()).rstrip(".")
+    return f"{where + ': ' if where else ''}{message} (see `{path} --help`)"
+
+
+def _command_path(argv: list[str]) -> str:
+    """``byoc-iam catalog show`` for ``["catalog", "show", "X", "-o"]``: the leading words that name commands."""
+    cmd: click.Command = typer.main.get_command(app)
+    words = ["byoc-iam"]
+    for word in argv:
+        if not isinstance(cmd, click.Group) or word.startswith("-"):
+            break
+        sub = cmd.get_command(click.Context(cmd), word)
+        if sub is None:
+            break
+        cmd, words = sub, [*words, word]
+    return " ".join(words)
+
+
 WIDE_COLUMNS = "250"  # rich's width when stdout is not a terminal (it would cut tables at 80 columns)
 
 
@@ -136,9 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     except ByocError as exc:
         fail(exc.message, exc.exit_code)
     except click.UsageError as exc:
-        where = exc.ctx.command_path.removeprefix("byoc-iam").strip() if exc.ctx else ""
-        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        fail(f"{where + ': ' if where else ''}{exc.format_message().rstrip('.')}{hint}", ExitCode.USAGE)
+        fail(usage_line(exc, sys.argv[1:] if argv is None else argv), ExitCode.USAGE)
     except click.ClickException as exc:
         fail(exc.format_message(), exc.exit_code)
     except click.Abort:

@@ -14,6 +14,7 @@ import typer
 
 from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 from byoc_iam.cli.files import write_file
+from byoc_iam.cli.tables import print_policy, print_table
 from byoc_iam.errors import AwsError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class Output(StrEnum):
     text = "text"
     json = "json"
-    table = "table"  # the text view (its listings are tables)
+    table = "table"
 
 
 OUTPUTS = tuple(o.value for o in Output)
@@ -105,6 +106,10 @@ def list_(output: Output = OUTPUT) -> None:
     for p in cat:
         note = "deprecated" if p.deprecated else ("" if p.on_eks_page else "not on the EKS page")
         rows.append((p.name, p.default_version, p.updated.isoformat(), p.attachable_to, note))
+    if output is Output.table:
+        gaps = [(name, "", "", "", f"missing: {reason}") for name, reason in cat.gaps.items()]
+        print_table(f"AWS managed policies for EKS ({cat.source})", [c.lower() for c in rows[0]], [*rows[1:], *gaps])
+        return
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[4])
@@ -164,6 +169,13 @@ def show(
         data = p.to_dict(document=False)
         data.update({"version": vid, "version_date": update, "source": source, "document": document})
         _emit(data)
+    elif output is Output.table:
+        facts = [("version", vid), ("updated", update), ("source", source), ("arn", p.arn())]
+        facts += [("attachable to", p.attachable_to), ("purpose", p.purpose)]
+        facts += [("deprecated", p.deprecation or "")] if p.deprecated else []
+        facts += [(f"grants ({g.service})", g.what) for g in p.grants]
+        print_table(p.name, ("field", "value"), facts)
+        print_policy(document, "table", f"{p.name} {vid}: the document")
     else:
         _show_text(p, vid, update, document, source)
 
@@ -180,6 +192,15 @@ def history(
     entries = cat.history() if name is None else cat.history(cat.get(name).name)
     if output is Output.json:
         _emit([e.to_dict() for e in entries])
+        return
+    if output is Output.table:
+        columns = ("date", "policy", "kind", "description", "actions added", "actions removed", "note")
+        rows = [
+            (e.date.isoformat(), e.policy or "(all policies)", e.kind, e.description,
+             "\n".join(e.actions_added), "\n".join(e.actions_removed), e.note or "")
+            for e in entries
+        ]  # fmt: skip
+        print_table("AWS managed policies for EKS: dated changes, newest first", columns, rows)
         return
     if not entries:
         typer.echo(f"{name}: no dated change entries on the EKS page")
@@ -236,9 +257,45 @@ def diff(
         data = [d.to_dict() for d in results]
         _emit(data if all_ else data[0])
         return
+    if output is Output.table:
+        columns = ("policy", "snapshot", "AWS", "document", "actions added", "actions removed", "access")
+        rows = [
+            (d.name, d.old_version, d.new_version, "changed" if d.changed else "same",
+             "\n".join(d.actions.added), "\n".join(d.actions.removed), (d.access or {}).get("relation", ""))
+            for d in results
+        ]  # fmt: skip
+        print_table(f"AWS's live default versions against the snapshot ({partition})", columns, rows)
+        return
     for d in results:
         for line in d.describe():
             typer.echo(line)
+
+
+def _print_refresh(report: dict[str, Any], output: Output, check: bool) -> None:
+    """What ``catalog refresh`` did (or, with ``--check``, would do), as ``output`` says."""
+    if output is Output.json:
+        _emit(report)
+    elif output is Output.table:
+        verb = "would change" if check else "updated"
+        rows = [(f["target"], "unchanged" if f["unchanged"] else verb, "") for f in report["files"]]
+        rows += [
+            (c["name"], f"{c['old_version']} -> {c['new_version']}",
+             "document changed" if c["document_changed"] else "same document")
+            for c in report["changes"]
+        ]  # fmt: skip
+        print_table("catalog refresh", ("file or policy", "status", "document"), rows)
+    else:
+        verb = "would change" if check else "updated"
+        for f in report["files"]:
+            typer.echo(f"{f['target']}: {'unchanged' if f['unchanged'] else verb}")
+        for c in report["changes"]:
+            doc = "document changed" if c["document_changed"] else "same document"
+            typer.echo(f"  {c['name']}: {c['old_version']} -> {c['new_version']} ({doc})")
+        added, removed = report["names"]["added"], report["names"]["removed"]
+        if added or removed:
+            typer.echo(f"  AWS managed policy names: {len(added)} added, {len(removed)} removed")
+            if len(added) + len(removed) <= NAMES_SHOWN:
+                typer.echo("".join(f"  + {n}\n" for n in added) + "".join(f"  - {n}\n" for n in removed), nl=False)
 
 
 def _package_data() -> Path:
@@ -338,19 +395,6 @@ def refresh(
             raise UsageError(f"--dest: cannot write {target}: {exc.strerror or exc}") from None
     report["target"] = report["files"][0]["target"]  # the snapshot (kept for scripts reading this key)
     report["unchanged"] = all(f["unchanged"] for f in report["files"])
-    if output is Output.json:
-        _emit(report)
-    else:
-        verb = "would change" if check else "updated"
-        for f in report["files"]:
-            typer.echo(f"{f['target']}: {'unchanged' if f['unchanged'] else verb}")
-        for c in report["changes"]:
-            doc = "document changed" if c["document_changed"] else "same document"
-            typer.echo(f"  {c['name']}: {c['old_version']} -> {c['new_version']} ({doc})")
-        added, removed = report["names"]["added"], report["names"]["removed"]
-        if added or removed:
-            typer.echo(f"  AWS managed policy names: {len(added)} added, {len(removed)} removed")
-            if len(added) + len(removed) <= NAMES_SHOWN:
-                typer.echo("".join(f"  + {n}\n" for n in added) + "".join(f"  - {n}\n" for n in removed), nl=False)
+    _print_refresh(report, output, check)
     if check and not report["unchanged"]:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -142,6 +142,21 @@ def _text_one(c: Comparison) -> str:
     return "\n".join(lines)
 
 
+def _table(result: Comparison | dict[str, Comparison]) -> None:
+    """One row per comparison (a RoleSpec pair: permissions and trust): the relation and a request each way."""
+    from byoc_iam.cli.tables import print_table
+
+    def request(r: dict[str, Any] | None) -> str:
+        return "" if r is None else f"{r['action']} on {r['resource']} by {r['principal']}"
+
+    items = result.items() if isinstance(result, dict) else [("policy", result)]
+    rows = [
+        (name, c.relation, request(c.counterexample), request(c.lost), f"{c.time_ms:.0f}", c.approximate or "")
+        for name, c in items
+    ]
+    print_table("compare OLD NEW", ("compared", "relation", "new access", "lost access", "ms", "approximate"), rows)
+
+
 def _json(result: Comparison | dict[str, Comparison]) -> dict[str, Any]:
     from byoc_iam.compare.roles import to_json
 
@@ -177,7 +192,14 @@ def compare(
     old: str | None = typer.Argument(None, metavar="OLD", help="Policy document or RoleSpec file ('-': stdin)."),
     new: str | None = typer.Argument(None, metavar="NEW", help="Policy document or RoleSpec file."),
     policy_type: str = typer.Option("identity", "--type", "-t", metavar="TYPE", help="identity | resource | trust."),
-    output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FORMAT",
+        help="text, json or table \\[default: text]; --batch always prints JSON lines.",
+        show_default=False,
+    ),
     batch: str | None = typer.Option(
         None, "--batch", metavar="FILE", help='JSON lines {"old": doc, "new": doc} (\'-\': stdin); one JSON line each.'
     ),
@@ -185,11 +207,15 @@ def compare(
     """Prove that NEW grants nothing OLD does not, or show a request it newly allows (z3, offline)."""
     if policy_type not in TYPES:
         raise UsageError(f"--type: {policy_type!r} is not one of {', '.join(TYPES)}")
-    if output not in ("text", "json"):
-        raise UsageError(f"--output: {output!r} is not one of text, json")
+    from byoc_iam.cli.tables import check_output
+
+    if output is not None:
+        check_output(output)
     if batch is not None:
         if old is not None or new is not None:
             raise UsageError("--batch cannot be combined with OLD and NEW")
+        if output not in (None, "json"):
+            raise UsageError(f"--batch prints JSON lines (one per pair): --output {output} is for one pair")
         if batch == "-":
             raise typer.Exit(run_batch(sys.stdin, sys.stdout, "<stdin>"))
         try:
@@ -205,6 +231,8 @@ def compare(
     result = compare_pair(_read(old), _read(new), policy_type, (old, new))
     if output == "json":
         sys.stdout.write(json.dumps(_json(result), indent=2) + "\n")
+    elif output == "table":
+        _table(result)
     else:
         sys.stdout.write(_text(result) + "\n")
     if new_access(result):

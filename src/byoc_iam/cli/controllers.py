@@ -24,17 +24,19 @@ def diff(
     ),
     new: str | None = typer.Option(None, "--to", metavar="RELEASE", help="Newer release (default: the pin)."),
     partition: str = typer.Option("aws", "--partition", help="aws | aws-cn | aws-us-gov."),
-    output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
+    output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text, json or table (on stdout)."),
 ) -> None:
     """Prove what access upgrading a controller's upstream IAM policy adds (z3, offline)."""
+    from byoc_iam.cli.tables import check_output
     from byoc_iam.compare.controllers import releases, upgrade
 
-    if output not in ("text", "json"):
-        raise UsageError(f"--output: {output!r} is not one of text, json")
-    try:
-        known = releases(name)
-    except KeyError:
-        raise UsageError(f"unknown controller {name!r}") from None
+    check_output(output)
+    from byoc_iam.data import names as data_names
+
+    controllers = data_names("controller")
+    if name not in controllers:
+        raise UsageError(f"unknown controller {name!r} (known: {', '.join(controllers)})")
+    known = releases(name)
     from byoc_iam.blueprint.data import controller
 
     if partition not in controller(name).partitions:
@@ -56,6 +58,17 @@ def diff(
             "new_actions": [{"actions": list(acts), "request": req} for acts, req in gained],
         }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    elif output == "table":
+        from byoc_iam.cli.tables import print_table
+
+        rows = [
+            (", ".join(acts), req["resource"], json.dumps(req["context"]) if req["context"] else "")
+            for acts, req in gained
+        ]
+        title = f"{name} {old} -> {new}: {result.relation} ({result.time_ms:.0f} ms)" + (
+            f"; approximate: {result.approximate}" if result.approximate else ""
+        )
+        print_table(title, ("newly allowed actions", "e.g. on", "with context"), rows)
     else:
         print(f"{name} {old} -> {new}: {result.relation} ({result.time_ms:.0f} ms)")
         for acts, req in gained:

@@ -677,7 +677,9 @@ def operator_policy(
         kinds, prefix = selection(roles, name_prefix, role_name)
         iam = f"arn:{partition}:iam::{account_id}:role{path}"
         policy = operator_roles(policy, [f"{iam}{name}" for _, name in names_for(kinds, prefix, role_name)])
-    typer.echo(json.dumps(policy, indent=2))
+    from byoc_iam.cli.tables import print_policy
+
+    print_policy(policy, aws.output, f"operator policy for account {account_id}")
 
 
 def _check_operator_scope(

@@ -36,6 +36,7 @@ class TypeChoice(StrEnum):
 class LintOutput(StrEnum):
     text = "text"
     json = "json"
+    table = "table"
     sarif = "sarif"
 
 
@@ -147,6 +148,15 @@ def _write(findings: list[Finding], output: LintOutput, documents: int) -> None:
         from byoc_iam.report.sarif import dumps
 
         sys.stdout.write(dumps(to_sarif(findings)))
+    elif output is LintOutput.table:
+        from byoc_iam.cli.tables import print_table
+        from byoc_iam.lint.output import summary
+
+        noun = "document" if documents == 1 else "documents"
+        rows = [(f.location(), f.severity, f.code, f.message, f.sid or "") for f in findings]
+        print_table(
+            f"{documents} {noun} linted: {summary(findings)}", ("where", "severity", "code", "message", "sid"), rows
+        )
     else:
         _print_text(findings, documents)
 
@@ -213,7 +223,7 @@ def lint(
         show_default=False,
     ),
     policy_type: TypeChoice = typer.Option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
-    output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format."),
+    output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format (on stdout)."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding (= --fail-on suggestion)."),
     fail_on: FailOn = typer.Option(
         FailOn.error, "--fail-on", help="Exit 1 when a finding is at this severity or worse."

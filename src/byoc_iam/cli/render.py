@@ -173,6 +173,15 @@ def render(
         file_okay=False,
     ),
     force: bool = typer.Option(False, "--force", help="With --out: replace a previous render's folder."),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FORMAT",
+        help="Show the rendered role on stdout as json (the RoleSpec), text (a summary) or table \\[default: the "
+        "--format artifact; with --out: nothing].",
+        show_default=False,
+    ),
     trust_size_limit: int = typer.Option(
         quotas().trust_policy_size,
         "--trust-size-limit",
@@ -190,7 +199,8 @@ def render(
 ) -> None:
     """Render the BYOC EKS role: trust policy, five AWS managed policies, three pinned controller policies.
 
-    Prints a RoleSpec JSON on stdout, or Terraform, CloudFormation or an aws-cli script (--format).
+    Prints a RoleSpec JSON on stdout, or Terraform, CloudFormation or an aws-cli script (--format); -o text|table
+    shows a summary of the role instead (-o json: the RoleSpec), also next to --out DIR.
 
     The role is linted first (as ``byoc-iam lint --role``): one with an ERROR finding (e.g. a trust policy over
     the size quota) is refused and nothing is printed or written; warnings are notes on stderr.
@@ -198,13 +208,13 @@ def render(
     Exit codes: 0 rendered; 1 the role has ERROR findings; 2 bad input; 5 --out not empty (without --force)
     or holding files not ours.
     """
-    from byoc_iam.blueprint import render_role
+    from byoc_iam.cli.render_output import check_render_output
     from byoc_iam.cli.roleset import is_set
     from byoc_iam.errors import UsageError
-    from byoc_iam.export import bundle, export
 
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
+    check_render_output(output, fmt, out)
     if explain or is_set(inputs):
         from byoc_iam.cli.roleset import explain_text, render_set
 
@@ -212,21 +222,41 @@ def render(
             sys.stdout.write(explain_text(tuple(inputs.roles)))
             return
         render_set(
-            inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, write_tree=write_tree
-        )
+            inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet,
+            write_tree=write_tree, output=output,
+        )  # fmt: skip
         return
+    _render_one(inputs, fmt, out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, output=output)
+
+
+def _render_one(
+    inputs: BlueprintInputs, fmt: str, out: Path | None, *, force: bool, trust_size_limit: int, quiet: bool,
+    output: str | None,
+) -> None:  # fmt: skip
+    """``render`` of the EKS role alone: lint it, then print the artifact (or ``output``), or write ``out``."""
+    from byoc_iam.blueprint import render_role
+    from byoc_iam.cli.render_output import show
+    from byoc_iam.export import bundle, export
+    from byoc_iam.model.arn import role_arn
+
     spec = render_role(inputs)
     notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)
     header = header_lines(inputs, spec)
+    member = ("eks", spec, role_arn(inputs.resolved_partition, inputs.account_id, spec.role_name, spec.path))
     if out is not None:
         files = bundle(spec, fmt, header)
         write_tree(out, files, force=force)
+        if output is not None:
+            show(output, [member], export(spec, "json", header))
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n")
             sys.stderr.write("".join(f"{line}\n" for line in header[2:]) + notes)
         return
-    sys.stdout.write(export(spec, fmt, header))
-    sys.stdout.flush()
+    if output is not None:
+        show(output, [member], export(spec, "json", header))
+    else:
+        sys.stdout.write(export(spec, fmt, header))
+        sys.stdout.flush()
     if not quiet:
         sys.stderr.write(("".join(f"{line}\n" for line in header[2:]) if fmt == "json" else "") + notes)
 

@@ -136,15 +136,19 @@ def render_set(
     trust_size_limit: int,
     quiet: bool,
     write_tree: Callable[..., None],
+    output: str | None = None,
 ) -> None:
-    """``render`` for a set: lint every member, then print the set document or export, or write ``--out``."""
+    """``render`` for a set: lint every member, then print the set document or export, or write ``--out``;
+    ``output`` (``-o``) shows the set on stdout instead (:func:`byoc_iam.cli.render_output.show`)."""
     from byoc_iam.blueprint.roleset import render_role_set
+    from byoc_iam.cli.render_output import show
     from byoc_iam.export.roleset import bundle_set, export_set
 
     roles = render_role_set(inputs)
     notes = lint_set_gate(roles, trust_size_limit=trust_size_limit)
     header = set_header(inputs, roles)
     members = [(m.kind, m.spec) for m in roles]
+    shown = [(m.kind, m.spec, m.arn(inputs.resolved_partition, inputs.account_id)) for m in roles]
     if out is not None:
         files = bundle_set(members, fmt, header)
         files["roleset.json"] = json.dumps(set_document(roles), indent=2) + "\n"
@@ -153,12 +157,17 @@ def render_set(
 
             files.update(wiring_files(roles, inputs))
         write_tree(out, files, force=force)
+        if output is not None:
+            show(output, shown, files["roleset.json"])
         if not quiet:
             sys.stderr.write(f"wrote {len(files)} files to {out}\n" + notes)
         return
-    text = json.dumps(set_document(roles), indent=2) + "\n" if fmt == "json" else export_set(members, fmt, header)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    if output is not None:
+        show(output, shown, json.dumps(set_document(roles), indent=2) + "\n")
+    else:
+        text = json.dumps(set_document(roles), indent=2) + "\n" if fmt == "json" else export_set(members, fmt, header)
+        sys.stdout.write(text)
+        sys.stdout.flush()
     if not quiet:
         sys.stderr.write(notes)
 
@@ -467,7 +476,7 @@ def run_verify_set(
             out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
             verdict = verify_storage(spec, facts, storage_subjects(inputs)[0])
-            out.append((m.kind, m.name, verdict.ok, verdict))
+            out.append((m.kind, m.name, verdict.ok and (allow_unlinked or not verdict.not_linked), verdict))
         else:
             existing = existing_service_linked_roles(ctx) if ctx is not None else None
             principal = str(blueprint("cross-account-role").raw["zilliz_principal"])
@@ -495,6 +504,18 @@ def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:
     }
 
 
+def _waits_for_link(kind: str, rep: Any) -> bool:
+    """Every check of the role passes but its trust is not linked yet."""
+    return set_member_not_linked(kind, rep) and (rep.status != "fails" if kind == "eks" else bool(rep.ok))
+
+
+def set_member_not_linked(kind: str, rep: Any) -> bool:
+    """Whether a role of a verified set has a trust not linked yet (the EKS report's status; the storage role's
+    service accounts assume it only through the placeholder provider ``eks_oidc_url``, which cannot exist in IAM,
+    until link-cluster)."""
+    return bool(rep.status == "not-linked" if kind == "eks" else getattr(rep, "not_linked", False))
+
+
 def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> None:
     """Text: one line per role and per failed check; json: ``{"format", "ok", "roles": [...]}``."""
     import typer
@@ -503,16 +524,22 @@ def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> 
         roles = []
         for kind, name, ok, rep in results:
             body = rep.to_json_dict() if kind == "eks" else rep.to_dict()
-            roles.append({"kind": kind, "role_name": name, "ok": ok, "report": body})
+            status = "not-linked" if _waits_for_link(kind, rep) else "passed" if ok else "failed"
+            roles.append({"kind": kind, "role_name": name, "ok": ok, "status": status, "report": body})
         doc = {"format": "byoc-iam-roleset-verify/1", "ok": all(r[2] for r in results), "roles": roles}
         typer.echo(json.dumps(doc, indent=2))
         return
     for kind, name, ok, rep in results:
         checks = len(rep.checks) if kind != "eks" else rep.summary.calls.passed + rep.summary.trust_passed
-        mark = "✓" if ok else "✗"
-        unlinked = kind == "eks" and rep.status == "not-linked"
-        word = ("all checks pass" if ok else "FAILED") + (", trust not linked yet" if unlinked else "")
-        typer.echo(f"{mark} {kind} role {name}: {word} ({checks} checks)")
+        if _waits_for_link(kind, rep):
+            typer.echo(
+                f"! {kind} role {name}: not linked yet: its trust names the placeholder eks_oidc_url, so the service "
+                f"accounts cannot assume it until link-cluster ({checks} other checks pass"
+                + (")" if ok else "; exit 3 unless --allow-unlinked)")
+            )
+        else:
+            mark = "✓" if ok else "✗"
+            typer.echo(f"{mark} {kind} role {name}: " + ("all checks pass" if ok else "FAILED") + f" ({checks} checks)")
         for failure in rep.failures():
             typer.echo(f"    ✗ {failure}")
         if kind == "cross-account":

@@ -18,36 +18,76 @@ DEMO_CLUSTER = "byoc-demo"
 DEMO_REGION = "us-east-1"
 
 
+def _output() -> Any:
+    """``-o/--output``, as on every command."""
+    return typer.Option("text", "--output", "-o", help="text, json or table (on stdout).", metavar="FORMAT")
+
+
+def _say(output: str, text: str, data: dict[str, Any]) -> None:
+    """The command's result: ``text`` a sentence, ``json`` ``data``, ``table`` ``data`` as one row."""
+    import json
+
+    from byoc_iam.cli.tables import check_output, print_table
+
+    check_output(output)
+    if output == "json":
+        typer.echo(json.dumps(data))
+    elif output == "table":
+        print_table("sandbox", list(data), [["" if v is None else str(v) for v in data.values()]])
+    else:
+        typer.echo(text)
+
+
 @sandbox_app.command("start")
-def start(port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 [default: a free one].")) -> None:
+def start(
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 [default: a free one]."),
+    output: str = _output(),
+) -> None:
     """Start a sandbox that outlives this command; later commands with --sandbox use it."""
     from byoc_iam.aws import sandbox as sb
+    from byoc_iam.cli.tables import check_output
 
+    check_output(output)
     running = sb.running_endpoint()
     if running:
-        typer.echo(f"The sandbox is already running at {running}.")
+        data = {"running": True, "endpoint_url": running, "started": False, "pid": None, "state_file": None}
+        _say(output, f"The sandbox is already running at {running}.", data)
         return
     state = sb.start_detached(port)
-    typer.echo(f"Sandbox running at {state['endpoint_url']} (pid {state['pid']}); state in {sb.state_path()}.")
-    typer.echo("Commands with --sandbox use it; `byoc-iam sandbox stop` ends it (and forgets everything in it).")
+    text = (
+        f"Sandbox running at {state['endpoint_url']} (pid {state['pid']}); state in {sb.state_path()}.\n"
+        "Commands with --sandbox use it; `byoc-iam sandbox stop` ends it (and forgets everything in it)."
+    )
+    data = {
+        "running": True,
+        "endpoint_url": state["endpoint_url"],
+        "started": True,
+        "pid": state["pid"],
+        "state_file": str(sb.state_path()),
+    }
+    _say(output, text, data)
 
 
 @sandbox_app.command("stop")
-def stop() -> None:
+def stop(output: str = _output()) -> None:
     """Stop the sandbox started by `byoc-iam sandbox start`."""
     from byoc_iam.aws import sandbox as sb
+    from byoc_iam.cli.tables import check_output
 
+    check_output(output)
     state = sb.stop_detached()
-    typer.echo(f"Stopped the sandbox at {state['endpoint_url']}." if state else "No sandbox is running.")
+    text = f"Stopped the sandbox at {state['endpoint_url']}." if state else "No sandbox is running."
+    _say(output, text, {"stopped": bool(state), "endpoint_url": state["endpoint_url"] if state else None})
 
 
 @sandbox_app.command("status")
-def status() -> None:
+def status(output: str = _output()) -> None:
     """Say whether a sandbox is running, and where."""
     from byoc_iam.aws import sandbox as sb
 
     running = sb.running_endpoint()
-    typer.echo(f"The sandbox is running at {running}." if running else "No sandbox is running.")
+    text = f"The sandbox is running at {running}." if running else "No sandbox is running."
+    _say(output, text, {"running": running is not None, "endpoint_url": running})
 
 
 @sandbox_app.command("create-cluster")
@@ -57,17 +97,15 @@ def create_cluster(
         "zilliz-byoc-eks-role", "--role-name", help="The cluster's IAM role (in the sandbox account)."
     ),
     region: str = typer.Option(DEMO_REGION, "--region", help="The cluster's region."),
-    output: str = typer.Option("text", "--output", "-o", help="text, json or table.", metavar="FORMAT"),
+    output: str = _output(),
 ) -> None:
     """Create a stand-in EKS cluster (with an OIDC issuer) in the running sandbox, to try link-cluster by hand."""
-    import json
-
     from byoc_iam.aws import sandbox as sb
     from byoc_iam.aws.session import AwsContext
+    from byoc_iam.cli.tables import check_output
     from byoc_iam.errors import UsageError
 
-    if output not in ("text", "json", "table"):
-        raise UsageError("--output must be one of text, json, table")
+    check_output(output)
     running = sb.running_endpoint()
     if running is None:
         raise UsageError("no sandbox is running: start one with `byoc-iam sandbox start`")
@@ -75,11 +113,11 @@ def create_cluster(
     with AwsContext(endpoint_url=running, region=region, sandbox=True) as ctx:
         cluster = ctx.call("eks:CreateCluster", name=name, roleArn=role_arn, resourcesVpcConfig={"subnetIds": []})
     issuer = str(((cluster["cluster"].get("identity") or {}).get("oidc") or {}).get("issuer", ""))
-    if output == "json":
-        typer.echo(json.dumps({"cluster": name, "region": region, "role_arn": role_arn, "oidc_issuer": issuer}))
-        return
-    typer.echo(f"Created EKS cluster {name} in the sandbox ({region}), OIDC issuer {issuer}.")
-    typer.echo(f"Link the role to it: byoc-iam link-cluster --cluster {name} --sandbox")
+    text = (
+        f"Created EKS cluster {name} in the sandbox ({region}), OIDC issuer {issuer}.\n"
+        f"Link the role to it: byoc-iam link-cluster --cluster {name} --sandbox"
+    )
+    _say(output, text, {"cluster": name, "region": region, "role_arn": role_arn, "oidc_issuer": issuer})
 
 
 def demo(
@@ -95,6 +133,13 @@ def demo(
     layout: str = typer.Option(
         "combined", "--layout", help="split: also apply, verify and prove the split layout's roles on the sandbox."
     ),
+    output: str = typer.Option(
+        "text",
+        "--output",
+        "-o",
+        metavar="FORMAT",
+        help="text (the steps as they run), json or table (the steps on stderr, the result on stdout).",
+    ),
 ) -> None:
     """Run the whole flow on a fresh sandbox: render → lint → apply → EKS cluster → link-cluster → verify.
 
@@ -105,12 +150,14 @@ def demo(
 
     from byoc_iam.aws import sandbox as sb
     from byoc_iam.aws.session import AwsContext
+    from byoc_iam.cli.tables import check_output
 
+    check_output(output)
     whole_set = _demo_selection(roles, layout)
     paste: list[str] = []
     wiring: list[str] = []
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, stderr=output != "text")
     console.print(
         "[bold]byoc-iam demo[/bold]: the BYOC EKS role end to end, on a local sandbox (no AWS account needed)"
     )
@@ -143,6 +190,22 @@ def demo(
             server.stop()
             _ok(console, "sandbox stopped")
     _print_summary(console, arn, paste, wiring)
+    if output != "text":
+        _print_result(output, arn, paste)
+
+
+def _print_result(output: str, arn: str, paste: list[str]) -> None:
+    """``-o json|table``: the demo's result on stdout (the steps went to stderr): the EKS role's ARN (in the
+    sandbox) and the console lines, ``{"passed": true, "role_arn": ..., "console": {label: value}}``."""
+    import json
+
+    from byoc_iam.cli.tables import print_table
+
+    console = dict(line.strip().rsplit(": ", 1) for line in paste[1:] if ": " in line)
+    if output == "json":
+        typer.echo(json.dumps({"passed": True, "role_arn": arn, "console": console}))
+        return
+    print_table("byoc-iam demo: every step passed", ("what", "value"), [("role ARN", arn), *console.items()])
 
 
 def _demo_selection(roles: list[str] | None, layout: str) -> bool:

@@ -121,10 +121,41 @@ def _print_text(exp: Explanation) -> None:
     console.print(table)
 
 
+def _print_table(exp: Explanation) -> None:
+    """The decision as the table's title, one row per statement (as the text output's table)."""
+    from byoc_iam.cli.tables import print_table
+
+    req = exp.request
+    title = f"{exp.decision}: {req['action']} on {req['resource']} by {req['principal'] or 'anonymous'}" + (
+        f" (blocked by {', '.join(exp.blocked_by)})" if exp.blocked_by else ""
+    )
+    rows = [
+        (
+            s.policy_type + (f"[{s.level}]" if s.level is not None else "") + f" #{s.policy_index}",
+            f"{s.statement_index}" + (f" {s.sid}" if s.sid else ""),
+            s.effect,
+            "yes" if s.applies else "no",
+            s.reason,
+        )
+        for s in exp.statements
+        if not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")
+    ]
+    print_table(title, ("policy", "statement", "effect", "applies", "why"), rows)
+
+
 # -- command ----------------------------------------------------------------------------------------------
 def _opt(*decls: str, metavar: str, help: str) -> Any:
     return typer.Option(None, *decls, metavar=metavar, help=help, show_default=False)
 
+
+OUTPUT_OPTION = typer.Option(
+    None,
+    "--output",
+    "-o",
+    metavar="FORMAT",
+    help="text, json or table (one request) \\[default: text]; --batch always prints JSON lines.",
+    show_default=False,
+)
 
 EXAMPLES = """[bold]Examples[/bold]
 
@@ -168,7 +199,7 @@ def simulate(
         metavar="KEY=VALUE",
         help='Request context (repeatable; repeat a key, or write key=["a","b"], for a multi-valued key).',
     ),
-    output: str = typer.Option("text", "--output", "-o", metavar="FORMAT", help="text | json."),
+    output: str | None = OUTPUT_OPTION,
     expect: str | None = _opt(
         "--expect",
         metavar="DECISION",
@@ -179,8 +210,10 @@ def simulate(
     ),
 ) -> None:
     """Decide a request against policies (AWS's evaluation logic) and explain the decision."""
-    if output not in ("text", "json"):
-        raise UsageError(f"--output: {output!r} is not one of text, json")
+    from byoc_iam.cli.tables import check_output
+
+    if output is not None and check_output(output) and batch is not None and output != "json":
+        raise UsageError(f"--batch prints JSON lines (one per request): --output {output} is for one request")
     if expect is not None and expect not in (*DECISIONS, "denied"):
         raise UsageError(f"--expect: {expect!r} is not one of {', '.join(DECISIONS)}, denied")
     if batch is not None:
@@ -208,15 +241,21 @@ def simulate(
         parse_context(context),
     )
     decision = compiled.evaluate(req)
-    exp = decision.explain()
-    if output == "json":
-        sys.stdout.write(json.dumps(exp.to_dict(), indent=2) + "\n")
-    else:
-        _print_text(exp)
+    _show(decision.explain(), output)
     if expect is not None:
         ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
         if not ok:
             raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _show(exp: Explanation, output: str | None) -> None:
+    """One request's explained decision on stdout: text (default), json or table."""
+    if output == "json":
+        sys.stdout.write(json.dumps(exp.to_dict(), indent=2) + "\n")
+    elif output == "table":
+        _print_table(exp)
+    else:
+        _print_text(exp)
 
 
 def _default_principal(resource: str, resource_account: str | None) -> str:

@@ -12,8 +12,9 @@ OWNER_TAGS = {"byoc-iam:managed-by": "byoc-iam"}  # = byoc_iam.plan.state.OWNER_
 
 @dataclass(frozen=True)
 class TrustFacts:
-    """``account``: the 12-digit id in the federated principals (None without any); ``issuer``: the real
-    OIDC provider host/path (None in placeholder mode, where the host is the literal ``eks_oidc_url``)."""
+    """``account``: the 12-digit id in the federated principals, else the ``aws:SourceAccount`` of a service
+    trust (EKS Pod Identity's confused-deputy condition); None without either. ``issuer``: the real OIDC provider
+    host/path (None in placeholder mode, where the host is the literal ``eks_oidc_url``)."""
 
     account: str | None
     issuer: str | None
@@ -38,4 +39,19 @@ def trust_facts(spec: RoleSpec) -> TrustFacts:
                 placeholder = True
             else:
                 issuer = issuer or m.name
-    return TrustFacts(account, issuer, placeholder and issuer is None, partition)
+    return TrustFacts(account or _source_account(spec), issuer, placeholder and issuer is None, partition)
+
+
+def _source_account(spec: RoleSpec) -> str | None:
+    """The one 12-digit ``aws:SourceAccount`` value the trust's Allow statements pin (None: none, or several)."""
+    values = {
+        str(value)
+        for stmt in spec.trust_policy.get("Statement", [])
+        if isinstance(stmt, dict) and stmt.get("Effect") == "Allow"
+        for block in (stmt.get("Condition") or {}).values()
+        if isinstance(block, dict)
+        for key, given in block.items()
+        if str(key).lower() == "aws:sourceaccount"
+        for value in (given if isinstance(given, list) else [given])
+    }
+    return values.pop() if len(values) == 1 and arns.is_account_id(next(iter(values))) else None

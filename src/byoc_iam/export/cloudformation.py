@@ -97,6 +97,8 @@ def _sub_arns(value: Any, account: str) -> Any:
         return {k: _sub_arns(v, account) for k, v in value.items()}
     if isinstance(value, list):
         return [_sub_arns(v, account) for v in value]
+    if value == account:  # a whole value, e.g. aws:SourceAccount
+        return {"Ref": "AWS::AccountId"}
     if isinstance(value, str):
         m = _ACCOUNT_ARN.match(value)
         if m and m.group(4) == account:
@@ -105,9 +107,10 @@ def _sub_arns(value: Any, account: str) -> Any:
     return value
 
 
-def template(spec: RoleSpec, description: str = "") -> dict[str, Any]:
-    """The CloudFormation template as a dict."""
-    account = trust_facts(spec).account
+def template(spec: RoleSpec, description: str = "", *, account: str | None = None) -> dict[str, Any]:
+    """The CloudFormation template as a dict; ``account``: the role's account when its trust does not name it
+    (a role set's cross-account role), so its ARNs use ``AWS::AccountId`` too."""
+    account = account or trust_facts(spec).account
 
     def sub(value: Any) -> Any:
         return _sub_arns(value, account) if account else value

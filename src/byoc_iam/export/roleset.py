@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from byoc_iam.export import bundle
+from byoc_iam.export._trust import trust_facts
 from byoc_iam.export.awscli import _PRELUDE, to_aws_cli
 from byoc_iam.export.cloudformation import ROLE_LOGICAL_ID, template, yaml_lines
 from byoc_iam.export.terraform import ROLE_RESOURCE, fmt_align, hcl_string, to_terraform
@@ -85,10 +86,18 @@ def _role_name_variable(kind: str, block: str) -> str:
     return re.sub(r"(?m)^(\s*description\s*=\s).*$", lambda m: m.group(1) + hcl_string(what), block, count=1)
 
 
-def _terraform_member(kind: str, spec: RoleSpec, eks_name: str | None) -> tuple[dict[str, str], str, list[str]]:
+def _set_account(members: Sequence[Member]) -> str | None:
+    """The account the set's roles live in (named by the EKS/storage trusts; the cross-account trust names
+    Zilliz's account instead)."""
+    return next((a for _, spec in members if (a := trust_facts(spec).account)), None)
+
+
+def _terraform_member(
+    kind: str, spec: RoleSpec, eks_name: str | None, account: str | None = None
+) -> tuple[dict[str, str], str, list[str]]:
     """``(variables by name, locals block, resource and output blocks)`` of one role, its names made unique."""
     snake = _snake(kind)
-    text = to_terraform(spec)
+    text = to_terraform(spec, account=account)
     if kind != _EKS:
         for rtype, name in _RESOURCE.findall(text):
             new = f"byoc_{snake}" if name == ROLE_RESOURCE else f"{snake}_{name}"
@@ -130,7 +139,7 @@ def to_terraform_set(members: Sequence[Member], header: Sequence[str] = ()) -> s
     local_blocks: list[str] = []
     body: list[str] = []
     for kind, spec in members:
-        variables, local_block, blocks = _terraform_member(kind, spec, eks_name)
+        variables, local_block, blocks = _terraform_member(kind, spec, eks_name, _set_account(members))
         for name, block in variables.items():
             if name in _SHARED_VARIABLES:
                 if shared.setdefault(name, block) != block:
@@ -180,8 +189,9 @@ def cloudformation_set_template(members: Sequence[Member]) -> dict[str, Any]:
     parameters: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
+    account = _set_account(members)
     for kind, spec in members:
-        one = template(spec)
+        one = template(spec, account=account)
         prefix = "" if kind == _EKS else _pascal(kind)
         names = {
             lid: (f"{prefix}Role" if lid == ROLE_LOGICAL_ID and prefix else f"{prefix}{lid}")

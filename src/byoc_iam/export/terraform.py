@@ -152,15 +152,17 @@ PLACEHOLDER_LIFECYCLE = """  # Placeholder trust mode: link-cluster (or Zilliz C
   }"""
 
 
-def to_terraform(spec: RoleSpec, header: Sequence[str] = ()) -> str:
-    """The role as a Terraform configuration (one file, no provider block: the caller's provider applies)."""
+def to_terraform(spec: RoleSpec, header: Sequence[str] = (), *, account: str | None = None) -> str:
+    """The role as a Terraform configuration (one file, no provider block: the caller's provider applies).
+    ``account``: the role's account when its trust does not name it (a role set's cross-account role)."""
     facts = trust_facts(spec)
-    account, issuer = facts.account, facts.issuer
+    account, issuer = account or facts.account, facts.issuer
     subs: list[tuple[str, str]] = []
     if issuer:
         subs.append((issuer, "${local.oidc_provider}"))
     if account:
         subs.append((f":{account}:", ":${var.account_id}:"))
+        subs.append((f'"{account}"', '"${var.account_id}"'))  # a whole value, e.g. aws:SourceAccount
     role_ref = f"aws_iam_role.{ROLE_RESOURCE}"
     attrs: list[tuple[str, str]] = [("name", "var.role_name"), ("path", hcl_string(spec.path))]
     if spec.description:

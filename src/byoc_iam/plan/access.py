@@ -50,7 +50,11 @@ def access_verdict(change: Change) -> dict[str, Any] | None:
 
 
 def access_lines(change: Change) -> list[str]:
-    """The text lines :func:`byoc_iam.plan.text.change_lines` shows under a document change."""
+    """The text lines :func:`byoc_iam.plan.text.change_lines` shows under a document change: for a document
+    that is changed, not created or deleted (a created document grants all it says, a deleted one nothing: a
+    verdict would only repeat that, with a made-up example request)."""
+    if not (_is_document(change.before) and _is_document(change.after)):
+        return []
     v = access_verdict(change)
     if v is None:
         return []

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from byoc_iam import data as knowledge
 from byoc_iam.engine import PolicySet, Request, compile_policies
+from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
 
 OTHER_ACCOUNT = "111122223333"
@@ -71,11 +72,18 @@ class Check:
     decision: str
     passed: bool
     context: dict[str, Any] = field(default_factory=dict)
+    # passed, failed, or not-linked: allowed only through the placeholder OIDC provider, which cannot exist in IAM
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", "passed" if self.passed else "failed")
 
 
 @dataclass(frozen=True)
 class RoleVerdict:
-    """The checks of one role of the set; ``ok`` only when every check passed."""
+    """The checks of one role of the set; ``ok`` when every check passed or is not linked yet (``not_linked``:
+    a service account assumes the role only through the placeholder provider until link-cluster)."""
 
     kind: str
     role_name: str
@@ -84,13 +92,17 @@ class RoleVerdict:
 
     @property
     def ok(self) -> bool:
-        return all(c.passed for c in self.checks)
+        return all(c.passed or c.status == "not-linked" for c in self.checks)
+
+    @property
+    def not_linked(self) -> bool:
+        return any(c.status == "not-linked" for c in self.checks)
 
     def failures(self) -> list[str]:
         return [
             f"{self.role_name}: {c.description}: expected {c.expected}, got {c.decision}"
             for c in self.checks
-            if not c.passed
+            if c.status == "failed"
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,6 +188,8 @@ def trust_check(
         Request(principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=ctx)
     ).decision
     passed = (decision == "Allowed") == (expected == "allowed")
+    if passed and expected == "allowed" and is_oidc_provider_arn(principal) and is_placeholder_provider(principal):
+        return Check(cid, "trust", desc, principal, action, role_arn, expected, decision, False, ctx, "not-linked")
     return Check(cid, "trust", desc, principal, action, role_arn, expected, decision, passed, ctx)
 
 
