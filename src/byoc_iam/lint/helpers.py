@@ -284,3 +284,13 @@ def unsupported_tag_keys(ctx: DocContext, effect: str) -> Iterator[tuple[str, st
             lacking = [p for p in prefixes if cat.supports_tag_key(p, c.key) is False]
             if lacking:
                 yield c.key, c.key_ptr, lacking
+
+
+def unsupported_tag_key_message(key: str, services: list[str], effect: str, advice: str) -> str:
+    """The finding text of S3012/I5011: which services support no ``key`` family, so the ``effect``'s
+    condition does not test their tags, and what to do (``advice``)."""
+    verb = "supports" if len(services) == 1 else "support"
+    return (
+        f"{', '.join(services)} {verb} no {key.split('/', 1)[0]} condition key: it is absent from requests "
+        f"for their actions, so this {effect}'s condition does not test their tags ({advice})"
+    )

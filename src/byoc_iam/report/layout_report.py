@@ -192,16 +192,9 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
 
 def render_html(doc: dict[str, Any]) -> str:
     """The document as one standalone HTML page."""
-    import jinja2
+    from byoc_iam.report import html_template
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("byoc_iam.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("layout_verify.html.j2").render(
+    return html_template("layout_verify.html.j2").render(
         d=doc, verdict=verdict(doc), failures=failures(doc), lost=lost, failed=_failed, variant_line=variant_line
     )
 

@@ -52,21 +52,14 @@ def call_view(call: CallResult) -> dict[str, Any]:
 
 def render_html(report: VerifyReport) -> str:
     """The report as a standalone HTML page (``report/templates/verify.html.j2``)."""
-    import jinja2
+    from byoc_iam.report import html_template
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("byoc_iam.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     common_keys = [(k, _fmt(v)) for k, v in report.role.request_context.items()]
     word, _, why = report.verdict.partition(": ")
     totals = [c.counts.passed + c.counts.failed + c.counts.optional + c.counts.not_evaluated for c in report.components]
     s = report.summary
     totals.append(s.trust_passed + s.trust_failed + s.trust_not_linked)
-    return env.get_template("verify.html.j2").render(
+    return html_template("verify.html.j2").render(
         r=report,
         view=call_view,
         common_keys=common_keys,

@@ -9,19 +9,14 @@ the catalog, as for S3012. Statements with NotAction are not checked.
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import unsupported_tag_keys
+from byoc_iam.lint.helpers import unsupported_tag_key_message, unsupported_tag_keys
 from byoc_iam.lint.rules import Hit, Rule
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
     for key, ptr, services in unsupported_tag_keys(ctx, "Allow"):
-        verb = "supports" if len(services) == 1 else "support"
-        yield Hit(
-            f"{', '.join(services)} {verb} no {key.split('/', 1)[0]} condition key: it is absent from requests "
-            f"for their actions, so this Allow's condition does not test their tags"
-            " (grant them in a statement without it, or use the service's own condition keys)",
-            ptr,
-        )
+        advice = "grant them in a statement without it, or use the service's own condition keys"
+        yield Hit(unsupported_tag_key_message(key, services, "Allow", advice), ptr)
 
 
 RULE = Rule(
