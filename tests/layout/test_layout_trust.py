@@ -93,3 +93,13 @@ def test_cli_placeholder_split_is_not_linked_yet_and_exits_3() -> None:
     code, out, _ = run("verify", "--account-id", ACCOUNT, "--layout", "split", "-o", "sarif")
     rules = {r["ruleId"] for r in json.loads(out)["runs"][0]["results"]}
     assert code == 3 and rules == {"layout/not-linked"}
+
+
+def test_html_shows_not_linked_banner_and_trust_table(tmp_path: object) -> None:
+    from pathlib import Path
+
+    html = Path(str(tmp_path)) / "split.html"
+    code, _, _ = run("verify", "--account-id", ACCOUNT, "--layout", "split", "--html", str(html), "-o", "json")
+    page = html.read_text()
+    assert code == 3 and 'class="banner not-linked"' in page and 'data-status="not-linked"' in page
+    assert page.count('<tr data-role="') == 5 and "NOT LINKED YET" in page
