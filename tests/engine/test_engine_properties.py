@@ -178,7 +178,7 @@ def test_explain_and_batch_agree_with_evaluate(ps: dict[str, Any], req: Request)
         assert {"ExplicitlyDenied", "DeniedForAccount"} & set(results.values()), results
     elif d.decision == "Allowed":
         assert exp.deciding and all(s.effect == "Allow" for s in exp.deciding)
-        assert results["identity"] == "Allowed" or results.get("resource") in ("Allowed", "AllowedForAccount")
+        assert results.get("identity") == "Allowed" or results.get("resource") in ("Allowed", "AllowedForAccount")
         assert "ExplicitlyDenied" not in results.values()
     json.dumps(exp.to_dict())
     line = {"policies": ps, "request": {**req.to_dict(), "resource_account": req.resource_account}}
