@@ -6,9 +6,11 @@ import io
 from contextlib import redirect_stderr, redirect_stdout
 from typing import NamedTuple
 
+import click
 import pytest
+import typer
 
-from byoc_iam.cli import main
+from byoc_iam.cli import app, main
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -41,3 +43,20 @@ def run_main(*args: str) -> CliResult:
         except SystemExit as exc:
             code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def leaf_commands() -> dict[str, click.Command]:
+    """Every leaf command of the app by its words (``"catalog diff"``, ``"plan"``...), in the app's order."""
+    out: dict[str, click.Command] = {}
+
+    def walk(cmd: click.Command, words: list[str]) -> None:
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(click.Context(cmd)):
+                sub = cmd.get_command(click.Context(cmd), name)
+                assert sub is not None
+                walk(sub, [*words, name])
+        else:
+            out[" ".join(words)] = cmd
+
+    walk(typer.main.get_command(app), [])
+    return out

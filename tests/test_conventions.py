@@ -21,31 +21,14 @@ import typer
 from byoc_iam.cli import app
 from byoc_iam.cli.files import write_file
 from byoc_iam.errors import UsageError
-from cli_helpers import run_cli
+from cli_helpers import leaf_commands, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNT = "123456789012"
 ISSUER = "https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 
 
-def _commands() -> list[list[str]]:
-    """Every leaf command's words (``["catalog", "diff"]``, ``["plan"]``...)."""
-    out: list[list[str]] = []
-
-    def walk(cmd: click.Command, words: list[str]) -> None:
-        if isinstance(cmd, click.Group):
-            for name in cmd.list_commands(click.Context(cmd)):
-                sub = cmd.get_command(click.Context(cmd), name)
-                assert sub is not None
-                walk(sub, [*words, name])
-        else:
-            out.append(words)
-
-    walk(typer.main.get_command(app), [])
-    return out
-
-
-COMMANDS = _commands()
+COMMANDS = [words.split() for words in leaf_commands()]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,35 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
-import typer
 
-from byoc_iam.cli import app
-from cli_helpers import run_cli
+from cli_helpers import leaf_commands, run_cli
 
 ACCOUNT = "123456789012"
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
 TABLE_MARK = "━"  # rich's heavy header rule: present in a table, never in our text or JSON output
 
 
-def _leaves() -> dict[str, click.Command]:
-    out: dict[str, click.Command] = {}
-
-    def walk(cmd: click.Command, words: list[str]) -> None:
-        if isinstance(cmd, click.Group):
-            for name in cmd.list_commands(click.Context(cmd)):
-                sub = cmd.get_command(click.Context(cmd), name)
-                assert sub is not None
-                walk(sub, [*words, name])
-        else:
-            out[" ".join(words)] = cmd
-
-    walk(typer.main.get_command(app), [])
-    return out
-
-
-LEAVES = _leaves()
+LEAVES = leaf_commands()
 
 # The fewest arguments each command needs to reach its own checks (positional arguments, required options).
 MINIMAL: dict[str, list[str]] = {

@@ -5,22 +5,13 @@
 // `byoc-iam simulate --batch`. With runs: one JSON object {decisions, unsafe} where unsafe is the best
 // seconds of calling runUnsafeSimulation for every case (in-process mode).
 import { readFileSync, writeSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
-import { join } from 'node:path'
+import { levels, named, peer } from './iamsim_common.mjs'
 
 const [, , modules, batchFile, runsArg] = process.argv
-const mod = (path) => import(pathToFileURL(join(modules, path)).href)
-const base = '@cloud-copilot/iam-simulate/dist/esm/'
-const core = await mod(base + 'core_engine/CoreSimulatorEngine.js')
-const reqMod = await mod(base + 'request/request.js')
-const ctxMod = await mod(base + 'requestContext.js')
-const dckMod = await mod(base + 'context_keys/discoveryContextKeyConstraints.js')
-const { loadPolicy } = await mod('@cloud-copilot/iam-policy/dist/esm/index.js')
+const { loadAll, authorize } = await peer(modules)
 const data = JSON.parse(readFileSync(batchFile, 'utf8'))
 const items = Array.isArray(data) ? data : data.requests.map((request) => ({ policies: data.policies, request }))
 
-const named = (docs) => (docs || []).map((policy, i) => ({ name: `p${i}`, policy }))
-const levels = (lvls) => (lvls || []).map((docs, i) => ({ orgIdentifier: `ou-${i}`, policies: named(docs) }))
 function simulation(item) {
   const p = item.policies
   const r = item.request
@@ -40,33 +31,8 @@ function simulation(item) {
   }
 }
 // runUnsafeSimulation(simulation) of 0.1.173, step for step (every policy loaded on every call), except that
-// it passes the session policy (runUnsafeSimulation drops it) and names the resource policy (an unnamed one
-// crashes its resource-policy analysis).
-const load = (x) => loadPolicy(x.policy, { name: x.name })
-const loadLevels = (lvls) => lvls.map((lv) => ({ orgIdentifier: lv.orgIdentifier, policies: lv.policies.map(load) }))
-function unsafe(s) {
-  const request = new reqMod.AwsRequestImpl(
-    s.request.principal,
-    { resource: s.request.resource.resource, accountId: s.request.resource.accountId },
-    s.request.action,
-    new ctxMod.RequestContextImpl(s.request.contextVariables)
-  )
-  return core.authorize({
-    request,
-    sessionPolicy: s.sessionPolicy ? loadPolicy(s.sessionPolicy, { name: 'session' }) : undefined,
-    identityPolicies: s.identityPolicies.map(load),
-    serviceControlPolicies: loadLevels(s.serviceControlPolicies),
-    resourceControlPolicies: loadLevels(s.resourceControlPolicies),
-    resourcePolicy: s.resourcePolicy ? loadPolicy(s.resourcePolicy, { name: 'resource' }) : undefined,
-    permissionBoundaries: s.permissionBoundaryPolicies?.map(load),
-    vpcEndpointPolicies: undefined,
-    simulationParameters: {
-      simulationMode: 'Strict',
-      discoveryContextKeyConstraints: new dckMod.DiscoveryContextKeyConstraints([])
-    },
-    serviceSettings: { s3: { blockPublicAccess: undefined } }
-  }).result
-}
+// it passes the session policy and names the resource policy (iamsim_common.mjs loadAll)
+const unsafe = (s) => authorize(s, loadAll(s))
 const decide = (item) => unsafe(simulation(item))
 
 if (runsArg === undefined) {

@@ -103,3 +103,14 @@ def test_html_shows_not_linked_banner_and_trust_table(tmp_path: object) -> None:
     page = html.read_text()
     assert code == 3 and 'class="banner not-linked"' in page and 'data-status="not-linked"' in page
     assert page.count('<tr data-role="') == 5 and "NOT LINKED YET" in page
+
+
+def test_split_role_set_waits_for_link_and_allow_unlinked_accepts_it() -> None:
+    """The set's storage role, not linked yet, makes the layout wait (exit 3), not fail: --allow-unlinked gives 0."""
+    args = ["verify", "--layout", "split", "--role", "all", "--account-id", ACCOUNT, "--bucket", "b-1"]
+    code, out, _ = run(*args, "--external-id", "e1", "-o", "json")
+    doc = json.loads(out)
+    storage = next(r for r in doc["roles"] if r["kind"] == "storage")
+    assert code == 3 and doc["ok"] and doc["status"] == "not-linked" and storage["status"] == "not-linked"
+    code, out, _ = run(*args, "--external-id", "e1", "--allow-unlinked")
+    assert code == 0 and "! storage role zilliz-byoc-storage-role: not linked yet" in out

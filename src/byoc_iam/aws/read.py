@@ -9,13 +9,17 @@ from __future__ import annotations
 import ast
 import json
 import urllib.parse
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from byoc_iam.aws.session import AwsCallError, AwsContext
 from byoc_iam.errors import AwsError
 from byoc_iam.model import PolicyDocument, RoleSpec
 from byoc_iam.plan.state import LiveOidcProvider, LivePolicy, LiveRole, LiveState
+
+if TYPE_CHECKING:
+    from byoc_iam.verify.federation import Federation
 
 READ_WORKERS = 4
 T = TypeVar("T")
@@ -210,13 +214,19 @@ def read_role_for_verify(
     return spec, docs, boundary, live.role.arn
 
 
-def read_federation(
-    ctx: AwsContext, provider_arns: list[str], cluster: str | None
-) -> tuple[dict[str, LiveOidcProvider | None], str | None]:
-    """The OIDC providers (of the caller's account) a trust federates, None for an absent one, and with
-    ``cluster`` that EKS cluster's issuer."""
-    providers = {arn: read_oidc_provider(ctx, arn) for arn in provider_arns}
-    return providers, (cluster_issuer(ctx, cluster) if cluster else None)
+def read_federation(ctx: AwsContext, specs: Iterable[RoleSpec], account: str, cluster: str | None) -> Federation:
+    """What verify --live checks of the federation: the OIDC providers of ``account`` that the linked trusts of
+    ``specs`` name (None for an absent one) and, when any trust is linked and ``cluster`` is given, that EKS
+    cluster's issuer."""
+    from byoc_iam.verify.federation import Federation, ProviderFacts, arn_account
+    from byoc_iam.verify.trust import providers, trust_mode
+
+    linked = [spec.trust() for spec in specs if trust_mode(spec.trust()) == "linked"]
+    own = sorted({p for trust in linked for p in providers(trust) if arn_account(p) == account})
+    found = {arn: read_oidc_provider(ctx, arn) for arn in own}
+    facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
+    issuer = cluster_issuer(ctx, cluster) if cluster and linked else None
+    return Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
 
 
 def cluster_issuer(ctx: AwsContext, cluster: str) -> str:

@@ -54,20 +54,25 @@ def run_layout_verify(
     )
     docs: dict[str, Any] | None = None
     boundaries: dict[str, Any] | None = None
+    federation = None
     if ctx is not None:
         specs, docs, boundaries = _live_specs(ctx, roles)
+        from byoc_iam.aws.read import read_federation
+
+        federation = read_federation(ctx, specs.values(), ctx.account_id(), cluster)
     else:
         specs = {m.kind: m.spec for m in roles}
     results = verify_split(inputs, specs, target, set(features), boundaries=boundaries, managed_docs=docs)
-    trust = check_split_trust(inputs, specs, target, _live_federation(ctx, specs, cluster) if ctx else None)
+    trust = check_split_trust(inputs, specs, target, federation)
     proof = prove_layout(inputs, specs if ctx is not None else None)
     set_roles = _set_roles(role_values, roles, ctx=ctx, cluster=cluster, features=features)
     ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles)
     ok = ok and not any(t.failed for t in trust)
+    waiting = any(t.not_linked for t in trust) or any(r["status"] == "not-linked" for r in set_roles)
     return {
         "format": LAYOUT_VERIFY_FORMAT,
         "ok": ok,
-        "status": "fails" if not ok else ("not-linked" if any(t.not_linked for t in trust) else "ready"),
+        "status": "fails" if not ok else ("not-linked" if waiting else "ready"),
         "trust": [t.to_dict() for t in trust],
         "layout": "split",
         "identity": inputs.identity,
@@ -77,20 +82,6 @@ def run_layout_verify(
         "no_imds_finding": no_imds_finding(proof),
         "roles": set_roles,
     }
-
-
-def _live_federation(ctx: Any, specs: dict[str, Any], cluster: str | None) -> Any:
-    """The OIDC providers (of the roles' account) the linked split roles federate, read live, and with
-    ``cluster`` its issuer: the facts plain verify --live checks (exists, sts.amazonaws.com, issuer)."""
-    from byoc_iam.aws.read import read_federation
-    from byoc_iam.verify.federation import Federation, ProviderFacts
-    from byoc_iam.verify.trust import providers, trust_mode
-
-    linked = [spec.trust() for spec in specs.values() if trust_mode(spec.trust()) == "linked"]
-    arns = sorted({p for trust in linked for p in providers(trust) if p.split(":")[4] == ctx.account_id()})
-    found, issuer = read_federation(ctx, arns, cluster if arns else None)
-    facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
-    return Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
 
 
 IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")
@@ -107,14 +98,23 @@ def no_imds_finding(proof: Any) -> bool:
 def _set_roles(
     role_values: dict[str, Any], roles: Any, *, ctx: Any | None, cluster: str | None, features: list[str]
 ) -> list[dict[str, Any]]:
-    """The storage and cross-account roles' verdicts when the set selects them (``roles`` of the document)."""
+    """The storage and cross-account roles' verdicts when the set selects them (``roles`` of the document);
+    ``status`` ``not-linked`` for one whose checks pass but whose trust waits for link-cluster (the layout's
+    status and exit code decide on that, as for the split roles)."""
     if not any(m.kind in ("storage", "cross-account") for m in roles):
         return []
-    from byoc_iam.cli.roleset import run_verify_set
+    from byoc_iam.cli.roleset import run_verify_set, waits_for_link
 
-    results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features)
+    results = run_verify_set(role_values, ctx=ctx, cluster=cluster, features=features, allow_unlinked=True)
     return [
-        {"kind": k, "role_name": n, "ok": ok, "failures": rep.failures(), "report": rep.to_dict()}
+        {
+            "kind": k,
+            "role_name": n,
+            "ok": ok,
+            "status": "not-linked" if waits_for_link(k, rep) else "passed" if ok else "failed",
+            "failures": rep.failures(),
+            "report": rep.to_dict(),
+        }
         for k, n, ok, rep in results
     ]
 

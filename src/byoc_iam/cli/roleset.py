@@ -504,7 +504,7 @@ def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:
     }
 
 
-def _waits_for_link(kind: str, rep: Any) -> bool:
+def waits_for_link(kind: str, rep: Any) -> bool:
     """Every check of the role passes but its trust is not linked yet."""
     return set_member_not_linked(kind, rep) and (rep.status != "fails" if kind == "eks" else bool(rep.ok))
 
@@ -513,7 +513,7 @@ def set_member_not_linked(kind: str, rep: Any) -> bool:
     """Whether a role of a verified set has a trust not linked yet (the EKS report's status; the storage role's
     service accounts assume it only through the placeholder provider ``eks_oidc_url``, which cannot exist in IAM,
     until link-cluster)."""
-    return bool(rep.status == "not-linked" if kind == "eks" else getattr(rep, "not_linked", False))
+    return bool(rep.status == "not-linked" if kind == "eks" else rep.not_linked)
 
 
 def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> None:
@@ -524,14 +524,14 @@ def print_verify_set(results: list[tuple[str, str, bool, Any]], output: str) -> 
         roles = []
         for kind, name, ok, rep in results:
             body = rep.to_json_dict() if kind == "eks" else rep.to_dict()
-            status = "not-linked" if _waits_for_link(kind, rep) else "passed" if ok else "failed"
+            status = "not-linked" if waits_for_link(kind, rep) else "passed" if ok else "failed"
             roles.append({"kind": kind, "role_name": name, "ok": ok, "status": status, "report": body})
         doc = {"format": "byoc-iam-roleset-verify/1", "ok": all(r[2] for r in results), "roles": roles}
         typer.echo(json.dumps(doc, indent=2))
         return
     for kind, name, ok, rep in results:
         checks = len(rep.checks) if kind != "eks" else rep.summary.calls.passed + rep.summary.trust_passed
-        if _waits_for_link(kind, rep):
+        if waits_for_link(kind, rep):
             typer.echo(
                 f"! {kind} role {name}: not linked yet: its trust names the placeholder eks_oidc_url, so the service "
                 f"accounts cannot assume it until link-cluster ({checks} other checks pass"

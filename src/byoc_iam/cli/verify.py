@@ -273,16 +273,12 @@ def _read_live(
     boundary, its ARN, and the federation its trust relies on (the OIDC providers of the role's account it
     names; with --cluster, the cluster's issuer)."""
     from byoc_iam.aws.read import read_federation, read_role_for_verify
-    from byoc_iam.verify.federation import Federation, ProviderFacts, arn_account
-    from byoc_iam.verify.trust import providers, trust_mode
+    from byoc_iam.verify.federation import arn_account
 
     with aws.context(region) as ctx:
         spec, docs, boundary, arn = read_role_for_verify(ctx, name)
-        linked = trust_mode(spec.trust()) == "linked"
-        own = [p for p in providers(spec.trust()) if arn_account(p) == arn_account(arn)] if linked else []
-        found, issuer = read_federation(ctx, own, cluster if linked else None)
-    facts = {a: None if p is None else ProviderFacts(url=p.url, client_ids=p.client_ids) for a, p in found.items()}
-    return spec, docs, boundary, arn, Federation(providers=facts, cluster=cluster, cluster_issuer=issuer)
+        federation = read_federation(ctx, [spec], arn_account(arn), cluster)
+    return spec, docs, boundary, arn, federation
 
 
 def _print_features() -> None:

@@ -135,7 +135,9 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
             lines.append(f"    no longer grants (some or all of): {', '.join(actions[:limit])}{more}")
     lines += [variant_line(v) for v in proof.get("variants", [])]
     for r in doc["roles"]:
-        lines.append(f"{'✓' if r['ok'] else '✗'} {r['kind']} role {r['role_name']}")
+        waiting = r.get("status") == "not-linked"
+        mark = "!" if waiting else "✓" if r["ok"] else "✗"
+        lines.append(f"{mark} {r['kind']} role {r['role_name']}" + (": not linked yet" if waiting else ""))
         lines += [f"    ✗ {f}" for f in r["failures"]]
     lines.append(verdict(doc))
     return "\n".join(lines) + "\n"
@@ -145,8 +147,7 @@ def _trust_lines(doc: dict[str, Any]) -> list[str]:
     """Each split role's trust: how many checks passed, failed or wait for link-cluster, and the failures."""
     lines = ["trust, each role (its intended principals can assume it, nobody else):"] if doc.get("trust") else []
     for r in doc.get("trust", []):
-        rows = r["trust"]
-        count = {k: sum(t["status"] == k for t in rows) for k in ("passed", "failed", "not-linked")}
+        count = r["counts"]
         mark = "✗" if count["failed"] else ("…" if count["not-linked"] else "✓")
         extra = f", {count['not-linked']} not linked yet" if count["not-linked"] else ""
         lines.append(

@@ -20,7 +20,7 @@ from byoc_iam.verify.documents import refusal
 from byoc_iam.verify.federation import Federation
 from byoc_iam.verify.report import FederationResult, TrustResult
 from byoc_iam.verify.requirements import ContextValue, Target, components
-from byoc_iam.verify.trust import TrustChecker, _Ask, check_trust, partition_facts, trust_mode
+from byoc_iam.verify.trust import TrustAsk, check_trust, partition_facts, trust_mode
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class RoleTrust:
             "role_kind": self.kind,
             "role_name": self.role_name,
             "trust_mode": self.mode,
+            "counts": {k: sum(t.status == k for t in self.trust) for k in ("passed", "failed", "not-linked")},
             "trust": [t.model_dump(mode="json") for t in self.trust],
             "federation": [f.model_dump(mode="json") for f in self.federation],
         }
@@ -102,22 +103,21 @@ def check_split_trust(
             fed[0] if fed else None,
             intended=(services, [] if pods else accounts),
             unintended_accounts=[] if pods else others,
+            extra=_pod_identity_asks(target) if pods else (),
         )
-        if pods:
-            rows += _pod_identity_rows(TrustChecker(sound, target, arn, False), target)
         label = "pod-identity" if pods else ("service" if mode == "none" else mode)
         out.append(RoleTrust(kind, spec.role_name, label, rows, fed))
     return out
 
 
-def _pod_identity_rows(checker: TrustChecker, target: Target) -> list[TrustResult]:
+def _pod_identity_asks(target: Target) -> list[TrustAsk]:
     """EKS Pod Identity may assume and tag the session for this account's cluster; not for another account's."""
     pod = layout_data()["pod_identity"]
     service = str(pod["service"])
     cluster = f"arn:{target.partition}:eks:{target.region}:{target.account}:cluster/{target.cluster}"
     own: dict[str, ContextValue] = {"aws:SourceAccount": target.account, "aws:SourceArn": cluster}
-    rows = [
-        checker.run(_Ask(f"pod-identity:{a}", "positive", f"EKS Pod Identity can {a}", service, a, own, "allowed"))
+    asks = [
+        TrustAsk(f"pod-identity:{a}", "positive", f"EKS Pod Identity can {a}", service, a, own, "allowed")
         for a in pod["actions"]
     ]
     other = trust_negatives().other_account
@@ -126,5 +126,7 @@ def _pod_identity_rows(checker: TrustChecker, target: Target) -> list[TrustResul
         "aws:SourceArn": cluster.replace(target.account, other),
     }
     desc = "EKS Pod Identity for another account's cluster cannot assume the role (confused deputy)"
-    ask = _Ask("pod-identity:other-account", "negative", desc, service, "sts:AssumeRole", theirs, "denied")
-    return [*rows, checker.run(ask)]
+    return [
+        *asks,
+        TrustAsk("pod-identity:other-account", "negative", desc, service, "sts:AssumeRole", theirs, "denied"),
+    ]

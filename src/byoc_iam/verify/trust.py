@@ -72,7 +72,7 @@ def intended_principals(partition: str) -> tuple[list[str], list[str]]:
 
 
 @dataclass(frozen=True)
-class _Ask:
+class TrustAsk:
     """One request to the trust policy and what must come of it."""
 
     id: str
@@ -95,7 +95,7 @@ class TrustChecker:
         self.labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=document)]
         self.target, self.role_arn, self.explain = target, role_arn, explain
 
-    def run(self, ask: _Ask) -> TrustResult:
+    def run(self, ask: TrustAsk) -> TrustResult:
         other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
         d = (self.cp_other if other else self.cp).evaluate(
             Request(
@@ -139,12 +139,14 @@ def check_trust(
     federation: FederationResult | None,
     intended: tuple[list[str], list[str]] | None = None,
     unintended_accounts: Sequence[str] = (),
+    extra: Sequence[TrustAsk] = (),
 ) -> list[TrustResult]:
     """The positive checks (each service principal, each IRSA service account) and the negative ones, of the
     trust as ``written``, evaluated as IAM would have it (``sound``: None when IAM would refuse it).
     ``intended``: ``(service principals, service accounts)`` that must be able to assume the role (default: every
     component's, :func:`intended_principals`); ``unintended_accounts``: service accounts (``namespace:name``)
-    that must not, through the same provider (a split layout's other controllers)."""
+    that must not, through the same provider (a split layout's other controllers); ``extra``: more requests
+    (a split layout's Pod Identity asks)."""
     checker = TrustChecker(sound, target, role_arn, explain)
     mode = trust_mode(written)
     found = providers(written)
@@ -158,12 +160,14 @@ def check_trust(
         return {f"{host}:sub": sub, f"{host}:aud": audience, "aws:FederatedProvider": prov}
 
     results = [
-        checker.run(_Ask(f"service:{s}", "positive", f"{s} can assume the role", s, "sts:AssumeRole", {}, "allowed"))
+        checker.run(
+            TrustAsk(f"service:{s}", "positive", f"{s} can assume the role", s, "sts:AssumeRole", {}, "allowed")
+        )
         for s in services
     ]
     for sa in accounts:
         desc = f"service account {sa} can assume the role through the cluster's OIDC provider"
-        ask = _Ask(
+        ask = TrustAsk(
             f"irsa:{sa}",
             "positive",
             desc,
@@ -187,8 +191,8 @@ def check_trust(
     for sa in unintended_accounts:
         desc = f"service account {sa} (another component's) cannot assume the role"
         sub = web(f"system:serviceaccount:{sa}")
-        results.append(checker.run(_Ask(f"other:{sa}", "negative", desc, provider, _WEB, sub, "denied")))
-    return results
+        results.append(checker.run(TrustAsk(f"other:{sa}", "negative", desc, provider, _WEB, sub, "denied")))
+    return results + [checker.run(ask) for ask in extra]
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -200,12 +204,12 @@ def _fill(text: str, values: dict[str, str]) -> str:
 _Web = Callable[[str, str, str], dict[str, ContextValue]]
 
 
-def _negative(neg: Negative, values: dict[str, str], aud: str, web: _Web) -> _Ask:
+def _negative(neg: Negative, values: dict[str, str], aud: str, web: _Web) -> TrustAsk:
     principal = _fill(neg.principal, values)
     context: dict[str, ContextValue] = {k: _fill(v, values) for k, v in neg.context.items()}
     if neg.web_identity is not None:
         context = {**web(neg.web_identity.sub, neg.web_identity.aud or aud, principal), **context}
-    return _Ask(neg.id, "negative", _fill(neg.description, values), principal, neg.action, context, "denied")
+    return TrustAsk(neg.id, "negative", _fill(neg.description, values), principal, neg.action, context, "denied")
 
 
 def _irsa_status(row: TrustResult, mode: TrustMode, federation: FederationResult | None) -> TrustResult:
