@@ -128,6 +128,7 @@ def write_tree(out: Path, files: dict[str, str], *, force: bool) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+PLACEHOLDER_RULE = "I4002"  # the one SUGGESTION the gate reports, as PLACEHOLDER_NOTE
 PLACEHOLDER_NOTE = (
     "note: placeholder trust: the service accounts cannot assume the role until the cluster is linked "
     "(byoc-iam link-cluster)\n"
@@ -139,8 +140,12 @@ def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int)
     could not work; otherwise return the notes for stderr (WARNING/SECURITY_WARNING findings, the placeholder)."""
     from byoc_iam.errors import ByocError, ExitCode
     from byoc_iam.lint import Severity, failing, lint_role
+    from byoc_iam.lint.rules import rule_codes
 
-    findings = lint_role(spec, trust_mode=inputs.resolved_trust_mode, trust_size_limit=trust_size_limit)
+    suggestions = set(rule_codes(letters="I")) - {PLACEHOLDER_RULE}  # not shown here: skipped
+    findings = lint_role(
+        spec, trust_mode=inputs.resolved_trust_mode, trust_size_limit=trust_size_limit, ignore=suggestions
+    )
     if failing(findings):
         errors = [f for f in findings if f.severity is Severity.ERROR]
         sys.stderr.write("".join(f"error: {f.code} {f.path or '/'}: {f.message}\n" for f in errors))
@@ -151,7 +156,7 @@ def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int)
         )
     warnings = [f for f in findings if f.severity in (Severity.WARNING, Severity.SECURITY_WARNING)]
     notes = "".join(f"note: {f.severity} {f.code} {f.path or '/'}: {f.message}\n" for f in warnings)
-    return notes + (PLACEHOLDER_NOTE if any(f.code == "I4002" for f in findings) else "")
+    return notes + (PLACEHOLDER_NOTE if any(f.code == PLACEHOLDER_RULE for f in findings) else "")
 
 
 @with_role_options(select=True)

@@ -7,7 +7,8 @@ reader asks for it by kind and name:
 * :func:`load` ``(model, name)`` — the file validated into ``model`` (a pydantic model whose ``KIND`` names the
   kind), cached per process;
 * :func:`raw` ``(kind, name)`` — the file as parsed JSON with its ``$schema`` checked, no pydantic. Only for
-  readers on ``byoc-iam lint``'s start-up path (lint rules, the service catalog, IAM quotas and partitions),
+  readers on the interactive commands' start-up path (lint rules, the service catalog, IAM quotas and
+  partitions, the managed-policy catalog),
   where importing pydantic would double the start-up time; their models are enforced on every packaged file
   by ``tests/test_data_files.py`` all the same.
 

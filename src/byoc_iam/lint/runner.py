@@ -21,7 +21,7 @@ from byoc_iam.lint.context import (
 from byoc_iam.lint.finding import Finding, Severity
 from byoc_iam.lint.helpers import TRUST_ACTIONS
 from byoc_iam.lint.positions import SourceMap, escape, scan
-from byoc_iam.lint.rules import Hit, Rule, all_rules, rule
+from byoc_iam.lint.rules import Hit, Rule, rule, rules_except
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -146,8 +146,8 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
         return [_finding(structure, hit, None, ctx.source, ctx.file)]
     is_document = isinstance(ctx.doc, dict) and "Statement" in ctx.doc
-    for r in all_rules():
-        if r.check is None or r.code in ctx.options.ignore or ctx.policy_type not in r.types:
+    for r in rules_except(ctx.options.ignore):
+        if r.check is None or ctx.policy_type not in r.types:
             continue
         if ctx.options.origin not in r.origins:
             continue
@@ -255,8 +255,8 @@ def lint_role(
     out: list[Finding] = []
     for ctx in rctx.documents:
         out.extend(_run_doc(ctx))
-    for r in all_rules():
-        if r.check_role is None or r.code in opts.ignore:
+    for r in rules_except(opts.ignore):
+        if r.check_role is None:
             continue
         for hit in r.check_role(rctx):
             owner = next((c for c in rctx.documents if hit.ptr.startswith(c.base + "/") or hit.ptr == c.base), None)

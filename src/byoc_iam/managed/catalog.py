@@ -295,11 +295,9 @@ def build_catalog(meta: Mapping[str, Any], snapshot: Mapping[str, Any], history:
 
 @cache
 def get_catalog() -> Catalog:
-    """The packaged catalog (loaded once per process)."""
-    from byoc_iam.managed.files import CatalogFile, HistoryFile, SnapshotFile
-
-    for model, name in ((CatalogFile, "catalog"), (SnapshotFile, "snapshot"), (HistoryFile, "history")):
-        knowledge.load(model, name)  # each file's shape (pydantic); build_catalog checks across the files
+    """The packaged catalog (loaded once per process). The files are read raw (no pydantic: lint, render and
+    verify load it at start-up); :func:`build_catalog` checks them across (:class:`CatalogDataError`), and
+    ``tests/test_data_files.py`` holds every packaged file to its model (``managed/files.py``)."""
     return build_catalog(
         knowledge.raw("managed-catalog", "catalog"),
         knowledge.raw("managed-snapshot", "snapshot"),

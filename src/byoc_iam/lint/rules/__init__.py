@@ -62,25 +62,40 @@ class Rule:
         return SEVERITY_LETTERS[self.code[0]]
 
 
+@cache
 def rule_modules() -> tuple[str, ...]:
-    """The names of the rule modules of this package, in code order."""
+    """The names of the rule modules of this package, in code order (read from the folder, nothing imported)."""
     names = [m.name for m in pkgutil.iter_modules(__path__) if _MODULE.match(m.name)]
     return tuple(sorted(names, key=lambda n: (n[1:5], n)))
 
 
+def rule_codes(*, letters: str = "ESWI") -> tuple[str, ...]:
+    """The codes of every rule whose severity letter is in ``letters``, in code order, without importing any
+    rule (a rule's code is its module's name): e.g. ``rule_codes(letters="SWI")``, the rules below ERROR."""
+    return tuple(m[:5].upper() for m in rule_modules() if m[0].upper() in letters)
+
+
 @cache
+def _load(module: str) -> Rule:
+    r = import_module(f"{__name__}.{module}").RULE
+    if not isinstance(r, Rule) or r.code.lower() != module[:5]:
+        raise RuntimeError(f"lint rule module {module} must export RULE with code {module[:5].upper()}")
+    return r
+
+
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in code order (family digits first, then the letter)."""
-    rules: list[Rule] = []
-    for m in rule_modules():
-        r = import_module(f"{__name__}.{m}").RULE
-        if not isinstance(r, Rule) or r.code.lower() != m[:5]:
-            raise RuntimeError(f"lint rule module {m} must export RULE with code {m[:5].upper()}")
-        rules.append(r)
-    return tuple(rules)
+    return rules_except(frozenset())
+
+
+@cache
+def rules_except(ignore: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules whose code is not in ``ignore`` (upper case), in code order; only their modules are imported
+    (a lint that needs only the ERROR rules, as the engine's refusal check, loads a third of them)."""
+    return tuple(_load(m) for m in rule_modules() if m[:5].upper() not in ignore)
 
 
 def rule(code: str) -> Rule | None:
-    """The rule with this code (any case), or None."""
-    code = code.upper()
-    return next((r for r in all_rules() if r.code == code), None)
+    """The rule with this code (any case), or None (imports only that rule's module)."""
+    prefix = code.lower()
+    return next((_load(m) for m in rule_modules() if m[:5] == prefix and len(prefix) == 5), None)
