@@ -1,0 +1,67 @@
+"""Cold start (issue 18): what the interactive commands load, checked by importing in a fresh interpreter
+(the figures themselves are measured by ``bench/coldstart.py``, not here).
+
+- importing a light submodule of ``byoc_iam.blueprint`` does not load pydantic or the blueprint data;
+- lint loads only the rule modules it runs: the refusal check of ``simulate`` (ERROR rules) imports no rule
+  below ERROR, and a whole lint imports every rule.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from byoc_iam.lint.rules import rule_codes, rule_modules
+
+
+def _loaded(code: str) -> dict[str, list[str]]:
+    """Run ``code`` in a fresh interpreter; the modules it left loaded, grouped as the checks need them."""
+    report = (
+        "\nimport json, sys\n"
+        "mods = sorted(sys.modules)\n"
+        "print(json.dumps({'rules': [m.rsplit('.', 1)[1] for m in mods if m.startswith('byoc_iam.lint.rules.')],"
+        " 'heavy': [m for m in ('pydantic', 'typer', 'rich', 'boto3') if m in sys.modules],"
+        " 'blueprint': [m for m in mods if m.startswith('byoc_iam.blueprint.')]}))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code + report], capture_output=True, text=True, check=True, timeout=120
+    )
+    result: dict[str, list[str]] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_a_blueprint_submodule_imports_without_pydantic() -> None:
+    loaded = _loaded("import byoc_iam.blueprint.set_rules")
+    assert loaded["heavy"] == []
+    assert loaded["blueprint"] == ["byoc_iam.blueprint.set_rules"]
+    # and the package still gives every name it exports
+    loaded = _loaded("from byoc_iam.blueprint import render_role, BlueprintInputs, controller_pins")
+    assert "pydantic" in loaded["heavy"]
+
+
+def test_the_refusal_check_imports_only_the_error_rules() -> None:
+    code = (
+        "from byoc_iam.engine.checked import refusal\n"
+        "doc = {'Version': '2012-10-17',"
+        " 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}\n"
+        "assert refusal(doc, 'identity') is None\n"
+        "assert refusal({'Version': '2012-10-17', 'Statement': []}, 'identity') is not None\n"
+    )
+    loaded = _loaded(code)
+    errors = sorted(m for m in rule_modules() if m.startswith("e"))
+    assert sorted(loaded["rules"]) == errors
+    assert not set(loaded["rules"]) & {m for m in rule_modules() if m[0] in "swi"}
+
+
+def test_a_whole_lint_imports_every_rule_and_finds_what_only_a_lower_rule_finds() -> None:
+    code = (
+        "from byoc_iam.lint import lint_document\n"
+        "doc = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'iam:PassRole',"
+        " 'Resource': '*'}]}\n"
+        "codes = {f.code for f in lint_document(doc, 'identity')}\n"
+        "assert 'S3004' in codes, codes\n"
+    )
+    loaded = _loaded(code)
+    assert sorted(loaded["rules"]) == sorted(rule_modules())
+    assert "S3004" in rule_codes(letters="S") and "S3004" not in rule_codes(letters="E")
