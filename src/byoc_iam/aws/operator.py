@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from byoc_iam.data import load
-from byoc_iam.data.models import DataFile
+from byoc_iam.data.datafile import DataFile
 
 COMMANDS = ("plan", "apply", "link-cluster", "destroy")  # the lifecycle: operator-policy's default
 ALL_COMMANDS = (*COMMANDS, "catalog")  # catalog: the --from-aws reads of catalog show/diff/refresh

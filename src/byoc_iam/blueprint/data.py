@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from byoc_iam import data as knowledge
 from byoc_iam.data import load
-from byoc_iam.data.models import DataFile, PartitionsFile
+from byoc_iam.data.datafile import DataFile
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.model.policy import PolicyDocument
 
@@ -118,8 +119,9 @@ class Blueprint:
 
 @cache
 def partitions() -> dict[str, Partition]:
-    raw = load(PartitionsFile, "partitions").partitions
-    return {name: Partition(name=name, **facts.model_dump()) for name, facts in raw.items()}
+    # read raw (render's start-up path); tests/test_data_files.py holds the file to PartitionsFile
+    facts = knowledge.raw("partitions", "partitions")["partitions"]
+    return {name: Partition(name=name, **f) for name, f in facts.items()}
 
 
 @cache

@@ -11,16 +11,11 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from byoc_iam.data.datafile import DataFile
+
 ConditionType = Literal[
     "String", "ArrayOfString", "ARN", "ArrayOfARN", "Numeric", "Date", "Bool", "ArrayOfBool", "IPAddress", "Binary"
 ]
-
-
-class DataFile(BaseModel):
-    """Base of every data-file model: frozen, unknown keys refused; ``KIND`` names the file's kind."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
-    KIND: ClassVar[str]
 
 
 class PartitionFacts(DataFile):
