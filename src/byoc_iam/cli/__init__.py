@@ -157,6 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     always ends with SystemExit, as click's standalone mode does."""
     if "COLUMNS" not in os.environ and not sys.stdout.isatty():
         os.environ["COLUMNS"] = WIDE_COLUMNS
+    # pydantic would scan every installed distribution's entry points for plugins on its first validation (a
+    # tenth of render's start-up); the CLI has no use for them. A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = app(args=argv, prog_name="byoc-iam", standalone_mode=False)
     except ByocError as exc:
