@@ -100,13 +100,15 @@ def own_policies(component: Component, policies: Sequence[LabelledPolicy]) -> li
 
 
 def _controller_policy_name(name: str) -> str:
-    """The blueprint's policy name of a controller ('' when the blueprint does not know it: hints still apply)."""
-    from byoc_iam.blueprint import controller
+    """The blueprint's policy name of a controller ('' when the blueprint does not know it: hints still apply).
+    Read raw from ``data/controllers/<name>.json`` (verify's start-up path; the file's model is
+    ``blueprint/data.ControllerFile``, held to it by ``tests/test_data_files.py``)."""
+    from byoc_iam import data as knowledge
 
-    try:
-        return controller(name).policy_name
-    except (FileNotFoundError, KeyError, ValueError):
+    if name not in knowledge.names("controller"):
         return ""
+    value = knowledge.raw("controller", name).get("policy_name")
+    return value if isinstance(value, str) else ""
 
 
 def meant_for(comp: Component, own: Sequence[LabelledPolicy]) -> str:
