@@ -132,6 +132,7 @@ def test_operator_policy_grants_each_call_and_no_admin_attachment() -> None:
     role = f"arn:aws:iam::{acct}:role/zilliz-byoc-eks-role"
     resources = {
         "role": role,
+        "eks-service-linked-role": f"arn:aws:iam::{acct}:role/aws-service-role/{operator.EKS_SERVICE_LINKED_ROLES[0]}",
         "policy": f"arn:aws:iam::{acct}:policy/x",
         "aws-managed-policy": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         "own-policy": f"arn:aws:iam::{acct}:policy/x",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar, Literal
 
@@ -12,10 +12,12 @@ from byoc_iam.data import load
 from byoc_iam.data.datafile import DataFile
 
 COMMANDS = ("plan", "apply", "link-cluster", "destroy")  # the lifecycle: operator-policy's default
-ALL_COMMANDS = (*COMMANDS, "catalog")  # catalog: the --from-aws reads of catalog show/diff/refresh
+# catalog: the --from-aws reads of catalog show/diff/refresh; verify: the reads of verify --live
+ALL_COMMANDS = (*COMMANDS, "catalog", "verify")
 # resource types in statement order; writes are scoped tighter (own-policy, eks-oidc-provider) than reads
 RESOURCE_ORDER = (
     "role",
+    "eks-service-linked-role",
     "policy",
     "own-policy",
     "aws-managed-policy",
@@ -27,18 +29,33 @@ RESOURCE_ORDER = (
 )
 
 
+# The EKS service-linked roles (path under /aws-service-role/ and name) whose existence verify --live reads for
+# the cross-account role (IAM user guide, "Using service-linked roles for Amazon EKS").
+EKS_SERVICE_LINKED_ROLES = (
+    "eks.amazonaws.com/AWSServiceRoleForAmazonEKS",
+    "eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup",
+)
+
+
 @dataclass(frozen=True)
 class ApiCall:
     """One AWS API call: ``iam:GetRole``, its access level and the resource type it is scoped to."""
 
     action: str
     access: str  # "read" | "write"
-    resources: tuple[str, ...]  # role, policy, own-policy, aws-managed-policy, (eks-)oidc-provider, cluster, *
+    # role, eks-service-linked-role, policy, own-policy, aws-managed-policy, (eks-)oidc-provider, cluster, *
+    resources: tuple[str, ...]
     commands: tuple[str, ...]
     needs_permission: bool = True
     sid: str = ""
     condition: dict[str, Any] | None = None
     layout: str | None = None  # only for this layout ("pod-identity": the split layout with EKS Pod Identity)
+    resource_commands: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a resource only these need
+
+    def resources_for(self, commands: tuple[str, ...]) -> tuple[str, ...]:
+        """The resource types ``commands`` need this call on (a type in ``resource_commands`` only for those)."""
+        only = self.resource_commands
+        return tuple(r for r in self.resources if r not in only or set(only[r]) & set(commands))
 
     @property
     def service(self) -> str:
@@ -58,6 +75,7 @@ class CallEntry(DataFile):
     sid: str = ""
     condition: dict[str, Any] | None = None
     layout: Literal["pod-identity"] | None = None
+    resource_commands: dict[str, list[str]] = {}
     note: str | None = None
 
 
@@ -83,6 +101,7 @@ def calls() -> dict[str, ApiCall]:
             sid=item.sid,
             condition=item.condition,
             layout=item.layout,
+            resource_commands={k: tuple(v) for k, v in item.resource_commands.items()},
         )
         out[call.action] = call
     return out
@@ -157,6 +176,7 @@ def operator_policy(
     iam = f"arn:{partition}:iam::{account}"
     arns: dict[str, Any] = {
         "role": f"{iam}:role{role_path}{role_name}",
+        "eks-service-linked-role": [f"{iam}:role/aws-service-role/{path}" for path in EKS_SERVICE_LINKED_ROLES],
         "policy": f"{iam}:policy/*",
         "aws-managed-policy": f"arn:{partition}:iam::aws:policy/*",
         "own-policy": f"{iam}:policy{role_path}{own_policy_glob}",
@@ -193,13 +213,14 @@ def operator_policy(
                 }
             )
             continue
-        for resource in call.resources:
+        for resource in call.resources_for(commands):
             grouped.setdefault(resource, set()).add(call.action)
     return {"Version": "2012-10-17", "Statement": _grouped_statements(grouped, arns) + conditional}
 
 
 SIDS = {
     "role": "ByocRole",
+    "eks-service-linked-role": "ReadEksServiceLinkedRoles",
     "policy": "ByocPolicies",
     "aws-managed-policy": "ReadAwsManagedPolicies",
     "own-policy": "ByocOwnPolicies",

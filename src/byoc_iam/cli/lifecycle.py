@@ -619,8 +619,9 @@ def operator_policy(
     command: list[str] | None = typer.Option(
         None,
         "--command",
-        help="Only what these commands need (plan, apply, link-cluster, destroy, or catalog for the "
-        "--from-aws reads of catalog show/diff/refresh; repeatable) [default: the four lifecycle commands].",
+        help="Only what these commands need (plan, apply, link-cluster, destroy, catalog for the --from-aws "
+        "reads of catalog show/diff/refresh, verify for the reads of verify --live; repeatable) "
+        "[default: the four lifecycle commands].",
     ),
     account_id: str | None = typer.Option(
         None, "--account-id", help="The account (else asked of AWS STS GetCallerIdentity with the AWS options)."
@@ -645,8 +646,8 @@ def operator_policy(
     ),
 ) -> None:
     """Print the least-privilege IAM policy for whoever runs plan/apply/link-cluster/destroy (and, with
-    --command catalog, the catalog's --from-aws reads): writes only to the role's ARN, attach/detach only the
-    blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
+    --command catalog or verify, the reads of catalog --from-aws or verify --live): writes only to the role's
+    ARN, attach/detach only the blueprint's exact policy ARNs, no iam:PassRole, in one concrete account."""
     from byoc_iam.aws.operator import ALL_COMMANDS, COMMANDS
     from byoc_iam.aws.operator import operator_policy as build
 

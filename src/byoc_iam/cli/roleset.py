@@ -330,8 +330,6 @@ def operator_roles(policy: dict[str, Any], role_arns: list[str]) -> dict[str, An
 
 # -- verify over the set ---------------------------------------------------------------------------------------
 
-SERVICE_LINKED_ROLES = ("AWSServiceRoleForAmazonEKS", "AWSServiceRoleForAmazonEKSNodegroup")
-
 
 LINKED_SPLIT_KINDS = ("cni", "lbc", "ebs-csi", "cluster-autoscaler")
 
@@ -406,10 +404,11 @@ def verify_set_requested(role_values: dict[str, Any]) -> bool:
 
 def existing_service_linked_roles(ctx: Any) -> set[str]:
     """Which of the two EKS service-linked roles exist in the account (iam:GetRole)."""
+    from byoc_iam.aws.operator import EKS_SERVICE_LINKED_ROLES
     from byoc_iam.aws.session import AwsCallError
 
     found: set[str] = set()
-    for name in SERVICE_LINKED_ROLES:
+    for name in (path.rsplit("/", 1)[1] for path in EKS_SERVICE_LINKED_ROLES):
         try:
             ctx.call("iam:GetRole", RoleName=name)
             found.add(name)

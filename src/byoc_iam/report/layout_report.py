@@ -25,8 +25,7 @@ RULES = (
     SarifRule(
         "layout/not-linked",
         "NotLinked",
-        "A role a pod assumes names the placeholder OIDC provider: its controller cannot assume it until "
-        "link-cluster.",
+        "A role a pod assumes names the placeholder OIDC provider: its controller cannot assume it until link-cluster.",
         "warning",
     ),
     SarifRule(
