@@ -287,3 +287,12 @@ def test_the_config_file_names_the_set(tmp_path: Path, monkeypatch: pytest.Monke
     config.write_text("[role]\nroles = 3\n")
     bad = run("render", "--config", str(config), "--account-id", ACCOUNT)
     assert bad.code == 2 and bad.err.startswith("byoc-iam: byoc-iam.toml: role.roles: must be a list of strings")
+
+
+def test_a_cross_account_policy_over_the_managed_quota_is_refused_with_the_way_out() -> None:
+    """The cross-account policy (6,385 characters for these names) cannot be a customer-managed policy (6,144):
+    render refuses and says an inline policy may be larger; inline (the default) renders."""
+    res = run("render", "--role", "cross-account", *SET, "--policy-placement", "managed")
+    assert res.code == 1 and res.out == ""
+    assert "E4006" in res.err and "the quota is 6,144" in res.err and "inline policies may total 10,240" in res.err
+    assert run("render", "--role", "cross-account", *SET).code == 0

@@ -51,7 +51,8 @@ def check_role(rctx: RoleContext) -> Iterator[Hit]:
         size = iam_size(doc)
         if size > MANAGED_POLICY_SIZE:
             yield Hit(
-                f"customer-managed policy {name} is {size:,} characters; the quota is {MANAGED_POLICY_SIZE:,}",
+                f"customer-managed policy {name} is {size:,} characters; the quota is {MANAGED_POLICY_SIZE:,} "
+                f"(an inline policy may be larger: a role's inline policies may total {INLINE_TOTAL_SIZE:,})",
                 f"/customer_managed_policies/{escape(name)}",
             )
     count = len(spec.managed_policy_arns) + len(spec.customer_managed_policies)
