@@ -9,6 +9,7 @@ and policy type, like the compiled documents. The linter never imports the engin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument, compile_document, document_key
@@ -28,6 +29,7 @@ LINT_TYPES = {
 _VERDICTS: dict[tuple[str, bytes | str], tuple[str, str, str] | None] = {}
 
 
+@cache
 def _not_errors() -> frozenset[str]:
     """The codes of rules below ERROR: they cannot refuse a document, so the check skips them (and does not
     import them)."""
