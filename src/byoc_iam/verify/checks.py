@@ -161,18 +161,28 @@ def role_session(
     extra: Mapping[str, ContextValue] | None = None,
 ) -> tuple[Evaluator, dict[str, ContextValue], str]:
     """``(evaluator, base request context, session ARN)`` of the role's session that makes every call: the role's
-    session ``byoc-iam-verify`` (``aws:PrincipalType`` AssumedRole, TLS, the target's region), within ``boundary``;
-    ``extra`` adds context keys (e.g. Pod Identity's ``aws:PrincipalTag/eks-cluster-name``)."""
+    session ``byoc-iam-verify`` (``aws:PrincipalType`` AssumedRole, TLS, the target's region, the keys
+    ``data/verify/request_context.json`` knows, the role's tags as ``aws:PrincipalTag/*``), within ``boundary``;
+    ``extra`` adds context keys (e.g. Pod Identity's session tags, which win over the role's tags, as in AWS).
+    The keys that file lists as unknown are left out and every check is evaluated at its worst for them."""
+    from byoc_iam.verify.data import request_context
+
+    facts = request_context()
     base_ctx: dict[str, ContextValue] = {
         "aws:PrincipalArn": arn,
         "aws:PrincipalAccount": target.account,
         "aws:PrincipalType": "AssumedRole",
         "aws:RequestedRegion": target.region,
         "aws:SecureTransport": "true",
+        **facts.known,
+        **{f"aws:PrincipalTag/{k}": v for k, v in spec.tags.items()},
         **(extra or {}),
     }
+    unknown = frozenset(k for k in facts.unknown if k not in base_ctx)
     session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
-    evaluator = Evaluator(principal=session, base_context=base_ctx, account=target.account, boundary=boundary)
+    evaluator = Evaluator(
+        principal=session, base_context=base_ctx, account=target.account, boundary=boundary, unknown=unknown
+    )
     return evaluator, base_ctx, session
 
 

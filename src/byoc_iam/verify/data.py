@@ -1,5 +1,6 @@
-"""verify's own knowledge as data (``data/verify/*.json``): component order, negative trust principals and the
-texts of its findings. Each file carries a ``$schema`` key and is read through the one loader (:mod:`byoc_iam.data`)."""
+"""verify's own knowledge as data (``data/verify/*.json``): component order, negative trust principals, the
+texts of its findings and what it knows of a request's context. Each file carries a ``$schema`` key and is read
+through the one loader (:mod:`byoc_iam.data`)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,20 @@ class FindingTexts(_Data):
     KIND: ClassVar[str] = "verify-findings"
     findings: dict[str, FindingText]
     node_reachable_actions: tuple[str, ...]
+
+
+class RequestContextFile(_Data):
+    """``data/verify/request_context.json``: condition keys whose value verify knows (``known``) or cannot know
+    (``unknown``: key -> why) in the requests the role's session makes."""
+
+    KIND: ClassVar[str] = "verify-request-context"
+    known: dict[str, str]
+    unknown: dict[str, str] = Field(min_length=1)
+
+
+@cache
+def request_context() -> RequestContextFile:
+    return knowledge.load(RequestContextFile, "request_context")
 
 
 @cache

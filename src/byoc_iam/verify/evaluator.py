@@ -11,18 +11,22 @@ from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, comp
 from byoc_iam.model import PolicyDocument
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.requirements import ContextValue
+from byoc_iam.verify.unknown import worst_case
 
 
 @dataclass
 class Evaluator:
     """The role's session calling AWS: ``principal`` (the session ARN), the context every request carries, the
-    role's account and permissions boundary. Compiled policy sets are cached by their labels."""
+    role's account and permissions boundary. Every call must be allowed, so each document is evaluated at its
+    worst for the condition keys in ``unknown`` (:mod:`byoc_iam.verify.unknown`). Compiled policy sets are cached
+    by their labels, with the unknown keys their documents condition on."""
 
     principal: str
     base_context: dict[str, ContextValue]
     account: str
     boundary: PolicyDocument | None = None
-    compiled: dict[tuple[str, ...], CompiledPolicies] = field(default_factory=dict)
+    unknown: frozenset[str] = frozenset()
+    compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
 
     def evaluate(
         self,
@@ -33,18 +37,40 @@ class Evaluator:
         resource_policy: Mapping[str, Any] | None = None,
     ) -> Decision:
         """The engine's decision for ``action`` on ``resource`` with ``policies`` as the identity policies."""
-        rp = None if resource_policy is None else json.dumps(resource_policy, sort_keys=True)
-        key = (*(p.label for p in policies), f"resource={rp}")
-        cp = self.compiled.get(key)
-        if cp is None:
-            boundary = None if self.boundary is None else [self.boundary]
-            cp = compile_policies(
-                PolicySet(identity=[p.document for p in policies], resource=resource_policy, boundary=boundary)
-            )
-            self.compiled[key] = cp
-        ctx = {**self.base_context, **context}
+        cp, _ = self._compiled(policies, resource_policy)
+        unknown = {k.lower() for k in self.unknown}  # never in the request: their conditions were rewritten
+        ctx = {k: v for k, v in {**self.base_context, **context}.items() if k.lower() not in unknown}
         return cp.evaluate(
             Request(
                 principal=self.principal, action=action, resource=resource, resource_account=self.account, context=ctx
             )
         )
+
+    def unknown_keys(
+        self, policies: Sequence[LabelledPolicy], resource_policy: Mapping[str, Any] | None = None
+    ) -> tuple[str, ...]:
+        """The unknown condition keys the documents of this evaluation condition on (as written)."""
+        return self._compiled(policies, resource_policy)[1]
+
+    def _compiled(
+        self, policies: Sequence[LabelledPolicy], resource_policy: Mapping[str, Any] | None
+    ) -> tuple[CompiledPolicies, tuple[str, ...]]:
+        rp = None if resource_policy is None else json.dumps(resource_policy, sort_keys=True)
+        key = (*(p.label for p in policies), f"resource={rp}")
+        found = self.compiled.get(key)
+        if found is None:
+            docs = [p.document.to_dict() for p in policies]
+            boundary = [] if self.boundary is None else [self.boundary.to_dict()]
+            rewritten = [worst_case(d, "allowed", self.unknown) for d in (*docs, *boundary)]
+            resource = None if resource_policy is None else worst_case(dict(resource_policy), "allowed", self.unknown)
+            keys = tuple(dict.fromkeys(k for r in (*rewritten, *([resource] if resource else [])) for k in r.keys))
+            identity, bound = rewritten[: len(docs)], rewritten[len(docs) :]
+            cp = compile_policies(
+                PolicySet(
+                    identity=[r.document for r in identity],
+                    resource=None if resource is None else resource.document,
+                    boundary=[r.document for r in bound] or None,
+                )
+            )
+            found = self.compiled[key] = (cp, keys)
+        return found

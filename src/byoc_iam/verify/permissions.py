@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from byoc_iam.verify import explain as ex
+from byoc_iam.verify import unknown
 from byoc_iam.verify.evaluator import Evaluator
 from byoc_iam.verify.policies import LabelledPolicy, meant_for, own_policies
 from byoc_iam.verify.report import AuthorizationResult, CallResult, ComponentResult, Counts, DecisionName
@@ -110,6 +111,8 @@ def _authorize(
     nearest, why = (None, "") if decision == "Allowed" or not exp else ex.nearest(exp, run.policies, own, types)
     if exp is not None and why == "applies":  # the statement allows, but not enough (e.g. a key policy)
         why = exp.summary
+    if decision != "Allowed":
+        why += unknown.note(run.evaluator.unknown_keys(run.policies, req.resource_policy))
     return AuthorizationResult(
         resource=req.resource,
         context=dict(req.context),

@@ -24,6 +24,7 @@ from byoc_iam import data as knowledge
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
+from byoc_iam.verify.unknown import worst_case
 
 OTHER_ACCOUNT = "111122223333"
 ZILLIZ_ACCOUNT = "965570967084"
@@ -125,6 +126,28 @@ def _identity(spec: RoleSpec) -> list[dict[str, Any]]:
     return [*spec.inline_policies.values(), *spec.customer_managed_policies.values()]
 
 
+@cache
+def _unknown() -> frozenset[str]:
+    """The condition keys these checks' requests do not model: evaluated at their worst (verify.unknown)."""
+    from byoc_iam.verify.data import request_context
+
+    facts = request_context()
+    return frozenset({*facts.unknown, *facts.known})
+
+
+def _worst(docs: list[dict[str, Any]], expected: Expected) -> list[dict[str, Any]]:
+    return [worst_case(d, expected, _unknown()).document for d in docs]
+
+
+def _worst_one(doc: dict[str, Any] | None, expected: Expected) -> dict[str, Any] | None:
+    return None if doc is None else worst_case(doc, expected, _unknown()).document
+
+
+def _known(ctx: dict[str, Any]) -> dict[str, Any]:
+    lower = {k.lower() for k in _unknown()}
+    return {k: v for k, v in ctx.items() if k.lower() not in lower}
+
+
 def _request_context(call: dict[str, Any], facts: SetFacts, resource: dict[str, Any]) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     tags = {facts.sub(k): facts.sub(v) for k, v in call.get("request_tags", {}).items()}
@@ -143,17 +166,19 @@ def evaluate_calls(
     spec: RoleSpec, facts: SetFacts, calls: list[dict[str, Any]], *, kind: str, expected: Expected
 ) -> list[Check]:
     """Each call (one check per resource) against the role's own policies, as the role's session."""
-    plain = compile_policies(PolicySet(identity=_identity(spec), boundary=None))
+    plain = compile_policies(PolicySet(identity=_worst(_identity(spec), expected), boundary=None))
     principal = f"arn:{facts.partition}:iam::{facts.account}:role/{spec.role_name}"
     out: list[Check] = []
     for call in calls:
         cp = plain
         if call.get("resource_policy"):  # e.g. the KMS key policy, which must delegate to IAM
             resource_policy = json.loads(facts.sub(json.dumps(call["resource_policy"])))
-            cp = compile_policies(PolicySet(identity=_identity(spec), resource=resource_policy))
+            cp = compile_policies(
+                PolicySet(identity=_worst(_identity(spec), expected), resource=_worst_one(resource_policy, expected))
+            )
         for i, res in enumerate(call["resources"]):
             arn = facts.sub(res["arn"])
-            ctx = _request_context(call, facts, res)
+            ctx = _known(_request_context(call, facts, res))
             decision = cp.evaluate(
                 Request(
                     principal=principal,
@@ -183,10 +208,11 @@ def trust_check(
 ) -> Check:
     """One AssumeRole* request against the trust policy (the caller's own account allows everything)."""
     role_arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
-    cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=spec.trust_policy))
-    decision = cp.evaluate(
-        Request(principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=ctx)
-    ).decision
+    cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=_worst_one(spec.trust_policy, expected)))
+    request = Request(
+        principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=_known(ctx)
+    )
+    decision = cp.evaluate(request).decision
     passed = (decision == "Allowed") == (expected == "allowed")
     if passed and expected == "allowed" and is_oidc_provider_arn(principal) and is_placeholder_provider(principal):
         return Check(cid, "trust", desc, principal, action, role_arn, expected, decision, False, ctx, "not-linked")

@@ -12,10 +12,12 @@ from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify import explain as ex
-from byoc_iam.verify.data import Negative, trust_negatives
+from byoc_iam.verify.data import Negative, request_context, trust_negatives
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
+from byoc_iam.verify.unknown import note as unknown_note
+from byoc_iam.verify.unknown import worst_case
 
 TrustMode = Literal["placeholder", "linked", "none"]
 _WEB = "sts:AssumeRoleWithWebIdentity"
@@ -86,24 +88,38 @@ class TrustAsk:
 
 class TrustChecker:
     """Evaluates requests to assume the role against its trust policy (``trust`` None: IAM would refuse it,
-    so it trusts no one)."""
+    so it trusts no one). The condition keys verify cannot know of an assume request (``data/verify/
+    request_context.json``, known and unknown alike: an ask sets what it models) are left out of each request and
+    the trust is evaluated at its worst for them (:mod:`byoc_iam.verify.unknown`): for a principal that must be
+    admitted and, the reverse way, for one that must not."""
 
     def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
-        self.cp: CompiledPolicies = compile_policies(PolicySet(identity=[], resource=trust))
-        self.cp_other: CompiledPolicies = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
+        facts = request_context()
+        self.unknown = frozenset({*facts.unknown, *facts.known})
+        self.worst: dict[str, tuple[CompiledPolicies, CompiledPolicies, tuple[str, ...]]] = {}
+        for expected in ("allowed", "denied"):
+            rewritten = None if trust is None else worst_case(trust.to_dict(), expected, self.unknown)
+            resource = None if rewritten is None else rewritten.document
+            self.worst[expected] = (
+                compile_policies(PolicySet(identity=[], resource=resource)),
+                compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=resource)),
+                () if rewritten is None else rewritten.keys,
+            )
         document = trust or PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": []})
         self.labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=document)]
         self.target, self.role_arn, self.explain = target, role_arn, explain
 
     def run(self, ask: TrustAsk) -> TrustResult:
         other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
-        d = (self.cp_other if other else self.cp).evaluate(
+        same, cross, keys = self.worst[ask.expected]
+        lower = {k.lower() for k in self.unknown}
+        d = (cross if other else same).evaluate(
             Request(
                 principal=ask.principal,
                 action=ask.action,
                 resource=self.role_arn,
                 resource_account=self.target.account,
-                context=dict(ask.context),
+                context={k: v for k, v in ask.context.items() if k.lower() not in lower},
             )
         )
         decision = ex.decision_of(d)
@@ -120,6 +136,8 @@ class TrustChecker:
             reason = f"{ask.principal} can {ask.action} but must not; allowed by " + (
                 ", ".join(s.label() for s in deciding) or "the trust policy"
             )
+        if not passed:
+            reason += unknown_note(keys, ask.expected)
         return TrustResult(
             **asdict(ask),  # the ask, and what came of it
             decision=decision,
