@@ -83,7 +83,7 @@ def test_cni_role_is_assumed_by_aws_node() -> None:
 def test_cli_placeholder_split_is_not_linked_yet_and_exits_3() -> None:
     code, out, _ = run("verify", "--account-id", ACCOUNT, "--layout", "split", "-o", "json")
     doc = json.loads(out)
-    assert code == 3 and doc["ok"] is True and doc["status"] == "not-linked"
+    assert code == 3 and doc["ok"] is False and doc["status"] == "not-linked"  # ok: exit 0 at the defaults
     lbc = next(r for r in doc["trust"] if r["role_kind"] == "lbc")
     assert [t["status"] for t in lbc["trust"] if t["id"].startswith("irsa:")] == ["not-linked"]
     code, out, _ = run("verify", "--account-id", ACCOUNT, "--layout", "split", "--allow-unlinked")
@@ -111,6 +111,6 @@ def test_split_role_set_waits_for_link_and_allow_unlinked_accepts_it() -> None:
     code, out, _ = run(*args, "--external-id", "e1", "-o", "json")
     doc = json.loads(out)
     storage = next(r for r in doc["roles"] if r["kind"] == "storage")
-    assert code == 3 and doc["ok"] and doc["status"] == "not-linked" and storage["status"] == "not-linked"
+    assert code == 3 and not doc["ok"] and doc["status"] == "not-linked" and storage["status"] == "not-linked"
     code, out, _ = run(*args, "--external-id", "e1", "--allow-unlinked")
     assert code == 0 and "! storage role zilliz-byoc-storage-role: not linked yet" in out

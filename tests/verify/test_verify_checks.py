@@ -44,7 +44,7 @@ NEEDS_FEATURE = {"AmazonEKSVPCResourceController": ["security-groups-for-pods"]}
 )
 def test_rendered_role_passes(kw: dict[str, Any]) -> None:
     report = verify_role(rendered(**kw), explain=False)
-    assert report.ok, report.failures()
+    assert report.passed, report.failures()
     assert report.summary.calls.failed == 0 and report.summary.calls.passed > 50
     linked = "oidc_issuer" in kw
     # placeholder mode is "not linked yet", never PASS: the IRSA rows say so, everything else passes
@@ -53,6 +53,7 @@ def test_rendered_role_passes(kw: dict[str, Any]) -> None:
     assert all(t.status == "passed" for t in report.trust if t.id not in irsa or linked)
     assert not any(t.passed for t in report.trust if t.status == "not-linked")
     assert report.status == ("ready" if linked else "not-linked")
+    assert report.ok == linked  # ok is exit 0 at the defaults: not linked yet exits 3
     assert report.verdict.startswith("ready" if linked else "not linked yet")
     assert {t.kind for t in report.trust} == {"positive", "negative"}
     assert report.trust_mode == ("linked" if linked else "placeholder")
@@ -91,9 +92,9 @@ def test_removing_any_policy_fails_and_names_what_broke(placeholder_role: RoleSp
         spec = without(placeholder_role, inline_policies=inline)
         owner = INLINE_OWNER[name]
     features = NEEDS_FEATURE.get(name, [])
-    assert verify_role(placeholder_role, features, explain=False).ok
+    assert verify_role(placeholder_role, features, explain=False).passed
     report = verify_role(spec, features, explain=False)
-    assert not report.ok
+    assert not report.passed
     lines = report.failures()
     mine = [line for line in lines if line.startswith(f"{owner}:")]
     assert mine, lines
@@ -108,7 +109,7 @@ def test_vpc_resource_controller_policy_is_only_needed_for_security_groups_for_p
         placeholder_role,
         managed_policy_arns=[a for a in placeholder_role.managed_policy_arns if "VPCResourceController" not in a],
     )
-    assert verify_role(spec, explain=False).ok
+    assert verify_role(spec, explain=False).passed
     report = verify_role(spec, ["security-groups-for-pods"], explain=False)
     assert any("ec2:CreateNetworkInterfacePermission" in line for line in report.failures())
 
@@ -131,7 +132,7 @@ def test_removing_any_trust_statement_fails_and_names_the_principal(kw: dict[str
     removed = statements[index]
     trust = {**spec.trust_policy, "Statement": [s for j, s in enumerate(statements) if j != index]}
     report = verify_role(without(spec, trust_policy=trust), explain=False)
-    assert not report.ok
+    assert not report.passed
     failed = [t for t in report.trust if t.status == "failed"]
     assert failed and all(t.kind == "positive" for t in failed)
     if "Service" in removed["Principal"]:
@@ -163,7 +164,7 @@ def test_negative_trust_checks_catch_a_widened_trust() -> None:
     report = verify_role(_widen(linked_role, wildcard_sa), explain=False)
     failed = {t.id for t in report.trust if not t.passed}
     assert {"irsa-kube-system-default", "irsa-other-namespace", "irsa-wrong-audience"} <= failed
-    assert not report.ok
+    assert not report.passed
     bad = next(t for t in report.trust if t.id == "irsa-kube-system-default")
     assert "can sts:AssumeRoleWithWebIdentity but must not" in bad.reason and "trust policy #" in bad.reason
 
@@ -213,9 +214,9 @@ def test_features_add_required_calls_and_unknown_feature_is_usage_error(placehol
 
     base = verify_role(placeholder_role, explain=False)
     more = verify_role(placeholder_role, ["snapshots", "shield"], explain=False)
-    assert more.ok and more.summary.calls.passed > base.summary.calls.passed
+    assert more.passed and more.summary.calls.passed > base.summary.calls.passed
     ipv6 = verify_role(placeholder_role, ["ipv6"], explain=False)
-    assert not ipv6.ok and any("ec2:AssignIpv6Addresses" in line for line in ipv6.failures())
+    assert not ipv6.passed and any("ec2:AssignIpv6Addresses" in line for line in ipv6.failures())
     with pytest.raises(UsageError, match="unknown feature 'bogus'"):
         verify_role(placeholder_role, ["bogus"])
 
@@ -246,12 +247,12 @@ def test_permissions_boundary_is_evaluated_when_its_document_is_known(placeholde
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
     )
     report = verify_role(spec, boundary=allow_all, explain=False)
-    assert report.ok and "boundary-not-evaluated" not in {f.code for f in report.findings}
+    assert report.passed and "boundary-not-evaluated" not in {f.code for f in report.findings}
     ec2_only = PolicyDocument.from_dict(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}
     )
     report = verify_role(spec, boundary=ec2_only, explain=False)
-    assert not report.ok
+    assert not report.passed
     call = next(c for comp in report.components for c in comp.calls if c.id == "elb-create-load-balancer")
     assert call.status == "failed" and call.authorizations[0].blocked_by == ["pb"]
     assert "permissions boundary does not allow it" in call.reason
@@ -280,7 +281,7 @@ UNSUPPORTED = {
 def test_feature_support_of_the_rendered_role(placeholder_role: RoleSpec) -> None:
     from byoc_iam.verify import all_features
 
-    results = {f: verify_role(placeholder_role, [f], explain=False).ok for f in all_features()}
+    results = {f: verify_role(placeholder_role, [f], explain=False).passed for f in all_features()}
     assert {f for f, ok in results.items() if not ok} == UNSUPPORTED
 
 
@@ -303,4 +304,4 @@ def test_default_calls_are_allowed_by_the_upstream_documents_themselves(shared_r
     }
     spec = without(rendered(), inline_policies=inline, managed_policy_arns=sorted(managed))
     report = verify_role(spec, ["snapshots", "fast-snapshot-restore", "shield", "wafv2"], managed, explain=False)
-    assert report.ok, report.failures()
+    assert report.passed, report.failures()

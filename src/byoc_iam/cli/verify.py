@@ -101,8 +101,10 @@ def verify(
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
     explain = output != "text" or html is not None or verbose
     report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
+    failed = report.fails_at(fail_on, allow_unlinked=allow_unlinked)  # type: ignore[arg-type]  # checked above
+    report = report.model_copy(update={"ok": not failed})  # ok <=> exit 0, with this run's flags
     _emit_report(report, output, html=html, role=role, verbose=verbose)
-    if report.fails_at(fail_on, allow_unlinked=allow_unlinked):  # type: ignore[arg-type]  # checked above
+    if failed:
         raise typer.Exit(3)
 
 

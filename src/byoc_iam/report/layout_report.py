@@ -31,8 +31,8 @@ RULES = (
     SarifRule(
         "layout/boundary-not-evaluated",
         "BoundaryNotEvaluated",
-        "A role's permissions boundary could not be read; its calls were checked without it.",
-        "warning",
+        "A role's permissions boundary could not be read: none of its calls can be proven allowed.",
+        "error",
     ),
 )
 
@@ -44,7 +44,7 @@ def lost(role: dict[str, Any]) -> list[str]:
 
 
 def verdict(doc: dict[str, Any]) -> str:
-    if doc["ok"] and doc.get("status") == "not-linked":
+    if doc.get("status") == "not-linked":
         return (
             "NOT LINKED YET: every component's calls are allowed by its own role and no split role grants more, "
             "but the controllers cannot assume their roles until link-cluster"
@@ -76,6 +76,8 @@ def failures(doc: dict[str, Any]) -> list[str]:
     for c in doc["components"]:
         comp = c["component"]
         out += [f"{comp['name']} on {c['role_name']}: {call['action']} denied" for call in _failed(comp)]
+        if c.get("boundary_not_evaluated"):
+            out.append(f"{c['role_name']}: permissions boundary {c['boundary_not_evaluated']} not read (use --live)")
     for r in doc["proof"]["roles"]:
         if not r["no_new_access"]:
             req = r["new_access"] or {}
@@ -113,7 +115,7 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
         )
         lines += [f"      ✗ {call['action']}: {call['summary']}" for call in _failed(comp)]
         if c.get("boundary_not_evaluated"):
-            lines.append(f"      ! permissions boundary {c['boundary_not_evaluated']} not evaluated")
+            lines.append(f"      ✗ permissions boundary {c['boundary_not_evaluated']} not read: no call proven allowed")
     lines += _trust_lines(doc)
     if doc["no_imds_finding"]:
         lines.append(
@@ -171,7 +173,7 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
             results.append(SarifResult("layout/call-denied", "error", msg, pointer=ptr))
         if c.get("boundary_not_evaluated"):
             msg = f"{c['role_name']}: permissions boundary {c['boundary_not_evaluated']} not evaluated"
-            results.append(SarifResult("layout/boundary-not-evaluated", "warning", msg, pointer=c["role_name"]))
+            results.append(SarifResult("layout/boundary-not-evaluated", "error", msg, pointer=c["role_name"]))
     for r in doc["proof"]["roles"]:
         if not r["no_new_access"]:
             req = r["new_access"] or {}

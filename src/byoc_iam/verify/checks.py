@@ -254,7 +254,7 @@ def _report(
         ),
         trust_mode=mode,
         features=features,
-        ok=not fails,
+        ok=status == "ready",  # exit 0 at the defaults (not linked yet exits 3 unless --allow-unlinked)
         status=status,
         verdict=_verdict(status, summary, _failing_names(comps)),
         summary=summary,

@@ -178,6 +178,12 @@ class VerifyReport(_Model):
         out += [f"trust {t.id}: {t.reason}" for t in self.trust if t.status == "failed"]
         return out
 
+    @property
+    def passed(self) -> bool:
+        """No check failed and no error or security finding: ``ready``, or ``not-linked`` (the trust waits for
+        link-cluster). ``ok`` (in the JSON too) is ``ready`` only: exit 0 at the defaults."""
+        return self.status != "fails"
+
     def fails_at(self, fail_on: Severity, *, allow_unlinked: bool = False) -> bool:
         """True when a check failed (an error), a finding is at ``fail_on`` severity or worse, or the trust is
         not linked yet (status ``not-linked``: the IRSA controllers cannot assume the role) unless

@@ -32,7 +32,8 @@ from byoc_iam.verify.requirements import Target, components
 @dataclass(frozen=True)
 class SplitComponent:
     """One component's result against the role it gets (``kind``, ``role_name``), the component ``settings`` it was
-    checked with, and the role's permissions boundary when it could not be evaluated (a warning, as plain verify)."""
+    checked with, and the role's permissions boundary when it could not be evaluated (then it fails: no call can be
+    proven allowed, as in plain verify)."""
 
     kind: str
     role_name: str
@@ -42,7 +43,7 @@ class SplitComponent:
 
     @property
     def ok(self) -> bool:
-        return self.result.status != "failed"
+        return self.result.status != "failed" and self.boundary_not_evaluated is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
