@@ -214,8 +214,9 @@ def test_oidc_sub_must_match_exactly_and_case_sensitively() -> None:
     issues/3909): AWS Support found ``sub`` "repo:org/repo" in the trust while the token's was
     "repo:org/repo:pull_request": StringEquals is exact, denied; ``StringLike`` with "repo:org/repo:*" works.
     aws-actions/configure-aws-credentials#318 (https://github.com/aws-actions/configure-aws-credentials/issues/318):
-    the org name "is case sensitive". AWS: StringEquals/StringLike are case-sensitive (IAM User Guide, "String
-    condition operators")."""
+    the org name "is case sensitive"; #1100 (https://github.com/aws-actions/configure-aws-credentials/issues/1100):
+    "repo:jarvisprestidge/..." instead of "repo:JarvisPrestidge/..." cost "hours of pain". AWS: StringEquals
+    and StringLike are case-sensitive (IAM User Guide, "String condition operators")."""
     act = "sts:AssumeRoleWithWebIdentity"
     token = _token("repo:ministryofjustice/mp-config:pull_request")
     exact = _gh_trust("StringEquals", "repo:ministryofjustice/mp-config")
