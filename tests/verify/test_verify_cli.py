@@ -261,7 +261,7 @@ def test_live_with_cluster_checks_the_issuer(aws_env: Any, capsys: pytest.Captur
     code, out, _ = run([*base, "-o", "json"], capsys)
     assert code == 3
     fed = json.loads(out)["federation"][0]
-    assert fed["checked"] == ["account", "exists", "audience", "issuer"]
+    assert fed["checked"] == ["account", "region", "exists", "audience", "issuer"]
     assert "but cluster c1's issuer is " + issuer.removeprefix("https://") in fed["problems"][0]
 
     # a role linked to c1's issuer, with c1's provider, passes

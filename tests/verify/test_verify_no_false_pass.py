@@ -322,4 +322,4 @@ def test_without_an_account_the_providers_account_is_not_claimed_checked(linked_
     known = verify_role(
         without(linked_role, trust_policy=json.loads(text)), target=Target(account=ACCOUNT, region="us-west-2")
     )
-    assert known.federation[0].checked == ["account"] and not known.federation[0].passed and not known.ok
+    assert known.federation[0].checked == ["account", "region"] and not known.federation[0].passed and not known.ok

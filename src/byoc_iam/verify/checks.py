@@ -63,6 +63,7 @@ def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, clu
         partition=partition,
         cluster=cluster or "zilliz-byoc",
         account_inferred=account is None,
+        region_inferred=region is None,
     )
 
 
@@ -214,7 +215,11 @@ def federation_checks(spec: RoleSpec, mode: str, target: Target, facts: Federati
         return []
     _, audience = partition_facts(target.partition)
     known = not target.account_inferred
-    return [check_provider(p, target.account, audience, facts, account_known=known) for p in providers(spec.trust())]
+    region = None if target.region_inferred else target.region
+    return [
+        check_provider(p, target.account, audience, facts, account_known=known, region=region)
+        for p in providers(spec.trust())
+    ]
 
 
 def _report(

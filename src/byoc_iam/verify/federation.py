@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from byoc_iam.model.arn import eks_issuer
 from byoc_iam.verify.report import FederationResult
 
 
@@ -39,10 +40,18 @@ def _host(url: str) -> str:
 
 
 def check_provider(
-    provider: str, role_account: str, audience: str, facts: Federation | None, *, account_known: bool = True
+    provider: str,
+    role_account: str,
+    audience: str,
+    facts: Federation | None,
+    *,
+    account_known: bool = True,
+    region: str | None = None,
 ) -> FederationResult:
     """Everything that must hold for AssumeRoleWithWebIdentity through ``provider`` to work (offline: the
-    account only, and only when the role's account is known)."""
+    account, when the role's account is known, and the region of an EKS provider, when the cluster's ``region``
+    is given: an EKS cluster's tokens carry the issuer ``oidc.eks.<its region>.amazonaws.com/id/<ID>`` and STS
+    accepts them only through the provider of that issuer)."""
     problems: list[str] = []
     checked = ["account"] if account_known else []
     owner = arn_account(provider)
@@ -51,6 +60,15 @@ def check_provider(
             f"the trust names the OIDC provider of account {owner or '?'} ({provider}); STS requires the provider "
             f"in the role's own account {role_account}"
         )
+    eks = eks_issuer(provider)
+    if region is not None and eks is not None:
+        checked.append("region")
+        if eks.region != region:
+            problems.append(
+                f"the trust names the OIDC provider of an EKS cluster in {eks.region} ({provider}), but the "
+                f"cluster is in {region}: its tokens' issuer is oidc.eks.{region}.{eks.suffix}/id/..., which this "
+                "provider does not match"
+            )
     if facts is not None and owner == role_account:
         checked.append("exists")
         found = facts.providers.get(provider)

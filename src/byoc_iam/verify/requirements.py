@@ -277,13 +277,15 @@ class Component(_Strict):
 class Target:
     """The values substituted into the catalog's templates. ``account_inferred``: the role's account was not
     given (it was taken from the trust's OIDC provider, or is the default), so verify cannot check that the
-    provider is in the role's account."""
+    provider is in the role's account. ``region_inferred``: likewise for the cluster's region (then an EKS
+    provider's region is not checked against it)."""
 
     account: str = "123456789012"
     region: str = "us-east-1"
     partition: str = "aws"
     cluster: str = "zilliz-byoc"
     account_inferred: bool = False
+    region_inferred: bool = False
 
     def sub(self, text: str) -> str:
         values = {"partition": self.partition, "region": self.region, "account": self.account, "cluster": self.cluster}

@@ -1,8 +1,11 @@
-"""E2013: a web-identity action with a SAML provider, or AssumeRoleWithSAML with an OIDC provider.
+"""E2013: a web-identity action with a SAML provider, AssumeRoleWithSAML with an OIDC provider, or
+sts:AssumeRole with any federated principal.
 
 STS accepts sts:AssumeRoleWithWebIdentity only for OIDC providers (and the web-identity domains) and
-sts:AssumeRoleWithSAML only for SAML providers: the statement can never be used. Source: Access
-Analyzer check "Mismatched action for principal".
+sts:AssumeRoleWithSAML only for SAML providers; sts:AssumeRole is for IAM principals and services, never a
+``Federated`` one: the statement can never be used. Source: Access Analyzer check "Mismatched action for
+principal" (its validate-policy example in the AWS CLI reference flags ``cognito-identity.amazonaws.com`` with
+``sts:AssumeRole``).
 """
 
 from collections.abc import Iterator
@@ -30,12 +33,19 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                     "not sts:AssumeRoleWithSAML",
                     v.ptr,
                 )
+            if "sts:assumerole" in actions:
+                saml = ":saml-provider/" in v.value
+                yield Hit(
+                    f"{v.value} is a federated principal: it assumes roles with "
+                    f"sts:AssumeRoleWith{'SAML' if saml else 'WebIdentity'}, never sts:AssumeRole",
+                    v.ptr,
+                )
 
 
 RULE = Rule(
     "E2013",
     "principal-action-mismatch",
-    "OIDC providers take sts:AssumeRoleWithWebIdentity and SAML providers sts:AssumeRoleWithSAML.",
+    "Federated principals take sts:AssumeRoleWithWebIdentity (OIDC) or sts:AssumeRoleWithSAML, not sts:AssumeRole.",
     check,
     types=("trust",),
     aws_checks=("Mismatched action for principal",),
