@@ -48,3 +48,16 @@ def test_live_verify_of_a_missing_role_is_one_line(lc_env: MotoServer) -> None:
 def test_aws_options_need_live(lc_env: MotoServer) -> None:
     res = run_cli("verify", *SPLIT, "--endpoint-url", lc_env.endpoint_url)
     assert res.code == 2 and "add --live" in res.err
+
+
+def test_live_verify_takes_the_account_and_role_name_from_the_session(lc_env: MotoServer) -> None:
+    """README: `verify --layout split --live --sandbox` needs no --account-id (the live account, STS), and
+    `verify --live` no --role-name (the blueprint's default name), as apply and plan."""
+    assert run_cli("apply", *SPLIT, "--yes").code == 0
+    res = run_cli("verify", "--layout", "split", "--oidc-issuer", ISSUER, "--live", "-o", "json")
+    assert res.code == 0, res.out + res.err
+    assert json.loads(res.out)["ok"] is True
+    assert run_cli("apply", "--account-id", ACCOUNT, "--oidc-issuer", ISSUER, "--yes").code == 0
+    res = run_cli("verify", "--live", "-o", "json")
+    assert res.code == 0, res.out + res.err
+    assert json.loads(res.out)["role"]["name"] == "zilliz-byoc-eks-role"

@@ -151,7 +151,7 @@ def test_sarif_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         (["verify", "--account-id", ACCOUNT, "--output", "xml"], "--output must be one of"),
         (["verify", "--role", "/nonexistent/role.json"], "cannot read"),
         (["verify"], "--account-id"),
-        (["verify", "--live"], "--live needs --role-name"),
+        (["verify", "--sandbox"], "add --live"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

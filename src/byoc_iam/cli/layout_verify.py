@@ -37,6 +37,7 @@ def run_layout_verify(
     """The layout verify document (``format`` byoc-iam-layout-verify/1): ``ok``, ``source``, ``components``,
     ``proof`` (each role's relation and ``no_longer``), ``no_imds_finding`` and ``roles`` (storage and
     cross-account, when selected). ``ctx``: an AwsContext to read the roles live, else the rendered roles."""
+    from byoc_iam.blueprint.config import gather
     from byoc_iam.blueprint.roleset import render_role_set
     from byoc_iam.cli.role_options import role_inputs
     from byoc_iam.verify.layout import prove_layout
@@ -44,6 +45,8 @@ def run_layout_verify(
     from byoc_iam.verify.split import verify_split
     from byoc_iam.verify.split_trust import check_split_trust
 
+    if ctx is not None and not gather(role_values)[0].get("account_id"):
+        role_values = {**role_values, "account_id": ctx.account_id()}  # the live account (STS GetCallerIdentity)
     inputs = role_inputs(role_values)
     roles = render_role_set(inputs)
     target = Target(

@@ -221,7 +221,6 @@ def run_verify(
     explain: bool = True,
 ) -> VerifyReport:
     """Load the role (rendered, file or live) and verify it."""
-    from byoc_iam.errors import UsageError
     from byoc_iam.verify import infer_target, verify_role
 
     managed_docs: dict[str, PolicyDocument] | None = None
@@ -235,9 +234,11 @@ def run_verify(
         spec = RoleSpec.from_json(read_text(role), str(role))
         source = "file"
     elif live:
-        name = role_values.get("role_name")
-        if not name:
-            raise UsageError("--live needs --role-name NAME")
+        from byoc_iam.blueprint.config import gather
+        from byoc_iam.blueprint.inputs import DEFAULT_ROLE_NAME
+
+        # --role-name, BYOC_IAM_ROLE_NAME or the config's role_name, else the blueprint's default name
+        name = str(gather(role_values)[0].get("role_name") or DEFAULT_ROLE_NAME)
         spec, managed_docs, boundary, role_arn, federation = _read_live(name, aws, role_values.get("region"), cluster)
         source = "live"
     else:
