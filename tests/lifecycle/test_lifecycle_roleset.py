@@ -5,6 +5,7 @@ operator-policy, and one line + exit 2 for each role's bad input."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from lifecycle_helpers import ACCOUNT, FaultProxy, new_ctx, raw_client, run_cli
@@ -156,3 +157,17 @@ def test_wildcard_subjects_later_are_a_trust_widening(lc_env: MotoServer) -> Non
         "apply", "--role", "storage", *SET, "--storage-wildcard-subjects", "--yes", "--allow-trust-widening"
     )
     assert allowed.code == 0, allowed.err
+
+
+def test_plan_out_saves_one_role_of_the_set_and_apply_applies_it(lc_env: MotoServer, tmp_path: Path) -> None:
+    """README: `plan --role storage ... --out st.json` saves that role's plan; `apply st.json` applies it. A
+    selection of several roles cannot be one saved plan."""
+    saved = tmp_path / "st.json"
+    res = run_cli("plan", "--role", "storage", *SET, "--out", str(saved))
+    assert res.code == 0, res.err
+    assert f"apply it with: byoc-iam apply {saved}" in res.out + res.err
+    applied = run_cli("apply", str(saved))
+    assert applied.code == 0, applied.err
+    assert NAMES[1] in _roles(lc_env.endpoint_url) and NAMES[0] not in _roles(lc_env.endpoint_url)
+    many = run_cli("plan", "--role", "all", *SET, "--out", str(tmp_path / "all.json"))
+    assert many.code == 2 and "choose one with --role" in many.err

@@ -302,7 +302,8 @@ def plan(
     try:
         with aws.context(role.region) as ctx:
             set_inputs = role.set_inputs(ctx)
-            if set_inputs is not None:
+            single = _only_member(set_inputs) if set_inputs is not None and out is not None else None
+            if set_inputs is not None and single is None:
                 _plan_set(
                     ctx,
                     set_inputs,
@@ -313,7 +314,7 @@ def plan(
                     detailed_exitcode=detailed_exitcode,
                 )
                 return
-            spec = role.load(ctx)
+            spec = single or role.load(ctx)
             notes = _managed_notes(ctx, spec) if check_managed else ()
             the_plan = make_plan(ctx, spec, adopt=adopt, notes=notes, max_attached=max_attached)
         emit_plan(the_plan, aws.output, full=full)
@@ -409,6 +410,14 @@ def apply(
     _done(the_plan, outcome.applied, aws.output, role_arn=outcome.role_arn)
 
 
+def _only_member(inputs: Any) -> Any:
+    """The RoleSpec when the selection is exactly one role (``--role storage``), else None."""
+    from byoc_iam.blueprint.roleset import render_role_set
+
+    members = render_role_set(inputs).members
+    return members[0].spec if len(members) == 1 else None
+
+
 def _plan_set(
     ctx: AwsContext,
     inputs: Any,
@@ -424,7 +433,7 @@ def _plan_set(
     from byoc_iam.cli.roleset import plan_set, show_set
 
     if out is not None:
-        raise UsageError("--out saves one role's plan: add --role eks, storage or cross-account")
+        raise UsageError("--out saves one role's plan: choose one with --role eks, storage or cross-account")
     from byoc_iam.cli import pod_identity
 
     roles = render_role_set(inputs)
