@@ -171,3 +171,20 @@ def test_plan_out_saves_one_role_of_the_set_and_apply_applies_it(lc_env: MotoSer
     assert NAMES[1] in _roles(lc_env.endpoint_url) and NAMES[0] not in _roles(lc_env.endpoint_url)
     many = run_cli("plan", "--role", "all", *SET, "--out", str(tmp_path / "all.json"))
     assert many.code == 2 and "choose one with --role" in many.err
+
+
+def test_plan_and_apply_of_a_set_speak_json(lc_env: MotoServer) -> None:
+    """-o json is never ignored: plan of a set is one document, apply's people lines go to stderr and its
+    result (each role's ARN and changes) to stdout."""
+    planned = run_cli("plan", "--role", "all", *SET, "-o", "json")
+    assert planned.code == 0, planned.err
+    doc = json.loads(planned.out)
+    assert doc["format"] == "byoc-iam-roleset-plan/1" and [r["role_name"] for r in doc["roles"]] == NAMES
+    assert all(r["plan"]["changes"] for r in doc["roles"]) and doc["pod_identity"] is None
+    applied = run_cli("apply", "--role", "all", *SET, "--yes", "-o", "json")
+    assert applied.code == 0, applied.err
+    result = json.loads(applied.out)
+    assert [r["role_arn"] for r in result["roles"]] == [f"arn:aws:iam::{ACCOUNT}:role/{n}" for n in NAMES]
+    assert all(r["changed"] for r in result["roles"])
+    again = json.loads(run_cli("apply", "--role", "all", *SET, "--yes", "-o", "json").out)
+    assert not any(r["changed"] for r in again["roles"])

@@ -5,6 +5,7 @@ Heavy imports (boto3, the blueprint, pydantic models) happen inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -312,6 +313,7 @@ def plan(
                     full=full,
                     check_managed=check_managed,
                     detailed_exitcode=detailed_exitcode,
+                    output=aws.output,
                 )
                 return
             spec = single or role.load(ctx)
@@ -374,18 +376,22 @@ def apply(
             from byoc_iam.blueprint.roleset import render_role_set
             from byoc_iam.cli.roleset import apply_set
 
-            apply_set(
-                ctx,
-                render_role_set(set_inputs),
-                set_inputs,
-                yes=yes,
-                adopt=adopt,
-                show=show_plan,
-                confirm=confirm,
-                progress=_progress,
-                max_attached=max_attached,
-                **flags,
-            )
+            # -o json: the people's lines go to stderr, one JSON result to stdout
+            with contextlib.redirect_stdout(sys.stderr) if aws.output == "json" else contextlib.nullcontext():
+                applied = apply_set(
+                    ctx,
+                    render_role_set(set_inputs),
+                    set_inputs,
+                    yes=yes,
+                    adopt=adopt,
+                    show=show_plan,
+                    confirm=confirm,
+                    progress=_progress,
+                    max_attached=max_attached,
+                    **flags,
+                )
+            if aws.output == "json":
+                _set_done(applied, f"arn:{ctx.partition}:iam::{ctx.account_id()}:role")
             return
         if saved is not None:
             # checked once: re-derived from its desired role and the live state, refused on any mismatch
@@ -410,6 +416,9 @@ def apply(
     _done(the_plan, outcome.applied, aws.output, role_arn=outcome.role_arn)
 
 
+SET_PLAN_FORMAT = "byoc-iam-roleset-plan/1"
+
+
 def _only_member(inputs: Any) -> Any:
     """The RoleSpec when the selection is exactly one role (``--role storage``), else None."""
     from byoc_iam.blueprint.roleset import render_role_set
@@ -427,8 +436,10 @@ def _plan_set(
     full: bool,
     check_managed: bool,
     detailed_exitcode: bool,
+    output: str = "text",
 ) -> None:
-    """``plan`` for a role set: one plan per role, in apply order."""
+    """``plan`` for a role set: one plan per role, in apply order (``-o json``: one document, ``format``
+    byoc-iam-roleset-plan/1)."""
     from byoc_iam.blueprint.roleset import render_role_set
     from byoc_iam.cli.roleset import plan_set, show_set
 
@@ -438,13 +449,42 @@ def _plan_set(
 
     roles = render_role_set(inputs)
     plans = plan_set(ctx, roles, adopt=adopt, check_managed=check_managed)
-    show_set(plans, show_plan, full=full)
     pods = pod_identity.plan_for(ctx, roles, inputs, adopt=adopt) if pod_identity.uses_pod_identity(inputs) else None
+    if output == "json":  # one document: each role's plan value (as plan --out saves one), the associations
+        doc = {
+            "format": SET_PLAN_FORMAT,
+            "roles": [{"kind": m.kind, "role_name": m.name, "plan": p.to_dict()} for m, p in plans],
+            "pod_identity": None if pods is None else pod_identity.as_plan(pods).to_dict(),
+        }
+        typer.echo(json.dumps(doc, indent=2))
+    else:
+        show_set(plans, show_plan, full=full)
+        if pods is not None:
+            pod_identity.show(pods)
+    for _, the_plan in plans:
+        if the_plan.refusals:  # apply would refuse: exit 5, as for one role
+            from byoc_iam.aws.apply import check_refusals
+
+            check_refusals(the_plan)
     if pods is not None:
-        pod_identity.show(pods)
         pod_identity.check(pods)
     if detailed_exitcode and (any(not p.empty for _, p in plans) or (pods is not None and not pods.empty)):
         raise typer.Exit(2)
+
+
+def _set_done(applied: list[tuple[Any, Plan]], role_prefix: str) -> None:
+    """apply's JSON result for a role set: each role's ARN (``role_prefix`` + path + name) and its changes."""
+    roles = [
+        {
+            "kind": m.kind,
+            "role_name": p.role_name,
+            "role_arn": p.role_arn or f"{role_prefix}{m.spec.path}{m.spec.role_name}",
+            "changes": [c.to_dict() for c in p.changes],
+            "changed": not p.empty,
+        }
+        for m, p in applied
+    ]
+    typer.echo(json.dumps({"command": "apply", "roles": roles}, indent=2))
 
 
 def _done(the_plan: Plan, applied: list[Change], output: str, *, role_arn: str = "") -> None:

@@ -242,8 +242,9 @@ def apply_set(
     confirm: Any,
     progress: Any,
     max_attached: int,
-) -> None:
-    """Plan every member, refuse or confirm once for all, then apply member by member in apply order.
+) -> list[tuple[RoleSetMember, Any]]:
+    """Plan every member, refuse or confirm once for all, then apply member by member in apply order; returns
+    each member and its plan (applied when not empty).
 
     Every member's apply is idempotent, so when one fails half-way, running apply again finishes the set."""
     import typer
@@ -274,6 +275,7 @@ def apply_set(
             pod_identity.execute(ctx, pods, roles)
     for line in console_lines(roles, ctx.partition, ctx.account_id(), inputs):
         typer.echo(line)
+    return plans
 
 
 def selection(roles: list[str] | None, name_prefix: str | None, role_name: str) -> tuple[tuple[str, ...], str]:
