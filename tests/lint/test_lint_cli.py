@@ -170,3 +170,16 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
     proc = subprocess.run([str(exe), "lint", path], capture_output=True, text=True, timeout=60, env=env)
     assert proc.returncode == 1 and "E2002" in proc.stdout and proc.stderr == ""
+
+
+def test_list_rules_speaks_every_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """--list-rules honours -o: json is one array of the rules, sarif a log of the rules with no results."""
+    from byoc_iam.lint import all_rules
+
+    code, out, _ = run_cli(["lint", "--list-rules", "-o", "json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and [r["code"] for r in rows] == [r.code for r in all_rules()]
+    assert {"severity", "description", "types", "aws_checks"} <= set(rows[0])
+    code, out, _ = run_cli(["lint", "--list-rules", "-o", "sarif"], capsys)
+    run = json.loads(out)["runs"][0]
+    assert code == 0 and run["results"] == [] and len(run["tool"]["driver"]["rules"]) == len(rows)

@@ -125,11 +125,34 @@ def _print_text(findings: list[Finding], documents: int) -> None:
     console.print(f"[dim]{tail}[/dim]")
 
 
-def _print_rules() -> None:
+def _print_rules(output: LintOutput) -> None:
+    """The rules: a table (text, table), one JSON array (json) or the rules of a SARIF log with no results."""
+    from byoc_iam.lint import all_rules
+
+    if output is LintOutput.json:
+        import json
+
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": str(r.severity),
+                "description": r.description,
+                "types": list(r.types),
+                "aws_checks": list(r.aws_checks),
+            }
+            for r in all_rules()
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if output is LintOutput.sarif:
+        from byoc_iam.lint.output import to_sarif
+        from byoc_iam.report.sarif import dumps
+
+        sys.stdout.write(dumps(to_sarif([])))
+        return
     from rich.console import Console
     from rich.table import Table
-
-    from byoc_iam.lint import all_rules
 
     table = Table("code", "name", "severity", "description", box=None)
     for r in all_rules():
@@ -261,7 +284,7 @@ def lint(
     unreadable input.
     """
     if list_rules:
-        _print_rules()
+        _print_rules(output)
         return
     names = files or []
     if not names and role is None:
