@@ -94,3 +94,28 @@ def test_a_profile_without_credentials_is_named(
     monkeypatch.delenv("AWS_PROFILE")
     code, _, err = run_cli(["link-cluster", "--cluster", "c", "--region", "us-east-1", "--dry-run"], capsys)
     assert code == 4 and "set AWS_PROFILE or pass --profile" in err
+
+
+def test_a_changed_trust_names_this_role_not_the_stand_in() -> None:
+    """link-cluster's plan showed "e.g. ... may sts:AssumeRoleWithWebIdentity on arn:aws:iam::000000000000:role/
+    byoc-iam-compared-role": the prover's stand-in role. The example assumes this role."""
+    from byoc_iam.plan.model import Change
+    from byoc_iam.plan.text import change_lines
+
+    def trust(provider: str) -> dict[str, object]:
+        return {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{provider}"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                }
+            ],
+        }
+
+    before, after = trust("oidc.eks.us-east-1.amazonaws.com/id/A"), trust("oidc.eks.us-east-1.amazonaws.com/id/B")
+    change = Change("~", "trust policy", "r", "iam:UpdateAssumeRolePolicy", {}, 1, before, after)
+    lines = "\n".join(change_lines(change))
+    assert "e.g. " in lines and "on this role" in lines
+    assert "byoc-iam-compared-role" not in lines and "000000000000" not in lines

@@ -62,7 +62,9 @@ def access_lines(change: Change) -> list[str]:
     r = v["counterexample"]
     if r is not None:
         ctx = f" with {json.dumps(r['context'], sort_keys=True)}" if r.get("context") else ""
-        lines.append(f"  e.g. {r['principal']} may {r['action']} on {r['resource']}{ctx}")
+        # a trust is compared on a stand-in role (compare.encode): the request is to assume this role
+        where = "this role" if change.kind in ("trust policy", "role") else r["resource"]
+        lines.append(f"  e.g. {r['principal']} may {r['action']} on {where}{ctx}")
     if v.get("approximate"):
         lines.append(f"  approximate: {v['approximate']}")
     return lines
