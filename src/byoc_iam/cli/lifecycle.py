@@ -498,9 +498,9 @@ def link_cluster(
             if len(targets) > 1 and not aws.json:
                 typer.echo(f"== {kind} role {name}")
             emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
+            check_refusals(the_plan)  # a refusal exits 5, also with --dry-run or nothing to change
             if the_plan.empty or dry_run:
                 continue
-            check_refusals(the_plan)
             confirm(
                 the_plan,
                 yes=yes,
@@ -604,9 +604,9 @@ def _destroy_one(
     with aws.context() as ctx:
         the_plan = plan_for(ctx, role_name, adopt=adopt, keep_oidc_provider=keep_oidc_provider)
         emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
+        check_refusals(the_plan)  # a refusal exits 5, also with --dry-run or nothing to change
         if the_plan.empty or dry_run:
             return
-        check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=False, question=f"Destroy {role_name}?")
         progress = None if aws.json else _progress
         run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=progress)
