@@ -191,9 +191,11 @@ def _association_results(doc: dict[str, Any]) -> list[SarifResult]:
     for a in doc.get("associations", []):
         if a["status"] == "passed":
             continue
-        rule = f"layout/{a['id']}" if a["status"] == "failed" else "layout/association-missing"
-        level = "error" if a["status"] == "failed" else "warning"
-        out.append(SarifResult(rule, level, a["message"], pointer=a["service_account"] or "cluster"))
+        pointer = a["service_account"] or "cluster"
+        if a["status"] == "failed":
+            out.append(SarifResult(f"layout/{a['id']}", "error", a["message"], pointer=pointer))
+        else:
+            out.append(SarifResult("layout/association-missing", "warning", a["message"], pointer=pointer))
     return out
 
 
