@@ -571,6 +571,10 @@ def destroy(
         # only one role's destroy removes the OIDC provider: the EKS role, or the split layout's last IRSA role
         keep = keep_oidc_provider or kind != owner
         _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+    if cluster is not None and not owner and not keep_oidc_provider:  # e.g. after a switch to Pod Identity
+        from byoc_iam.cli.layout_provider import candidate_roles, destroy_provider
+
+        destroy_provider(aws, cluster, candidate_roles(prefix, role_name), yes=yes, dry_run=dry_run)
 
 
 def layout_selection_of(flag: str | None) -> str:
