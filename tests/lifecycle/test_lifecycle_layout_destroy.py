@@ -3,6 +3,8 @@ destroy, after every role that trusts it), kept when it did not or with --keep-o
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lifecycle_helpers import ACCOUNT, raw_client, run_cli
 
@@ -50,3 +52,48 @@ def test_split_destroy_keeps_a_provider_it_did_not_create(lc_env: MotoServer) ->
     assert res.code == 0, res.err
     assert arn in _providers(lc_env.endpoint_url)
     assert f"keeping {arn}: byoc-iam did not create it" in res.out
+
+
+PODS = ["--account-id", ACCOUNT, "--layout", "split", "--identity", "pod-identity", "--cluster-name", CLUSTER]
+
+
+def _to_pod_identity() -> None:
+    res = run_cli("apply", *PODS, "--yes", "--allow-trust-widening")
+    assert res.code == 0, res.out + res.err
+
+
+def test_split_destroy_after_a_switch_to_pod_identity_removes_the_provider(lc_env: MotoServer) -> None:
+    arn = _linked(lc_env.endpoint_url, precreate=False)
+    _to_pod_identity()  # no role's trust names the provider any more
+    dry = run_cli("destroy", "--layout", "split", "--cluster-name", CLUSTER, "--dry-run")
+    assert dry.code == 0 and f"- OIDC provider {arn}" in dry.out and arn in _providers(lc_env.endpoint_url)
+    res = run_cli("destroy", "--layout", "split", "--cluster-name", CLUSTER, "--yes")
+    assert res.code == 0, res.out + res.err
+    assert f"Destroyed OIDC provider {arn}." in res.out
+    assert _providers(lc_env.endpoint_url) == set() and raw_client(lc_env.endpoint_url).list_roles()["Roles"] == []
+
+
+def test_split_destroy_after_a_switch_keeps_an_unowned_or_used_provider(lc_env: MotoServer) -> None:
+    arn = _linked(lc_env.endpoint_url, precreate=True)
+    _to_pod_identity()
+    res = run_cli("destroy", "--layout", "split", "--cluster-name", CLUSTER, "--yes")
+    assert res.code == 0, res.out + res.err
+    assert (
+        arn in _providers(lc_env.endpoint_url) and f"keeping OIDC provider {arn}: byoc-iam did not create it" in res.err
+    )
+
+    # owned, but the combined layout's EKS role still federates it
+    iam = raw_client(lc_env.endpoint_url)
+    iam.tag_open_id_connect_provider(
+        OpenIDConnectProviderArn=arn, Tags=[{"Key": "byoc-iam:managed-by", "Value": "byoc-iam"}]
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Federated": arn}, "Action": "sts:AssumeRoleWithWebIdentity"}],
+    }
+    iam.create_role(RoleName="zilliz-byoc-eks-role", AssumeRolePolicyDocument=json.dumps(trust))
+    _to_pod_identity()
+    res = run_cli("destroy", "--layout", "split", "--cluster-name", CLUSTER, "--yes")
+    assert res.code == 0, res.out + res.err
+    assert arn in _providers(lc_env.endpoint_url)
+    assert f"keeping OIDC provider {arn}: role zilliz-byoc-eks-role still federates it" in res.err

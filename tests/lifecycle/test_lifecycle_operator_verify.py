@@ -4,7 +4,9 @@ on the two EKS service-linked roles (read by the cross-account role's checks), w
 
 from __future__ import annotations
 
-from lifecycle_helpers import ACCOUNT, RECORDED, run_cli
+import json
+
+from lifecycle_helpers import ACCOUNT, RECORDED, raw_client, run_cli
 
 from byoc_iam.aws import operator
 from byoc_iam.aws.sandbox import MotoServer
@@ -32,6 +34,13 @@ def test_verify_live_reads_exactly_what_is_listed_for_verify(lc_env: MotoServer)
     made |= _verify_calls("--role-name", "zilliz-byoc-eks-role", "--region", "us-east-1", "--allow-unlinked", *endpoint)
     assert run_cli("apply", *SPLIT, "--yes").code == 0
     made |= _verify_calls(*SPLIT)
+    # Pod Identity: verify --live reads every association of the cluster
+    eks = raw_client(lc_env.endpoint_url, "eks")
+    eks.create_cluster(name="pods", roleArn=f"arn:aws:iam::{ACCOUNT}:role/x", resourcesVpcConfig={"subnetIds": []})
+    pods = ["--account-id", ACCOUNT, "--layout", "split", "--identity", "pod-identity", "--cluster-name", "pods"]
+    assert run_cli("apply", *pods, "--yes", "--allow-trust-widening").code == 0
+    made |= _verify_calls(*pods, "--cluster", "pods", *endpoint)
+    assert {"eks:ListPodIdentityAssociations", "eks:DescribePodIdentityAssociation"} <= made
     listed = {a for a, c in operator.calls().items() if "verify" in c.commands}
     assert made <= listed, sorted(made - listed)
     # the ones not made here: tags when GetRole/GetPolicy return none (real AWS returns them), the cluster read
@@ -64,3 +73,16 @@ def test_operator_policy_command_accepts_verify() -> None:
     res = run_cli("operator-policy", "--command", "verify", "--account-id", ACCOUNT)
     assert res.code == 0, res.err
     assert "AWSServiceRoleForAmazonEKSNodegroup" in res.out and "iam:CreateRole" not in res.out
+
+
+def test_the_pod_identity_verify_policy_reads_the_associations_and_changes_none() -> None:
+    pods = ["--account-id", ACCOUNT, "--layout", "split", "--identity", "pod-identity"]
+    res = run_cli("operator-policy", "--command", "verify", *pods)
+    assert res.code == 0, res.err
+    doc = json.loads(res.out)
+    cluster = f"arn:aws:eks:us-east-1:{ACCOUNT}:cluster/c1"
+    association = f"arn:aws:eks:us-east-1:{ACCOUNT}:podidentityassociation/c1/a-1"
+    assert _decide(doc, "eks:ListPodIdentityAssociations", cluster) == "Allowed"
+    assert _decide(doc, "eks:DescribePodIdentityAssociation", association) == "Allowed"
+    for action in ("eks:CreatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"):
+        assert _decide(doc, action, cluster) != "Allowed" and _decide(doc, action, association) != "Allowed"

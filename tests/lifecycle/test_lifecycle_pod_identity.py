@@ -92,6 +92,9 @@ def test_an_unowned_association_is_refused_without_adopt(lc_env: MotoServer) -> 
     theirs = eks.create_pod_identity_association(
         clusterName=CLUSTER, namespace="kube-system", serviceAccount="cluster-autoscaler", roleArn=ROLE + "theirs"
     )["association"]
+    planned = run_cli("plan", *FLAGS, "--no-check-managed")
+    assert planned.code == 5, planned.out + planned.err
+    assert "refused: Pod Identity association" in planned.out and "associations match" not in planned.out
     refused = run_cli("apply", *FLAGS, "--yes")
     assert refused.code == 5, refused.out + refused.err
     assert refused.err.startswith("byoc-iam: Pod Identity association") and len(refused.err.splitlines()) == 1

@@ -39,21 +39,16 @@ def _unavailable(exc: AwsCallError, commands: list[str]) -> PodIdentityUnavailab
 
 
 def read_associations(
-    ctx: AwsContext, cluster: str, keys: Iterable[tuple[str, str]], commands: list[str]
+    ctx: AwsContext, cluster: str, keys: Iterable[tuple[str, str]] | None, commands: list[str]
 ) -> list[LiveAssociation] | None:
-    """The cluster's associations for the ``(namespace, service account)`` keys (List, then Describe for the role
-    and tags); None when the cluster does not exist (ResourceNotFoundException). Raises
-    :class:`PodIdentityUnavailable` when the endpoint does not know the API."""
+    """The cluster's associations for the ``(namespace, service account)`` keys (every association of the cluster
+    when ``keys`` is None; List, then Describe for the role and tags); None when the cluster does not exist
+    (ResourceNotFoundException). Raises :class:`PodIdentityUnavailable` when the endpoint does not know the API."""
     out: list[LiveAssociation] = []
+    filters = [{}] if keys is None else [{"namespace": n, "serviceAccount": a} for n, a in keys]
     try:
-        for namespace, account in keys:
-            found = ctx.paginate(
-                "eks:ListPodIdentityAssociations",
-                "associations",
-                clusterName=cluster,
-                namespace=namespace,
-                serviceAccount=account,
-            )
+        for where in filters:
+            found = ctx.paginate("eks:ListPodIdentityAssociations", "associations", clusterName=cluster, **where)
             for summary in found:
                 a = ctx.call(
                     "eks:DescribePodIdentityAssociation", clusterName=cluster, associationId=summary["associationId"]

@@ -69,9 +69,11 @@ def run_layout_verify(
     trust = check_split_trust(inputs, specs, target, federation)
     proof = prove_layout(inputs, specs if ctx is not None else None)
     set_roles = _set_roles(role_values, roles, ctx=ctx, cluster=cluster, features=features)
+    pods = _associations(ctx, roles, cluster or inputs.cluster_name) if _live_pods(ctx, inputs) else []
     ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles)
-    ok = ok and not any(t.failed for t in trust)
+    ok = ok and not any(t.failed for t in trust) and not any(a.status == "failed" for a in pods)
     waiting = any(t.not_linked for t in trust) or any(r["status"] == "not-linked" for r in set_roles)
+    waiting = waiting or any(a.status == "not-linked" for a in pods)
     status = "fails" if not ok else ("not-linked" if waiting else "ready")
     return {
         "format": LAYOUT_VERIFY_FORMAT,
@@ -85,7 +87,30 @@ def run_layout_verify(
         "proof": proof.to_dict(),
         "no_imds_finding": no_imds_finding(proof),
         "roles": set_roles,
+        "associations": [a.to_dict() for a in pods],
     }
+
+
+def _live_pods(ctx: Any | None, inputs: Any) -> bool:
+    return ctx is not None and inputs.identity == "pod-identity"
+
+
+def _associations(ctx: Any, roles: Any, cluster: str | None) -> list[Any]:
+    """The live Pod Identity associations of ``cluster`` against the layout's (every association of the cluster
+    is read: one naming a split role for another service account fails too)."""
+    from byoc_iam.aws.pod_identity import PodIdentityUnavailable, read_associations
+    from byoc_iam.cli.pod_identity import wanted
+    from byoc_iam.errors import AwsError
+    from byoc_iam.verify.associations import check_associations
+
+    partition, account = ctx.partition, ctx.account_id()
+    want = wanted(roles, partition, account)
+    arns = {m.arn(partition, account) for m in roles}
+    try:
+        live = read_associations(ctx, cluster, None, []) if cluster else None
+    except PodIdentityUnavailable as exc:
+        raise AwsError(str(exc).split(";", 1)[0] + "; the associations cannot be verified") from None
+    return check_associations(cluster, want, live, arns)
 
 
 IMDS_ACTIONS = ("elasticloadbalancing:deleteloadbalancer", "ec2:deletevolume")

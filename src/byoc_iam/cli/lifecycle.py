@@ -547,9 +547,9 @@ def link_cluster(
             if len(targets) > 1 and not aws.json:
                 typer.echo(f"== {kind} role {name}")
             emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
+            check_refusals(the_plan)  # a refusal exits 5, also with --dry-run or nothing to change
             if the_plan.empty or dry_run:
                 continue
-            check_refusals(the_plan)
             confirm(
                 the_plan,
                 yes=yes,
@@ -620,6 +620,10 @@ def destroy(
         # only one role's destroy removes the OIDC provider: the EKS role, or the split layout's last IRSA role
         keep = keep_oidc_provider or kind != owner
         _destroy_one(aws, name, yes=yes, adopt=adopt, keep_oidc_provider=keep, dry_run=dry_run)
+    if cluster is not None and not owner and not keep_oidc_provider:  # e.g. after a switch to Pod Identity
+        from byoc_iam.cli.layout_provider import candidate_roles, destroy_provider
+
+        destroy_provider(aws, cluster, candidate_roles(prefix, role_name), yes=yes, dry_run=dry_run)
 
 
 def layout_selection_of(flag: str | None) -> str:
@@ -653,9 +657,9 @@ def _destroy_one(
     with aws.context() as ctx:
         the_plan = plan_for(ctx, role_name, adopt=adopt, keep_oidc_provider=keep_oidc_provider)
         emit_plan(the_plan, aws.output, quiet_if_json=not (the_plan.empty or dry_run))
+        check_refusals(the_plan)  # a refusal exits 5, also with --dry-run or nothing to change
         if the_plan.empty or dry_run:
             return
-        check_refusals(the_plan)
         confirm(the_plan, yes=yes, allow_trust_widening=False, question=f"Destroy {role_name}?")
         progress = None if aws.json else _progress
         run_destroy(ctx, the_plan, adopt=adopt, keep_oidc_provider=keep_oidc_provider, on_change=progress)

@@ -81,7 +81,9 @@ def show(plan: AssociationPlan) -> None:
     from byoc_iam.plan.text import change_lines
 
     typer.echo(f"== Pod Identity associations in cluster {plan.cluster}")
-    if plan.empty:
+    if plan.empty and plan.refusals:
+        typer.echo("The Pod Identity associations do not match; refused (below), nothing would change.")
+    elif plan.empty:
         typer.echo("No changes. The Pod Identity associations match.")
     for change in plan.changes:
         for line in change_lines(change):

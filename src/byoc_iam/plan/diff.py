@@ -208,7 +208,7 @@ def plan_link(
         old = role.fields["trust_policy"]
         new = trustmod.retarget_oidc(old, arn)
         if not trustmod.oidc_provider_arns(old):
-            part.notes.append(f"the trust policy of {name} federates no OIDC provider; nothing to link")
+            part.notes.append(f"the trust policy of {name} {trustmod.NOTHING_TO_LINK}")
         elif not same(old, new):
             part.changes.append(trust_change(name, old, new, linking_to=arn))
     scope = {"policy_arns": [], "oidc_arns": sorted({arn, *(live.oidc_providers)})}

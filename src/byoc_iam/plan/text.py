@@ -9,7 +9,7 @@ from typing import Any
 from byoc_iam.model import PolicyDocument
 from byoc_iam.plan.access import access_lines
 from byoc_iam.plan.model import Change, Plan
-from byoc_iam.plan.trust import LINK_RISK
+from byoc_iam.plan.trust import LINK_RISK, NOTHING_TO_LINK
 
 EXPECTED_LINK = "the trust now names the cluster's OIDC provider (the expected link; nothing else admitted)"
 
@@ -81,10 +81,17 @@ def change_lines(change: Change, *, full: bool = False, expected_link: bool = Fa
     return out
 
 
+def _nothing_to_link(plan: Plan) -> bool:
+    """A link-cluster plan whose note already says why nothing changes (not "already linked")."""
+    return plan.command == "link-cluster" and any(n.endswith(NOTHING_TO_LINK) for n in plan.notes)
+
+
 def plan_lines(plan: Plan, *, full: bool = False) -> list[str]:
     """The whole plan for people; the last line is the Terraform-style summary."""
     lines: list[str] = []
-    if plan.empty:
+    if plan.empty and plan.refusals:
+        lines.append(f"No changes can be planned for role {plan.role_name}: refused (below).")
+    elif plan.empty and not _nothing_to_link(plan):
         lines.append(EMPTY.get(plan.command, "No changes.").format(role=plan.role_name))
     else:
         lines.append(f"byoc-iam will make these changes ({plan.command}, role {plan.role_name}):")

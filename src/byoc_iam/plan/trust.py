@@ -246,6 +246,8 @@ def retarget_oidc(trust: dict[str, Any], new_provider_arn: str) -> dict[str, Any
     return doc
 
 
+# the note of a link-cluster plan for a role whose trust names no OIDC provider (nothing changes, nothing is linked)
+NOTHING_TO_LINK = "federates no OIDC provider; nothing to link"
 LINK_RISK = "link-cluster would make this trust admit more than named service accounts"
 
 

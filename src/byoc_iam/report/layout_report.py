@@ -29,6 +29,24 @@ RULES = (
         "warning",
     ),
     SarifRule(
+        "layout/association-role",
+        "AssociationRole",
+        "A component's service account is associated (EKS Pod Identity) with another role than its split role.",
+        "error",
+    ),
+    SarifRule(
+        "layout/association-foreign",
+        "AssociationForeign",
+        "An EKS Pod Identity association gives a split role to a service account the layout does not give it.",
+        "error",
+    ),
+    SarifRule(
+        "layout/association-missing",
+        "AssociationMissing",
+        "A component's EKS Pod Identity association does not exist (or the cluster was not read): no role yet.",
+        "warning",
+    ),
+    SarifRule(
         "layout/boundary-not-evaluated",
         "BoundaryNotEvaluated",
         "A role's permissions boundary could not be read: none of its calls can be proven allowed.",
@@ -47,7 +65,8 @@ def verdict(doc: dict[str, Any]) -> str:
     if doc.get("status") == "not-linked":
         return (
             "NOT LINKED YET: every component's calls are allowed by its own role and no split role grants more, "
-            "but the controllers cannot assume their roles until link-cluster"
+            "but the controllers cannot assume their roles until "
+            + ("apply makes their Pod Identity associations" if doc.get("associations") else "link-cluster")
         )
     if doc["ok"]:
         return (
@@ -85,6 +104,7 @@ def failures(doc: dict[str, Any]) -> list[str]:
                 f"{r['role_name']} grants more than the combined role: {req.get('action')} on {req.get('resource')}"
             )
     out += [f"{name} {line}" for name, line in trust_failures(doc)]
+    out += [a["message"] for a in doc.get("associations", []) if a["status"] == "failed"]
     for r in doc["roles"]:
         out += list(r["failures"])
     return out
@@ -117,6 +137,7 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
         if c.get("boundary_not_evaluated"):
             lines.append(f"      ✗ permissions boundary {c['boundary_not_evaluated']} not read: no call proven allowed")
     lines += _trust_lines(doc)
+    lines += _association_lines(doc)
     if doc["no_imds_finding"]:
         lines.append(
             "  no shared-role IMDS finding: proved that the node role no longer grants "
@@ -159,6 +180,27 @@ def _trust_lines(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _association_lines(doc: dict[str, Any]) -> list[str]:
+    """The live Pod Identity associations' checks (none offline or with IRSA)."""
+    checks = doc.get("associations", [])
+    lines = ["Pod Identity associations (each service account → exactly its split role):"] if checks else []
+    marks = {"passed": "✓", "failed": "✗", "not-linked": "…"}
+    return lines + [f"  {marks.get(a['status'], '✗')} {a['message']}" for a in checks]
+
+
+def _association_results(doc: dict[str, Any]) -> list[SarifResult]:
+    out = []
+    for a in doc.get("associations", []):
+        if a["status"] == "passed":
+            continue
+        pointer = a["service_account"] or "cluster"
+        if a["status"] == "failed":
+            out.append(SarifResult(f"layout/{a['id']}", "error", a["message"], pointer=pointer))
+        else:
+            out.append(SarifResult("layout/association-missing", "warning", a["message"], pointer=pointer))
+    return out
+
+
 def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
     """The document as a SARIF log: one result per failed call, per split role with new access, per failed set
     check and per unevaluated boundary."""
@@ -184,6 +226,7 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
         if any(t["status"] == "not-linked" for t in r["trust"]):
             msg = f"{r['role_name']}: not linked yet; its controller cannot assume it until link-cluster"
             results.append(SarifResult("layout/not-linked", "warning", msg, pointer=r["role_name"]))
+    results += _association_results(doc)
     for r in doc["roles"]:
         results += [SarifResult("layout/role-check", "error", f, pointer=r["role_name"]) for f in r["failures"]]
     log = sarif_log("byoc-iam", __version__, RULES, results)
