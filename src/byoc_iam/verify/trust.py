@@ -183,7 +183,9 @@ def check_trust(
         desc = f"service account {sa} through the same issuer registered in account {other} cannot assume the role"
         ctx = web(f"system:serviceaccount:{sa}", aud, other_provider)
         results.append(
-            checker.run(TrustAsk(f"irsa:{sa}/provider:other-account", "negative", desc, other_provider, _WEB, ctx, "denied"))
+            checker.run(
+                TrustAsk(f"irsa:{sa}/provider:other-account", "negative", desc, other_provider, _WEB, ctx, "denied")
+            )
         )
     asks += [a for a in extra if a.kind == "positive"]
     pinned = (f"{host}:aud", f"{host}:sub")
@@ -205,9 +207,7 @@ def check_trust(
     return results + [checker.run(ask) for ask in extra]
 
 
-def negative_variations(
-    positives: Sequence[TrustAsk], pinned: Sequence[str], others: dict[str, str]
-) -> list[TrustAsk]:
+def negative_variations(positives: Sequence[TrustAsk], pinned: Sequence[str], others: dict[str, str]) -> list[TrustAsk]:
     """For every positive ask, the asks that must be denied (:func:`byoc_iam.verify.trust_variants.variations`):
     the principal's other trust actions and its ``pinned`` condition values altered."""
     intended: dict[str, list[str]] = {}
@@ -217,7 +217,9 @@ def negative_variations(
     for ask in positives:
         base = ask.description.split(" can ", 1)[0]
         for v in variations(ask.action, ask.context, intended[ask.principal], pinned, others):
-            desc = f"{base} cannot {v.why}" if v.what.startswith("action:") else f"{base} cannot {v.action} with {v.why}"
+            desc = (
+                f"{base} cannot {v.why}" if v.what.startswith("action:") else f"{base} cannot {v.action} with {v.why}"
+            )
             out.append(TrustAsk(f"{ask.id}/{v.what}", "negative", desc, ask.principal, v.action, v.context, "denied"))
     return out
 
