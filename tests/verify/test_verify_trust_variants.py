@@ -54,9 +54,9 @@ def test_the_rendered_role_passes_every_variation(east_role: RoleSpec) -> None:
     ids = {t.id for t in report.trust}
     assert not {t.id for t in report.trust if t.status == "failed"}
     for sa in ("kube-system:cluster-autoscaler", "kube-system:aws-load-balancer-controller"):
-        assert {f"irsa:{sa}/aud:other", f"irsa:{sa}/aud:case", f"irsa:{sa}/sub:extended"} <= ids
-        assert f"irsa:{sa}/action:sts:AssumeRole" in ids and f"irsa:{sa}/provider:other-account" in ids
-    assert "service:ec2.amazonaws.com/action:sts:TagSession" in ids
+        assert {f"variant:irsa:{sa}/aud:other", f"variant:irsa:{sa}/aud:case", f"variant:irsa:{sa}/sub:extended"} <= ids
+        assert f"variant:irsa:{sa}/action:sts:AssumeRole" in ids and f"variant:irsa:{sa}/provider:other-account" in ids
+    assert "variant:service:ec2.amazonaws.com/action:sts:TagSession" in ids
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_the_rendered_role_passes_every_variation(east_role: RoleSpec) -> None:
 def test_a_widened_audience_on_any_service_account_fails(east_role: RoleSpec, condition: dict[str, Any]) -> None:
     """The audience is probed for each intended service account, not only the first one's."""
     failed = _failed(_with_statement(east_role, _web(condition)))
-    assert failed and all(f.startswith("irsa:kube-system:cluster-autoscaler/aud:") for f in failed)
+    assert failed and all(f.startswith("variant:irsa:kube-system:cluster-autoscaler/aud:") for f in failed)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_a_widened_audience_on_any_service_account_fails(east_role: RoleSpec, co
 def test_a_widened_subject_fails(east_role: RoleSpec, sub: dict[str, Any], probe: str) -> None:
     condition = {"StringEquals": {f"{HOST}:aud": "sts.amazonaws.com"}, **sub}
     failed = _failed(_with_statement(east_role, _web(condition)))
-    assert f"irsa:kube-system:cluster-autoscaler/{probe}" in failed
+    assert f"variant:irsa:kube-system:cluster-autoscaler/{probe}" in failed
 
 
 @pytest.mark.parametrize(
@@ -103,8 +103,8 @@ def test_a_service_principal_with_more_actions_fails(east_role: RoleSpec, action
         if st["Principal"].get("Service") == "ec2.amazonaws.com":
             st["Action"] = action
     failed = _failed(without(east_role, trust_policy=trust))
-    assert {f"service:ec2.amazonaws.com/action:{a}" for a in extra} <= failed
-    assert all(f.startswith("service:ec2.amazonaws.com/action:") for f in failed)
+    assert {f"variant:service:ec2.amazonaws.com/action:{a}" for a in extra} <= failed
+    assert all(f.startswith("variant:service:ec2.amazonaws.com/action:") for f in failed)
 
 
 def test_verify_cli_fails_an_audience_widened_role(tmp_path: Any, east_role: RoleSpec) -> None:
@@ -113,7 +113,7 @@ def test_verify_cli_fails_an_audience_widened_role(tmp_path: Any, east_role: Rol
     path.write_text(spec.to_json())
     code, out, err = run("verify", "--role", str(path), "--account-id", ACCOUNT)
     assert code == 3, err
-    assert "irsa:kube-system:cluster-autoscaler/aud:other" in out
+    assert "variant:irsa:kube-system:cluster-autoscaler/aud:other" in out
     assert "only the intended principals can assume it" not in out
 
 
@@ -153,7 +153,7 @@ def _cross(spec: RoleSpec) -> set[str]:
     facts = SetFacts(account=ACCOUNT, bucket="milvus-data")
     principal = str(blueprint("cross-account-role").raw["zilliz_principal"])
     v = verify_cross_account(spec, facts, external_id="ext-123456789", zilliz_principal=principal)
-    assert any(c.id == "zilliz-assume/sts:ExternalId:case" for c in v.checks)
+    assert any(c.id == "variant:zilliz-assume/sts:ExternalId:case" for c in v.checks)
     return {c.id for c in v.checks if c.kind == "trust" and not c.passed}
 
 
@@ -162,7 +162,7 @@ def test_cross_account_external_id_compared_ignoring_case_fails() -> None:
     assert not _cross(spec)
     trust = json.loads(json.dumps(spec.trust_policy).replace('"StringEquals"', '"StringEqualsIgnoreCase"'))
     assert "StringEqualsIgnoreCase" in json.dumps(trust)
-    assert _cross(without(spec, trust_policy=trust)) == {"zilliz-assume/sts:ExternalId:case"}
+    assert _cross(without(spec, trust_policy=trust)) == {"variant:zilliz-assume/sts:ExternalId:case"}
 
 
 def test_cross_account_external_id_pattern_and_more_actions_fail() -> None:
@@ -170,7 +170,10 @@ def test_cross_account_external_id_pattern_and_more_actions_fail() -> None:
     text = json.dumps(spec.trust_policy).replace('"StringEquals"', '"StringLike"').replace("ext-123456789", "ext-*")
     text = text.replace('"sts:SetSourceIdentity"', '"sts:*"')
     failed = _cross(without(spec, trust_policy=json.loads(text)))
-    assert {"zilliz-assume/sts:ExternalId:extended", "zilliz-assume/action:sts:AssumeRoleWithWebIdentity"} <= failed
+    assert {
+        "variant:zilliz-assume/sts:ExternalId:extended",
+        "variant:zilliz-assume/action:sts:AssumeRoleWithWebIdentity",
+    } <= failed
 
 
 def test_storage_role_audience_widened_fails() -> None:

@@ -247,7 +247,7 @@ def storage_trust_checks(
             trust_check(
                 spec,
                 facts,
-                f"irsa:{s}/provider:other-account",
+                f"variant:irsa:{s}/provider:other-account",
                 f"{s} through the issuer registered in account {OTHER_ACCOUNT} is denied",
                 other_provider,
                 web,
@@ -259,7 +259,7 @@ def storage_trust_checks(
         others = {f"{host}:aud": "https://kubernetes.default.svc"}
         for v in variations(web, ctx(s), (web,), pinned, others):
             cid, desc = (
-                f"irsa:{s}/{v.what}",
+                f"variant:irsa:{s}/{v.what}",
                 f"{s} cannot {v.why}" if v.what.startswith("action:") else f"{s} with {v.why} is denied",
             )
             checks.append(trust_check(spec, facts, cid, desc, provider, v.action, v.context, "denied"))
@@ -376,7 +376,9 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
             else (f"Zilliz's control plane with {v.why} is denied")
         )
         checks.append(
-            trust_check(spec, facts, f"zilliz-assume/{v.what}", desc, zilliz_principal, v.action, v.context, "denied")
+            trust_check(
+                spec, facts, f"variant:zilliz-assume/{v.what}", desc, zilliz_principal, v.action, v.context, "denied"
+            )
         )
     return checks
 

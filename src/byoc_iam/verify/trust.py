@@ -184,7 +184,9 @@ def check_trust(
         ctx = web(f"system:serviceaccount:{sa}", aud, other_provider)
         results.append(
             checker.run(
-                TrustAsk(f"irsa:{sa}/provider:other-account", "negative", desc, other_provider, _WEB, ctx, "denied")
+                TrustAsk(
+                    f"variant:irsa:{sa}/provider:other-account", "negative", desc, other_provider, _WEB, ctx, "denied"
+                )
             )
         )
     asks += [a for a in extra if a.kind == "positive"]
@@ -220,7 +222,9 @@ def negative_variations(positives: Sequence[TrustAsk], pinned: Sequence[str], ot
             desc = (
                 f"{base} cannot {v.why}" if v.what.startswith("action:") else f"{base} cannot {v.action} with {v.why}"
             )
-            out.append(TrustAsk(f"{ask.id}/{v.what}", "negative", desc, ask.principal, v.action, v.context, "denied"))
+            out.append(
+                TrustAsk(f"variant:{ask.id}/{v.what}", "negative", desc, ask.principal, v.action, v.context, "denied")
+            )
     return out
 
 
