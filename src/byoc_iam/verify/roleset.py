@@ -369,18 +369,22 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
     ]
     checks = [trust_check(spec, facts, *case) for case in cases]
     intended = [c[3] for c in cases if c[0].startswith("zilliz-") and c[5] == "allowed"]
+    return checks + _external_id_variants(spec, facts, right, intended, zilliz_principal)
+
+
+def _external_id_variants(
+    spec: RoleSpec, facts: SetFacts, right: dict[str, Any], intended: list[str], principal: str
+) -> list[Check]:
+    """Zilliz's principal with the External ID altered (case changed, extended...: a ``StringEqualsIgnoreCase``
+    or wildcard ``sts:ExternalId`` condition admits them; AWS compares it case-sensitively under
+    ``StringEquals``) or asking a trust action beyond ``intended`` is denied (:mod:`verify.trust_variants`)."""
+    out: list[Check] = []
     for v in variations("sts:AssumeRole", right, intended, ("sts:ExternalId",)):
-        desc = (
-            f"Zilliz's control plane cannot {v.why}"
-            if v.what.startswith("action:")
-            else (f"Zilliz's control plane with {v.why} is denied")
-        )
-        checks.append(
-            trust_check(
-                spec, facts, f"variant:zilliz-assume/{v.what}", desc, zilliz_principal, v.action, v.context, "denied"
-            )
-        )
-    return checks
+        who = "Zilliz's control plane"
+        desc = f"{who} cannot {v.why}" if v.what.startswith("action:") else f"{who} with {v.why} is denied"
+        cid = f"variant:zilliz-assume/{v.what}"
+        out.append(trust_check(spec, facts, cid, desc, principal, v.action, v.context, "denied"))
+    return out
 
 
 def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[str] | None) -> list[Check]:
