@@ -214,7 +214,8 @@ def negative_variations(positives: Sequence[TrustAsk], pinned: Sequence[str], ot
     the principal's other trust actions and its ``pinned`` condition values altered."""
     intended: dict[str, list[str]] = {}
     for ask in positives:
-        intended.setdefault(ask.principal, []).append(ask.action)
+        actions = intended.setdefault(ask.principal, [])
+        actions += [ask.action] if ask.action not in actions else []
     out: list[TrustAsk] = []
     for ask in positives:
         base = ask.description.split(" can ", 1)[0]

@@ -78,7 +78,7 @@ def variations(
     context key present altered (:func:`altered`, after ``others[key]`` when given). Pass ``pinned=()`` for a
     request whose values are patterns (a wildcard subject)."""
     out = [
-        Variation(f"action:{a}", f"{a} (only {', '.join(intended)} is intended)", a, dict(context))
+        Variation(f"action:{a}", f"{a} (only {', '.join(dict.fromkeys(intended))} intended)", a, dict(context))
         for a in other_actions(intended)
     ]
     for key in pinned:
