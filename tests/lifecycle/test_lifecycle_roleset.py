@@ -188,3 +188,52 @@ def test_plan_and_apply_of_a_set_speak_json(lc_env: MotoServer) -> None:
     assert all(r["changed"] for r in result["roles"])
     again = json.loads(run_cli("apply", "--role", "all", *SET, "--yes", "-o", "json").out)
     assert not any(r["changed"] for r in again["roles"])
+
+
+def test_verify_live_fails_weakened_trust_conditions_on_every_role(lc_env: MotoServer) -> None:
+    """No false PASS live: an audience widened on one service account's statement (EKS role), the External ID and
+    the storage role's audience/subject compared ignoring case, another action for the node — each fails verify
+    --live."""
+    assert run_cli("apply", "--role", "all", *SET, "--yes").code == 0
+    eks = raw_client(lc_env.endpoint_url, "eks")
+    eks.create_cluster(
+        name="zilliz-byoc-demo", roleArn=f"arn:aws:iam::{ACCOUNT}:role/{NAMES[0]}", resourcesVpcConfig={"subnetIds": []}
+    )
+    host = eks.describe_cluster(name="zilliz-byoc-demo")["cluster"]["identity"]["oidc"]["issuer"].removeprefix(
+        "https://"
+    )
+    assert run_cli("link-cluster", "--cluster", "zilliz-byoc-demo", "--role", "all", "--yes").code == 0
+    iam, ctx = raw_client(lc_env.endpoint_url), new_ctx(lc_env.endpoint_url)
+    trusts = {name: read_role(ctx, name).trust_policy for name in NAMES}  # type: ignore[union-attr]
+    trusts[NAMES[0]]["Statement"].append(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host}"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringLike": {f"{host}:aud": "*"},
+                "StringEquals": {f"{host}:sub": "system:serviceaccount:kube-system:cluster-autoscaler"},
+            },
+        }
+    )
+    for st in trusts[NAMES[0]]["Statement"]:
+        if st["Principal"].get("Service") == "ec2.amazonaws.com":
+            st["Action"] = ["sts:AssumeRole", "sts:AssumeRoleWithSAML"]
+    for name in NAMES:
+        text = json.dumps(trusts[name])
+        if name != NAMES[0]:
+            text = text.replace('"StringEquals"', '"StringEqualsIgnoreCase"')
+        # moto's UpdateAssumeRolePolicy accepts only AssumeRole, AssumeRoleWithSAML and AssumeRoleWithWebIdentity
+        text = text.replace(', "sts:TagSession", "sts:SetSourceIdentity"', "")
+        iam.update_assume_role_policy(RoleName=name, PolicyDocument=text)
+    res = run_cli("verify", "--live", "--role", "all", *SET, "--endpoint-url", lc_env.endpoint_url, "-o", "json")
+    assert res.code == 3, res.err
+    doc = json.loads(res.out)
+    assert not doc["ok"]
+    eks_failed = {t["id"] for t in doc["roles"][0]["report"]["trust"] if t["status"] == "failed"}
+    assert "variant:irsa:kube-system:cluster-autoscaler/aud:other" in eks_failed
+    assert "variant:service:ec2.amazonaws.com/action:sts:AssumeRoleWithSAML" in eks_failed
+    assert all(f.startswith("variant:") for f in eks_failed)
+    storage, cross = ({c["id"] for c in r["report"]["checks"] if not c["passed"]} for r in doc["roles"][1:])
+    assert storage and all(f.endswith(("/aud:case", "/sub:case")) for f in storage)
+    assert cross == {"variant:zilliz-assume/sts:ExternalId:case", "zilliz-tag-session", "zilliz-source-identity"}

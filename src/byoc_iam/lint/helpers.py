@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from byoc_iam import data as knowledge
-from byoc_iam.lint.context import DocContext, StatementView, Value
+from byoc_iam.lint.context import CondEntry, DocContext, StatementView, Value
 from byoc_iam.lint.rules import Hit
 from byoc_iam.model import arn as arns
 from byoc_iam.model import operators as model_operators
@@ -125,6 +125,45 @@ def web_identity_statements(ctx: DocContext) -> Iterator[tuple[StatementView, li
             continue
         if any(a.value.lower() in ("sts:assumerolewithwebidentity", "sts:*", "*") for a in st.action or []):
             yield st, providers
+
+
+def pin_problem(c: CondEntry) -> str | None:
+    """None when the entry pins its key to the listed values: a positive, exact, case-sensitive match
+    (``StringEquals``, or ``StringLike`` without ``*``/``?``; ``ForAnyValue:`` allowed), false when the key is
+    absent. Otherwise why it does not pin. IAM User Guide, "IAM JSON policy elements: Condition operators":
+    ``StringEquals`` is an exact case-sensitive match, ``StringEqualsIgnoreCase`` ignores case, ``StringLike``
+    matches ``*``/``?`` wildcards; a negated operator (``StringNotEquals``...) admits every other value and is
+    true when the key is absent, as are ``...IfExists`` and ``ForAllValues:``; ``Null`` only tests presence."""
+    op = parse_operator(c.operator)
+    if op.base is None:
+        return f"{c.operator} is not an operator IAM knows"
+    if op.base == "Null":
+        return "Null only tests whether the claim is present, not its value"
+    if op.if_exists:
+        return f"{c.operator} passes when the claim is absent"
+    if op.set_qualifier == "ForAllValues":
+        return f"{c.operator} passes when the claim is absent"
+    if "Not" in op.base:
+        return f"the negated {c.operator} admits every other value"
+    if op.base == "StringEqualsIgnoreCase":
+        return f"{c.operator} ignores case"
+    if op.base not in ("StringEquals", "StringLike"):
+        return f"{c.operator} is not an exact string match"
+    wild = [v.text for v in c.values if op.base == "StringLike" and ("*" in v.text or "?" in v.text)]
+    if wild:
+        return f"{c.operator} {wild[0]!r} is a wildcard pattern"
+    return None if c.values else f"{c.operator} lists no value"
+
+
+def claim_conditions(st: StatementView, name: str, claim: str) -> tuple[list[CondEntry], list[str] | None]:
+    """The statement's conditions on ``<name>:<claim>`` and, when none of them pins it (:func:`pin_problem`),
+    why each does not (None: pinned; an empty list: no condition on the claim)."""
+    key = f"{name}:{claim}".lower()
+    entries = [c for c in st.conditions if c.key.lower() == key]
+    problems = [pin_problem(c) for c in entries]
+    if entries and any(p is None for p in problems):
+        return entries, None
+    return entries, [p for p in problems if p is not None]
 
 
 def provider_name(federated: str) -> str:

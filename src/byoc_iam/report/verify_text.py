@@ -57,7 +57,7 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
         )
     console.print(matrix)
     _calls(report, console, verbose)
-    _trust(report, console)
+    _trust(report, console, verbose)
     _findings(report, console)
     _verdict(report, console)
 
@@ -83,14 +83,26 @@ def _calls(report: VerifyReport, console: Console, verbose: bool) -> None:
                 )
 
 
-def _trust(report: VerifyReport, console: Console) -> None:
+def _trust(report: VerifyReport, console: Console, verbose: bool = False) -> None:
+    """The trust rows; the negative variations (``variant:...``) that passed only with ``verbose``, counted."""
     trust = Table(title="Trust policy", title_justify="left")
     for col in ("check", "expected", "decision", "result"):
         trust.add_column(col)
+    hidden = 0
     for t in report.trust:
+        if t.id.startswith("variant:") and t.status == "passed" and not verbose:
+            hidden += 1
+            continue
         word, style = _TRUST[t.status]
         trust.add_row(t.id, t.expected, t.decision, Text(word, style=style))
     console.print(trust)
+    if hidden:
+        console.print(
+            f"  ✓ {hidden} negative variations denied (each intended principal's other trust actions and altered "
+            "audience/subject; --verbose lists them)",
+            markup=False,
+            highlight=False,
+        )
     for t in report.trust:
         if t.status == "failed":
             console.print(f"  ✗ {t.id}: {t.reason}", markup=False, highlight=False)

@@ -49,6 +49,7 @@ class Negative(BaseModel):
 class TrustNegatives(_Data):
     KIND: ClassVar[str] = "verify-trust-negatives"
     other_account: str = Field(pattern=r"^\d{12}$")
+    other_audience: str
     negatives: tuple[Negative, ...]
 
 

@@ -24,6 +24,7 @@ from byoc_iam import data as knowledge
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
+from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import worst_case
 
 OTHER_ACCOUNT = "111122223333"
@@ -226,9 +227,13 @@ def _federated(spec: RoleSpec) -> str:
     return ""
 
 
-def storage_trust_checks(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -> list[Check]:
+def storage_trust_checks(
+    spec: RoleSpec, facts: SetFacts, subjects: list[str], exact_subjects: list[bool] | None = None
+) -> list[Check]:
     """The storage role's trust: each Milvus subject can assume it; other service accounts, audiences,
-    providers and accounts cannot."""
+    providers and accounts cannot, and for each subject neither another trust action nor an altered audience
+    (or subject, when ``exact_subjects`` says it was not a wildcard pattern) passes
+    (:func:`byoc_iam.verify.trust_variants.variations`)."""
     provider = _federated(spec)
     host = provider.split(":oidc-provider/", 1)[-1]
     other_provider = f"arn:{facts.partition}:iam::{OTHER_ACCOUNT}:oidc-provider/{host}"
@@ -263,6 +268,27 @@ def storage_trust_checks(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -
         ),
     ]
     checks += [trust_check(spec, facts, i, d, p, web, c, "denied") for i, d, p, c in negatives]
+    for s, exact in zip(subjects, exact_subjects or [True] * len(subjects), strict=True):
+        checks.append(
+            trust_check(
+                spec,
+                facts,
+                f"variant:irsa:{s}/provider:other-account",
+                f"{s} through the issuer registered in account {OTHER_ACCOUNT} is denied",
+                other_provider,
+                web,
+                ctx(s, prov=other_provider),
+                "denied",
+            )
+        )
+        pinned = (f"{host}:aud", f"{host}:sub") if exact else (f"{host}:aud",)
+        others = {f"{host}:aud": "https://kubernetes.default.svc"}
+        for v in variations(web, ctx(s), (web,), pinned, others):
+            cid, desc = (
+                f"variant:irsa:{s}/{v.what}",
+                f"{s} cannot {v.why}" if v.what.startswith("action:") else f"{s} with {v.why} is denied",
+            )
+            checks.append(trust_check(spec, facts, cid, desc, provider, v.action, v.context, "denied"))
     checks.append(
         trust_check(
             spec,
@@ -289,7 +315,8 @@ def verify_storage(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -> Role
     features = {"kms"} if facts.kms_key_arn else set()
     calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
     checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
-    checks += storage_trust_checks(spec, facts, [concrete_subject(s) for s in subjects])
+    exact = [concrete_subject(s) == s for s in subjects]
+    checks += storage_trust_checks(spec, facts, [concrete_subject(s) for s in subjects], exact)
     skipped = tuple(f"{c['id']} (only with {c['feature']})" for c in req["calls"] if c not in calls)
     return RoleVerdict("storage", spec.role_name, tuple(checks), skipped)
 
@@ -366,7 +393,24 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
             "denied",
         ),
     ]
-    return [trust_check(spec, facts, *case) for case in cases]
+    checks = [trust_check(spec, facts, *case) for case in cases]
+    intended = [c[3] for c in cases if c[0].startswith("zilliz-") and c[5] == "allowed"]
+    return checks + _external_id_variants(spec, facts, right, intended, zilliz_principal)
+
+
+def _external_id_variants(
+    spec: RoleSpec, facts: SetFacts, right: dict[str, Any], intended: list[str], principal: str
+) -> list[Check]:
+    """Zilliz's principal with the External ID altered (case changed, extended...: a ``StringEqualsIgnoreCase``
+    or wildcard ``sts:ExternalId`` condition admits them; AWS compares it case-sensitively under
+    ``StringEquals``) or asking a trust action beyond ``intended`` is denied (:mod:`verify.trust_variants`)."""
+    out: list[Check] = []
+    for v in variations("sts:AssumeRole", right, intended, ("sts:ExternalId",)):
+        who = "Zilliz's control plane"
+        desc = f"{who} cannot {v.why}" if v.what.startswith("action:") else f"{who} with {v.why} is denied"
+        cid = f"variant:zilliz-assume/{v.what}"
+        out.append(trust_check(spec, facts, cid, desc, principal, v.action, v.context, "denied"))
+    return out
 
 
 def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[str] | None) -> list[Check]:

@@ -16,6 +16,7 @@ from byoc_iam.verify.data import Negative, request_context, trust_negatives
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
+from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import note as unknown_note
 from byoc_iam.verify.unknown import worst_case
 
@@ -177,12 +178,13 @@ def check_trust(
     def web(sub: str, audience: str = aud, prov: str = provider) -> dict[str, ContextValue]:
         return {f"{host}:sub": sub, f"{host}:aud": audience, "aws:FederatedProvider": prov}
 
-    results = [
-        checker.run(
-            TrustAsk(f"service:{s}", "positive", f"{s} can assume the role", s, "sts:AssumeRole", {}, "allowed")
-        )
+    asks = [
+        TrustAsk(f"service:{s}", "positive", f"{s} can assume the role", s, "sts:AssumeRole", {}, "allowed")
         for s in services
     ]
+    results = [checker.run(ask) for ask in asks]
+    other = trust_negatives().other_account
+    other_provider = f"arn:{target.partition}:iam::{other}:oidc-provider/{host}"
     for sa in accounts:
         desc = f"service account {sa} can assume the role through the cluster's OIDC provider"
         ask = TrustAsk(
@@ -194,9 +196,21 @@ def check_trust(
             web(f"system:serviceaccount:{sa}"),
             "allowed",
         )
+        asks.append(ask)
         results.append(_irsa_status(checker.run(ask), mode, federation))
-    other = trust_negatives().other_account
-    other_provider = f"arn:{target.partition}:iam::{other}:oidc-provider/{host}"
+        desc = f"service account {sa} through the same issuer registered in account {other} cannot assume the role"
+        ctx = web(f"system:serviceaccount:{sa}", aud, other_provider)
+        results.append(
+            checker.run(
+                TrustAsk(
+                    f"variant:irsa:{sa}/provider:other-account", "negative", desc, other_provider, _WEB, ctx, "denied"
+                )
+            )
+        )
+    asks += [a for a in extra if a.kind == "positive"]
+    pinned = (f"{host}:aud", f"{host}:sub")
+    others = {f"{host}:aud": trust_negatives().other_audience}
+    results += [checker.run(a) for a in negative_variations(asks, pinned, others)]
     values = {
         "partition": target.partition,
         "account": target.account,
@@ -211,6 +225,26 @@ def check_trust(
         sub = web(f"system:serviceaccount:{sa}")
         results.append(checker.run(TrustAsk(f"other:{sa}", "negative", desc, provider, _WEB, sub, "denied")))
     return results + [checker.run(ask) for ask in extra]
+
+
+def negative_variations(positives: Sequence[TrustAsk], pinned: Sequence[str], others: dict[str, str]) -> list[TrustAsk]:
+    """For every positive ask, the asks that must be denied (:func:`byoc_iam.verify.trust_variants.variations`):
+    the principal's other trust actions and its ``pinned`` condition values altered."""
+    intended: dict[str, list[str]] = {}
+    for ask in positives:
+        actions = intended.setdefault(ask.principal, [])
+        actions += [ask.action] if ask.action not in actions else []
+    out: list[TrustAsk] = []
+    for ask in positives:
+        base = ask.description.split(" can ", 1)[0]
+        for v in variations(ask.action, ask.context, intended[ask.principal], pinned, others):
+            desc = (
+                f"{base} cannot {v.why}" if v.what.startswith("action:") else f"{base} cannot {v.action} with {v.why}"
+            )
+            out.append(
+                TrustAsk(f"variant:{ask.id}/{v.what}", "negative", desc, ask.principal, v.action, v.context, "denied")
+            )
+    return out
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
