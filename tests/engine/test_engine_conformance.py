@@ -135,9 +135,22 @@ def _operator_cases() -> list[dict[str, Any]]:
 OPERATORS = _operator_cases()
 
 
+# Operator cases where iam-simulate's expectation contradicts AWS's documentation: id -> AWS's answer.
+OPERATORS_AWS_DOCS_DIFFER = {
+    # ArnNotLike is "negated matching for ARN" and an ARN is six colon-delimited components (IAM User Guide, "IAM
+    # JSON policy elements: Condition operators", ARN condition operators): a request value with four segments
+    # matches no policy ARN, so the negation holds. iam-simulate answers False for it (any error, either polarity).
+    "ArnNotLike::should return false if not a valid request arn": True,
+}
+
+
 @pytest.mark.parametrize("case", OPERATORS, ids=[f"{c['operator']}::{c['name']}" for c in OPERATORS])
 def test_condition_operator(research: Path, case: dict[str, Any]) -> None:
     got = evaluate_operator(case["operator"], case["policyValues"], case["testValue"], case.get("requestContext") or {})
+    name = f"{case['operator']}::{case['name']}"
+    if name in OPERATORS_AWS_DOCS_DIFFER:
+        assert got is OPERATORS_AWS_DOCS_DIFFER[name] is not case["expected"], name
+        return
     assert got is case["expected"]
 
 
