@@ -226,8 +226,7 @@ def simulate(
         raise UsageError("--action and --resource are required (or use --batch)")
     if not policy and not resource_policy:
         raise UsageError("give at least one --policy or a --resource-policy")
-    if ":" not in action and action != "*":
-        raise UsageError(f"--action: {action!r} is not service:Action")
+    _check_request(principal, action, resource, resource_account)
 
     from byoc_iam.engine import Request
 
@@ -248,6 +247,24 @@ def simulate(
             raise typer.Exit(int(ExitCode.FINDINGS))
 
 
+_FLAGS = {
+    "principal": "--principal",
+    "action": "--action",
+    "resource": "--resource",
+    "resource_account": "--resource-account",
+}
+
+
+def _check_request(principal: str | None, action: str, resource: str, resource_account: str | None) -> None:
+    """A request the engine may decide (:func:`byoc_iam.model.request.request_problem`), else UsageError naming
+    the option."""
+    from byoc_iam.model.request import request_problem
+
+    problem = request_problem(principal, action, resource, resource_account)
+    if problem:
+        raise UsageError(f"{_FLAGS[problem[0]]}: {problem[1]}")
+
+
 def _show(exp: Explanation, output: str | None) -> None:
     """One request's explained decision on stdout: text (default), json or table."""
     if output == "json":
@@ -259,8 +276,10 @@ def _show(exp: Explanation, output: str | None) -> None:
 
 
 def _default_principal(resource: str, resource_account: str | None) -> str:
+    from byoc_iam.model.arn import is_account_id
+
     parts = resource.split(":")
-    acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
+    acct = resource_account or (parts[4] if len(parts) > 5 and is_account_id(parts[4]) else "123456789012")
     return f"arn:aws:iam::{acct}:role/simulated"
 
 
