@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -37,13 +36,11 @@ DECISIONS = ("Allowed", "ImplicitlyDenied", "ExplicitlyDenied")
 # -- input helpers ------------------------------------------------------------------------------------
 def _read_doc(name: str, policy_type: str) -> CompiledDocument:
     """The file's document, compiled; IAM-refused documents raise MalformedPolicyError naming the file."""
+    from byoc_iam.cli.files import read_input
     from byoc_iam.engine.checked import check_document
     from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_input(name)  # at most MAX_INPUT_BYTES of UTF-8, as every command reads a document
     try:
         doc = PolicyDocument.from_json(text)
     except PolicyParseError as exc:
@@ -287,16 +284,18 @@ def _batch(batch: str) -> None:
     """``--batch FILE`` (``-``: stdin, answers flushed before each read)."""
     import gc
 
+    from byoc_iam.cli.files import GuardedOutput
     from byoc_iam.engine.batch import run_batch
 
     gc.freeze()  # what start-up loaded lives as long as the process: the collector need not walk it again
 
+    out = cast("IO[str]", GuardedOutput(sys.stdout))  # a failing stdout is not "cannot read" the batch
     if batch == "-":
-        run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
+        run_batch(sys.stdin, out, "<stdin>", interactive=True)
         return
     try:
         with open(batch, encoding="utf-8") as fh:
-            run_batch(fh, sys.stdout, batch)
+            run_batch(fh, out, batch)
     except OSError as exc:
         raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
