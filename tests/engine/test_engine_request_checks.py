@@ -107,6 +107,7 @@ GOOD_VALUES: list[tuple[str, str]] = [
     ("--resource", f"arn:aws:ec2:us-east-1:{A}:volume/v"),
     ("--resource", "arn:aws:ec2:us-east-1::image/ami-1"),
     ("--resource-account", A),
+    ("--resource-account", "aws"),  # AWS's own resources (iam-simulate's matrix.json has one)
     ("--action", "execute-api:Invoke"),
     ("--action", "ec2:CreateVolume"),
 ]
@@ -129,4 +130,4 @@ def test_model_checks() -> None:
     assert check_request_principal("anonymous") is None and check_request_principal("a b") is not None
     assert request_problem(None, "s3:GetObject", "*", None) is None
     problem: Any = request_problem("x", "s3:GetObject", "*", "1")
-    assert problem == ("resource_account", "'1' must be exactly 12 digits")
+    assert problem == ("resource_account", "'1' must be exactly 12 digits (or 'aws', for AWS's own resources)")

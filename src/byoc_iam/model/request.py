@@ -12,7 +12,8 @@ Each ``check_request_*`` returns ``None`` when the value is fine, or the rule it
 * principal: ``anonymous``, a 12-digit account id, an IAM or STS ARN (``arn:<partition>:iam|sts::<12 digits>:...``,
   IAM User Guide, "AWS JSON policy elements: Principal") or a service / web identity principal name
   (``ec2.amazonaws.com``, ``accounts.google.com``: no colon, space or wildcard);
-* resource account: 12 digits (:func:`byoc_iam.model.rules.check_account_id`).
+* resource account: 12 digits (:func:`byoc_iam.model.rules.check_account_id`), or ``aws`` for AWS's own resources
+  (``arn:aws:iam::aws:policy/...``).
 
 Pure; the answers are cached (a batch repeats its values).
 """
@@ -106,10 +107,10 @@ def request_problem(
     problem = None if principal is None else check_request_principal(principal)
     if problem:
         return "principal", problem
-    if resource_account is not None:
+    if resource_account is not None and resource_account != "aws":  # "aws": AWS's own resources, as in their ARNs
         from byoc_iam.model.rules import check_account_id  # (its import reads the quotas: only when needed)
 
         problem = check_account_id(resource_account)
         if problem:
-            return "resource_account", f"{resource_account!r} {problem}"
+            return "resource_account", f"{resource_account!r} {problem} (or 'aws', for AWS's own resources)"
     return None
