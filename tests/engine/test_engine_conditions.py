@@ -96,7 +96,11 @@ class TestArn:
         assert ev("ArnNotLike", ["arn:aws:iam::111122223333:*"], "arn:aws:iam::444455556666:root")
         assert not ev("ArnNotLike", ["arn:aws:iam::111122223333:*"], "arn:aws:iam::111122223333:root")
         assert not ev("ArnLike", ["arn:aws:iam::1:root"], "not-an-arn")
+        # a request value that is no ARN cannot be compared: neither polarity holds (as iam-simulate decides)
         assert not ev("ArnNotEquals", ["arn:aws:iam::1:root"], "not-an-arn")
+        # a policy value that is no ARN pattern cannot be compared: neither polarity holds
+        assert not ev("ArnLike", ["arn:aws:iam::1"], "arn:aws:iam::1:root")
+        assert not ev("ArnNotLike", ["arn:aws:iam::1"], "arn:aws:iam::1:root")
 
 
 class TestQualifiers:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -39,12 +38,14 @@ def _load(text: str, where: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{where}: not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
 
 
 def _read(name: str) -> Any:
-    from byoc_iam.cli.files import read_text
+    from byoc_iam.cli.files import read_input
 
-    return _load(sys.stdin.read() if name == "-" else read_text(Path(name)), name)
+    return _load(read_input(name), "<stdin>" if name == "-" else name)
 
 
 def is_rolespec(data: Any) -> bool:
@@ -216,11 +217,14 @@ def compare(
             raise UsageError("--batch cannot be combined with OLD and NEW")
         if output not in (None, "json"):
             raise UsageError(f"--batch prints JSON lines (one per pair): --output {output} is for one pair")
+        from byoc_iam.cli.files import GuardedOutput
+
+        out = cast("IO[str]", GuardedOutput(sys.stdout))  # a failing stdout is not "cannot read" the batch
         if batch == "-":
-            raise typer.Exit(run_batch(sys.stdin, sys.stdout, "<stdin>"))
+            raise typer.Exit(run_batch(sys.stdin, out, "<stdin>"))
         try:
             with open(batch, encoding="utf-8") as fh:
-                code = run_batch(fh, sys.stdout, batch)
+                code = run_batch(fh, out, batch)
         except OSError as exc:
             raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:

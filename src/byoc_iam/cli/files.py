@@ -1,9 +1,13 @@
 """Reading and writing the files people name on the command line: every failure is one ``UsageError`` line
-(exit 2). :func:`write_file` is the one writer of every command that writes a file."""
+(exit 2). :func:`read_text`/:func:`read_input` are the readers (at most :data:`MAX_INPUT_BYTES`, UTF-8),
+:func:`write_file` is the one writer of every command that writes a file, :class:`GuardedOutput` keeps a
+failing stdout from being blamed on an input."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import IO
 
 from byoc_iam.errors import UsageError
 
@@ -18,12 +22,56 @@ def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
             data = f.read(max_bytes + 1)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return _decoded(data, str(path), max_bytes)
+
+
+def read_input(name: str, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """:func:`read_text` of a file name people give on the command line, where ``-`` is stdin (named
+    ``<stdin>`` in messages, bounded the same way)."""
+    if name != "-":
+        return read_text(Path(name), max_bytes=max_bytes)
+    buffer = getattr(sys.stdin, "buffer", None)
+    try:
+        if buffer is None:  # a text stream without bytes underneath (tests, embedding)
+            return _decoded(sys.stdin.read(max_bytes + 1).encode("utf-8"), "<stdin>", max_bytes)
+        return _decoded(buffer.read(max_bytes + 1), "<stdin>", max_bytes)
+    except OSError as exc:
+        raise UsageError(f"<stdin>: cannot read: {exc.strerror or exc}") from None
+
+
+def _decoded(data: bytes, label: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise UsageError(f"{path}: larger than {max_bytes // (1024 * 1024)} MiB: not a document byoc-iam reads")
+        raise UsageError(f"{label}: larger than {max_bytes // (1024 * 1024)} MiB: not a document byoc-iam reads")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
+        raise UsageError(f"{label}: not UTF-8 text") from None
+
+
+class GuardedOutput:
+    """stdout for a command that also reads a stream: a failed write or flush (a full disk, ``/dev/full``) is one
+    UsageError, "cannot write the output: ..." (what :func:`byoc_iam.cli.main` says of any other command), so
+    the reader's ``except OSError`` never reports it as an input error. A closed pipe stays BrokenPipeError
+    (``main`` ends quietly). Wraps ``write`` and ``flush`` only; use ``typing.cast`` where ``IO[str]`` is wanted."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise UsageError(f"cannot write the output: {exc.strerror or exc}") from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise UsageError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def write_file(path: Path, data: str | bytes, *, flag: str = "", mode: int = 0o644) -> None:

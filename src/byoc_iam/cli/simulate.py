@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -37,13 +36,11 @@ DECISIONS = ("Allowed", "ImplicitlyDenied", "ExplicitlyDenied")
 # -- input helpers ------------------------------------------------------------------------------------
 def _read_doc(name: str, policy_type: str) -> CompiledDocument:
     """The file's document, compiled; IAM-refused documents raise MalformedPolicyError naming the file."""
+    from byoc_iam.cli.files import read_input
     from byoc_iam.engine.checked import check_document
     from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_input(name)  # at most MAX_INPUT_BYTES of UTF-8, as every command reads a document
     try:
         doc = PolicyDocument.from_json(text)
     except PolicyParseError as exc:
@@ -226,8 +223,7 @@ def simulate(
         raise UsageError("--action and --resource are required (or use --batch)")
     if not policy and not resource_policy:
         raise UsageError("give at least one --policy or a --resource-policy")
-    if ":" not in action and action != "*":
-        raise UsageError(f"--action: {action!r} is not service:Action")
+    _check_request(principal, action, resource, resource_account)
 
     from byoc_iam.engine import Request
 
@@ -248,6 +244,24 @@ def simulate(
             raise typer.Exit(int(ExitCode.FINDINGS))
 
 
+_FLAGS = {
+    "principal": "--principal",
+    "action": "--action",
+    "resource": "--resource",
+    "resource_account": "--resource-account",
+}
+
+
+def _check_request(principal: str | None, action: str, resource: str, resource_account: str | None) -> None:
+    """A request the engine may decide (:func:`byoc_iam.model.request.request_problem`), else UsageError naming
+    the option."""
+    from byoc_iam.model.request import request_problem
+
+    problem = request_problem(principal, action, resource, resource_account)
+    if problem:
+        raise UsageError(f"{_FLAGS[problem[0]]}: {problem[1]}")
+
+
 def _show(exp: Explanation, output: str | None) -> None:
     """One request's explained decision on stdout: text (default), json or table."""
     if output == "json":
@@ -259,8 +273,10 @@ def _show(exp: Explanation, output: str | None) -> None:
 
 
 def _default_principal(resource: str, resource_account: str | None) -> str:
+    from byoc_iam.model.arn import is_account_id
+
     parts = resource.split(":")
-    acct = resource_account or (parts[4] if len(parts) > 5 and parts[4] else "123456789012")
+    acct = resource_account or (parts[4] if len(parts) > 5 and is_account_id(parts[4]) else "123456789012")
     return f"arn:aws:iam::{acct}:role/simulated"
 
 
@@ -268,16 +284,18 @@ def _batch(batch: str) -> None:
     """``--batch FILE`` (``-``: stdin, answers flushed before each read)."""
     import gc
 
+    from byoc_iam.cli.files import GuardedOutput
     from byoc_iam.engine.batch import run_batch
 
     gc.freeze()  # what start-up loaded lives as long as the process: the collector need not walk it again
 
+    out = cast("IO[str]", GuardedOutput(sys.stdout))  # a failing stdout is not "cannot read" the batch
     if batch == "-":
-        run_batch(sys.stdin, sys.stdout, "<stdin>", interactive=True)
+        run_batch(sys.stdin, out, "<stdin>", interactive=True)
         return
     try:
         with open(batch, encoding="utf-8") as fh:
-            run_batch(fh, sys.stdout, batch)
+            run_batch(fh, out, batch)
     except OSError as exc:
         raise UsageError(f"cannot read {batch}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

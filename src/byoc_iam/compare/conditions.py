@@ -1,7 +1,7 @@
 """Condition clauses as z3 formulas, operator family by operator family, mirroring the engine's
 ``byoc_iam.engine.conditions`` (same parsers for numbers, dates and CIDR blocks; same rules for missing,
 multi-valued and unparseable values: a check is True, False, or cannot be made, which satisfies neither a
-positive nor a negated operator)."""
+positive nor a negated operator; nor does a request value that is no ARN in an ARN check, as in the engine)."""
 
 from __future__ import annotations
 
@@ -154,21 +154,19 @@ class ClauseEncoder:
         return lambda s: (z3.InRe(s.s, yes), z3.InRe(s.s, no))
 
     def _arn_check(self, value: str) -> Callable[[Slot], Check]:
-        parts = value.split(":", 5)
-        if len(parts) < 5:
+        """As ``byoc_iam.engine.conditions.arn``: all six segments compared, the first one too; a request value
+        that is no ARN (``arn:`` and six segments) satisfies neither polarity."""
+        toks = arn.segment_tokens(value)
+        if toks is None:
             return _never
-        if len(parts) == 5:
-            parts.append("")
         a = self.alphabet
-        toks = [tokenize(p, wildcards=True) for p in parts[1:]]
-        segs = [glob_re(t, a, self.resolve, a.no_colon_any, a.no_colon) for t in toks[:4]]
         colon = z3.Re(":")
-        pieces: list[z3.ReRef] = [a.no_colon_any, colon]
-        for seg in segs:
-            pieces += [seg, colon]
-        pieces.append(glob_re(toks[4], a, self.resolve, a.any, a.char))
+        pieces: list[z3.ReRef] = []
+        for t in toks[:5]:
+            pieces += [glob_re(t, a, self.resolve, a.no_colon_any, a.no_colon), colon]
+        pieces.append(glob_re(toks[5], a, self.resolve, a.any, a.char))
         rx = concat(pieces)
-        shape = concat([a.no_colon_any, colon] * 4 + [a.any])
+        shape = concat([a.lit("arn:"), *([a.no_colon_any, colon] * 4), a.any])
         return lambda s: (
             z3.And(z3.InRe(s.s, shape), z3.InRe(s.s, rx)),
             z3.And(z3.InRe(s.s, shape), z3.Not(z3.InRe(s.s, rx))),

@@ -35,6 +35,7 @@ from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
+from byoc_iam.model.request import request_problem
 
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
@@ -150,6 +151,9 @@ def check_request(data: Any, where: str) -> dict[str, Any]:
                 raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
     elif context is not None and type(context) is not dict:
         raise UsageError(f"{where}.context: expected an object")
+    problem = request_problem(principal, action, resource, account)
+    if problem:
+        raise UsageError(f"{where}.{problem[0]}: {problem[1]}")
     checked: dict[str, Any] = data
     return checked
 

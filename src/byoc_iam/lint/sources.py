@@ -86,8 +86,8 @@ def kind_of(filename: str, text: str) -> str:
         return "policy"
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
-        return "policy"  # E1001 reports it
+    except (json.JSONDecodeError, RecursionError):
+        return "policy"  # E1001 reports it (too deep: "invalid JSON: nested too deeply", naming the file)
     if not isinstance(data, dict):
         return "policy"
     if "planned_values" in data or ("format_version" in data and "terraform_version" in data):

@@ -1,7 +1,8 @@
 """ARNs, partitions and OIDC providers: the one place byoc-iam spells them.
 
 * :class:`Arn` — ``arn:partition:service:region:account:resource`` parsed (:func:`parse_arn`) and formatted
-  (AWS General Reference, "Amazon Resource Names (ARNs)"); :func:`role_arn`, :func:`policy_arn`.
+  (AWS General Reference, "Amazon Resource Names (ARNs)"); :func:`role_arn`, :func:`policy_arn`;
+  :func:`split_arn_pattern` the six segments of an ARN pattern (the ARN condition operators').
 * Partitions come from ``data/iam/partitions.json``: :func:`supported_partitions`, :func:`all_partitions`,
   :func:`partition_facts`, :func:`region_partition`, :func:`partition_of_region`.
 * An IAM OIDC provider is named by its issuer URL without ``https://`` (the *provider name*: the ARN suffix and
@@ -57,6 +58,18 @@ def parse_arn(text: str) -> Arn | None:
     if len(parts) < 6 or parts[0] != "arn":
         return None
     return Arn(*parts[1:])
+
+
+def split_arn_pattern(text: str) -> tuple[str, str, str, str, str, str] | None:
+    """The six ``:``-separated segments of an ARN or ARN pattern — ``(prefix, partition, service, region, account,
+    resource)``, the prefix ``arn`` in an ARN (a pattern may have a wildcard there), the resource keeping its own
+    ``:`` — or None when ``text`` has fewer than six. The ARN condition operators match each segment on its own
+    (IAM User Guide, "IAM JSON policy elements: Condition operators", Amazon Resource Name (ARN) condition
+    operators: "each of the six colon-delimited components of the ARN is checked separately")."""
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return None
+    return parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]
 
 
 def format_arn(partition: str, service: str, region: str, account: str, resource: str) -> str:
