@@ -169,6 +169,38 @@ class JsonStream:
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
 
+    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
+        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
+        an item that does not parse, so it falls back too).
+
+        Works on positions in ``text`` (no copy of an item but its ``policies`` text): each item's body, after
+        ``opening`` and before the comma that ends it, is read exactly as :meth:`presplit` reads it."""
+        lead = text.find(opening)
+        if lead == -1 or text[:lead].strip():
+            return None
+        out: list[Any] = []
+        find = text.find
+        skip = len(opening)
+        pos = lead
+        while True:
+            nxt = find(opening, pos + skip)
+            if nxt == -1:
+                end = len(text)
+            else:  # the body ends at the comma before the next opening (only whitespace between)
+                end = nxt - 1
+                while end > pos and text[end] in _WS:
+                    end -= 1
+                if text[end] != ",":
+                    return None
+            item = self._presplit_at(text, pos + skip, end)
+            if item is None:
+                return None
+            out.append(item)
+            if nxt == -1:
+                return out
+            pos = nxt
+
     def presplit(self, body: str) -> Presplit | None:
         """One item from ``body``, its text after the opening ``{"policies":``: `` P, "request": R}``. P is parsed
         only the first time its exact text is seen. None: another shape, or not valid JSON (the caller parses
@@ -177,55 +209,47 @@ class JsonStream:
         Sound without parsing P again: P's text is one already parsed (or compiled) and R parses, so the item
         ``{"policies": P, "request": R}`` is valid JSON, and a valid JSON value followed by a delimiter is
         exactly the value the parser reads there (JSON values are self-delimiting)."""
-        at = body.rfind('"request"')
+        return self._presplit_at(body, 0, len(body))
+
+    def _presplit_at(self, text: str, start: int, end: int) -> Presplit | None:
+        """:meth:`presplit` of ``text[start:end]``, without copying it."""
+        at = text.rfind('"request"', start, end)
         if at == -1:
             return None
-        head = body[:at].rstrip()
-        tail = body[at + 9 :].lstrip()
-        if not head.endswith(",") or not tail.startswith(":"):
+        comma = at - 1  # head = body[:at].rstrip() must end with ","
+        while comma >= start and text[comma] in _WS:
+            comma -= 1
+        if comma < start or text[comma] != ",":
             return None
-        ptext = head[:-1].strip()
-        rtext = tail[1:].rstrip()
-        if not rtext.endswith("}"):
+        colon = at + 9  # tail = body[at + 9:].lstrip() must start with ":"
+        while colon < end and text[colon] in _WS:
+            colon += 1
+        if colon >= end or text[colon] != ":":
             return None
-        policies = self.texts.get(ptext)
+        close = end - 1  # the request text, rstripped, must end with "}" (the item's)
+        while close > colon and text[close] in _WS:
+            close -= 1
+        if close <= colon or text[close] != "}":
+            return None
+        p0, p1 = start, comma  # the policies text: body[:comma] stripped
+        while p0 < p1 and text[p0] in _WS:
+            p0 += 1
+        while p1 > p0 and text[p1 - 1] in _WS:
+            p1 -= 1
+        ptext = text[p0:p1]
+        policies = None
         try:
-            if (
-                policies is None
-                and ptext not in self.known
-                and (self.compile_text is None or not self.compile_text(ptext))
-            ):
-                policies = orjson.loads(ptext)
-                if len(self.texts) >= _TEXTS:
-                    self.texts.clear()
-                self.texts[ptext] = policies
-            request = orjson.loads(rtext[:-1])
+            if ptext not in self.known:
+                policies = self.texts.get(ptext)
+                if policies is None and (self.compile_text is None or not self.compile_text(ptext)):
+                    policies = orjson.loads(ptext)
+                    if len(self.texts) >= _TEXTS:
+                        self.texts.clear()
+                    self.texts[ptext] = policies
+            request = orjson.loads(text[colon + 1 : close])
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request)
-
-    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
-        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
-        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
-        an item that does not parse, so it falls back too)."""
-        pieces = text.split(opening)
-        if pieces[0].strip():
-            return None
-        out: list[Any] = []
-        last = len(pieces) - 1
-        presplit = self.presplit
-        for i in range(1, last + 1):
-            body = pieces[i]
-            if i < last:
-                body = body.rstrip()
-                if not body.endswith(","):
-                    return None
-                body = body[:-1]
-            item = presplit(body)
-            if item is None:
-                return None
-            out.append(item)
-        return out
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""

@@ -20,6 +20,9 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     for st in ctx.good_statements():
         if st.action is None or st.resource is None:
             continue
+        arns = [r for r in st.resource if _checkable(r.value)]
+        if not arns:
+            continue  # nothing to check: the actions' resource types are not needed
         types: dict[tuple[str, str], ResourceType] = {}
         star_only: list[str] = []
         known = 0
@@ -43,10 +46,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                     types[(rt.service, rt.key)] = rt
         if skip or (not types and not star_only):
             continue
-        for r in st.resource:
+        for r in arns:
             arn = r.value
-            if arn == "*" or not arn.startswith("arn:") or has_placeholder(arn) or arn.count(":") < 5:
-                continue
             if any(cat.arn_matches_resource_type(arn, rt) for rt in types.values()):
                 continue
             arn_service = arn.split(":", 3)[2]
@@ -58,6 +59,11 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             else:
                 msg = f'{arn} can never match: the statement\'s actions support only Resource "*"'
             yield Hit(msg, r.ptr)
+
+
+def _checkable(arn: str) -> bool:
+    """An ARN the rule checks (not ``*``, no placeholder, all six fields)."""
+    return arn != "*" and arn.startswith("arn:") and not has_placeholder(arn) and arn.count(":") >= 5
 
 
 def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
