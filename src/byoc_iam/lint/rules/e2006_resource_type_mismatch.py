@@ -6,11 +6,12 @@ AWS's own managed policies, which the catalog does not record).
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.servicecatalog import ResourceType, glob_match
+from byoc_iam.servicecatalog import ResourceType, ServiceCatalog, glob_match
 
 _MAX_EXPANSION = 2000  # a pattern matching more actions than this is not worth checking ("ec2:*" is fine)
 
@@ -38,8 +39,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 skip = True
                 continue
             for name in names:
-                rts = cat.resource_types_for(name)
-                if not rts and cat.action(name) is not None:
+                rts, star = _types_of(cat, name)
+                if star:
                     star_only.append(name)
                 for rt in rts:
                     known += 1
@@ -59,6 +60,13 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             else:
                 msg = f'{arn} can never match: the statement\'s actions support only Resource "*"'
             yield Hit(msg, r.ptr)
+
+
+@lru_cache(maxsize=16384)
+def _types_of(cat: ServiceCatalog, name: str) -> tuple[tuple[ResourceType, ...], bool]:
+    """The action's resource types and whether it is a known action with none (it supports only ``*``)."""
+    rts = cat.resource_types_for(name)
+    return rts, not rts and cat.action(name) is not None
 
 
 def _checkable(arn: str) -> bool:
