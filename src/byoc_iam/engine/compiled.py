@@ -52,6 +52,8 @@ from byoc_iam.model.policy import PolicyDocument
 IMP, ALW, EXP = Result.IMPLICIT_DENY, Result.ALLOW, Result.EXPLICIT_DENY
 R_NA, R_IMP, R_ALW, R_ALW_ACCT, R_EXP, R_DENY_ACCT = ResourceAnswer
 _NAMES = (DECISIONS[1], DECISIONS[0], DECISIONS[2])  # indexed by Result
+_ANONYMOUS, _SERVICE = P.ANONYMOUS, P.SERVICE  # module constants: read on every decision
+_REFUSAL_SERVICES, _TRUST_SERVICES = service_rules.REFUSAL_SERVICES, service_rules.TRUST_SERVICES
 
 _RCP_FULL_ACCESS = {
     "Version": "2012-10-17",
@@ -432,13 +434,14 @@ class CompiledPolicies:
         g = plan.identity
         identity = g.const if g.const is not None else g.result(req)
         if trace is not None:
-            if p.kind != P.ANONYMOUS:  # an anonymous caller has no identity policies: none apply
+            if p.kind != _ANONYMOUS:  # an anonymous caller has no identity policies: none apply
                 trace.results["identity"] = identity.label
             if plan.resource is not None:
                 trace.results["resource"] = resource.label
-        if p.kind != P.ANONYMOUS and req.action == "sts:getcalleridentity":
+        anonymous = p.kind == _ANONYMOUS
+        if not anonymous and req.action == "sts:getcalleridentity":
             return _NAMES[ALW], ()
-        if p.kind == P.ANONYMOUS:
+        if anonymous:
             return self._anonymous(plan, req, resource, trace)
         core = self._core(req, identity, resource, acct_allow)
         # Guardrails can only lower the core answer (explicit deny wins); record those that did.
@@ -463,7 +466,7 @@ class CompiledPolicies:
             result = EXP
         if plan.pb is not None:
             result = self._boundary(plan.pb, req, core, result, blocked, trace)
-        if result != EXP and req.service in service_rules.REFUSAL_SERVICES:
+        if result != EXP and req.service in _REFUSAL_SERVICES:
             refusal = service_rules.refused(req.service, req.action, split_resource_arn(req.resource))
             if refusal is not None:
                 result = IMP
@@ -473,14 +476,14 @@ class CompiledPolicies:
 
     def _core(self, req: Prepared, identity: Result, resource: ResourceAnswer, acct_allow: bool) -> Result:
         """The answer of identity and resource policies alone."""
-        if req.principal.kind == P.SERVICE:
+        if req.principal.kind == _SERVICE:
             return ALW if resource == R_ALW else IMP
         if req.same_account:
             if resource == R_ALW:
                 return ALW
             if identity != ALW:
                 return IMP
-            if req.service in service_rules.TRUST_SERVICES and not acct_allow:
+            if req.service in _TRUST_SERVICES and not acct_allow:
                 arn = split_resource_arn(req.resource)
                 if service_rules.must_trust(req.service, req.resource, arn, resource != R_NA):
                     return IMP
