@@ -34,7 +34,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 if a.value == "*" or (parts is not None and ("*" in parts[0] or "?" in parts[0])):
                     skip = True  # every service: anything may match
                 continue
-            names = cat.expand_action_pattern(a.value) if ("*" in a.value or "?" in a.value) else [a.value]
+            names = _expand(cat, a.value) if ("*" in a.value or "?" in a.value) else (a.value,)
             if len(names) > _MAX_EXPANSION:
                 skip = True
                 continue
@@ -49,7 +49,7 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             continue
         for r in arns:
             arn = r.value
-            if any(cat.arn_matches_resource_type(arn, rt) for rt in types.values()):
+            if any(_arn_matches(cat, arn, rt) for rt in types.values()):
                 continue
             arn_service = arn.split(":", 3)[2]
             if any(not glob_match(arn_service, a.split(":", 1)[0], ignore_case=True) for a in star_only):
@@ -60,6 +60,17 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             else:
                 msg = f'{arn} can never match: the statement\'s actions support only Resource "*"'
             yield Hit(msg, r.ptr)
+
+
+@lru_cache(maxsize=4096)
+def _expand(cat: ServiceCatalog, pattern: str) -> tuple[str, ...]:
+    """The actions a wildcard pattern names (documents repeat patterns)."""
+    return tuple(cat.expand_action_pattern(pattern))
+
+
+@lru_cache(maxsize=65536)
+def _arn_matches(cat: ServiceCatalog, arn: str, rt: ResourceType) -> bool:
+    return cat.arn_matches_resource_type(arn, rt)
 
 
 @lru_cache(maxsize=16384)
