@@ -129,9 +129,10 @@ _SCALARS = (str, int, float, bool)
 _REQUEST_KEYS = frozenset(REQUEST_KEYS)
 
 
-def request_parts(data: Any, where: str) -> tuple[Any, str, str, Any, Any]:
+def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
-    :func:`check_request` checks it (the common shape tested inline; anything else goes through it)."""
+    :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
+    ``where``/``source`` name the request in errors (see :func:`item_name`)."""
     if type(data) is dict and _REQUEST_KEYS.issuperset(data):
         get = data.get
         principal, action, resource = get("principal"), get("action"), get("resource")
@@ -146,7 +147,7 @@ def request_parts(data: Any, where: str) -> tuple[Any, str, str, Any, Any]:
             and (context is None or (type(context) is dict and all(type(v) is str for v in context.values())))
         ):
             return principal, action, resource, account, context
-    r = check_request(data, where)
+    r = check_request(data, item_name(where, source))
     return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
 
 
@@ -407,7 +408,12 @@ class JsonStream:
 
 
 # -- items ------------------------------------------------------------------------------------------
-Item = tuple[Any, Any, str | None]  # (policies, request, where: None for the fast path's own naming)
+Item = tuple[Any, Any, str | int]  # (policies, request, where: an array item's index for a presplit item)
+
+
+def item_name(where: str | int, source: str) -> str:
+    """The name of a request in errors: ``where``, or for an array's presplit item ``source[i].request``."""
+    return where if type(where) is str else f"{source}[{where}].request"
 
 
 def batch_items(
@@ -429,7 +435,10 @@ def batch_items(
         return
     if first == "[":
         for i, item in js.indexed_array(source):
-            yield from _item(item, f"{source}[{i}]")
+            if type(item) is Presplit:  # named only if it fails (see :func:`item_name`)
+                yield item, item.request, i
+            else:
+                yield from _item(item, f"{source}[{i}]")
         _expect_end(js, source)
         return
     if first != "{":
@@ -648,8 +657,8 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
         for policies, request, where in items:
             compiled = by_text.get(policies.text) if type(policies) is Presplit else None
             if compiled is None:
-                compiled = sets.get(policies, where or source)
-            decided = compiled.decide_parts(*request_parts(request, where or source))
+                compiled = sets.get(policies, item_name(where, source))
+            decided = compiled.decide_parts(*request_parts(request, where, source))
             line = lines.get(decided)
             if line is None:
                 line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
