@@ -7,11 +7,13 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut with ``str.split``/``rfind``; only each
-request is parsed (orjson), a ``policies`` text seen before maps straight to its compiled set, and a new one is
-cut into its members (:mod:`byoc_iam.engine.batch_text`), each distinct member text parsed, checked and
-compiled once; any cut that does not parse falls back to orjson on the block, then to the standard library's
-incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
+Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy
+per item: its ``policies`` text); only each request is parsed (orjson) and checked inline (:func:`request_parts`),
+a ``policies`` text seen before maps straight to its compiled set, and a new one is cut into its members
+(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed,
+checked and compiled once; an item is named (``source[i].request``) only when it fails; any cut that does
+not parse falls back to orjson on the block, then to the standard library's incremental decoder to report an
+error. JSON lines are parsed with orjson a block at a time. A policy set is
 compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
 output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
 the reader holds one block, the caches are bounded.
