@@ -246,3 +246,16 @@ def test_request_parts_checks_like_check_request(data: Any) -> None:
         return
     expected = (r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context"))
     assert request_parts(data, "b[0].request") == expected
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(st.text(max_size=4), st.one_of(st.text(), st.lists(st.text(max_size=6), max_size=3)), max_size=4)
+)
+def test_iam_size_counts_every_character_but_whitespace(document: dict[str, Any]) -> None:
+    """The lint size quota (E4006) of every batch document: the compact JSON's characters, whitespace (any
+    character ``str.isspace`` names, e.g. U+2028 or U+3000) excluded."""
+    from byoc_iam.model.policy import iam_size
+
+    compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    assert iam_size(document) == sum(1 for ch in compact if not ch.isspace())
