@@ -47,7 +47,6 @@ _MEMBER_CACHE = 4096
 _MISSING = object()
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
-_TAIL = 32  # characters at the end of a policies text that index it
 _GC_YOUNG = 10_000  # objects allocated between collections of the youngest generation (default 700)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
 
@@ -198,27 +197,25 @@ class JsonStream:
         self.texts: dict[str, Any] = {}
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
-        self.tails: dict[tuple[int, str], list[str]] = {}  # compiled policies texts by length and last characters
 
-    def presplit_all(self, text: str, opening: str, start: int = 0, stop: int | None = None) -> list[Any] | None:
-        """The items of ``text[start:stop]`` (whole items joined by commas, each starting with ``opening``, the
-        first item's ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested
-        ``{"policies":`` leaves an item that does not parse, so it falls back too).
+    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
+        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
+        an item that does not parse, so it falls back too).
 
         Works on positions in ``text`` (no copy of an item but its ``policies`` text): each item's body, after
         ``opening`` and before the comma that ends it, is read exactly as :meth:`presplit` reads it."""
-        stop = len(text) if stop is None else stop
-        lead = text.find(opening, start, stop)
-        if lead == -1 or text[start:lead].strip(_WS):
+        lead = text.find(opening)
+        if lead == -1 or text[:lead].strip():
             return None
         out: list[Any] = []
         find = text.find
         skip = len(opening)
         pos = lead
         while True:
-            nxt = find(opening, pos + skip, stop)
+            nxt = find(opening, pos + skip)
             if nxt == -1:
-                end = stop
+                end = len(text)
             else:  # the body ends at the comma before the next opening (only whitespace between)
                 end = nxt - 1
                 while end > pos and text[end] in _WS:
@@ -268,45 +265,20 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
-        ptext = self._seen_at(text, p0, p1)
+        ptext = text[p0:p1]
         policies = None
         try:
-            if ptext is None:
-                ptext = text[p0:p1]
-                if ptext not in self.known:
-                    policies = self.texts.get(ptext)
-                    if policies is None and (self.compile_text is None or not self.compile_text(ptext)):
-                        policies = orjson.loads(ptext)
-                        if len(self.texts) >= _TEXTS:
-                            self.texts.clear()
-                        self.texts[ptext] = policies
-                if policies is None:
-                    self._remember(ptext)
+            if ptext not in self.known:
+                policies = self.texts.get(ptext)
+                if policies is None and (self.compile_text is None or not self.compile_text(ptext)):
+                    policies = orjson.loads(ptext)
+                    if len(self.texts) >= _TEXTS:
+                        self.texts.clear()
+                    self.texts[ptext] = policies
             request = orjson.loads(text[colon + 1 : close])
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request)
-
-    def _seen_at(self, text: str, p0: int, p1: int) -> str | None:
-        """The compiled ``policies`` text equal to ``text[p0:p1]`` (found by its length and last characters,
-        compared in place: no copy, no hash of the whole text), or None."""
-        bucket = self.tails.get((p1 - p0, text[p1 - _TAIL : p1]))
-        if bucket:
-            known = self.known
-            for seen in bucket:
-                if text.startswith(seen, p0) and seen in known:  # same length: equal texts
-                    return seen
-        return None
-
-    def _remember(self, ptext: str) -> None:
-        """Index a compiled ``policies`` text for :meth:`_seen_at` (bounded like the runner's caches)."""
-        if ptext not in self.known:
-            return
-        if len(self.tails) >= _SET_CACHE:
-            self.tails.clear()
-        bucket = self.tails.setdefault((len(ptext), ptext[-_TAIL:]), [])
-        if len(bucket) < 8:
-            bucket.append(ptext)
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
@@ -387,7 +359,7 @@ class JsonStream:
             end = at
             if buf[cut] != ",":
                 continue
-            fast = self.presplit_all(buf, opening, start, cut) if opening.endswith('"policies":') else None
+            fast = self.presplit_all(buf[start:cut], opening) if opening.endswith('"policies":') else None
             if fast is not None:
                 self.pos = cut
                 return fast

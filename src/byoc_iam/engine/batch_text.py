@@ -13,8 +13,6 @@ text) and fall back to parsing the whole object when it fails.
 
 from __future__ import annotations
 
-import re
-
 MEMBER_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 _WS = " \t\r\n"
 
@@ -63,10 +61,6 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-_J = "[ \t\r\n]*"  # JSON whitespace
-_OPEN = re.compile(_J + "{")
-_KEY = re.compile(_J + '"(' + "|".join(MEMBER_KEYS) + ')"' + _J + ":" + _J)  # a member key, escapes excluded
-_AFTER = re.compile(_J + "([,}])" + _J)  # after a value: the next member or the end
 _LEVELS = (256, 64, 16, 1)  # a member text is indexed by its first L characters, the largest L it has
 
 
@@ -100,29 +94,34 @@ class KnownMembers:
 
     def cut(self, text: str) -> list[tuple[str, str]] | None:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
-        m = _OPEN.match(text)
-        if m is None:
+        n = len(text)
+        pos = _skip(text, 0, n)
+        if pos >= n or text[pos] != "{":
             return None
-        pos = m.end()
         out: list[tuple[str, str]] = []
         while True:
-            m = _KEY.match(text, pos)
-            if m is None:
+            pos = _skip(text, pos + 1, n)
+            if pos >= n or text[pos] != '"':
                 return None
-            key = m.group(1)
-            if any(k == key for k, _ in out):
+            close = text.find('"', pos + 1)
+            key = text[pos + 1 : close]
+            if close == -1 or key not in MEMBER_KEYS or any(k == key for k, _ in out):
                 return None
-            pos = m.end()
+            pos = _skip(text, close + 1, n)
+            if pos >= n or text[pos] != ":":
+                return None
+            pos = _skip(text, pos + 1, n)
             value = self._known_at(key, text, pos)
             if value is None:
                 return None
             out.append((key, value))
-            m = _AFTER.match(text, pos + len(value))
-            if m is None:
+            pos = _skip(text, pos + len(value), n)
+            if pos >= n:
                 return None
-            if m.group(1) == "}":
-                return out if m.end() == len(text) else None
-            pos = m.end()
+            if text[pos] == "}":
+                return out if _skip(text, pos + 1, n) == n else None
+            if text[pos] != ",":
+                return None
 
     def _known_at(self, key: str, text: str, pos: int) -> str | None:
         """A known member text of ``key`` that ``text`` holds at ``pos`` (the caller checks what follows)."""
@@ -132,3 +131,10 @@ class KnownMembers:
                 if text.startswith(value, pos):
                     return value
         return None
+
+
+def _skip(text: str, pos: int, n: int) -> int:
+    """The first position at or after ``pos`` that is not JSON whitespace (``n`` at the end)."""
+    while pos < n and text[pos] in _WS:
+        pos += 1
+    return pos
