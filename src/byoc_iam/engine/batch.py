@@ -7,11 +7,13 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut with ``str.split``/``rfind``; only each
-request is parsed (orjson), a ``policies`` text seen before maps straight to its compiled set, and a new one is
-cut into its members (:mod:`byoc_iam.engine.batch_text`), each distinct member text parsed, checked and
-compiled once; any cut that does not parse falls back to orjson on the block, then to the standard library's
-incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
+Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy
+per item: its ``policies`` text); only each request is parsed (orjson) and checked inline (:func:`request_parts`),
+a ``policies`` text seen before maps straight to its compiled set, and a new one is cut into its members
+(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed,
+checked and compiled once; an item is named (``source[i].request``) only when it fails; any cut that does
+not parse falls back to orjson on the block, then to the standard library's incremental decoder to report an
+error. JSON lines are parsed with orjson a block at a time. A policy set is
 compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
 output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
 the reader holds one block, the caches are bounded.
@@ -23,13 +25,14 @@ Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import orjson
 
-from byoc_iam.engine.batch_text import split_members
+from byoc_iam.engine.batch_text import KnownMembers, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument
@@ -45,6 +48,7 @@ _MEMBER_CACHE = 4096
 _MISSING = object()
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
+_GC_YOUNG = 10_000  # objects allocated between collections of the youngest generation (default 700)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
 
 
@@ -125,6 +129,31 @@ def compile_batch_policies(data: Any, where: str) -> CompiledPolicies:
 _SCALARS = (str, int, float, bool)
 
 
+_REQUEST_KEYS = frozenset(REQUEST_KEYS)
+
+
+def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, str, str, Any, Any]:
+    """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
+    :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
+    ``where``/``source`` name the request in errors (see :func:`item_name`)."""
+    if type(data) is dict and _REQUEST_KEYS.issuperset(data):
+        get = data.get
+        principal, action, resource = get("principal"), get("action"), get("resource")
+        account, context = get("resource_account"), get("context")
+        if (
+            (principal is None or type(principal) is str)
+            and type(action) is str
+            and (":" in action or action == "*")
+            and type(resource) is str
+            and resource
+            and (account is None or type(account) is str)
+            and (context is None or (type(context) is dict and all(type(v) is str for v in context.values())))
+        ):
+            return principal, action, resource, account, context
+    r = check_request(data, item_name(where, source))
+    return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
+
+
 def check_request(data: Any, where: str) -> dict[str, Any]:
     """A batch request object, checked (bad input: UsageError naming the field)."""
     data = _object(data, REQUEST_KEYS, where, "a request must be an object")
@@ -173,6 +202,38 @@ class JsonStream:
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
 
+    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
+        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
+        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
+        an item that does not parse, so it falls back too).
+
+        Works on positions in ``text`` (no copy of an item but its ``policies`` text): each item's body, after
+        ``opening`` and before the comma that ends it, is read exactly as :meth:`presplit` reads it."""
+        lead = text.find(opening)
+        if lead == -1 or text[:lead].strip():
+            return None
+        out: list[Any] = []
+        find = text.find
+        skip = len(opening)
+        pos = lead
+        while True:
+            nxt = find(opening, pos + skip)
+            if nxt == -1:
+                end = len(text)
+            else:  # the body ends at the comma before the next opening (only whitespace between)
+                end = nxt - 1
+                while end > pos and text[end] in _WS:
+                    end -= 1
+                if text[end] != ",":
+                    return None
+            item = self._presplit_at(text, pos + skip, end)
+            if item is None:
+                return None
+            out.append(item)
+            if nxt == -1:
+                return out
+            pos = nxt
+
     def presplit(self, body: str) -> Presplit | None:
         """One item from ``body``, its text after the opening ``{"policies":``: `` P, "request": R}``. P is parsed
         only the first time its exact text is seen. None: another shape, or not valid JSON (the caller parses
@@ -181,55 +242,47 @@ class JsonStream:
         Sound without parsing P again: P's text is one already parsed (or compiled) and R parses, so the item
         ``{"policies": P, "request": R}`` is valid JSON, and a valid JSON value followed by a delimiter is
         exactly the value the parser reads there (JSON values are self-delimiting)."""
-        at = body.rfind('"request"')
+        return self._presplit_at(body, 0, len(body))
+
+    def _presplit_at(self, text: str, start: int, end: int) -> Presplit | None:
+        """:meth:`presplit` of ``text[start:end]``, without copying it."""
+        at = text.rfind('"request"', start, end)
         if at == -1:
             return None
-        head = body[:at].rstrip()
-        tail = body[at + 9 :].lstrip()
-        if not head.endswith(",") or not tail.startswith(":"):
+        comma = at - 1  # head = body[:at].rstrip() must end with ","
+        while comma >= start and text[comma] in _WS:
+            comma -= 1
+        if comma < start or text[comma] != ",":
             return None
-        ptext = head[:-1].strip()
-        rtext = tail[1:].rstrip()
-        if not rtext.endswith("}"):
+        colon = at + 9  # tail = body[at + 9:].lstrip() must start with ":"
+        while colon < end and text[colon] in _WS:
+            colon += 1
+        if colon >= end or text[colon] != ":":
             return None
-        policies = self.texts.get(ptext)
+        close = end - 1  # the request text, rstripped, must end with "}" (the item's)
+        while close > colon and text[close] in _WS:
+            close -= 1
+        if close <= colon or text[close] != "}":
+            return None
+        p0, p1 = start, comma  # the policies text: body[:comma] stripped
+        while p0 < p1 and text[p0] in _WS:
+            p0 += 1
+        while p1 > p0 and text[p1 - 1] in _WS:
+            p1 -= 1
+        ptext = text[p0:p1]
+        policies = None
         try:
-            if (
-                policies is None
-                and ptext not in self.known
-                and (self.compile_text is None or not self.compile_text(ptext))
-            ):
-                policies = orjson.loads(ptext)
-                if len(self.texts) >= _TEXTS:
-                    self.texts.clear()
-                self.texts[ptext] = policies
-            request = orjson.loads(rtext[:-1])
+            if ptext not in self.known:
+                policies = self.texts.get(ptext)
+                if policies is None and (self.compile_text is None or not self.compile_text(ptext)):
+                    policies = orjson.loads(ptext)
+                    if len(self.texts) >= _TEXTS:
+                        self.texts.clear()
+                    self.texts[ptext] = policies
+            request = orjson.loads(text[colon + 1 : close])
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request)
-
-    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
-        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
-        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
-        an item that does not parse, so it falls back too)."""
-        pieces = text.split(opening)
-        if pieces[0].strip():
-            return None
-        out: list[Any] = []
-        last = len(pieces) - 1
-        presplit = self.presplit
-        for i in range(1, last + 1):
-            body = pieces[i]
-            if i < last:
-                body = body.rstrip()
-                if not body.endswith(","):
-                    return None
-                body = body[:-1]
-            item = presplit(body)
-            if item is None:
-                return None
-            out.append(item)
-        return out
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
@@ -361,7 +414,12 @@ class JsonStream:
 
 
 # -- items ------------------------------------------------------------------------------------------
-Item = tuple[Any, Any, str | None]  # (policies, request, where: None for the fast path's own naming)
+Item = tuple[Any, Any, str | int]  # (policies, request, where: an array item's index for a presplit item)
+
+
+def item_name(where: str | int, source: str) -> str:
+    """The name of a request in errors: ``where``, or for an array's presplit item ``source[i].request``."""
+    return where if type(where) is str else f"{source}[{where}].request"
 
 
 def batch_items(
@@ -383,7 +441,10 @@ def batch_items(
         return
     if first == "[":
         for i, item in js.indexed_array(source):
-            yield from _item(item, f"{source}[{i}]")
+            if type(item) is Presplit:  # named only if it fails (see :func:`item_name`)
+                yield item, item.request, i
+            else:
+                yield from _item(item, f"{source}[{i}]")
         _expect_end(js, source)
         return
     if first != "{":
@@ -520,6 +581,7 @@ class PolicySets:
         self.cache: dict[bytes, CompiledPolicies] = {}
         self.by_text: dict[str, CompiledPolicies] = {}
         self.members: dict[tuple[str, str], Any] = {}
+        self.known_members = KnownMembers(_MEMBER_CACHE)
         self.last: Any = object()
         self.last_compiled: CompiledPolicies | None = None
 
@@ -527,7 +589,8 @@ class PolicySets:
         """Compile the policies object ``text`` member by member, each distinct member text parsed and compiled
         once (see :mod:`byoc_iam.engine.batch_text`), into :attr:`by_text`. False when the text is not cut
         cleanly or a member is bad: the caller then parses the whole text, and :meth:`get` names any error."""
-        members = split_members(text)
+        known = self.known_members
+        members = known.cut(text) or split_members(text)
         if members is None:
             return False
         parts: dict[str, Any] = {}
@@ -542,6 +605,7 @@ class PolicySets:
                 if len(cache) >= _MEMBER_CACHE:
                     cache.clear()
                 cache[key, value] = hit
+                known.add(key, value)
             parts[key] = hit
         if len(self.by_text) >= _SET_CACHE:
             self.by_text.clear()
@@ -589,14 +653,18 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
             pending.clear()
         out.flush()
 
+    thresholds = gc.get_threshold()
+    # The caches only grow between their bounds and a request's objects die by reference counting: collect
+    # the young generation 14x less often and the old one 10x less (each collection walks what survives).
+    gc.set_threshold(_GC_YOUNG, thresholds[1], max(thresholds[2], 100))
     try:
-        items = batch_items(stream, source, flush if interactive else None, sets.by_text, sets.compile_text)
+        by_text = sets.by_text
+        items = batch_items(stream, source, flush if interactive else None, by_text, sets.compile_text)
         for policies, request, where in items:
-            compiled = sets.get(policies, where or source)
-            r = check_request(request, where or source)
-            decided = compiled.decide_parts(
-                r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
-            )
+            compiled = by_text.get(policies.text) if type(policies) is Presplit else None
+            if compiled is None:
+                compiled = sets.get(policies, item_name(where, source))
+            decided = compiled.decide_parts(*request_parts(request, where, source))
             line = lines.get(decided)
             if line is None:
                 line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
@@ -606,5 +674,6 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
                 out.write("".join(pending))
                 pending.clear()
     finally:
+        gc.set_threshold(*thresholds)
         flush()
     return n

@@ -37,11 +37,11 @@ def _marks(t: str) -> list[tuple[int, int, str]]:
 def split_members(text: str) -> list[tuple[str, str]] | None:
     """``[(key, value text), ...]`` of the object ``text`` whose keys are policy types (:data:`MEMBER_KEYS`,
     each at most once), in order; None when ``text`` does not look like one. The value texts are unchecked."""
-    t = text.strip()
+    t = text.strip(_WS)  # JSON's whitespace only (str.strip would also drop e.g. a form feed, invalid JSON)
     if len(t) < 2 or t[0] != "{" or t[-1] != "}":
         return None
     marks = _marks(t)
-    if not marks or t[1 : marks[0][0]].strip():
+    if not marks or t[1 : marks[0][0]].strip(_WS):
         return None
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -50,12 +50,91 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
             return None
         seen.add(key)
         last = i + 1 == len(marks)
-        value = t[end : len(t) - 1 if last else marks[i + 1][0]].strip()
+        value = t[end : len(t) - 1 if last else marks[i + 1][0]].strip(_WS)
         if not last:
             if not value.endswith(","):
                 return None
-            value = value[:-1].rstrip()
+            value = value[:-1].rstrip(_WS)
         if not value:
             return None
         out.append((key, value))
     return out
+
+
+_LEVELS = (256, 64, 16, 1)  # a member text is indexed by its first L characters, the largest L it has
+
+
+class KnownMembers:
+    """Member texts already parsed (each valid JSON), indexed by policy type and their first characters, so a
+    ``policies`` text made of known members is cut by comparing text in place, without scanning all of it.
+
+    Exact, not a guess: at a member's value the text must start with a known member text and continue with
+    JSON whitespace and ``,`` or ``}``. A valid JSON value followed by a delimiter is exactly the value a parser
+    reads there, so the object (known keys, each once, known values) is valid JSON with exactly those members.
+    Anything else (an unknown member text, another key, a repeated key, an escaped key) returns None and the
+    caller cuts the text with :func:`split_members`. Bounded: at most ``limit`` texts (then it starts afresh)."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.count = 0
+        self.index: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, key: str, value: str) -> None:
+        """Remember ``value`` (a member text that parsed as JSON, stripped) for the member ``key``."""
+        if not value:
+            return
+        if self.count >= self.limit:
+            self.index.clear()
+            self.count = 0
+        size = next(size for size in _LEVELS if len(value) >= size)
+        bucket = self.index.setdefault((key, value[:size]), [])
+        if value not in bucket and len(bucket) < 16:
+            bucket.append(value)
+            self.count += 1
+
+    def cut(self, text: str) -> list[tuple[str, str]] | None:
+        """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
+        n = len(text)
+        pos = _skip(text, 0, n)
+        if pos >= n or text[pos] != "{":
+            return None
+        out: list[tuple[str, str]] = []
+        while True:
+            pos = _skip(text, pos + 1, n)
+            if pos >= n or text[pos] != '"':
+                return None
+            close = text.find('"', pos + 1)
+            key = text[pos + 1 : close]
+            if close == -1 or key not in MEMBER_KEYS or any(k == key for k, _ in out):
+                return None
+            pos = _skip(text, close + 1, n)
+            if pos >= n or text[pos] != ":":
+                return None
+            pos = _skip(text, pos + 1, n)
+            value = self._known_at(key, text, pos)
+            if value is None:
+                return None
+            out.append((key, value))
+            pos = _skip(text, pos + len(value), n)
+            if pos >= n:
+                return None
+            if text[pos] == "}":
+                return out if _skip(text, pos + 1, n) == n else None
+            if text[pos] != ",":
+                return None
+
+    def _known_at(self, key: str, text: str, pos: int) -> str | None:
+        """A known member text of ``key`` that ``text`` holds at ``pos`` (the caller checks what follows)."""
+        get = self.index.get
+        for size in _LEVELS:
+            for value in get((key, text[pos : pos + size])) or ():
+                if text.startswith(value, pos):
+                    return value
+        return None
+
+
+def _skip(text: str, pos: int, n: int) -> int:
+    """The first position at or after ``pos`` that is not JSON whitespace (``n`` at the end)."""
+    while pos < n and text[pos] in _WS:
+        pos += 1
+    return pos

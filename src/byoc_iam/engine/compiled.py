@@ -52,6 +52,8 @@ from byoc_iam.model.policy import PolicyDocument
 IMP, ALW, EXP = Result.IMPLICIT_DENY, Result.ALLOW, Result.EXPLICIT_DENY
 R_NA, R_IMP, R_ALW, R_ALW_ACCT, R_EXP, R_DENY_ACCT = ResourceAnswer
 _NAMES = (DECISIONS[1], DECISIONS[0], DECISIONS[2])  # indexed by Result
+_ANONYMOUS, _SERVICE = P.ANONYMOUS, P.SERVICE  # module constants: read on every decision
+_REFUSAL_SERVICES, _TRUST_SERVICES = service_rules.REFUSAL_SERVICES, service_rules.TRUST_SERVICES
 
 _RCP_FULL_ACCESS = {
     "Version": "2012-10-17",
@@ -105,10 +107,11 @@ class _Group:
 class _Levels:
     """SCP or RCP levels: any explicit deny denies; every level must allow."""
 
-    __slots__ = ("groups",)
+    __slots__ = ("groups", "variable")
 
     def __init__(self, levels: tuple[tuple[CompiledDocument, ...], ...], action: str) -> None:
         self.groups = tuple(group(lv, action) for lv in levels)
+        self.variable = any(g.const is None for g in self.groups)  # the answer may depend on the request
 
     def result(self, req: Prepared) -> Result:
         result = ALW
@@ -156,21 +159,43 @@ class _Plan:
 
     __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "resource", "service", "session")
 
+    session: _Group | None
+    pb: _Group | None
+    endpoint: _Group | None
+
     def __init__(self, cp: CompiledPolicies, action: str) -> None:
-        self.identity = group(cp.identity, action)
-        self.session = group((cp.session,), action) if cp.session is not None else None
-        self.pb = group(cp.boundary, action) if cp.boundary is not None else None
-        scp = levels(cp.scp, action) if cp.scp is not None else None
-        rcp = levels(cp.rcp, action) if cp.rcp is not None else None
+        # The shared groups straight from their caches (a plan is built per policy set and action: hot).
+        gget = _GROUPS.get
+        key = (cp.identity, action)
+        identity = self.identity = gget(key) or group(*key)
+        needs = identity.const is None
+        guards: list[tuple[str, _Group | _Levels]] = []
+        self.session = self.pb = self.endpoint = None
+        if cp.session is not None:
+            key = (cp.session_docs, action)
+            g = self.session = gget(key) or group(*key)
+            needs = needs or g.const is None
+            guards.append(("session", g))
+        for name, lvls in (("scp", cp.scp), ("rcp", cp.rcp)):
+            if lvls is not None:
+                lk = (lvls, action)
+                lv = _LEVELS.get(lk) or levels(*lk)
+                needs = needs or lv.variable
+                guards.append((name, lv))
+        if cp.endpoint is not None:
+            key = (cp.endpoint, action)
+            g = self.endpoint = gget(key) or group(*key)
+            needs = needs or g.const is None
+            guards.append(("vpce", g))
+        if cp.boundary is not None:
+            key = (cp.boundary, action)
+            g = self.pb = gget(key) or group(*key)
+            needs = needs or g.const is None
         self.resource = cp.resource.for_action(action) if cp.resource is not None else None
-        self.endpoint = group(cp.endpoint, action) if cp.endpoint is not None else None
         self.action = action
         self.service = action.partition(":")[0]
-        guards = (("session", self.session), ("scp", scp), ("rcp", rcp), ("vpce", self.endpoint))
-        self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple((n, g) for n, g in guards if g is not None)
-        groups = [self.identity, self.pb, self.endpoint, self.session]
-        groups += [*(scp.groups if scp else ()), *(rcp.groups if rcp else ())]
-        self.needs_context = bool(self.resource) or any(g is not None and g.const is None for g in groups)
+        self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple(guards)
+        self.needs_context = bool(self.resource) or needs
 
 
 def _docs(docs: tuple[PolicyDocument, ...], policy_type: str) -> tuple[CompiledDocument, ...]:
@@ -199,6 +224,7 @@ class CompiledPolicies:
         self.scp = scp
         self.rcp = tuple((_rcp_full(), *lv) for lv in rcp) if rcp is not None else None
         self.session = session
+        self.session_docs = (session,) if session is not None else ()  # the session group's key
         self.endpoint = endpoint or None
         self.has_boundary = bool(boundary)
         self._plans: dict[str, _Plan] = {}
@@ -408,13 +434,14 @@ class CompiledPolicies:
         g = plan.identity
         identity = g.const if g.const is not None else g.result(req)
         if trace is not None:
-            if p.kind != P.ANONYMOUS:  # an anonymous caller has no identity policies: none apply
+            if p.kind != _ANONYMOUS:  # an anonymous caller has no identity policies: none apply
                 trace.results["identity"] = identity.label
             if plan.resource is not None:
                 trace.results["resource"] = resource.label
-        if p.kind != P.ANONYMOUS and req.action == "sts:getcalleridentity":
+        anonymous = p.kind == _ANONYMOUS
+        if not anonymous and req.action == "sts:getcalleridentity":
             return _NAMES[ALW], ()
-        if p.kind == P.ANONYMOUS:
+        if anonymous:
             return self._anonymous(plan, req, resource, trace)
         core = self._core(req, identity, resource, acct_allow)
         # Guardrails can only lower the core answer (explicit deny wins); record those that did.
@@ -439,7 +466,7 @@ class CompiledPolicies:
             result = EXP
         if plan.pb is not None:
             result = self._boundary(plan.pb, req, core, result, blocked, trace)
-        if result != EXP and req.service in service_rules.REFUSAL_SERVICES:
+        if result != EXP and req.service in _REFUSAL_SERVICES:
             refusal = service_rules.refused(req.service, req.action, split_resource_arn(req.resource))
             if refusal is not None:
                 result = IMP
@@ -449,14 +476,14 @@ class CompiledPolicies:
 
     def _core(self, req: Prepared, identity: Result, resource: ResourceAnswer, acct_allow: bool) -> Result:
         """The answer of identity and resource policies alone."""
-        if req.principal.kind == P.SERVICE:
+        if req.principal.kind == _SERVICE:
             return ALW if resource == R_ALW else IMP
         if req.same_account:
             if resource == R_ALW:
                 return ALW
             if identity != ALW:
                 return IMP
-            if req.service in service_rules.TRUST_SERVICES and not acct_allow:
+            if req.service in _TRUST_SERVICES and not acct_allow:
                 arn = split_resource_arn(req.resource)
                 if service_rules.must_trust(req.service, req.resource, arn, resource != R_NA):
                     return IMP

@@ -273,7 +273,7 @@ class PolicyDocument(_AsWritten):
 def iam_size(document: Mapping[str, Any]) -> int:
     """Characters IAM counts for a policy: its JSON without any whitespace."""
     compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return sum(1 for ch in compact if not ch.isspace())
+    return len("".join(compact.split()))  # str.split() drops exactly the characters str.isspace() names
 
 
 def _copy(data: Mapping[str, Any]) -> dict[str, Any]:

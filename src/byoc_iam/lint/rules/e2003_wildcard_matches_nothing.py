@@ -1,11 +1,12 @@
 """E2003: an action pattern with wildcards that matches no action of its service."""
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.servicecatalog import glob_match
+from byoc_iam.servicecatalog import ServiceCatalog, glob_match
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
@@ -20,8 +21,14 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 continue  # a wildcard service prefix would load every service: E2001 checks it cheaply
             if not cat.is_known_service(prefix):
                 continue
-            if not any(glob_match(name, x.name, ignore_case=True) for x in cat.actions_for(prefix)):
+            if not _matches_any(cat, prefix, name):
                 yield Hit(f"{a.value} matches no action of {prefix}", a.ptr)
+
+
+@lru_cache(maxsize=4096)
+def _matches_any(cat: ServiceCatalog, prefix: str, name: str) -> bool:
+    """Whether the wildcard ``name`` matches an action of the service (per catalog: documents repeat patterns)."""
+    return any(glob_match(name, x.name, ignore_case=True) for x in cat.actions_for(prefix))
 
 
 RULE = Rule("E2003", "wildcard-matches-nothing", "An action wildcard must match an action.", check)

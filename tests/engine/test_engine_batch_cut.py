@@ -1,0 +1,261 @@
+"""The batch runner's cuts without parsing (issue 18) against the plain path, on varied and malformed input.
+
+Three fast paths could diverge from parsing: :class:`KnownMembers` (a ``policies`` text cut at known member
+texts), the item cut by position (``JsonStream.presplit_all``) and the inline request check
+(:func:`request_parts`). Each must agree with the plain path or decline; a batch text the standard library
+cannot parse must be refused, never decided."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from byoc_iam.engine.batch import (
+    PolicySets,
+    check_request,
+    compile_batch_policies,
+    request_parts,
+    run_batch,
+)
+from byoc_iam.engine.batch_text import KnownMembers, split_members
+from byoc_iam.errors import UsageError
+
+V = "2012-10-17"
+ACCOUNT = "111122223333"
+
+
+def _doc(action: str, effect: str = "Allow", resource: str = "*", **extra: Any) -> dict[str, Any]:
+    return {"Version": V, "Statement": [{"Effect": effect, "Action": action, "Resource": resource, **extra}]}
+
+
+IDENTITY = [
+    [_doc("s3:*")],
+    [_doc("s3:GetObject", resource="arn:aws:s3:::data/*"), _doc("ec2:*")],
+    [_doc("ec2:StartInstances", Condition={"StringEquals": {"aws:ResourceTag/team": "red"}})],
+    [_doc("s3:*"), _doc("s3:DeleteObject", "Deny")],
+]
+MEMBERS: dict[str, list[Any]] = {
+    "session": [_doc("s3:Get*"), _doc("ec2:*")],
+    "boundary": [[_doc("s3:*")], [_doc("s3:*"), _doc("iam:*", "Deny")]],
+    "scp": [[[_doc("*")]], [[_doc("*")], [_doc("ec2:*", "Deny")]]],
+    "resource": [
+        {
+            "Version": V,
+            "Statement": [
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/x/*"}
+            ],
+        }
+    ],
+}
+REQUESTS = [
+    ("s3:GetObject", "arn:aws:s3:::data/a"),
+    ("s3:GetObject", "arn:aws:s3:::data/x/b"),
+    ("s3:DeleteObject", "arn:aws:s3:::data/c"),
+    ("ec2:StartInstances", f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-1"),
+]
+DUMPS = [
+    lambda v: json.dumps(v),
+    lambda v: json.dumps(v, separators=(",", ":")),
+    lambda v: json.dumps(v, indent=1),
+    lambda v: json.dumps(v, separators=(" ,\t", " :\n ")),
+]
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> dict[str, Any]:
+    """A ``policies`` object from the pools, its keys in any order."""
+    out: dict[str, Any] = {"identity": draw(st.sampled_from(IDENTITY))}
+    for key, pool in MEMBERS.items():
+        if draw(st.booleans()):
+            out[key] = draw(st.sampled_from(pool))
+    keys = draw(st.permutations(list(out)))
+    return {k: out[k] for k in keys}
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for _ in range(draw(st.integers(1, 12))):
+        action, resource = draw(st.sampled_from(REQUESTS))
+        request = {
+            "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+            "action": action,
+            "resource": resource,
+            "resource_account": ACCOUNT,
+            "context": draw(st.sampled_from([{}, {"aws:ResourceTag/team": "red"}, {"aws:ResourceTag/team": "blue"}])),
+        }
+        out.append({"policies": draw(policies()), "request": request})
+    return out
+
+
+def _plain(text: str) -> tuple[list[str], bool]:
+    """The reference: the standard library parses the whole text, then each case compiles on its own.
+    ``(output lines, whether the batch is refused)``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return [], True
+    lines: list[str] = []
+    if type(data) is not list:
+        return lines, True
+    for i, case in enumerate(data):
+        if type(case) is not dict or set(case) != {"policies", "request"}:
+            return lines, True
+        try:
+            cp = compile_batch_policies(case["policies"], f"b[{i}].policies")
+            parts = request_parts(case["request"], f"b[{i}].request")
+        except UsageError:
+            return lines, True
+        decision, blocked = cp.decide_parts(*parts)
+        lines.append(json.dumps({"decision": decision, "blocked_by": list(blocked)}))
+    return lines, False
+
+
+def _fast(text: str) -> tuple[list[str], bool]:
+    out = io.StringIO()
+    try:
+        run_batch(io.StringIO(text), out, "b")
+    except UsageError:
+        return out.getvalue().splitlines(), True
+    return out.getvalue().splitlines(), False
+
+
+@settings(max_examples=60)
+@given(cases(), st.sampled_from(range(len(DUMPS))))
+def test_varied_batches_decide_like_the_plain_path(batch: list[dict[str, Any]], how: int) -> None:
+    text = DUMPS[how](batch)
+    assert _fast(text) == _plain(text)
+    assert not _plain(text)[1]
+
+
+@settings(max_examples=150)
+@given(cases(), st.data())
+def test_a_damaged_batch_is_refused_or_decided_like_the_plain_path(batch: list[dict[str, Any]], data: Any) -> None:
+    """One character deleted, replaced or inserted anywhere (JSON punctuation, a form feed, a quote...): what
+    the plain path refuses, the fast path refuses (a stream keeps the lines decided before the error); what
+    it decides, the fast path decides the same."""
+    text = json.dumps(batch)
+    at = data.draw(st.integers(0, len(text) - 1))
+    char = data.draw(st.sampled_from(['"', ",", ":", "}", "{", "]", "[", "\x0c", "\\", " ", "x", "1"]))
+    edit = data.draw(st.sampled_from(["delete", "replace", "insert"]))
+    if edit == "delete":
+        text = text[:at] + text[at + 1 :]
+    elif edit == "replace":
+        text = text[:at] + char + text[at + 1 :]
+    else:
+        text = text[:at] + char + text[at:]
+    lines, refused = _plain(text)
+    if refused:
+        assert _fast(text)[1]
+    else:
+        assert _fast(text) == (lines, False)
+
+
+def test_a_form_feed_between_members_is_invalid_json() -> None:
+    """``str.strip`` would drop a form feed; JSON does not allow it, so the batch is refused."""
+    good = json.dumps([{"policies": {"identity": IDENTITY[0]}, "request": {"action": "s3:GetObject", "resource": "*"}}])
+    for bad in (
+        good.replace("]}, ", "]}\x0c, ", 1),  # after the identity member
+        good.replace('{"identity"', '{\x0c"identity"', 1),  # before it
+    ):
+        assert bad != good
+        assert _fast(bad)[1] and _plain(bad)[1]
+    assert not PolicySets().compile_text('{"identity": []\x0c}')  # the member text does not parse: declined
+
+
+@settings(max_examples=200)
+@given(policies(), st.sampled_from(range(len(DUMPS))), st.lists(policies(), max_size=6))
+def test_known_members_cut_like_split_members(target: dict[str, Any], how: int, seen: list[dict[str, Any]]) -> None:
+    """Once the members of earlier sets are known, a text's cut equals :func:`split_members`'; a text with an
+    unknown member is declined (None), never cut elsewhere."""
+    sets = PolicySets()
+    for p in seen:
+        assert sets.compile_text(DUMPS[how](p))
+    text = DUMPS[how](target)
+    cut = sets.known_members.cut(text)
+    members = split_members(text)
+    assert members is not None
+    if cut is not None:
+        assert cut == members
+        assert {k: json.loads(v) for k, v in cut} == json.loads(text)
+    known = {(k, json.dumps(v)) for p in seen for k, v in p.items()}
+    if all((k, json.dumps(v)) in known for k, v in target.items()):
+        assert cut == members  # every member known: cut in place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"identity": [], "identity": []}',  # a repeated key
+        '{"ident\\u0069ty": []}',  # an escaped key (the parser would read "identity")
+        '{"identity": [] "session": null}',  # no comma
+        '{"identity": []} x',  # trailing text
+        '{"identity": [],}',  # a trailing comma
+        '{"identity": [1]}',  # another value starting like a known one
+        '{"identity": []',  # no closing brace
+        '{"identity": [], "other": []}',
+    ],
+)
+def test_known_members_decline_what_is_not_a_clean_object(text: str) -> None:
+    known = KnownMembers()
+    known.add("identity", "[]")
+    known.add("session", "null")
+    assert known.cut(text) is None
+    assert known.cut('{"identity": [], "session": null}') == [("identity", "[]"), ("session", "null")]
+
+
+REQUEST_SHAPES = st.one_of(
+    st.none(),
+    st.text(max_size=3),
+    st.integers(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(
+        st.sampled_from(["principal", "action", "resource", "resource_account", "context", "other"]),
+        st.one_of(
+            st.none(),
+            st.sampled_from(["s3:GetObject", "*", "nocolon", "", "arn:aws:s3:::b/k", ACCOUNT]),
+            st.integers(),
+            st.booleans(),
+            st.lists(st.sampled_from(["a", 1, None]), max_size=2),
+            st.dictionaries(
+                st.sampled_from(["aws:SourceIp", "aws:TagKeys", "k"]),
+                st.one_of(st.text(max_size=3), st.integers(), st.booleans(), st.none(), st.lists(st.text(max_size=2))),
+                max_size=3,
+            ),
+        ),
+        max_size=6,
+    ),
+)
+
+
+@settings(max_examples=400)
+@given(REQUEST_SHAPES)
+def test_request_parts_checks_like_check_request(data: Any) -> None:
+    """The inline check accepts exactly what :func:`check_request` accepts, and errors name the same field."""
+    try:
+        r = check_request(data, "b[0].request")
+    except UsageError as exc:
+        with pytest.raises(UsageError) as caught:
+            request_parts(data, "b[0].request")
+        assert str(caught.value) == str(exc)
+        return
+    expected = (r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context"))
+    assert request_parts(data, "b[0].request") == expected
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(st.text(max_size=4), st.one_of(st.text(), st.lists(st.text(max_size=6), max_size=3)), max_size=4)
+)
+def test_iam_size_counts_every_character_but_whitespace(document: dict[str, Any]) -> None:
+    """The lint size quota (E4006) of every batch document: the compact JSON's characters, whitespace (any
+    character ``str.isspace`` names, e.g. U+2028 or U+3000) excluded."""
+    from byoc_iam.model.policy import iam_size
+
+    compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    assert iam_size(document) == sum(1 for ch in compact if not ch.isspace())
