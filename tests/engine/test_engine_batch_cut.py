@@ -259,3 +259,20 @@ def test_iam_size_counts_every_character_but_whitespace(document: dict[str, Any]
 
     compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     assert iam_size(document) == sum(1 for ch in compact if not ch.isspace())
+
+
+def test_the_fast_request_path_refuses_what_iam_could_not_receive() -> None:
+    """request_parts' inline check and check_request refuse the same requests (byoc_iam.model.request)."""
+    from byoc_iam.engine.batch import request_parts
+    from byoc_iam.errors import UsageError
+
+    bad = [
+        {"action": "s3:Get*", "resource": "arn:aws:s3:::b/k"},
+        {"action": "s3:GetObject", "resource": "not-an-arn"},
+        {"action": "s3:GetObject", "resource": "*", "principal": "arn:aws:iam::12:role/x"},
+        {"action": "s3:GetObject", "resource": "*", "resource_account": "abc"},
+    ]
+    for request in bad:
+        with pytest.raises(UsageError):
+            request_parts(request, 0, "batch.json")
+    assert request_parts({"action": "s3:GetObject", "resource": "*"}, 0, "batch.json")[1] == "s3:GetObject"

@@ -148,6 +148,7 @@ def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, s
             and resource
             and (account is None or type(account) is str)
             and (context is None or (type(context) is dict and all(type(v) is str for v in context.values())))
+            and request_problem(principal, action, resource, account) is None  # cached per distinct request
         ):
             return principal, action, resource, account, context
     r = check_request(data, item_name(where, source))
