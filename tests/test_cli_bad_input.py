@@ -217,7 +217,7 @@ CASES: list[tuple[list[str], int, str]] = [
     # verify
     (["verify", "--account-id", ACCOUNT, "-o", "bogus"], U, LINE),
     (["verify", "--account-id", ACCOUNT, "--feature", "bogus"], U, LINE),
-    (["verify", "--live"], U, LINE),
+    (["verify", "--live"], A, LINE),  # the blueprint's role name, as apply: AWS is asked
     (["verify", "--live", "--role-name", "r"], A, LINE),
     (["verify", "--account-id", ACCOUNT, "--html", "file.txt/x.html"], U, LINE),
     (["verify", "--account-id", ACCOUNT, "--html", "adir"], U, LINE),
