@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from byoc_iam.cli import main
 from byoc_iam.engine.batch import run_batch
@@ -131,3 +133,17 @@ def test_model_checks() -> None:
     assert request_problem(None, "s3:GetObject", "*", None) is None
     problem: Any = request_problem("x", "s3:GetObject", "*", "1")
     assert problem == ("resource_account", "'1' must be exactly 12 digits (or 'aws', for AWS's own resources)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(
+        r"\Aarn:(aws|aws-cn|aws-us-gov|aws-x|AWS|\*):[a-z0-9*?-]{0,6}:[a-z0-9*?:-]{0,9}:[0-9a-z*]{0,13}:.{0,8}\Z"
+    )
+)
+def test_the_plain_arn_shortcut_accepts_only_what_the_full_check_accepts(resource: str) -> None:
+    """request_problem skips check_request_resource for a plain ARN: the shortcut must be a strict subset."""
+    from byoc_iam.model.request import _plain_arn, check_request_resource
+
+    if _plain_arn().fullmatch(resource):
+        assert check_request_resource(resource) is None, resource

@@ -15,7 +15,7 @@ Each ``check_request_*`` returns ``None`` when the value is fine, or the rule it
 * resource account: 12 digits (:func:`byoc_iam.model.rules.check_account_id`), or ``aws`` for AWS's own resources
   (``arn:aws:iam::aws:policy/...``).
 
-Pure; the answers are cached (a batch repeats its values).
+Pure; the answers are cached per field (a batch repeats its actions, principals and accounts).
 """
 
 from __future__ import annotations
@@ -92,25 +92,52 @@ def _principal_arn(value: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def request_problem(
     principal: str | None, action: str, resource: str, resource_account: str | None
 ) -> tuple[str, str] | None:
     """``(field, rule it breaks)`` for the first bad field of a request (``principal``, ``action``, ``resource``,
-    ``resource_account``), or None when the request may be decided. ``None`` principal: anonymous."""
-    problem = check_request_action(action)
+    ``resource_account``), or None when the request may be decided. ``None`` principal: anonymous. Each field's
+    answer is cached (a batch repeats its actions, principals and accounts); a resource, which a batch varies,
+    is first matched against the plain ARN shape, a strict subset of what :func:`check_request_resource` accepts."""
+    problem = _action_problem(action)
     if problem:
         return "action", problem
-    problem = check_request_resource(resource)
-    if problem:
-        return "resource", problem
-    problem = None if principal is None else check_request_principal(principal)
+    if resource != "*" and _plain_arn().fullmatch(resource) is None:
+        problem = check_request_resource(resource)
+        if problem:
+            return "resource", problem
+    problem = None if principal is None else _principal_problem(principal)
     if problem:
         return "principal", problem
-    if resource_account is not None and resource_account != "aws":  # "aws": AWS's own resources, as in their ARNs
-        from byoc_iam.model.rules import check_account_id  # (its import reads the quotas: only when needed)
-
-        problem = check_account_id(resource_account)
+    if resource_account is not None:
+        problem = _account_problem(resource_account)
         if problem:
-            return "resource_account", f"{resource_account!r} {problem} (or 'aws', for AWS's own resources)"
+            return "resource_account", problem
     return None
+
+
+@lru_cache(maxsize=1024)
+def _action_problem(action: str) -> str | None:
+    return check_request_action(action)
+
+
+@lru_cache(maxsize=1024)
+def _principal_problem(principal: str) -> str | None:
+    return check_request_principal(principal)
+
+
+@lru_cache(maxsize=1024)
+def _account_problem(account: str) -> str | None:
+    if account == "aws":  # AWS's own resources, as in their ARNs
+        return None
+    from byoc_iam.model.rules import check_account_id  # (its import reads the quotas: only when needed)
+
+    problem = check_account_id(account)
+    return f"{account!r} {problem} (or 'aws', for AWS's own resources)" if problem else None
+
+
+@lru_cache(maxsize=1)
+def _plain_arn() -> re.Pattern[str]:
+    """``arn:<an AWS partition>:<service>:<region>:<12 digits, aws or empty>:<resource>``, nothing unusual."""
+    partitions = "|".join(re.escape(p) for p in all_partitions())
+    return re.compile(rf"arn:(?:{partitions}):[a-z0-9][a-z0-9-]*:[^:]*:(?:\d{{12}}|aws|):.+", re.S)
