@@ -152,3 +152,23 @@ def test_simulate_cli_denies_a_source_arn_that_is_no_arn(
         main([*args, "-o", "json"])
     assert info.value.code == 0
     assert json.loads(capsys.readouterr().out)["decision"] == "ImplicitlyDenied"
+
+
+@pytest.mark.parametrize(
+    ("resource", "decision"),
+    [
+        ("arn:aws:s3:::b/k", "Allowed"),
+        ("arn:aws:s3:::b/*", "Allowed"),  # a request written as a pattern: "any such resource"
+        ("xrn:aws:s3:::b/k", "ImplicitlyDenied"),
+        ("xrn:aws:s3:::b/*", "ImplicitlyDenied"),  # the pattern path compared the first segment too
+        (":aws:s3:::b/*", "ImplicitlyDenied"),
+    ],
+)
+def test_a_statement_resource_compares_the_first_arn_segment(resource: str, decision: str) -> None:
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
+    }
+    compiled = compile_policies(PolicySet(identity=[doc]))
+    req = Request(f"arn:aws:iam::{A}:role/r", "s3:GetObject", resource, A)
+    assert compiled.evaluate(req).decision == decision

@@ -194,7 +194,7 @@ def wildcard_request_test(
             return NO_MATCH if not_resource else MATCH
         return MATCH if not_resource else NO_MATCH
     if pattern.parts is not None:
-        req = split_resource_arn(request)
+        req = split_resource_arn(request) if request.startswith("arn:") else None  # the first segment too
         if req is not None:
             overlaps = [overlap(p, r) for p, r in zip(pattern.parts, req, strict=True)]
             if allow and not not_resource:
