@@ -59,6 +59,7 @@ def test_demo_layout_split_applies_verifies_and_proves() -> None:
     assert "the node role can no longer elasticloadbalancing:DeleteLoadBalancer" in res.out
     arn = f"arn:aws:iam::{ACCOUNT}:role/zilliz-byoc-ebs-csi-role"
     assert f"--set controller.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn={arn}" in res.out
+    assert "`byoc-iam apply --layout split --account-id <ID>`" in res.out  # the next step keeps the layout
     assert res.out.strip().splitlines()[-1] == "✓ Demo complete: every step passed."
 
 

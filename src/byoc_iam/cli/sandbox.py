@@ -233,15 +233,16 @@ def _print_summary(console: Any, arn: str, paste: list[str], wiring: list[str]) 
         console.print("Split layout: annotate each controller's service account (Helm values):")
         for line in wiring:
             console.print(line)
+    layout = " --layout split" if wiring else ""  # the next step applies what the demo showed
     if paste:
         console.print(
-            "On AWS: `byoc-iam apply --role all --account-id <ID> --bucket <NAME> --external-id <ID>` creates the "
-            "three roles and prints what to paste where."
+            f"On AWS: `byoc-iam apply --role all{layout} --account-id <ID> --bucket <NAME> --external-id <ID>` "
+            "creates the roles and prints what to paste where."
         )
     else:
         console.print(
-            "On AWS: `byoc-iam apply --account-id <ID>` creates it and prints the ARN to paste in the Zilliz console "
-            "(EKS settings → IAM role ARN)."
+            f"On AWS: `byoc-iam apply{layout} --account-id <ID>` creates the role{'s' if wiring else ''} and prints "
+            "the ARN to paste in the Zilliz console (EKS settings → IAM role ARN)."
         )
     console.print("[bold green]✓ Demo complete: every step passed.[/bold green]")
 
