@@ -179,7 +179,7 @@ def role_session(
         **{f"aws:PrincipalTag/{k}": v for k, v in spec.tags.items()},
         **(extra or {}),
     }
-    unknown = frozenset(k for k in facts.unknown if k not in base_ctx)
+    unknown = frozenset(k.lower() for k in facts.unknown if k not in base_ctx)
     session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
     evaluator = Evaluator(
         principal=session, base_context=base_ctx, account=target.account, boundary=boundary, unknown=unknown

@@ -85,6 +85,14 @@ def request_context() -> RequestContextFile:
 
 
 @cache
+def unmodelled_keys() -> frozenset[str]:
+    """The keys (lower case) a request that sets no session context carries with values verify does not model:
+    the file's unknown keys and its known ones alike (an assume request, a set role's check)."""
+    facts = request_context()
+    return frozenset(k.lower() for k in (*facts.unknown, *facts.known))
+
+
+@cache
 def component_order() -> tuple[str, ...]:
     return knowledge.load(ComponentOrder, "components").order
 

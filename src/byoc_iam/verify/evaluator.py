@@ -11,7 +11,7 @@ from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, comp
 from byoc_iam.model import PolicyDocument
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.requirements import ContextValue
-from byoc_iam.verify.unknown import worst_case
+from byoc_iam.verify.unknown import known_context, worst_case
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Evaluator:
     base_context: dict[str, ContextValue]
     account: str
     boundary: PolicyDocument | None = None
-    unknown: frozenset[str] = frozenset()
+    unknown: frozenset[str] = frozenset()  # lower case
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
 
     def evaluate(
@@ -38,8 +38,7 @@ class Evaluator:
     ) -> Decision:
         """The engine's decision for ``action`` on ``resource`` with ``policies`` as the identity policies."""
         cp, _ = self._compiled(policies, resource_policy)
-        unknown = {k.lower() for k in self.unknown}  # never in the request: their conditions were rewritten
-        ctx = {k: v for k, v in {**self.base_context, **context}.items() if k.lower() not in unknown}
+        ctx = known_context({**self.base_context, **context}, self.unknown)
         return cp.evaluate(
             Request(
                 principal=self.principal, action=action, resource=resource, resource_account=self.account, context=ctx

@@ -24,8 +24,9 @@ from byoc_iam import data as knowledge
 from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
+from byoc_iam.verify.data import unmodelled_keys
 from byoc_iam.verify.trust_variants import variations
-from byoc_iam.verify.unknown import worst_case
+from byoc_iam.verify.unknown import known_context, worst_case
 
 OTHER_ACCOUNT = "111122223333"
 ZILLIZ_ACCOUNT = "965570967084"
@@ -127,26 +128,12 @@ def _identity(spec: RoleSpec) -> list[dict[str, Any]]:
     return [*spec.inline_policies.values(), *spec.customer_managed_policies.values()]
 
 
-@cache
-def _unknown() -> frozenset[str]:
-    """The condition keys these checks' requests do not model: evaluated at their worst (verify.unknown)."""
-    from byoc_iam.verify.data import request_context
-
-    facts = request_context()
-    return frozenset({*facts.unknown, *facts.known})
-
-
 def _worst(docs: list[dict[str, Any]], expected: Expected) -> list[dict[str, Any]]:
-    return [worst_case(d, expected, _unknown()).document for d in docs]
+    return [worst_case(d, expected, unmodelled_keys()).document for d in docs]
 
 
 def _worst_one(doc: dict[str, Any] | None, expected: Expected) -> dict[str, Any] | None:
-    return None if doc is None else worst_case(doc, expected, _unknown()).document
-
-
-def _known(ctx: dict[str, Any]) -> dict[str, Any]:
-    lower = {k.lower() for k in _unknown()}
-    return {k: v for k, v in ctx.items() if k.lower() not in lower}
+    return None if doc is None else worst_case(doc, expected, unmodelled_keys()).document
 
 
 def _request_context(call: dict[str, Any], facts: SetFacts, resource: dict[str, Any]) -> dict[str, Any]:
@@ -179,7 +166,7 @@ def evaluate_calls(
             )
         for i, res in enumerate(call["resources"]):
             arn = facts.sub(res["arn"])
-            ctx = _known(_request_context(call, facts, res))
+            ctx = known_context(_request_context(call, facts, res), unmodelled_keys())
             decision = cp.evaluate(
                 Request(
                     principal=principal,
@@ -211,7 +198,11 @@ def trust_check(
     role_arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
     cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=_worst_one(spec.trust_policy, expected)))
     request = Request(
-        principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=_known(ctx)
+        principal=principal,
+        action=action,
+        resource=role_arn,
+        resource_account=facts.account,
+        context=known_context(ctx, unmodelled_keys()),
     )
     decision = cp.evaluate(request).decision
     passed = (decision == "Allowed") == (expected == "allowed")

@@ -12,13 +12,13 @@ from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify import explain as ex
-from byoc_iam.verify.data import Negative, request_context, trust_negatives
+from byoc_iam.verify.data import Negative, trust_negatives, unmodelled_keys
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
 from byoc_iam.verify.trust_variants import variations
+from byoc_iam.verify.unknown import known_context, worst_case
 from byoc_iam.verify.unknown import note as unknown_note
-from byoc_iam.verify.unknown import worst_case
 
 TrustMode = Literal["placeholder", "linked", "none"]
 _WEB = "sts:AssumeRoleWithWebIdentity"
@@ -95,8 +95,7 @@ class TrustChecker:
     admitted and, the reverse way, for one that must not."""
 
     def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
-        facts = request_context()
-        self.unknown = frozenset({*facts.unknown, *facts.known})
+        self.unknown = unmodelled_keys()
         self.worst: dict[str, tuple[CompiledPolicies, CompiledPolicies, tuple[str, ...]]] = {}
         for expected in ("allowed", "denied"):
             rewritten = None if trust is None else worst_case(trust.to_dict(), expected, self.unknown)
@@ -113,14 +112,13 @@ class TrustChecker:
     def run(self, ask: TrustAsk) -> TrustResult:
         other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
         same, cross, keys = self.worst[ask.expected]
-        lower = {k.lower() for k in self.unknown}
         d = (cross if other else same).evaluate(
             Request(
                 principal=ask.principal,
                 action=ask.action,
                 resource=self.role_arn,
                 resource_account=self.target.account,
-                context={k: v for k, v in ask.context.items() if k.lower() not in lower},
+                context=known_context(ask.context, self.unknown),
             )
         )
         decision = ex.decision_of(d)

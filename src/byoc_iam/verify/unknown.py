@@ -17,7 +17,7 @@ engine: :func:`worst_case` is pure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -52,6 +52,12 @@ def worst_case(document: dict[str, Any], expected: Expected, unknown: Iterable[s
         helps = (stmt.get("Effect") == "Allow") == (expected == "allowed")
         kept.append(_rewritten(stmt, lower, helps))
     return Rewritten({**document, "Statement": kept}, tuple(found))
+
+
+def known_context(context: Mapping[str, Any], unknown: frozenset[str]) -> dict[str, Any]:
+    """``context`` without the keys in ``unknown`` (lower case): a request must not carry them, since
+    :func:`worst_case` rewrote the conditions on them."""
+    return {k: v for k, v in context.items() if k.lower() not in unknown}
 
 
 def _unknown_keys(stmt: Any, lower: set[str]) -> list[str]:
