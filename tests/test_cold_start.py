@@ -2,6 +2,7 @@
 (the figures themselves are measured by ``bench/coldstart.py``, not here).
 
 - importing a light submodule of ``byoc_iam.blueprint`` does not load pydantic or the blueprint data;
+- rendering JSON loads no other export format, and the managed-policy catalog not its diff;
 - lint loads only the rule modules it runs: the refusal check of ``simulate`` (ERROR rules) imports no rule
   below ERROR, and a whole lint imports every rule.
 """
@@ -22,7 +23,8 @@ def _loaded(code: str) -> dict[str, list[str]]:
         "mods = sorted(sys.modules)\n"
         "print(json.dumps({'rules': [m.rsplit('.', 1)[1] for m in mods if m.startswith('byoc_iam.lint.rules.')],"
         " 'heavy': [m for m in ('pydantic', 'typer', 'rich', 'boto3') if m in sys.modules],"
-        " 'blueprint': [m for m in mods if m.startswith('byoc_iam.blueprint.')]}))\n"
+        " 'blueprint': [m for m in mods if m.startswith('byoc_iam.blueprint.')],"
+        " 'byoc': [m for m in mods if m.startswith('byoc_iam.')]}))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code + report], capture_output=True, text=True, check=True, timeout=120
@@ -65,3 +67,23 @@ def test_a_whole_lint_imports_every_rule_and_finds_what_only_a_lower_rule_finds(
     loaded = _loaded(code)
     assert sorted(loaded["rules"]) == sorted(rule_modules())
     assert "S3004" in rule_codes(letters="S") and "S3004" not in rule_codes(letters="E")
+
+
+def test_rendering_json_loads_no_other_export_format_nor_the_policy_diff() -> None:
+    render = (
+        "from byoc_iam.blueprint import BlueprintInputs, render_role\n"
+        "from byoc_iam.export import export\n"
+        "from byoc_iam.managed import get_catalog\n"
+        "spec = render_role(BlueprintInputs(account_id='111122223333'))\n"
+        "assert export(spec, 'json').startswith('{')\n"
+        "assert get_catalog().by_name\n"
+    )
+    loaded = _loaded(render)["byoc"]
+    assert "byoc_iam.managed.catalog" in loaded
+    assert not {"byoc_iam.export.terraform", "byoc_iam.export.cloudformation", "byoc_iam.export.awscli"} & set(loaded)
+    assert "byoc_iam.managed.diff" not in loaded
+    # each name is still there when asked for
+    loaded = _loaded(
+        render + "assert 'resource' in export(spec, 'terraform')\nfrom byoc_iam.managed import diff_policies\n"
+    )
+    assert {"byoc_iam.export.terraform", "byoc_iam.managed.diff"} <= set(loaded["byoc"])

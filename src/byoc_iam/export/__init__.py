@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from byoc_iam.export.awscli import to_aws_cli
-from byoc_iam.export.cloudformation import to_cloudformation
-from byoc_iam.export.terraform import to_terraform
-from byoc_iam.model.role import RoleSpec
+if TYPE_CHECKING:
+    from byoc_iam.export.awscli import to_aws_cli
+    from byoc_iam.export.cloudformation import to_cloudformation
+    from byoc_iam.export.terraform import to_terraform
+    from byoc_iam.model.role import RoleSpec
 
 FORMATS = ("json", "terraform", "cloudformation", "aws-cli")
 FILE_NAMES = {"terraform": "main.tf", "cloudformation": "template.yaml", "aws-cli": "create-role.sh"}
@@ -21,17 +24,34 @@ def _json_export(spec: RoleSpec, header: Sequence[str] = ()) -> str:
     return spec.to_json() + "\n"
 
 
-EXPORTERS: dict[str, Callable[[RoleSpec, Sequence[str]], str]] = {
-    "json": _json_export,
-    "terraform": to_terraform,
-    "cloudformation": to_cloudformation,
-    "aws-cli": to_aws_cli,
+# format -> (submodule, function): a format's module is imported when it is asked for (issue 18, cold start)
+_EXPORTERS = {
+    "terraform": ("terraform", "to_terraform"),
+    "cloudformation": ("cloudformation", "to_cloudformation"),
+    "aws-cli": ("awscli", "to_aws_cli"),
 }
+
+
+def exporter(fmt: str) -> Callable[[RoleSpec, Sequence[str]], str]:
+    """The function that renders format ``fmt`` (one of :data:`FORMATS`; KeyError for another)."""
+    if fmt == "json":
+        return _json_export
+    module, name = _EXPORTERS[fmt]
+    fn: Callable[[RoleSpec, Sequence[str]], str] = getattr(import_module(f"byoc_iam.export.{module}"), name)
+    return fn
 
 
 def export(spec: RoleSpec, fmt: str, header: Sequence[str] = ()) -> str:
     """``spec`` in format ``fmt`` (one of :data:`FORMATS`); ``header`` lines become comments where possible."""
-    return EXPORTERS[fmt](spec, header)
+    return exporter(fmt)(spec, header)
+
+
+def __getattr__(name: str) -> Any:
+    """``to_terraform``, ``to_cloudformation``, ``to_aws_cli``, imported on first use (PEP 562)."""
+    for module, fn in _EXPORTERS.values():
+        if fn == name:
+            return getattr(import_module(f"byoc_iam.export.{module}"), fn)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _doc(doc: object) -> str:
@@ -59,4 +79,4 @@ def bundle(spec: RoleSpec, fmt: str = "json", header: Sequence[str] = ()) -> dic
     return files
 
 
-__all__ = ["EXPORTERS", "FILE_NAMES", "FORMATS", "bundle", "export", "to_aws_cli", "to_cloudformation", "to_terraform"]
+__all__ = ["FILE_NAMES", "FORMATS", "bundle", "export", "exporter", "to_aws_cli", "to_cloudformation", "to_terraform"]

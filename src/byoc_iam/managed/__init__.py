@@ -5,27 +5,43 @@
 :mod:`byoc_iam.managed.diff` compares two versions of a policy (actions added/removed, statement diff).
 """
 
-from byoc_iam.managed.catalog import (
-    PARTITIONS,
-    Catalog,
-    CatalogDataError,
-    Grant,
-    HistoryEntry,
-    ManagedPolicy,
-    aws_managed_policy_names,
-    closest,
-    get_catalog,
-    parse_policy_arn,
-    policy_arn,
-)
-from byoc_iam.managed.diff import (
-    ActionDiff,
-    PolicyDiff,
-    StatementChange,
-    StatementDiff,
-    diff_policies,
-    with_partition,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from byoc_iam.managed.catalog import (
+        PARTITIONS,
+        Catalog,
+        CatalogDataError,
+        Grant,
+        HistoryEntry,
+        ManagedPolicy,
+        aws_managed_policy_names,
+        closest,
+        get_catalog,
+        parse_policy_arn,
+        policy_arn,
+    )
+    from byoc_iam.managed.diff import (
+        ActionDiff,
+        PolicyDiff,
+        StatementChange,
+        StatementDiff,
+        diff_policies,
+        with_partition,
+    )
+
+_DIFF = frozenset({"ActionDiff", "PolicyDiff", "StatementChange", "StatementDiff", "diff_policies", "with_partition"})
+
+
+def __getattr__(name: str) -> Any:
+    """The exported names, imported on first use (PEP 562): the catalog does not load the diff (issue 18)."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module("byoc_iam.managed.diff" if name in _DIFF else "byoc_iam.managed.catalog"), name)
+
 
 __all__ = [
     "PARTITIONS",
