@@ -154,6 +154,23 @@ def test_a_same_account_principal_in_the_trust_is_caught(linked_role: RoleSpec) 
     assert not report.ok
 
 
+@pytest.mark.parametrize("where", ["same statement", "own statement"])
+def test_a_trust_federating_a_second_clusters_provider_fails(linked_role: RoleSpec, where: str) -> None:
+    """Break test: a second OIDC provider (another cluster of the same account) in the trust was READY, every
+    check passing, though that cluster's kube-system service accounts of the same names can assume the role."""
+    trust = copy.deepcopy(linked_role.trust_policy)
+    web = next(s for s in trust["Statement"] if "Federated" in s["Principal"])
+    other = web["Principal"]["Federated"].replace(web["Principal"]["Federated"].rsplit("/", 1)[1], "OTHERCLUSTER")
+    if where == "same statement":
+        web["Principal"]["Federated"] = [web["Principal"]["Federated"], other]
+    else:
+        trust["Statement"].append({**copy.deepcopy(web), "Principal": {"Federated": other}})
+    report = verify_role(without(linked_role, trust_policy=trust), explain=False)
+    beyond = [f.message for f in report.findings if f.code == "grant-beyond-blueprint"]
+    assert any("2 OIDC providers" in m and "OTHERCLUSTER" in m for m in beyond), beyond
+    assert not report.ok
+
+
 def test_the_blueprint_itself_grants_nothing_beyond_the_blueprint() -> None:
     for kw in ({}, {"policy_placement": "managed"}, {"partition": "aws-cn", "region": "cn-north-1"}):
         report = verify_role(rendered(**kw), explain=False)
