@@ -28,6 +28,14 @@ GUARDS = {
     "source-ip": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}},
     "user-agent": {"StringLike": {"aws:UserAgent": "*"}},
     "role-delivery": {"NumericGreaterThanEquals": {"ec2:RoleDelivery": "1"}},
+    # second break test: keys no list named; verify now fails closed on every key it does not model
+    "resource-account": {"StringEquals": {"aws:ResourceAccount": "111122223333"}},
+    "vpce-account": {"StringEquals": {"aws:VpceAccount": "111122223333"}},
+    "vpce-org": {"StringLike": {"aws:VpceOrgID": "*"}},
+    "source-vpc-arn": {"ArnLike": {"aws:SourceVpcArn": "arn:aws:*:*:*:*"}},
+    "ec2-region": {"StringEquals": {"ec2:Region": "us-west-2"}},
+    "ec2-vpc": {"StringEquals": {"ec2:Vpc": "arn:aws:ec2:us-west-2:111122223333:vpc/vpc-1"}},
+    "ec2-tenancy": {"StringEquals": {"ec2:Tenancy": "default"}},
 }
 
 
@@ -76,6 +84,49 @@ def test_a_trust_deny_on_the_time_fails_the_intended_principals(linked_role: Rol
     assert positives and not any(t.passed for t in positives)
     assert "aws:CurrentTime" in positives[0].reason
     assert not report.ok
+
+
+TRUST_GUARDS = {
+    "secure-transport": ("sts:AssumeRoleWithWebIdentity", {"Bool": {"aws:SecureTransport": "true"}}),
+    "requested-region": ("sts:AssumeRoleWithWebIdentity", {"StringEquals": {"aws:RequestedRegion": "us-west-2"}}),
+    "resource-account": ("sts:AssumeRoleWithWebIdentity", {"StringEquals": {"aws:ResourceAccount": "111122223333"}}),
+    "session-name": ("sts:AssumeRoleWithWebIdentity", {"StringLike": {"sts:RoleSessionName": "*"}}),
+    "session-name-services": ("sts:AssumeRole", {"StringLike": {"sts:RoleSessionName": "*"}}),
+    "principal-service-name": ("sts:AssumeRole", {"StringLike": {"aws:PrincipalServiceName": "*"}}),
+    "source-account": ("sts:AssumeRole", {"StringEquals": {"aws:SourceAccount": "111122223333"}}),
+}
+
+
+@pytest.mark.parametrize("name", list(TRUST_GUARDS))
+def test_a_trust_deny_on_a_key_the_request_may_carry_fails_the_intended_principals(
+    linked_role: RoleSpec, name: str
+) -> None:
+    """Second break test: each of these Deny statements in the trust was READY (the key left out as absent)."""
+    action, condition = TRUST_GUARDS[name]
+    trust = copy.deepcopy(linked_role.trust_policy)
+    trust["Statement"].append({"Effect": "Deny", "Principal": "*", "Action": action, "Condition": condition})
+    report = verify_role(without(linked_role, trust_policy=trust), explain=False)
+    key = next(iter(next(iter(condition.values()))))
+    failed = [t for t in report.trust if t.kind == "positive" and t.action == action and not t.passed]
+    assert failed and key in failed[0].reason and "cannot know" in failed[0].reason
+    assert not report.ok
+
+
+def test_a_trust_deny_on_a_key_every_check_sends_is_decided_by_its_value(linked_role: RoleSpec) -> None:
+    """Not everything is unknown: the web-identity checks send the token's aud, so a Deny on another audience
+    does not apply to them and the role stays ready."""
+    trust = copy.deepcopy(linked_role.trust_policy)
+    web = next(s for s in trust["Statement"] if "Federated" in s["Principal"])
+    aud = next(k for k in web["Condition"]["StringEquals"] if k.endswith(":aud"))
+    trust["Statement"].append(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringNotEquals": {aud: "sts.amazonaws.com"}},
+        }
+    )
+    assert verify_role(without(linked_role, trust_policy=trust), explain=False).status == "ready"
 
 
 def test_a_trust_open_to_anyone_from_an_address_fails_the_negatives(linked_role: RoleSpec) -> None:
@@ -160,3 +211,20 @@ def test_worst_case_keeps_statement_positions_and_names_the_keys() -> None:
     assert "Condition" not in out.document["Statement"][1]  # always applies
     assert out.document["Statement"][2] == doc["Statement"][2]
     assert doc["Statement"][1]["Condition"] == {"StringLike": {"aws:UserAgent": "x"}}  # input untouched
+
+
+def test_what_verify_models_and_what_it_does_not() -> None:
+    from byoc_iam.verify.data import assume_unmodelled, unmodelled_keys
+
+    unknown = unmodelled_keys()
+    modelled = ["aws:principalarn", "aws:requestedregion", "aws:viaawsservice", "aws:requesttag/team", "aws:tagkeys"]
+    modelled += ["ec2:resourcetag/kubernetes.io/cluster/x", "aws:principaltag/team", "iam:awsservicename"]
+    modelled += ["kms:viaservice", "ec2:createaction", "oidc.eks.us-west-2.amazonaws.com/id/abc:sub"]
+    assert not [k for k in modelled if k in unknown]
+    not_modelled = ["aws:currenttime", "aws:resourceaccount", "ec2:region", "ec2:subnet", "ec2:tenancy"]
+    not_modelled += ["aws:sourceaccount", "s3:prefix", "aws:principalservicename"]
+    assert [k for k in not_modelled if k in unknown] == not_modelled
+    # an assume request models what it sends, and ExternalId / FederatedProvider as absent when it does not
+    ask = assume_unmodelled(["aws:SourceAccount"])
+    assert "aws:sourceaccount" not in ask and "sts:externalid" not in ask and "aws:federatedprovider" not in ask
+    assert "aws:principalarn" in ask and "aws:requestedregion" in ask and "aws:requesttag/x" in ask

@@ -165,8 +165,9 @@ def role_session(
     session ``byoc-iam-verify`` (``aws:PrincipalType`` AssumedRole, TLS, the target's region, the keys
     ``data/verify/request_context.json`` knows, the role's tags as ``aws:PrincipalTag/*``), within ``boundary``;
     ``extra`` adds context keys (e.g. Pod Identity's session tags, which win over the role's tags, as in AWS).
-    The keys that file lists as unknown are left out and every check is evaluated at its worst for them."""
-    from byoc_iam.verify.data import request_context
+    Every other key is unknown (:func:`byoc_iam.verify.data.unmodelled_keys`): left out, and every check is
+    evaluated at its worst for it."""
+    from byoc_iam.verify.data import request_context, unmodelled_keys
 
     facts = request_context()
     base_ctx: dict[str, ContextValue] = {
@@ -179,7 +180,7 @@ def role_session(
         **{f"aws:PrincipalTag/{k}": v for k, v in spec.tags.items()},
         **(extra or {}),
     }
-    unknown = frozenset(k.lower() for k in facts.unknown if k not in base_ctx)
+    unknown = unmodelled_keys()
     session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
     evaluator = Evaluator(
         principal=session, base_context=base_ctx, account=target.account, boundary=boundary, unknown=unknown

@@ -4,12 +4,14 @@ through the one loader (:mod:`byoc_iam.data`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from byoc_iam import data as knowledge
+from byoc_iam.verify.unknown import Unmodelled
 
 FindingSeverity = Literal["error", "security", "warning", "info"]
 
@@ -71,11 +73,15 @@ class FindingTexts(_Data):
 
 
 class RequestContextFile(_Data):
-    """``data/verify/request_context.json``: condition keys whose value verify knows (``known``) or cannot know
-    (``unknown``: key -> why) in the requests the role's session makes."""
+    """``data/verify/request_context.json``: the condition keys verify models of a request (``known`` with their
+    value; ``session``, ``assume``, ``tag_families``: key -> where its value comes from) and, as examples, keys it
+    cannot know (``unknown``: key -> why); every key it does not model is unknown."""
 
     KIND: ClassVar[str] = "verify-request-context"
     known: dict[str, str]
+    session: dict[str, str] = Field(min_length=1)
+    assume: dict[str, str] = Field(min_length=1)
+    tag_families: dict[str, str] = Field(min_length=1)
     unknown: dict[str, str] = Field(min_length=1)
 
 
@@ -85,11 +91,25 @@ def request_context() -> RequestContextFile:
 
 
 @cache
-def unmodelled_keys() -> frozenset[str]:
-    """The keys (lower case) a request that sets no session context carries with values verify does not model:
-    the file's unknown keys and its known ones alike (an assume request, a set role's check)."""
+def unmodelled_keys() -> Unmodelled:
+    """Every condition key (lower case) verify does not model for a role's requests and the requests to assume
+    it (``key in unmodelled_keys()``): not a key of the file's ``known``, ``session``, ``assume`` or
+    ``tag_families``, not one any call's requirements set (the EKS role's components and the set roles'), not
+    an OIDC provider's ``sub``/``aud``. Every check is evaluated at its worst for the others."""
+    from byoc_iam.verify.requirements import requirement_keys
+
     facts = request_context()
-    return frozenset(k.lower() for k in (*facts.unknown, *facts.known))
+    families = tuple(f.split(":", 1)[1].lower() for f in facts.tag_families if f.endswith("/"))
+    exact = [k for k in facts.tag_families if not k.endswith("/")]
+    modelled = (*facts.known, *facts.session, *facts.assume, *exact, *requirement_keys())
+    return Unmodelled(frozenset(k.lower() for k in modelled), families)
+
+
+def assume_unmodelled(sent: Iterable[str]) -> Unmodelled:
+    """The keys verify does not model for one request to assume a role that sends the keys ``sent``: it models
+    those, and the file's ``assume`` keys as absent when not sent; every other key (``aws:SourceAccount`` of a
+    service principal, the caller's ``aws:PrincipalArn``, ...) is unknown, OIDC ``sub``/``aud`` excepted."""
+    return Unmodelled(frozenset(k.lower() for k in (*sent, *request_context().assume)))
 
 
 @cache

@@ -11,7 +11,7 @@ from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, comp
 from byoc_iam.model import PolicyDocument
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.requirements import ContextValue
-from byoc_iam.verify.unknown import known_context, worst_case
+from byoc_iam.verify.unknown import Unmodelled, known_context, worst_case
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Evaluator:
     base_context: dict[str, ContextValue]
     account: str
     boundary: PolicyDocument | None = None
-    unknown: frozenset[str] = frozenset()  # lower case
+    unknown: frozenset[str] | Unmodelled = frozenset()  # lower-case keys, or every key not modelled
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
 
     def evaluate(

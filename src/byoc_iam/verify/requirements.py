@@ -330,3 +330,17 @@ def all_features() -> dict[str, list[str]]:
         for name in comp.features:
             out.setdefault(name, []).append(comp.id)
     return out
+
+
+@cache
+def requirement_keys() -> frozenset[str]:
+    """Every condition key some call's requirements set in its ``context`` (the EKS role's components, and the
+    set roles' calls and ``must_deny`` cases of ``data/requirements/roles``): verify models these keys, set for
+    the calls that set them and absent from the others (an action that does not support a key is not sent it)."""
+    keys = {k for comp in components() for call in comp.calls for k in call.context}
+    for kind in knowledge.names("role-requirements"):
+        raw = knowledge.raw("role-requirements", kind)
+        keys.update(
+            k for section in ("calls", "must_deny") for call in raw.get(section, ()) for k in call.get("context", {})
+        )
+    return frozenset(keys)

@@ -12,12 +12,12 @@ from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify import explain as ex
-from byoc_iam.verify.data import Negative, trust_negatives, unmodelled_keys
+from byoc_iam.verify.data import Negative, assume_unmodelled, trust_negatives
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
 from byoc_iam.verify.trust_variants import variations
-from byoc_iam.verify.unknown import known_context, worst_case
+from byoc_iam.verify.unknown import condition_keys, worst_case
 from byoc_iam.verify.unknown import note as unknown_note
 
 TrustMode = Literal["placeholder", "linked", "none"]
@@ -89,36 +89,45 @@ class TrustAsk:
 
 class TrustChecker:
     """Evaluates requests to assume the role against its trust policy (``trust`` None: IAM would refuse it,
-    so it trusts no one). The condition keys verify cannot know of an assume request (``data/verify/
-    request_context.json``, known and unknown alike: an ask sets what it models) are left out of each request and
-    the trust is evaluated at its worst for them (:mod:`byoc_iam.verify.unknown`): for a principal that must be
+    so it trusts no one). Each ask models the keys it sends (and ``sts:ExternalId``, ``aws:FederatedProvider`` as
+    absent when it does not send them); the trust is evaluated at its worst for every other key it conditions on
+    (:func:`byoc_iam.verify.data.assume_unmodelled`, :mod:`byoc_iam.verify.unknown`): for a principal that must be
     admitted and, the reverse way, for one that must not."""
 
     def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
-        self.unknown = unmodelled_keys()
-        self.worst: dict[str, tuple[CompiledPolicies, CompiledPolicies, tuple[str, ...]]] = {}
-        for expected in ("allowed", "denied"):
-            rewritten = None if trust is None else worst_case(trust.to_dict(), expected, self.unknown)
-            resource = None if rewritten is None else rewritten.document
-            self.worst[expected] = (
-                compile_policies(PolicySet(identity=[], resource=resource)),
-                compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=resource)),
-                () if rewritten is None else rewritten.keys,
-            )
+        self.trust = None if trust is None else trust.to_dict()
+        self.keys = frozenset(k.lower() for k in condition_keys(self.trust or {}))
+        self.worst: dict[tuple[str, frozenset[str]], tuple[CompiledPolicies, CompiledPolicies, tuple[str, ...]]] = {}
         document = trust or PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": []})
         self.labels = [LabelledPolicy(label="trust", kind="trust", name="trust", document=document)]
         self.target, self.role_arn, self.explain = target, role_arn, explain
 
+    def _compiled(self, ask: TrustAsk) -> tuple[CompiledPolicies, CompiledPolicies, tuple[str, ...]]:
+        """(same-account, other-account) trust at its worst for ``ask``, and the unknown keys it conditions on;
+        cached by the expectation and the unknown keys (asks that send the same keys share one)."""
+        unmodelled = assume_unmodelled(ask.context)
+        key = (ask.expected, frozenset(k for k in self.keys if k in unmodelled))
+        found = self.worst.get(key)
+        if found is None:
+            rewritten = None if self.trust is None else worst_case(self.trust, ask.expected, key[1])
+            resource = None if rewritten is None else rewritten.document
+            found = self.worst[key] = (
+                compile_policies(PolicySet(identity=[], resource=resource)),
+                compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=resource)),
+                () if rewritten is None else rewritten.keys,
+            )
+        return found
+
     def run(self, ask: TrustAsk) -> TrustResult:
         other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
-        same, cross, keys = self.worst[ask.expected]
+        same, cross, keys = self._compiled(ask)
         d = (cross if other else same).evaluate(
             Request(
                 principal=ask.principal,
                 action=ask.action,
                 resource=self.role_arn,
                 resource_account=self.target.account,
-                context=known_context(ask.context, self.unknown),
+                context=ask.context,
             )
         )
         decision = ex.decision_of(d)
