@@ -100,3 +100,28 @@ def test_irsa_split_is_unchanged_and_ebs_uses_the_pinned_policy() -> None:
     results = by_id(inputs, specs(inputs))
     assert all(r.ok for r in results.values())
     assert results["aws-ebs-csi-driver"].settings == ()
+
+
+def test_a_deny_on_a_pod_identity_session_tag_verify_does_not_know_fails() -> None:
+    """EKS Pod Identity tags each session with six tags (cluster ARN and name, namespace, service account, pod
+    name and uid; EKS API reference, PodIdentityAssociation.disableSessionTags); verify sets the cluster name. A
+    Deny on another of them, e.g. the pod's name, may apply in AWS: it must not be skipped as absent."""
+    inputs = pod_inputs()
+    roles = specs(inputs)
+    guard = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringNotLike": {"aws:PrincipalTag/kubernetes-pod-name": "ebs-csi-controller-*"}},
+            }
+        ],
+    }
+    ebs = roles["ebs-csi"]
+    roles["ebs-csi"] = ebs.model_copy(update={"inline_policies": {**ebs.inline_policies, "PodGuard": guard}})
+    result = by_id(inputs, roles)["aws-ebs-csi-driver"]
+    assert not result.ok
+    failed = [c for c in result.result.calls if c.status == "failed"]
+    assert failed and "kubernetes-pod-name" in failed[0].reason

@@ -168,6 +168,7 @@ def role_session(
     Every other key is unknown (:func:`byoc_iam.verify.data.unmodelled_keys`): left out, and every check is
     evaluated at its worst for it."""
     from byoc_iam.verify.data import request_context, unmodelled_keys
+    from byoc_iam.verify.unknown import Unmodelled
 
     facts = request_context()
     base_ctx: dict[str, ContextValue] = {
@@ -181,6 +182,9 @@ def role_session(
         **(extra or {}),
     }
     unknown = unmodelled_keys()
+    if extra:  # a session with tags of its own (EKS Pod Identity adds six): other principal tags are unknown
+        families = tuple(f for f in unknown.families if f != "principaltag/")
+        unknown = Unmodelled(unknown.modelled | {k.lower() for k in base_ctx}, families)
     session = f"arn:{target.partition}:sts::{target.account}:assumed-role/{spec.role_name}/byoc-iam-verify"
     evaluator = Evaluator(
         principal=session, base_context=base_ctx, account=target.account, boundary=boundary, unknown=unknown
