@@ -199,6 +199,13 @@ CASES: list[tuple[list[str], int, str]] = [
     (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "--expect", "bogus"], U, LINE),
     (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "novalue"], U, LINE),
     (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "k=[1,"], U, LINE),
+    # a value that cannot be of the key's type: the engine would read no operator of that type as true, so a
+    # Deny on it would be skipped (break test: aws:CurrentTime=9999-12-31T23:59:60Z was Allowed past such a Deny)
+    (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "aws:CurrentTime=1.5e9"], U, LINE),
+    (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "aws:EpochTime=soon"], U, LINE),
+    (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "aws:SecureTransport=yes"], U, LINE),
+    (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "aws:SourceIp=10.0.0.0/8"], U, LINE),
+    (["simulate", "-p", "policy.json", "-a", "s3:GetObject", "-r", "*", "-c", "aws:MultiFactorAuthAge=x"], U, LINE),
     (["simulate", "--batch", "policy.json", "-a", "s3:GetObject"], U, LINE),
     (["simulate", "--bogus"], U, USAGE),
     # catalog

@@ -90,6 +90,18 @@ def parse_context(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def _typed(context: dict[str, Any]) -> dict[str, Any]:
+    """``context``, each value of the key's type (:func:`byoc_iam.engine.conditions.context_problem`), else
+    UsageError."""
+    from byoc_iam.engine.conditions import context_problem
+
+    for key, value in context.items():
+        problem = context_problem(key, value)
+        if problem:
+            raise UsageError(f"--context {problem}")
+    return context
+
+
 # -- output ---------------------------------------------------------------------------------------------
 def _print_text(exp: Explanation) -> None:
     from rich.console import Console
@@ -234,7 +246,7 @@ def simulate(
         action,
         resource,
         resource_account,
-        parse_context(context),
+        _typed(parse_context(context)),
     )
     decision = compiled.evaluate(req)
     _show(decision.explain(), output)

@@ -24,3 +24,12 @@ def all_actions() -> tuple[str, ...]:
 
     catalog = get_catalog()
     return tuple(a.full_name for s in catalog.services() for a in catalog.actions_for(s))
+
+
+@lru_cache(maxsize=1024)
+def key_type(key: str) -> str | None:
+    """The catalog's type of condition key ``key`` (``Date``, ``Numeric``, ``ArrayOfString``...), None when unknown."""
+    from byoc_iam.servicecatalog import get_catalog
+
+    found = get_catalog().condition_key(key)
+    return None if found is None else found.type

@@ -55,6 +55,33 @@ def normalise_context(context: Mapping[str, object] | None) -> dict[str, Context
     return out
 
 
+_TYPED = {  # a catalog type -> (the reader its operators use, what the value must be)
+    "date": (date.parse_date, "a date (ISO 8601, or seconds or milliseconds since the epoch)"),
+    "numeric": (numeric.parse_number, "a number"),
+    "ipaddress": (ip.parse_address, "an IP address"),
+    "bool": (lambda v: v.lower() in ("true", "false") or None, "true or false"),
+}
+
+
+def context_problem(key: str, value: object) -> str | None:
+    """Why a request's value(s) for ``key`` cannot be of the key's type, or None. The type is the service
+    catalog's (``Date``, ``Numeric``, ``IPAddress``, ``Bool``, or an ``ArrayOf`` one; IAM User Guide, "AWS global
+    condition context keys" and each service's condition keys table): AWS sends a typed key in its type, while a
+    value the engine cannot read makes every operator of that type false (a ``Deny`` on it skipped), so such a
+    request is refused, not decided. Keys the catalog does not type (or types ``String``/``ARN``) are not checked."""
+    from byoc_iam.engine._catalog import key_type
+
+    kind = (key_type(key) or "").lower().removeprefix("arrayof")
+    reader = _TYPED.get(kind)
+    if reader is None:
+        return None
+    values = normalise_value(value)
+    for v in (values,) if isinstance(values, str) else values:
+        if reader[0](v) is None:
+            return f"{key}: {v!r} is not {reader[1]}"
+    return None
+
+
 def evaluate_operator(
     op: str,
     policy_values: Sequence[str],
@@ -77,6 +104,7 @@ __all__ = [
     "ClauseResult",
     "Operator",
     "ValueResult",
+    "context_problem",
     "evaluate_operator",
     "known_operator",
     "make_clause",
