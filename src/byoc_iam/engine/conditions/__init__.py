@@ -7,7 +7,7 @@ missing key; ``context`` supplies policy variables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from byoc_iam.engine.conditions import arn, binary, date, ip, numeric, string
 from byoc_iam.engine.conditions import bool as boolean
@@ -55,7 +55,8 @@ def normalise_context(context: Mapping[str, object] | None) -> dict[str, Context
     return out
 
 
-_TYPED = {  # a catalog type -> (the reader its operators use, what the value must be)
+# a catalog type -> (the reader its operators use, what the value must be)
+_TYPED: dict[str, tuple[Callable[[str], object], str]] = {
     "date": (date.parse_date, "a date (ISO 8601, or seconds or milliseconds since the epoch)"),
     "numeric": (numeric.parse_number, "a number"),
     "ipaddress": (ip.parse_address, "an IP address"),
