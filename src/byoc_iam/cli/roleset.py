@@ -445,15 +445,21 @@ def run_verify_set(
 
         roles = RoleSet(tuple(m for m in roles if m.kind in ("storage", "cross-account")))
     specs = {}
+    read: dict[str, dict[str, Any]] = {}
     for m in roles:
         spec = m.spec
         if ctx is not None:
-            from byoc_iam.aws.read import read_role
+            from byoc_iam.aws.read import read_role_for_verify
 
-            live = read_role(ctx, m.name)
-            if live is None:
-                raise AwsError(f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)")
-            spec = live
+            try:
+                spec, docs, boundary, _ = read_role_for_verify(ctx, m.name)
+            except AwsError as exc:
+                if str(exc) != f"role {m.name} does not exist in this account":
+                    raise
+                raise AwsError(
+                    f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)"
+                ) from None
+            read[m.kind] = {"managed_docs": docs, "boundary": boundary}
         specs[m.kind] = spec
     facts = SetFacts(
         **{
@@ -476,13 +482,19 @@ def run_verify_set(
             report = verify_role(spec, features, target=target, source="live" if ctx else "rendered", explain=False)
             out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
-            verdict = verify_storage(spec, facts, storage_subjects(inputs)[0])
+            verdict = verify_storage(spec, facts, storage_subjects(inputs)[0], blueprint=m.spec, **read.get(m.kind, {}))
             out.append((m.kind, m.name, verdict.ok and (allow_unlinked or not verdict.not_linked), verdict))
         else:
             existing = existing_service_linked_roles(ctx) if ctx is not None else None
             principal = str(blueprint("cross-account-role").raw["zilliz_principal"])
             verdict = verify_cross_account(
-                spec, facts, external_id=inputs.external_id or "", zilliz_principal=principal, existing_slrs=existing
+                spec,
+                facts,
+                external_id=inputs.external_id or "",
+                zilliz_principal=principal,
+                existing_slrs=existing,
+                blueprint=m.spec,
+                **read.get(m.kind, {}),
             )
             out.append((m.kind, m.name, verdict.ok, verdict))
     return out
