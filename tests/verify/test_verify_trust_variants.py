@@ -187,7 +187,8 @@ def test_storage_role_audience_widened_fails() -> None:
     text = json.dumps(spec.trust_policy).replace('"StringEquals"', '"StringEqualsIgnoreCase"')
     bad = verify_storage(without(spec, trust_policy=json.loads(text)), facts, subjects)
     assert subject == PROVIDER
-    assert {c.id.rsplit("/", 1)[-1] for c in bad.checks if not c.passed and c.kind == "trust"} == {"aud:case", "sub:case"}
+    failed = {c.id.rsplit("/", 1)[-1] for c in bad.checks if not c.passed and c.kind == "trust"}
+    assert failed == {"aud:case", "sub:case"}
     # as written, a sub compared ignoring case bounds no service account exactly
     assert {c.id for c in bad.checks if not c.passed and c.kind == "trust-structure"} == {"trust-structure:0:sub"}
 
