@@ -5,6 +5,8 @@ beyond the intended ones (the trust as written and the requests it must deny).""
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from byoc_iam.blueprint import BlueprintInputs
 from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
 from byoc_iam.model import PolicyDocument, RoleSpec
 from byoc_iam.verify.roleset import RoleVerdict, SetFacts, verify_cross_account, verify_storage
+from cli_helpers import run_main as run
 
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC"
 HOST = ISSUER.removeprefix("https://")
@@ -181,3 +184,60 @@ def test_storage_trust_admitting_more_fails(name: str, change: Any, failing: str
         assert failing in failed, name
     assert any(c.startswith("trust-structure:") for c in failed), name
     assert all(f.startswith("zilliz-byoc-storage-role: ") for f in v.failures())
+
+
+# -- verify --role FILE: a role set document, or a storage / cross-account RoleSpec -----------------------------------
+
+FLAGS = ["--account-id", ACCOUNT, "--bucket", "milvus-data", "--external-id", "ext-123456789", "--oidc-issuer", ISSUER]
+FLAGS += ["--region", "us-east-1"]
+
+
+@pytest.fixture(scope="module")
+def rendered_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("set") / "roles"
+    res = run("render", "--role", "all", *FLAGS, "--out", str(out))
+    assert res.code == 0, res.err
+    return out
+
+
+def test_verify_a_role_set_document_verifies_each_role(rendered_set: Path) -> None:
+    res = run("verify", "--role", str(rendered_set / "roleset.json"), *FLAGS)
+    assert res.code == 0, res.out + res.err
+    for kind in ("eks", "storage", "cross-account"):
+        assert f"✓ {kind} role zilliz-byoc-{kind}-role: all checks pass" in res.out
+    doc = json.loads(run("verify", "--role", str(rendered_set / "roleset.json"), *FLAGS, "-o", "json").out)
+    assert [r["kind"] for r in doc["roles"]] == ["eks", "storage", "cross-account"]
+    assert doc["roles"][0]["report"]["role"]["source"] == "file"
+
+
+def test_verify_a_role_set_document_verifies_the_files_roles(rendered_set: Path, tmp_path: Path) -> None:
+    doc = json.loads((rendered_set / "roleset.json").read_text())
+    storage = next(r for r in doc["roles"] if r["kind"] == "storage")
+    storage["rolespec"]["inline_policies"]["everything"] = ALLOW_ALL
+    tampered = tmp_path / "roleset.json"
+    tampered.write_text(json.dumps(doc))
+    res = run("verify", "--role", str(tampered), *FLAGS)
+    assert res.code == 3, res.out + res.err
+    assert "✗ storage role zilliz-byoc-storage-role: FAILED" in res.out
+    assert "inline:everything has Allow statement(s) #0" in res.out
+
+
+@pytest.mark.parametrize("kind", ["storage", "cross-account"])
+def test_verify_a_storage_or_cross_account_rolespec_verifies_that_role(rendered_set: Path, kind: str) -> None:
+    res = run("verify", "--role", str(rendered_set / kind / "rolespec.json"), *FLAGS)
+    assert res.code == 0, res.out + res.err
+    assert f"✓ {kind} role zilliz-byoc-{kind}-role: all checks pass" in res.out
+    assert "eks role" not in res.out and "required calls allowed" not in res.out  # not verified as the EKS role
+
+
+def test_a_rolespec_of_no_tellable_kind_is_one_line_and_exit_2(rendered_set: Path, tmp_path: Path) -> None:
+    spec = json.loads((rendered_set / "cross-account" / "rolespec.json").read_text())
+    spec["role_name"] = "control-plane"
+    spec["trust_policy"]["Statement"].append(
+        {"Effect": "Allow", "Principal": {"Service": "eks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    )
+    path = tmp_path / "rolespec.json"
+    path.write_text(json.dumps(spec))
+    res = run("verify", "--role", str(path), *FLAGS)
+    assert res.code == 2 and res.out == ""
+    assert res.err.startswith("byoc-iam: ") and "cannot tell which role" in res.err and len(res.err.splitlines()) == 1

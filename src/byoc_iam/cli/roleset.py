@@ -102,6 +102,13 @@ def _member_document(m: RoleSetMember) -> dict[str, Any]:
 
 def set_document_specs(text: str, label: str) -> list[Any] | None:
     """The RoleSpecs of a set document (:func:`set_document`), or None when ``text`` is not one."""
+    members = set_document_members(text, label)
+    return None if members is None else [spec for _, spec in members]
+
+
+def set_document_members(text: str, label: str) -> list[tuple[str, Any]] | None:
+    """``(kind, RoleSpec)`` of each role of a set document (:func:`set_document`), or None when ``text`` is not
+    one; UsageError naming the file for a malformed one."""
     from byoc_iam.errors import UsageError
     from byoc_iam.model import RoleSpec
 
@@ -116,7 +123,10 @@ def set_document_specs(text: str, label: str) -> list[Any] | None:
     roles = doc.get("roles")
     if not isinstance(roles, list) or not all(isinstance(r, dict) and "rolespec" in r for r in roles):
         raise UsageError(f"{label}: roles: must be a list of {{kind, console_label, rolespec}}")
-    return [RoleSpec.from_json(json.dumps(r["rolespec"]), source=f"{label}: {r.get('kind')}") for r in roles]
+    return [
+        (str(r.get("kind")), RoleSpec.from_json(json.dumps(r["rolespec"]), source=f"{label}: {r.get('kind')}"))
+        for r in roles
+    ]
 
 
 def explain_text(kinds: tuple[str, ...]) -> str:
@@ -427,10 +437,12 @@ def run_verify_set(
     cluster: str | None,
     features: list[str],
     allow_unlinked: bool = False,
+    files: dict[str, Any] | None = None,
 ) -> list[tuple[str, str, bool, Any]]:
     """``(kind, role name, ok, report)`` per member; ``ctx`` given → verify the live roles (and the
-    service-linked roles), else the rendered ones. An EKS role whose trust is not linked yet is not ok
-    unless ``allow_unlinked``."""
+    service-linked roles), ``files`` (kind → RoleSpec read from a file) → those, else the rendered ones (the
+    rendered ones are the blueprint either way). An EKS role whose trust is not linked yet is not ok unless
+    ``allow_unlinked``."""
     from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
     from byoc_iam.cli.role_options import role_inputs
     from byoc_iam.errors import AwsError
@@ -447,7 +459,7 @@ def run_verify_set(
     specs = {}
     read: dict[str, dict[str, Any]] = {}
     for m in roles:
-        spec = m.spec
+        spec = (files or {}).get(m.kind, m.spec)
         if ctx is not None:
             from byoc_iam.aws.read import read_role_for_verify
 
@@ -479,7 +491,8 @@ def run_verify_set(
         spec = specs[m.kind]
         if m.kind == "eks":
             target = infer_target(spec, account=account, region=inputs.region, cluster=cluster)
-            report = verify_role(spec, features, target=target, source="live" if ctx else "rendered", explain=False)
+            source = "live" if ctx else "file" if files else "rendered"
+            report = verify_role(spec, features, target=target, source=source, explain=False)
             out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
             verdict = verify_storage(spec, facts, storage_subjects(inputs)[0], blueprint=m.spec, **read.get(m.kind, {}))

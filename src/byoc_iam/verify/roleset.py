@@ -332,6 +332,29 @@ def standard_negatives(spec: RoleSpec, facts: SetFacts, ctx: dict[str, Any]) -> 
     ]
 
 
+def file_kind(spec: RoleSpec) -> str | None:
+    """Which role of the set a RoleSpec file holds: by its name's suffix (the blueprints' ``role_name_suffix``:
+    ``-storage-role``, ``-cross-account-role``), else by the principals its trust names (an AWS principal of
+    Zilliz's account: cross-account; the EKS or EC2 service: eks; only OIDC providers: storage), else ``eks``
+    (verify's default role). None when the trust points to more than one kind and the name does not tell."""
+    from byoc_iam.blueprint.roleset import blueprint
+
+    for kind in ("storage", "cross-account"):
+        if spec.role_name.endswith("-" + str(blueprint(f"{kind}-role").defaults["role_name_suffix"])):
+            return kind
+    found: set[str] = set()
+    for st in spec.trust().statements:
+        if st.effect != "Allow" or not isinstance(st.principal, dict):
+            continue
+        if any(f":{ZILLIZ_ACCOUNT}:" in a for a in st.principal.get("AWS", ())):
+            found.add("cross-account")
+        if any(s.split(".", 1)[0] in ("eks", "ec2", "eks-nodegroup") for s in st.principal.get("Service", ())):
+            found.add("eks")
+    if not found and any(isinstance(st.principal, dict) and "Federated" in st.principal for st in spec.trust()):
+        found.add("storage")
+    return None if len(found) > 1 else next(iter(found), "eks")
+
+
 def concrete_subject(pattern: str) -> str:
     """A subject a wildcard pattern admits (``*`` → ``demo``, ``?`` → ``x``), to check it can assume the role."""
     return pattern.replace("*", "demo").replace("?", "x")
