@@ -445,7 +445,6 @@ def run_verify_set(
     ``allow_unlinked``."""
     from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
     from byoc_iam.cli.role_options import role_inputs
-    from byoc_iam.errors import AwsError
     from byoc_iam.verify import infer_target, verify_role
     from byoc_iam.verify.roleset import SetFacts, verify_cross_account, verify_storage
 
@@ -456,23 +455,7 @@ def run_verify_set(
         from byoc_iam.blueprint.roleset import RoleSet
 
         roles = RoleSet(tuple(m for m in roles if m.kind in ("storage", "cross-account")))
-    specs = {}
-    read: dict[str, dict[str, Any]] = {}
-    for m in roles:
-        spec = (files or {}).get(m.kind, m.spec)
-        if ctx is not None:
-            from byoc_iam.aws.read import read_role_for_verify
-
-            try:
-                spec, docs, boundary, _ = read_role_for_verify(ctx, m.name)
-            except AwsError as exc:
-                if str(exc) != f"role {m.name} does not exist in this account":
-                    raise
-                raise AwsError(
-                    f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)"
-                ) from None
-            read[m.kind] = {"managed_docs": docs, "boundary": boundary}
-        specs[m.kind] = spec
+    specs, read = _member_specs(ctx, roles, files)
     facts = SetFacts(
         **{
             "account": account,
@@ -511,6 +494,33 @@ def run_verify_set(
             )
             out.append((m.kind, m.name, verdict.ok, verdict))
     return out
+
+
+def _member_specs(
+    ctx: Any | None, roles: RoleSet, files: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``(RoleSpec by kind, live documents by kind)``: read live (with the documents of their AWS managed
+    policies and boundary: ``managed_docs``, ``boundary``), else from ``files``, else rendered."""
+    from byoc_iam.errors import AwsError
+
+    specs = {}
+    read: dict[str, dict[str, Any]] = {}
+    for m in roles:
+        spec = (files or {}).get(m.kind, m.spec)
+        if ctx is not None:
+            from byoc_iam.aws.read import read_role_for_verify
+
+            try:
+                spec, docs, boundary, _ = read_role_for_verify(ctx, m.name)
+            except AwsError as exc:
+                if str(exc) != f"role {m.name} does not exist in this account":
+                    raise
+                raise AwsError(
+                    f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)"
+                ) from None
+            read[m.kind] = {"managed_docs": docs, "boundary": boundary}
+        specs[m.kind] = spec
+    return specs, read
 
 
 def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:

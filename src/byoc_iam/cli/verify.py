@@ -84,10 +84,7 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
-    view = "text" if output == "table" else output
-    if role is not None and _set_file_verified(
-        role, role_values, live, aws, cluster, feature or [], view, html, allow_unlinked
-    ):
+    if role and _set_file_verified(role, role_values, live, aws, cluster, feature or [], output, html, allow_unlinked):
         return
     if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
         return
@@ -210,6 +207,7 @@ def _set_file_verified(
     from byoc_iam.model import RoleSpec
     from byoc_iam.verify.roleset import file_kind
 
+    output = "text" if output == "table" else output
     text = read_text(role)
     members = set_document_members(text, str(role))
     if members is None:

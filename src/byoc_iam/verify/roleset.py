@@ -307,13 +307,48 @@ def storage_trust_checks(
             "denied",
         )
     )
-    other_host = f"oidc.eks.{facts.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
-    other_cluster = f"arn:{facts.partition}:iam::{facts.account}:oidc-provider/{other_host}"
-    other_ctx = {f"{other_host}:sub": subjects[0], f"{other_host}:aud": "sts.amazonaws.com"}
-    desc = f"{subjects[0]} of another cluster (its OIDC provider in this account) is denied"
-    other_ctx["aws:FederatedProvider"] = other_cluster
-    checks.append(trust_check(spec, facts, "irsa-other-cluster", desc, other_cluster, web, other_ctx, "denied"))
-    return checks + standard_negatives(spec, facts, {})
+    return [*checks, _other_cluster(spec, facts, subjects[0]), *standard_negatives(spec, facts, {})]
+
+
+def _other_cluster(spec: RoleSpec, facts: SetFacts, subject: str) -> Check:
+    """``subject``'s token from another cluster, whose OIDC provider is registered in the same account: denied."""
+    host = f"oidc.eks.{facts.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
+    provider = f"arn:{facts.partition}:iam::{facts.account}:oidc-provider/{host}"
+    ctx = {f"{host}:sub": subject, f"{host}:aud": "sts.amazonaws.com", "aws:FederatedProvider": provider}
+    desc = f"{subject} of another cluster (its OIDC provider in this account) is denied"
+    return trust_check(
+        spec, facts, "irsa-other-cluster", desc, provider, "sts:AssumeRoleWithWebIdentity", ctx, "denied"
+    )
+
+
+def _impostors(spec: RoleSpec, facts: SetFacts, external_id: str, zilliz_principal: str) -> list[Check]:
+    """Another role of Zilliz's account with the External ID, Zilliz's principal with a guessed one, and the
+    :func:`standard_negatives`: all denied."""
+    zilliz = {"aws:PrincipalAccount": ZILLIZ_ACCOUNT}
+    other = f"arn:aws:iam::{ZILLIZ_ACCOUNT}:role/zilliz-byoc-dev"
+    return [
+        trust_check(
+            spec,
+            facts,
+            "zilliz-other-role",
+            "another role of Zilliz's account with the External ID is denied",
+            other,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": external_id},
+            "denied",
+        ),
+        trust_check(
+            spec,
+            facts,
+            "zilliz-guessed-external-id",
+            "Zilliz's control plane with a guessed External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": "guessme"},
+            "denied",
+        ),
+        *standard_negatives(spec, facts, {"sts:ExternalId": external_id}),
+    ]
 
 
 def standard_negatives(spec: RoleSpec, facts: SetFacts, ctx: dict[str, Any]) -> list[Check]:
@@ -473,25 +508,9 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
             {"sts:ExternalId": external_id},
             "denied",
         ),
-        (
-            "zilliz-other-role",
-            "another role of Zilliz's account with the External ID is denied",
-            f"arn:aws:iam::{ZILLIZ_ACCOUNT}:role/zilliz-byoc-dev",
-            "sts:AssumeRole",
-            right,
-            "denied",
-        ),
-        (
-            "zilliz-guessed-external-id",
-            "Zilliz's control plane with a guessed External ID is denied",
-            zilliz_principal,
-            "sts:AssumeRole",
-            {**zilliz, "sts:ExternalId": "guessme"},
-            "denied",
-        ),
     ]
     checks = [trust_check(spec, facts, *case) for case in cases]
-    checks += standard_negatives(spec, facts, {"sts:ExternalId": external_id})
+    checks += _impostors(spec, facts, external_id, zilliz_principal)
     intended = [c[3] for c in cases if c[0].startswith("zilliz-") and c[5] == "allowed"]
     return checks + _external_id_variants(spec, facts, right, intended, zilliz_principal)
 
