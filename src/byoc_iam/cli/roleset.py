@@ -475,7 +475,16 @@ def run_verify_set(
         if m.kind == "eks":
             target = infer_target(spec, account=account, region=inputs.region, cluster=cluster)
             source = "live" if ctx else "file" if files else "rendered"
-            report = verify_role(spec, features, target=target, source=source, explain=False)
+            live = read.get(m.kind, {})  # the documents of its AWS managed policies and boundary, read live
+            report = verify_role(
+                spec,
+                features,
+                live.get("managed_docs"),
+                target=target,
+                source=source,
+                explain=False,
+                boundary=live.get("boundary"),
+            )
             out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
             verdict = verify_storage(spec, facts, storage_subjects(inputs)[0], blueprint=m.spec, **read.get(m.kind, {}))
