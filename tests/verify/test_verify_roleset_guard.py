@@ -241,3 +241,14 @@ def test_a_rolespec_of_no_tellable_kind_is_one_line_and_exit_2(rendered_set: Pat
     res = run("verify", "--role", str(path), *FLAGS)
     assert res.code == 2 and res.out == ""
     assert res.err.startswith("byoc-iam: ") and "cannot tell which role" in res.err and len(res.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("extra", [["-o", "sarif"], ["--html", "report.html"]], ids=["sarif", "html"])
+def test_the_set_is_never_verified_as_the_eks_role_alone(extra: list[str], tmp_path: Path) -> None:
+    """-o sarif and --html are the EKS role's report: with the set selected they are refused, not an exit 0 that
+    verified the EKS role alone."""
+    extra = [str(tmp_path / e) if e.endswith(".html") else e for e in extra]
+    res = run("verify", "--role", "all", *FLAGS, *extra)
+    assert res.code == 2 and res.out == "", res.out
+    assert res.err.startswith("byoc-iam: ") and "text or json" in res.err and len(res.err.splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # nothing half-written

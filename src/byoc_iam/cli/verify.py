@@ -88,13 +88,11 @@ def verify(
         return
     if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
         return
-    if role is None and output != "sarif" and html is None:
+    if role is None:
         from byoc_iam.cli.roleset import verify_set_requested
 
         if verify_set_requested(role_values):
-            _verify_set(
-                role_values, live, aws, cluster, feature or [], "text" if output == "table" else output, allow_unlinked
-            )
+            _verify_set(role_values, live, aws, cluster, feature or [], _set_output(output, html), allow_unlinked)
             return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
@@ -207,7 +205,6 @@ def _set_file_verified(
     from byoc_iam.model import RoleSpec
     from byoc_iam.verify.roleset import file_kind
 
-    output = "text" if output == "table" else output
     text = read_text(role)
     members = set_document_members(text, str(role))
     if members is None:
@@ -226,11 +223,20 @@ def _set_file_verified(
         raise UsageError(f"--role {role}: the {split[0]} role is the split layout's (verify it with --layout split)")
     if live:
         raise UsageError("--role and --live are mutually exclusive")
-    if output not in ("text", "json") or html is not None:
-        raise UsageError(f"--role {role}: the role set is reported as text or json (-o sarif and --html: the EKS role)")
+    output = _set_output(output, html)
     role_values["roles"] = [",".join(k for k, _ in members)]
     _verify_set(role_values, False, aws, cluster, features, output, allow_unlinked, files=dict(members))
     return True
+
+
+def _set_output(output: str, html: Path | None) -> str:
+    """The role set's output (text, json; table is text); UsageError for sarif and ``--html``, which are the EKS
+    role's report: never a verdict on the set."""
+    from byoc_iam.errors import UsageError
+
+    if output == "sarif" or html is not None:
+        raise UsageError("--role: the role set is reported as text or json (-o sarif and --html: the EKS role alone)")
+    return "text" if output == "table" else output
 
 
 def _verify_set(
