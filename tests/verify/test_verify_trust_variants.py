@@ -13,7 +13,7 @@ import pytest
 from verify_helpers import ACCOUNT, rendered, without
 
 from byoc_iam.blueprint import BlueprintInputs
-from byoc_iam.blueprint.roleset import blueprint, render_role_set
+from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
 from byoc_iam.model import RoleSpec
 from byoc_iam.verify import verify_role
 from byoc_iam.verify.requirements import Target
@@ -179,7 +179,7 @@ def test_cross_account_external_id_pattern_and_more_actions_fail() -> None:
 def test_storage_role_audience_widened_fails() -> None:
     spec = _set_member("storage")
     facts = SetFacts(account=ACCOUNT, bucket="milvus-data")
-    subjects = ["system:serviceaccount:milvus:milvus"]
+    subjects = storage_subjects(BlueprintInputs.model_validate(SET))[0]  # every subject the trust names
     ok = verify_storage(spec, facts, subjects)
     subject = next(c.principal for c in ok.checks if c.id.startswith("irsa:") and c.expected == "allowed")
     assert ok.ok, ok.failures()
@@ -187,7 +187,10 @@ def test_storage_role_audience_widened_fails() -> None:
     text = json.dumps(spec.trust_policy).replace('"StringEquals"', '"StringEqualsIgnoreCase"')
     bad = verify_storage(without(spec, trust_policy=json.loads(text)), facts, subjects)
     assert subject == PROVIDER
-    assert {c.id.rsplit("/", 1)[-1] for c in bad.checks if not c.passed} == {"aud:case", "sub:case"}
+    failed = {c.id.rsplit("/", 1)[-1] for c in bad.checks if not c.passed and c.kind == "trust"}
+    assert failed == {"aud:case", "sub:case"}
+    # as written, a sub compared ignoring case bounds no service account exactly
+    assert {c.id for c in bad.checks if not c.passed and c.kind == "trust-structure"} == {"trust-structure:0:sub"}
 
 
 # -- the variations themselves -------------------------------------------------------------------------------------

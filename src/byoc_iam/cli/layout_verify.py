@@ -35,8 +35,9 @@ def run_layout_verify(
     role_values: dict[str, Any], *, cluster: str | None, features: list[str], ctx: Any | None
 ) -> dict[str, Any]:
     """The layout verify document (``format`` byoc-iam-layout-verify/1): ``ok``, ``source``, ``components``,
-    ``proof`` (each role's relation and ``no_longer``), ``no_imds_finding`` and ``roles`` (storage and
-    cross-account, when selected). ``ctx``: an AwsContext to read the roles live, else the rendered roles."""
+    ``proof`` (each role's relation and ``no_longer``), ``no_imds_finding``, ``roles`` (storage and
+    cross-account, when selected) and ``beyond`` (live: each split role's grants beyond its blueprint).
+    ``ctx``: an AwsContext to read the roles live, else the rendered roles."""
     from byoc_iam.blueprint.config import gather
     from byoc_iam.blueprint.roleset import render_role_set
     from byoc_iam.cli.role_options import role_inputs
@@ -67,10 +68,11 @@ def run_layout_verify(
         specs = {m.kind: m.spec for m in roles}
     results = verify_split(inputs, specs, target, set(features), boundaries=boundaries, managed_docs=docs)
     trust = check_split_trust(inputs, specs, target, federation)
-    proof = prove_layout(inputs, specs if ctx is not None else None)
+    proof = prove_layout(inputs, specs if ctx is not None else None, {**(docs or {}), **(boundaries or {})})
+    beyond = _beyond(roles, specs, docs, boundaries, inputs.resolved_partition) if ctx is not None else []
     set_roles = _set_roles(role_values, roles, ctx=ctx, cluster=cluster, features=features)
     pods = _associations(ctx, roles, cluster or inputs.cluster_name) if _live_pods(ctx, inputs) else []
-    ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles)
+    ok = all(r.ok for r in results) and proof.ok and all(r["ok"] for r in set_roles) and not beyond
     ok = ok and not any(t.failed for t in trust) and not any(a.status == "failed" for a in pods)
     waiting = any(t.not_linked for t in trust) or any(r["status"] == "not-linked" for r in set_roles)
     waiting = waiting or any(a.status == "not-linked" for a in pods)
@@ -88,7 +90,25 @@ def run_layout_verify(
         "no_imds_finding": no_imds_finding(proof),
         "roles": set_roles,
         "associations": [a.to_dict() for a in pods],
+        "beyond": beyond,
     }
+
+
+def _beyond(roles: Any, specs: dict[str, Any], docs: Any, boundaries: Any, partition: str) -> list[dict[str, str]]:
+    """``{role_name, id, what}`` per grant of a split role read live beyond its rendered blueprint: an AWS managed
+    policy or Allow statement the rendered role has not, a policy without a document (not evaluated: fails)."""
+    from byoc_iam.verify.set_guard import attached, beyond_blueprint
+
+    out: list[dict[str, str]] = []
+    for m in roles:
+        spec = specs.get(m.kind)
+        if spec is None or m.kind in ("storage", "cross-account"):
+            continue
+        boundary = (boundaries or {}).get(spec.permissions_boundary) if spec.permissions_boundary else None
+        found = attached(spec, docs, boundary)
+        lines = beyond_blueprint(found, m.spec, partition) + found.problems()
+        out += [{"role_name": spec.role_name, "id": i, "what": what} for i, what in lines]
+    return out
 
 
 def _live_pods(ctx: Any | None, inputs: Any) -> bool:

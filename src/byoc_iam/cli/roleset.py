@@ -102,6 +102,13 @@ def _member_document(m: RoleSetMember) -> dict[str, Any]:
 
 def set_document_specs(text: str, label: str) -> list[Any] | None:
     """The RoleSpecs of a set document (:func:`set_document`), or None when ``text`` is not one."""
+    members = set_document_members(text, label)
+    return None if members is None else [spec for _, spec in members]
+
+
+def set_document_members(text: str, label: str) -> list[tuple[str, Any]] | None:
+    """``(kind, RoleSpec)`` of each role of a set document (:func:`set_document`), or None when ``text`` is not
+    one; UsageError naming the file for a malformed one."""
     from byoc_iam.errors import UsageError
     from byoc_iam.model import RoleSpec
 
@@ -116,7 +123,10 @@ def set_document_specs(text: str, label: str) -> list[Any] | None:
     roles = doc.get("roles")
     if not isinstance(roles, list) or not all(isinstance(r, dict) and "rolespec" in r for r in roles):
         raise UsageError(f"{label}: roles: must be a list of {{kind, console_label, rolespec}}")
-    return [RoleSpec.from_json(json.dumps(r["rolespec"]), source=f"{label}: {r.get('kind')}") for r in roles]
+    return [
+        (str(r.get("kind")), RoleSpec.from_json(json.dumps(r["rolespec"]), source=f"{label}: {r.get('kind')}"))
+        for r in roles
+    ]
 
 
 def explain_text(kinds: tuple[str, ...]) -> str:
@@ -427,13 +437,14 @@ def run_verify_set(
     cluster: str | None,
     features: list[str],
     allow_unlinked: bool = False,
+    files: dict[str, Any] | None = None,
 ) -> list[tuple[str, str, bool, Any]]:
     """``(kind, role name, ok, report)`` per member; ``ctx`` given → verify the live roles (and the
-    service-linked roles), else the rendered ones. An EKS role whose trust is not linked yet is not ok
-    unless ``allow_unlinked``."""
+    service-linked roles), ``files`` (kind → RoleSpec read from a file) → those, else the rendered ones (the
+    rendered ones are the blueprint either way). An EKS role whose trust is not linked yet is not ok unless
+    ``allow_unlinked``."""
     from byoc_iam.blueprint.roleset import blueprint, render_role_set, storage_subjects
     from byoc_iam.cli.role_options import role_inputs
-    from byoc_iam.errors import AwsError
     from byoc_iam.verify import infer_target, verify_role
     from byoc_iam.verify.roleset import SetFacts, verify_cross_account, verify_storage
 
@@ -444,17 +455,7 @@ def run_verify_set(
         from byoc_iam.blueprint.roleset import RoleSet
 
         roles = RoleSet(tuple(m for m in roles if m.kind in ("storage", "cross-account")))
-    specs = {}
-    for m in roles:
-        spec = m.spec
-        if ctx is not None:
-            from byoc_iam.aws.read import read_role
-
-            live = read_role(ctx, m.name)
-            if live is None:
-                raise AwsError(f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)")
-            spec = live
-        specs[m.kind] = spec
+    specs, read = _member_specs(ctx, roles, files)
     facts = SetFacts(
         **{
             "account": account,
@@ -473,19 +474,62 @@ def run_verify_set(
         spec = specs[m.kind]
         if m.kind == "eks":
             target = infer_target(spec, account=account, region=inputs.region, cluster=cluster)
-            report = verify_role(spec, features, target=target, source="live" if ctx else "rendered", explain=False)
+            source = "live" if ctx else "file" if files else "rendered"
+            live = read.get(m.kind, {})  # the documents of its AWS managed policies and boundary, read live
+            report = verify_role(
+                spec,
+                features,
+                live.get("managed_docs"),
+                target=target,
+                source=source,
+                explain=False,
+                boundary=live.get("boundary"),
+            )
             out.append((m.kind, m.name, not report.fails_at("security", allow_unlinked=allow_unlinked), report))
         elif m.kind == "storage":
-            verdict = verify_storage(spec, facts, storage_subjects(inputs)[0])
+            verdict = verify_storage(spec, facts, storage_subjects(inputs)[0], blueprint=m.spec, **read.get(m.kind, {}))
             out.append((m.kind, m.name, verdict.ok and (allow_unlinked or not verdict.not_linked), verdict))
         else:
             existing = existing_service_linked_roles(ctx) if ctx is not None else None
             principal = str(blueprint("cross-account-role").raw["zilliz_principal"])
             verdict = verify_cross_account(
-                spec, facts, external_id=inputs.external_id or "", zilliz_principal=principal, existing_slrs=existing
+                spec,
+                facts,
+                external_id=inputs.external_id or "",
+                zilliz_principal=principal,
+                existing_slrs=existing,
+                blueprint=m.spec,
+                **read.get(m.kind, {}),
             )
             out.append((m.kind, m.name, verdict.ok, verdict))
     return out
+
+
+def _member_specs(
+    ctx: Any | None, roles: RoleSet, files: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``(RoleSpec by kind, live documents by kind)``: read live (with the documents of their AWS managed
+    policies and boundary: ``managed_docs``, ``boundary``), else from ``files``, else rendered."""
+    from byoc_iam.errors import AwsError
+
+    specs = {}
+    read: dict[str, dict[str, Any]] = {}
+    for m in roles:
+        spec = (files or {}).get(m.kind, m.spec)
+        if ctx is not None:
+            from byoc_iam.aws.read import read_role_for_verify
+
+            try:
+                spec, docs, boundary, _ = read_role_for_verify(ctx, m.name)
+            except AwsError as exc:
+                if str(exc) != f"role {m.name} does not exist in this account":
+                    raise
+                raise AwsError(
+                    f"role {m.name} does not exist in this account (run `byoc-iam apply --role ...` first)"
+                ) from None
+            read[m.kind] = {"managed_docs": docs, "boundary": boundary}
+        specs[m.kind] = spec
+    return specs, read
 
 
 def split_pass_facts(inputs: BlueprintInputs) -> dict[str, Any]:

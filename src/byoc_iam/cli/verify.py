@@ -84,15 +84,15 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
+    if role and _set_file_verified(role, role_values, live, aws, cluster, feature or [], output, html, allow_unlinked):
+        return
     if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
         return
-    if role is None and output != "sarif" and html is None:
+    if role is None:
         from byoc_iam.cli.roleset import verify_set_requested
 
         if verify_set_requested(role_values):
-            _verify_set(
-                role_values, live, aws, cluster, feature or [], "text" if output == "table" else output, allow_unlinked
-            )
+            _verify_set(role_values, live, aws, cluster, feature or [], _set_output(output, html), allow_unlinked)
             return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
@@ -183,6 +183,62 @@ def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | No
     return None
 
 
+def _set_file_verified(
+    role: Path,
+    role_values: dict[str, Any],
+    live: bool,
+    aws: AwsOptions,
+    cluster: str | None,
+    features: list[str],
+    output: str,
+    html: Path | None,
+    allow_unlinked: bool,
+) -> bool:
+    """``verify --role FILE`` of a role set document (``roleset.json`` of ``render --role all --out``) or of a
+    storage or cross-account RoleSpec (:func:`byoc_iam.verify.roleset.file_kind`): verified as ``--role all``
+    verifies the rendered set, with the same flags (``--bucket``, ``--external-id``...), the file's roles in
+    place of the rendered ones. False for an EKS RoleSpec (verify's own path); UsageError (exit 2) when the kind
+    cannot be told, for a split layout's set, with ``--live``, ``-o sarif`` or ``--html``."""
+    from byoc_iam.cli.files import read_text
+    from byoc_iam.cli.roleset import set_document_members
+    from byoc_iam.errors import UsageError
+    from byoc_iam.model import RoleSpec
+    from byoc_iam.verify.roleset import file_kind
+
+    text = read_text(role)
+    members = set_document_members(text, str(role))
+    if members is None:
+        spec = RoleSpec.from_json(text, str(role))
+        kind = file_kind(spec)
+        if kind is None:
+            raise UsageError(
+                f"--role {role}: cannot tell which role of the set this RoleSpec is (its trust names principals of "
+                "more than one; name it <prefix>-storage-role or <prefix>-cross-account-role)"
+            )
+        if kind == "eks":
+            return False
+        members = [(kind, spec)]
+    split = [k for k, _ in members if k not in ("eks", "storage", "cross-account")]
+    if split:
+        raise UsageError(f"--role {role}: the {split[0]} role is the split layout's (verify it with --layout split)")
+    if live:
+        raise UsageError("--role and --live are mutually exclusive")
+    output = _set_output(output, html)
+    role_values["roles"] = [",".join(k for k, _ in members)]
+    _verify_set(role_values, False, aws, cluster, features, output, allow_unlinked, files=dict(members))
+    return True
+
+
+def _set_output(output: str, html: Path | None) -> str:
+    """The role set's output (text, json; table is text); UsageError for sarif and ``--html``, which are the EKS
+    role's report: never a verdict on the set."""
+    from byoc_iam.errors import UsageError
+
+    if output == "sarif" or html is not None:
+        raise UsageError("--role: the role set is reported as text or json (-o sarif and --html: the EKS role alone)")
+    return "text" if output == "table" else output
+
+
 def _verify_set(
     role_values: dict[str, Any],
     live: bool,
@@ -191,9 +247,10 @@ def _verify_set(
     features: list[str],
     output: str,
     allow_unlinked: bool,
+    files: dict[str, Any] | None = None,
 ) -> None:
     """verify for a role set (``--role all``): each role's checks; exit 3 when any fails (an EKS role whose
-    trust is not linked yet fails unless ``allow_unlinked``)."""
+    trust is not linked yet fails unless ``allow_unlinked``); ``files``: RoleSpecs read from files by kind."""
     from byoc_iam.cli.roleset import print_verify_set, run_verify_set
 
     if live:
@@ -203,7 +260,7 @@ def _verify_set(
             )
     else:
         results = run_verify_set(
-            role_values, ctx=None, cluster=cluster, features=features, allow_unlinked=allow_unlinked
+            role_values, ctx=None, cluster=cluster, features=features, allow_unlinked=allow_unlinked, files=files
         )
     print_verify_set(results, output)
     if not all(ok for _, _, ok, _ in results):

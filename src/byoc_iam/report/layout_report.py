@@ -17,6 +17,12 @@ RULES = (
     SarifRule("layout/new-access", "NewAccess", "A split role grants access the combined role does not.", "error"),
     SarifRule("layout/role-check", "RoleCheck", "A check of the storage or cross-account role failed.", "error"),
     SarifRule(
+        "layout/beyond-blueprint",
+        "BeyondBlueprint",
+        "A split role grants beyond its blueprint, or has a policy verify cannot read (not evaluated: fails closed).",
+        "error",
+    ),
+    SarifRule(
         "layout/trust-failed",
         "TrustFailed",
         "A split role's trust: an intended principal cannot assume it, another can, or its federation is broken.",
@@ -98,16 +104,24 @@ def failures(doc: dict[str, Any]) -> list[str]:
         if c.get("boundary_not_evaluated"):
             out.append(f"{c['role_name']}: permissions boundary {c['boundary_not_evaluated']} not read (use --live)")
     for r in doc["proof"]["roles"]:
-        if not r["no_new_access"]:
+        if r.get("unverified"):
+            out.append(f"{r['role_name']}: {r['unverified']}")
+        elif not r["no_new_access"]:
             req = r["new_access"] or {}
             out.append(
                 f"{r['role_name']} grants more than the combined role: {req.get('action')} on {req.get('resource')}"
             )
+    out += beyond_lines(doc)
     out += [f"{name} {line}" for name, line in trust_failures(doc)]
     out += [a["message"] for a in doc.get("associations", []) if a["status"] == "failed"]
     for r in doc["roles"]:
         out += list(r["failures"])
     return out
+
+
+def beyond_lines(doc: dict[str, Any]) -> list[str]:
+    """One line per grant of a split role read live beyond its blueprint (or policy it cannot read)."""
+    return [f"{b['role_name']}: {b['what']}" for b in doc.get("beyond", [])]
 
 
 def variant_line(v: dict[str, Any]) -> str:
@@ -150,12 +164,14 @@ def render_text(doc: dict[str, Any], limit: int = 6) -> str:
         state = (
             f"no new access ({how})" if r["no_new_access"] else f"NEW ACCESS: {(r['new_access'] or {}).get('action')}"
         )
+        state = f"UNVERIFIED: {r['unverified']}" if r.get("unverified") else state
         lines.append(f"  {r['kind']} role {r['role_name']}: {r['relation']}, {state}")
         actions = lost(r)
         if actions:
             more = f", ... ({len(actions) - limit} more)" if len(actions) > limit else ""
             lines.append(f"    no longer grants (some or all of): {', '.join(actions[:limit])}{more}")
     lines += [variant_line(v) for v in proof.get("variants", [])]
+    lines += [f"✗ {line} (beyond the blueprint)" for line in beyond_lines(doc)]
     for r in doc["roles"]:
         waiting = r.get("status") == "not-linked"
         mark = "!" if waiting else "✓" if r["ok"] else "✗"
@@ -217,10 +233,17 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
             msg = f"{c['role_name']}: permissions boundary {c['boundary_not_evaluated']} not evaluated"
             results.append(SarifResult("layout/boundary-not-evaluated", "error", msg, pointer=c["role_name"]))
     for r in doc["proof"]["roles"]:
-        if not r["no_new_access"]:
+        if r.get("unverified"):
+            msg = f"{r['role_name']}: {r['unverified']}"
+            results.append(SarifResult("layout/beyond-blueprint", "error", msg, pointer=r["role_name"]))
+        elif not r["no_new_access"]:
             req = r["new_access"] or {}
             msg = f"{r['role_name']} allows {req.get('action')} on {req.get('resource')}; the combined role does not"
             results.append(SarifResult("layout/new-access", "error", msg, pointer=r["role_name"]))
+    results += [
+        SarifResult("layout/beyond-blueprint", "error", f"{b['role_name']}: {b['what']}", pointer=b["role_name"])
+        for b in doc.get("beyond", [])
+    ]
     results += [SarifResult("layout/trust-failed", "error", f, pointer=name) for name, f in trust_failures(doc)]
     for r in doc.get("trust", []):
         if any(t["status"] == "not-linked" for t in r["trust"]):

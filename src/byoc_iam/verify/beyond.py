@@ -24,14 +24,22 @@ def _blueprint_statements(partition: str) -> frozenset[str]:
 
 
 def beyond_policies(
-    policies: Sequence[LabelledPolicy], partition: str, unread: Sequence[str] = ()
+    policies: Sequence[LabelledPolicy],
+    partition: str,
+    unread: Sequence[str] = (),
+    *,
+    blueprint_keys: frozenset[str] | None = None,
+    managed_names: Sequence[str] | None = None,
 ) -> list[tuple[str, str]]:
     """(policy label, what it grants beyond the blueprint) for each policy that does (a Deny, or a statement of
-    the blueprint's controller policies, does not). ``unread``: AWS managed policy ARNs without a document."""
+    the blueprint's controller policies, does not). ``unread``: AWS managed policy ARNs without a document.
+    ``blueprint_keys``/``managed_names``: another blueprint's statements (semantic keys) and AWS managed policy
+    names (default: the EKS role's)."""
     from byoc_iam.blueprint import blueprint
 
-    managed = {n.lower() for n in blueprint().aws_managed_policies}
-    known = _blueprint_statements(partition)
+    names = blueprint().aws_managed_policies if managed_names is None else managed_names
+    managed = {n.lower() for n in names}
+    known = _blueprint_statements(partition) if blueprint_keys is None else blueprint_keys
     out = [
         (arn.rsplit("/", 1)[-1], f"the AWS managed policy {arn} is attached (not evaluated: no document offline)")
         for arn in unread

@@ -9,11 +9,13 @@ does not (in every case, or where the role's own conditions do not hold: the LBC
 cluster's load balancers; the node role no longer grants ``elasticloadbalancing:DeleteLoadBalancer`` at all), each
 with one request the combined role allows and this role denies.
 
-Pure: no I/O. Raises ``LookupError`` when an AWS managed policy is not in the snapshot.
+A role with a policy or boundary that can be neither read from the snapshot nor given (read live) is not proven:
+its proof is ``unverified`` and fails (fail closed). Pure: no I/O.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +23,7 @@ from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.blueprint.layout import LayoutRole, split_roles
 from byoc_iam.compare.prove import compare_sides, new_access_by_action
 from byoc_iam.compare.roles import permission_side
+from byoc_iam.model.policy import PolicyDocument
 from byoc_iam.model.role import RoleSpec
 
 FORMAT = "byoc-iam-layout-proof/1"
@@ -31,7 +34,8 @@ class RoleProof:
     """One split role against the combined role: ``relation`` of its permissions to the combined role's
     (``narrower`` or ``equivalent`` = no new access), the request it newly allows (``None`` when none),
     ``approximate`` (why it is not a full proof, or ``None``) and ``no_longer``: ``(actions, request)`` per
-    action class the combined role grants and this role does not."""
+    action class the combined role grants and this role does not; ``unverified``: why the role could not be
+    compared (a policy without a document), then it fails."""
 
     kind: str
     role_name: str
@@ -39,10 +43,11 @@ class RoleProof:
     new_access: dict[str, Any] | None
     approximate: str | None
     no_longer: tuple[tuple[tuple[str, ...], dict[str, Any]], ...]
+    unverified: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.new_access is None
+        return self.new_access is None and self.unverified is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +58,7 @@ class RoleProof:
             "new_access": self.new_access,
             "approximate": self.approximate,
             "no_longer": [{"actions": list(a), "request": r} for a, r in self.no_longer],
+            "unverified": self.unverified,
         }
 
 
@@ -100,24 +106,33 @@ class VariantNote:
         }
 
 
-def prove_role(combined: Any, role: LayoutRole) -> RoleProof:
-    """Prove one split role against the combined role's permission side."""
+def prove_role(combined: Any, role: LayoutRole, managed: Mapping[str, PolicyDocument] | None = None) -> RoleProof:
+    """Prove one split role against the combined role's permission side (``managed``: policy documents by ARN,
+    e.g. read live, over the snapshot); ``unverified`` when a policy of the role has no document."""
     old = combined
-    new = permission_side(role.spec)
+    try:
+        new = permission_side(role.spec, managed)
+    except LookupError as exc:
+        why = f"{exc}: not evaluated, so not proven within the combined role"
+        return RoleProof(role.kind, role.spec.role_name, "unverified", None, None, (), why)
     result = compare_sides(old, new, "identity")
     lost = tuple(new_access_by_action(new, old, "identity"))
     return RoleProof(role.kind, role.spec.role_name, result.relation, result.counterexample, result.approximate, lost)
 
 
-def prove_layout(inputs: BlueprintInputs, specs: dict[str, RoleSpec] | None = None) -> LayoutProof:
+def prove_layout(
+    inputs: BlueprintInputs,
+    specs: dict[str, RoleSpec] | None = None,
+    managed: Mapping[str, PolicyDocument] | None = None,
+) -> LayoutProof:
     """Prove every role of the split layout for ``inputs`` (its layout is taken as split) against the combined
     role rendered from the same inputs; ``specs`` (member kind → RoleSpec, e.g. read live) replace the rendered
-    roles they name."""
+    roles they name; ``managed``: documents by ARN read live (AWS managed policies, boundaries)."""
     split = inputs.model_copy(update={"layout": "split"})
     combined_spec, variants = combined_baseline(split)
     combined = permission_side(combined_spec)
     roles = [replace(r, spec=specs[r.kind]) if specs and r.kind in specs else r for r in split_roles(split)]
-    proofs = tuple(prove_role(combined, role) for role in roles)
+    proofs = tuple(prove_role(combined, role, managed) for role in roles)
     return LayoutProof(combined_spec.role_name, split.identity, proofs, variants)
 
 
@@ -160,7 +175,9 @@ def render_text(proof: LayoutProof, limit: int = 6) -> str:
     lines = [f"split layout ({proof.identity}) against the combined role {proof.combined_role}:"]
     for r in proof.roles:
         verdict = "no new access (proved)" if r.ok and not r.approximate else "no new access (approximate)"
-        if not r.ok:
+        if r.unverified:
+            verdict = f"UNVERIFIED: {r.unverified}"
+        elif not r.ok:
             verdict = f"NEW ACCESS: {_request_line(r.new_access or {})}"
         lines.append(f"  {r.kind} role {r.role_name}: {r.relation}, {verdict}")
         if r.approximate:

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any, Literal
 
 from byoc_iam import data as knowledge
 from byoc_iam.engine import PolicySet, Request, compile_policies
+from byoc_iam.model import PolicyDocument
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
 from byoc_iam.verify.data import unmodelled_keys
+from byoc_iam.verify.set_guard import Attached, attached, beyond_blueprint, trust_structure
 from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import known_context, worst_case
 
@@ -36,6 +39,11 @@ _ALLOW_ASSUME = {
     "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
 }
 _TOKEN = re.compile(r"\$\{([a-z_]+)\}")
+# another EKS cluster's issuer, registered in the role's own account: its tokens must not pass the trust
+OTHER_CLUSTER_ID = "0THERC1USTER0000000000000000000"
+# checks that are no request: a policy or boundary verify cannot read, a grant beyond the blueprint, a trust
+# statement admitting a principal not intended (:mod:`byoc_iam.verify.set_guard`)
+GUARD_KINDS = ("unverified", "beyond", "trust-structure")
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,8 @@ class RoleVerdict:
 
     def failures(self) -> list[str]:
         return [
-            f"{self.role_name}: {c.description}: expected {c.expected}, got {c.decision}"
+            f"{self.role_name}: {c.description}"
+            + ("" if c.kind in GUARD_KINDS else f": expected {c.expected}, got {c.decision}")
             for c in self.checks
             if c.status == "failed"
         ]
@@ -122,10 +131,6 @@ class RoleVerdict:
 def requirements(kind: str) -> dict[str, Any]:
     """``data/requirements/roles/<kind>.json`` (``storage`` or ``cross-account``)."""
     return knowledge.raw("role-requirements", kind)
-
-
-def _identity(spec: RoleSpec) -> list[dict[str, Any]]:
-    return [*spec.inline_policies.values(), *spec.customer_managed_policies.values()]
 
 
 def _worst(docs: list[dict[str, Any]], expected: Expected) -> list[dict[str, Any]]:
@@ -151,10 +156,20 @@ def _request_context(call: dict[str, Any], facts: SetFacts, resource: dict[str, 
 
 
 def evaluate_calls(
-    spec: RoleSpec, facts: SetFacts, calls: list[dict[str, Any]], *, kind: str, expected: Expected
+    spec: RoleSpec,
+    facts: SetFacts,
+    calls: list[dict[str, Any]],
+    *,
+    kind: str,
+    expected: Expected,
+    found: Attached | None = None,
 ) -> list[Check]:
-    """Each call (one check per resource) against the role's own policies, as the role's session."""
-    plain = compile_policies(PolicySet(identity=_worst(_identity(spec), expected), boundary=None))
+    """Each call (one check per resource) against the role's own policies, as the role's session, within its
+    permissions boundary (``found``: its policies as read live; default: AWS managed ones from the snapshot)."""
+    found = found or attached(spec)
+    identity = _worst(found.identity(), expected)
+    bound = None if found.boundary is None else _worst([found.boundary.to_dict()], expected)
+    plain = compile_policies(PolicySet(identity=identity, boundary=bound))
     principal = f"arn:{facts.partition}:iam::{facts.account}:role/{spec.role_name}"
     out: list[Check] = []
     for call in calls:
@@ -162,7 +177,7 @@ def evaluate_calls(
         if call.get("resource_policy"):  # e.g. the KMS key policy, which must delegate to IAM
             resource_policy = json.loads(facts.sub(json.dumps(call["resource_policy"])))
             cp = compile_policies(
-                PolicySet(identity=_worst(_identity(spec), expected), resource=_worst_one(resource_policy, expected))
+                PolicySet(identity=identity, resource=_worst_one(resource_policy, expected), boundary=bound)
             )
         for i, res in enumerate(call["resources"]):
             arn = facts.sub(res["arn"])
@@ -292,7 +307,87 @@ def storage_trust_checks(
             "denied",
         )
     )
-    return checks
+    return [*checks, _other_cluster(spec, facts, subjects[0]), *standard_negatives(spec, facts, {})]
+
+
+def _other_cluster(spec: RoleSpec, facts: SetFacts, subject: str) -> Check:
+    """``subject``'s token from another cluster, whose OIDC provider is registered in the same account: denied."""
+    host = f"oidc.eks.{facts.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
+    provider = f"arn:{facts.partition}:iam::{facts.account}:oidc-provider/{host}"
+    ctx = {f"{host}:sub": subject, f"{host}:aud": "sts.amazonaws.com", "aws:FederatedProvider": provider}
+    desc = f"{subject} of another cluster (its OIDC provider in this account) is denied"
+    return trust_check(
+        spec, facts, "irsa-other-cluster", desc, provider, "sts:AssumeRoleWithWebIdentity", ctx, "denied"
+    )
+
+
+def _impostors(spec: RoleSpec, facts: SetFacts, external_id: str, zilliz_principal: str) -> list[Check]:
+    """Another role of Zilliz's account with the External ID, Zilliz's principal with a guessed one, and the
+    :func:`standard_negatives`: all denied."""
+    zilliz = {"aws:PrincipalAccount": ZILLIZ_ACCOUNT}
+    other = f"arn:aws:iam::{ZILLIZ_ACCOUNT}:role/zilliz-byoc-dev"
+    return [
+        trust_check(
+            spec,
+            facts,
+            "zilliz-other-role",
+            "another role of Zilliz's account with the External ID is denied",
+            other,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": external_id},
+            "denied",
+        ),
+        trust_check(
+            spec,
+            facts,
+            "zilliz-guessed-external-id",
+            "Zilliz's control plane with a guessed External ID is denied",
+            zilliz_principal,
+            "sts:AssumeRole",
+            {**zilliz, "sts:ExternalId": "guessme"},
+            "denied",
+        ),
+        *standard_negatives(spec, facts, {"sts:ExternalId": external_id}),
+    ]
+
+
+def standard_negatives(spec: RoleSpec, facts: SetFacts, ctx: dict[str, Any]) -> list[Check]:
+    """Principals no role of the set intends: the role's own account (its root: any principal there whose
+    policies allow it) and an unrelated AWS service (EC2), each asking with ``ctx``."""
+    from byoc_iam.verify.trust import partition_facts
+
+    ec2 = partition_facts(facts.partition)[0].get("ec2", "ec2.amazonaws.com")
+    root = f"arn:{facts.partition}:iam::{facts.account}:root"
+    own = {**ctx, "aws:PrincipalAccount": facts.account}
+    return [
+        trust_check(
+            spec, facts, "own-account-root", "this account's root is denied", root, "sts:AssumeRole", own, "denied"
+        ),
+        trust_check(spec, facts, "other-service", f"the service {ec2} is denied", ec2, "sts:AssumeRole", ctx, "denied"),
+    ]
+
+
+def file_kind(spec: RoleSpec) -> str | None:
+    """Which role of the set a RoleSpec file holds: by its name's suffix (the blueprints' ``role_name_suffix``:
+    ``-storage-role``, ``-cross-account-role``), else by the principals its trust names (an AWS principal of
+    Zilliz's account: cross-account; the EKS or EC2 service: eks; only OIDC providers: storage), else ``eks``
+    (verify's default role). None when the trust points to more than one kind and the name does not tell."""
+    from byoc_iam.blueprint.roleset import blueprint
+
+    for kind in ("storage", "cross-account"):
+        if spec.role_name.endswith("-" + str(blueprint(f"{kind}-role").defaults["role_name_suffix"])):
+            return kind
+    found: set[str] = set()
+    for st in spec.trust().statements:
+        if st.effect != "Allow" or not isinstance(st.principal, dict):
+            continue
+        if any(f":{ZILLIZ_ACCOUNT}:" in a for a in st.principal.get("AWS", ())):
+            found.add("cross-account")
+        if any(s.split(".", 1)[0] in ("eks", "ec2", "eks-nodegroup") for s in st.principal.get("Service", ())):
+            found.add("eks")
+    if not found and any(isinstance(st.principal, dict) and "Federated" in st.principal for st in spec.trust()):
+        found.add("storage")
+    return None if len(found) > 1 else next(iter(found), "eks")
 
 
 def concrete_subject(pattern: str) -> str:
@@ -300,16 +395,46 @@ def concrete_subject(pattern: str) -> str:
     return pattern.replace("*", "demo").replace("?", "x")
 
 
-def verify_storage(spec: RoleSpec, facts: SetFacts, subjects: list[str]) -> RoleVerdict:
-    """Milvus's S3 calls (and KMS when ``facts.kms_key_arn``) are allowed; the trust admits only ``subjects``."""
+def verify_storage(
+    spec: RoleSpec,
+    facts: SetFacts,
+    subjects: list[str],
+    *,
+    managed_docs: Mapping[str, PolicyDocument] | None = None,
+    boundary: PolicyDocument | None = None,
+    blueprint: RoleSpec | None = None,
+) -> RoleVerdict:
+    """Milvus's S3 calls (and KMS when ``facts.kms_key_arn``) are allowed within the role's boundary; the trust
+    admits only ``subjects`` through one OIDC provider of the role's account; nothing is granted beyond
+    ``blueprint`` (the rendered storage role; default: ``spec``'s own grants are not compared). ``managed_docs``,
+    ``boundary``: documents read live (default: the packaged snapshot); one that cannot be read fails."""
     req = requirements("storage")
     features = {"kms"} if facts.kms_key_arn else set()
     calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
-    checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
+    found = attached(spec, managed_docs, boundary)
+    checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed", found=found)
     exact = [concrete_subject(s) == s for s in subjects]
     checks += storage_trust_checks(spec, facts, [concrete_subject(s) for s in subjects], exact)
+    provider = f"arn:{facts.partition}:iam::{facts.account}:oidc-provider/*"
+    structure = trust_structure(spec.trust(), {"Federated": [provider]}, subjects=subjects)
+    checks += guard_checks(spec, facts, found, blueprint, structure)
     skipped = tuple(f"{c['id']} (only with {c['feature']})" for c in req["calls"] if c not in calls)
     return RoleVerdict("storage", spec.role_name, tuple(checks), skipped)
+
+
+def guard_checks(
+    spec: RoleSpec, facts: SetFacts, found: Attached, blueprint: RoleSpec | None, structure: list[tuple[str, str]]
+) -> list[Check]:
+    """Failed checks, one per policy or boundary verify cannot read, grant beyond ``blueprint`` and trust
+    statement admitting an unintended principal (``structure``, :func:`set_guard.trust_structure`)."""
+    arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
+    beyond = [] if blueprint is None else beyond_blueprint(found, blueprint, facts.partition)
+    rows = [
+        *(("unverified", "NotEvaluated", p) for p in found.problems()),
+        *(("beyond", "Granted", p) for p in beyond),
+        *(("trust-structure", "Allowed", p) for p in structure),
+    ]
+    return [Check(cid, kind, desc, arn, "", "", "denied", decision, False) for kind, decision, (cid, desc) in rows]
 
 
 def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str, zilliz_principal: str) -> list[Check]:
@@ -385,6 +510,7 @@ def cross_account_trust_checks(spec: RoleSpec, facts: SetFacts, external_id: str
         ),
     ]
     checks = [trust_check(spec, facts, *case) for case in cases]
+    checks += _impostors(spec, facts, external_id, zilliz_principal)
     intended = [c[3] for c in cases if c[0].startswith("zilliz-") and c[5] == "allowed"]
     return checks + _external_id_variants(spec, facts, right, intended, zilliz_principal)
 
@@ -404,7 +530,9 @@ def _external_id_variants(
     return out
 
 
-def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[str] | None) -> list[Check]:
+def service_linked_role_checks(
+    spec: RoleSpec, facts: SetFacts, existing: set[str] | None, found: Attached | None = None
+) -> list[Check]:
     """AWSServiceRoleForAmazonEKS / ...Nodegroup: exists (live), or the cross-account role may create it."""
     req = requirements("cross-account")
     out: list[Check] = []
@@ -426,7 +554,7 @@ def service_linked_role_checks(spec: RoleSpec, facts: SetFacts, existing: set[st
                 )
             )
             continue
-        (made,) = evaluate_calls(spec, facts, [call], kind="service-linked-role", expected="allowed")
+        (made,) = evaluate_calls(spec, facts, [call], kind="service-linked-role", expected="allowed", found=found)
         desc = f"{name} {'is missing; ' if existing is not None else ''}the cross-account role may create it"
         out.append(
             Check(
@@ -468,15 +596,26 @@ def verify_cross_account(
     zilliz_principal: str,
     features: tuple[str, ...] = ("teardown",),
     existing_slrs: set[str] | None = None,
+    managed_docs: Mapping[str, PolicyDocument] | None = None,
+    boundary: PolicyDocument | None = None,
+    blueprint: RoleSpec | None = None,
 ) -> RoleVerdict:
-    """The control plane's calls are allowed, the scoping cases denied, the trust is confused-deputy safe, and
-    the two EKS service-linked roles exist or can be created."""
+    """The control plane's calls are allowed within the role's boundary, the scoping cases denied, the trust is
+    confused-deputy safe and names Zilliz's principal alone with exactly the External ID, nothing is granted
+    beyond ``blueprint`` (the rendered role), and the two EKS service-linked roles exist or can be created.
+    ``managed_docs``, ``boundary``: documents read live (default: the packaged snapshot)."""
     req = requirements("cross-account")
     calls = [c for c in req["calls"] if c.get("feature") is None or c["feature"] in features]
-    checks = evaluate_calls(spec, facts, calls, kind="call", expected="allowed")
-    checks += evaluate_calls(spec, facts, req["must_deny"], kind="must-deny", expected="denied")
-    checks += evaluate_calls(spec, facts, _pass_calls(facts.passed_roles, True), kind="call", expected="allowed")
-    checks += evaluate_calls(spec, facts, _pass_calls(facts.unpassed_roles, False), kind="must-deny", expected="denied")
+    found = attached(spec, managed_docs, boundary)
+
+    def run(cases: list[dict[str, Any]], kind: str, expected: Expected) -> list[Check]:
+        return evaluate_calls(spec, facts, cases, kind=kind, expected=expected, found=found)
+
+    checks = run(calls, "call", "allowed") + run(req["must_deny"], "must-deny", "denied")
+    checks += run(_pass_calls(facts.passed_roles, True), "call", "allowed")
+    checks += run(_pass_calls(facts.unpassed_roles, False), "must-deny", "denied")
     checks += cross_account_trust_checks(spec, facts, external_id, zilliz_principal)
-    checks += service_linked_role_checks(spec, facts, existing_slrs)
+    structure = trust_structure(spec.trust(), {"AWS": [zilliz_principal]}, external_id=external_id)
+    checks += guard_checks(spec, facts, found, blueprint, structure)
+    checks += service_linked_role_checks(spec, facts, existing_slrs, found)
     return RoleVerdict("cross-account", spec.role_name, tuple(checks))

@@ -4,7 +4,10 @@ negatives (``data/verify/trust_negatives.json``) and, for a role a pod assumes t
 provider, the other components' service accounts. With ``--identity pod-identity`` the pod's role is assumed by
 ``pods.eks.amazonaws.com`` (``sts:AssumeRole`` and ``sts:TagSession``) for this account's cluster only
 (``aws:SourceAccount``, ``aws:SourceArn``: EKS user guide, "Create IAM role with trust policy required by EKS Pod
-Identity"). Pure: federation facts read live are passed in."""
+Identity"). Each role's trust as written must also name only its intended principals (the EKS role's beyond-the-
+blueprint check, :func:`byoc_iam.verify.beyond.beyond_trust`, and one OIDC provider at most), and it must deny
+EC2 (where not intended) and another cluster's OIDC provider of the same account. Pure: federation facts read
+live are passed in."""
 
 from __future__ import annotations
 
@@ -13,13 +16,15 @@ from dataclasses import dataclass
 from byoc_iam.blueprint import BlueprintInputs
 from byoc_iam.blueprint.layout import components as component_roles
 from byoc_iam.blueprint.layout import layout_data
-from byoc_iam.model import RoleSpec
+from byoc_iam.model import PolicyDocument, RoleSpec
+from byoc_iam.verify.beyond import beyond_trust
 from byoc_iam.verify.checks import federation_checks
 from byoc_iam.verify.data import trust_negatives
 from byoc_iam.verify.documents import refusal
 from byoc_iam.verify.federation import Federation
 from byoc_iam.verify.report import FederationResult, TrustResult
 from byoc_iam.verify.requirements import ContextValue, Target, components
+from byoc_iam.verify.set_guard import trust_structure
 from byoc_iam.verify.trust import TrustAsk, check_trust, partition_facts, trust_mode
 
 
@@ -94,6 +99,7 @@ def check_split_trust(
         pods = inputs.identity == "pod-identity" and bool(accounts)
         fed = [] if pods else federation_checks(spec, mode, target, federation)
         others = [sa for sa in every_account if sa not in accounts]
+        extra = _pod_identity_asks(target) if pods else []
         rows = check_trust(
             written,
             sound,
@@ -103,11 +109,65 @@ def check_split_trust(
             fed[0] if fed else None,
             intended=(services, [] if pods else accounts),
             unintended_accounts=[] if pods else others,
-            extra=_pod_identity_asks(target) if pods else (),
+            extra=extra + _other_asks(target, services, [] if pods else accounts),
         )
+        intended_services = services + ([str(layout_data()["pod_identity"]["service"])] if pods else [])
+        rows += _as_written(written, intended_services, [] if pods else accounts)
         label = "pod-identity" if pods else ("service" if mode == "none" else mode)
         out.append(RoleTrust(kind, spec.role_name, label, rows, fed))
     return out
+
+
+OTHER_CLUSTER_ID = "0THERC1USTER0000000000000000000"
+
+
+def _other_asks(target: Target, services: list[str], accounts: list[str]) -> list[TrustAsk]:
+    """EC2 (unless the role intends it) and, for a role a pod assumes through the cluster's OIDC provider, the
+    issuer of another cluster registered in the same account, with the role's own service account: both denied."""
+    ec2 = partition_facts(target.partition)[0].get("ec2", "ec2.amazonaws.com")
+    out = []
+    if ec2 not in services:
+        out.append(
+            TrustAsk(
+                "other-service:ec2", "negative", f"{ec2} cannot assume the role", ec2, "sts:AssumeRole", {}, "denied"
+            )
+        )
+    if accounts:
+        _, aud = partition_facts(target.partition)
+        host = f"oidc.eks.{target.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
+        provider = f"arn:{target.partition}:iam::{target.account}:oidc-provider/{host}"
+        ctx: dict[str, ContextValue] = {
+            f"{host}:sub": f"system:serviceaccount:{accounts[0]}",
+            f"{host}:aud": aud,
+            "aws:FederatedProvider": provider,
+        }
+        desc = f"service account {accounts[0]} of another cluster (its provider in this account) cannot assume it"
+        out.append(
+            TrustAsk("irsa-other-cluster", "negative", desc, provider, "sts:AssumeRoleWithWebIdentity", ctx, "denied")
+        )
+    return out
+
+
+def _as_written(trust: PolicyDocument, services: list[str], accounts: list[str]) -> list[TrustResult]:
+    """A failed row per way the trust as written admits a principal beyond ``services`` and the service accounts
+    ``accounts`` (:func:`byoc_iam.verify.beyond.beyond_trust`), or more than one OIDC provider."""
+    problems = [what for _, what in beyond_trust(trust, services, accounts)]
+    problems += [what for cid, what in trust_structure(trust, {}) if cid == "trust-structure:providers"]
+    return [
+        TrustResult(
+            id=f"as-written:{i}",
+            kind="negative",
+            description=f"the trust as written names only the intended principals: {what}",
+            principal="",
+            action="",
+            expected="denied",
+            decision="Allowed",
+            passed=False,
+            status="failed",
+            reason=f"{what} (not an intended principal of this role)",
+        )
+        for i, what in enumerate(dict.fromkeys(problems))
+    ]
 
 
 def _pod_identity_asks(target: Target) -> list[TrustAsk]:
