@@ -93,8 +93,8 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     create_volume = re.search(r'<tr class="passed" data-call="create-volume">.*?</tr>', dom, re.S)
     assert create_volume and "inline:AmazonEBSCSIDriver" in create_volume.group(0)
     # trust results and findings
-    assert len(re.findall(r'data-check="', dom)) == 74  # 14 checks of principals, 60 negative variations
+    assert len(re.findall(r'data-check="', dom)) == 75  # 15 checks of principals, 60 negative variations
     # placeholder trust: the IRSA rows say NOT LINKED, never PASS
-    assert dom.count(">PASS<") == 71 and dom.count(">NOT LINKED<") == 3
+    assert dom.count(">PASS<") == 72 and dom.count(">NOT LINKED<") == 3
     assert 'data-finding="shared-node-irsa-role"' in dom and "hop limit of 1" in dom
     assert 'data-finding="placeholder-trust-not-linked"' in dom

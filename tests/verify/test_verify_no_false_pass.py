@@ -171,6 +171,20 @@ def test_a_trust_federating_a_second_clusters_provider_fails(linked_role: RoleSp
     assert not report.ok
 
 
+def test_a_trust_naming_its_own_account_fails_the_administrator_check(linked_role: RoleSpec) -> None:
+    """A trust naming this account's root admits every principal of the account whose identity policy allows
+    sts:AssumeRole; a denial check for this account's administrator now sees that (it was evaluated with no
+    identity policy, so it could never fail)."""
+    trust = copy.deepcopy(linked_role.trust_policy)
+    trust["Statement"].append(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+    )
+    report = verify_role(without(linked_role, trust_policy=trust), explain=False)
+    (admin,) = [t for t in report.trust if t.id == "same-account-role"]
+    assert admin.status == "failed" and admin.decision == "Allowed"
+    assert verify_role(linked_role, explain=False).status == "ready"
+
+
 def test_the_blueprint_itself_grants_nothing_beyond_the_blueprint() -> None:
     for kw in ({}, {"policy_placement": "managed"}, {"partition": "aws-cn", "region": "cn-north-1"}):
         report = verify_role(rendered(**kw), explain=False)

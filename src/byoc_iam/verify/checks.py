@@ -167,18 +167,11 @@ def role_session(
     ``extra`` adds context keys (e.g. Pod Identity's session tags, which win over the role's tags, as in AWS).
     Every other key is unknown (:func:`byoc_iam.verify.data.unmodelled_keys`): left out, and every check is
     evaluated at its worst for it."""
-    from byoc_iam.verify.data import request_context, unmodelled_keys
+    from byoc_iam.verify.data import session_context, unmodelled_keys
     from byoc_iam.verify.unknown import Unmodelled
 
-    facts = request_context()
     base_ctx: dict[str, ContextValue] = {
-        "aws:PrincipalArn": arn,
-        "aws:PrincipalAccount": target.account,
-        "aws:PrincipalType": "AssumedRole",
-        "aws:RequestedRegion": target.region,
-        "aws:SecureTransport": "true",
-        **facts.known,
-        **{f"aws:PrincipalTag/{k}": v for k, v in spec.tags.items()},
+        **session_context(arn, target.account, target.region, spec.tags),
         **(extra or {}),
     }
     unknown = unmodelled_keys()

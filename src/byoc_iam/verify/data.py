@@ -4,7 +4,7 @@ through the one loader (:mod:`byoc_iam.data`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import ClassVar, Literal
 
@@ -88,6 +88,21 @@ class RequestContextFile(_Data):
 @cache
 def request_context() -> RequestContextFile:
     return knowledge.load(RequestContextFile, "request_context")
+
+
+def session_context(role_arn: str, account: str, region: str, tags: Mapping[str, str]) -> dict[str, str]:
+    """The keys AWS sets on every call of the role's session that verify knows: the file's ``session`` keys
+    (``aws:PrincipalArn`` is the role's ARN for a role session; IAM User Guide, global condition keys), its
+    ``known`` ones, and the role's tags as ``aws:PrincipalTag/*``."""
+    return {
+        "aws:PrincipalArn": role_arn,
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalType": "AssumedRole",
+        "aws:RequestedRegion": region,
+        "aws:SecureTransport": "true",
+        **request_context().known,
+        **{f"aws:PrincipalTag/{k}": v for k, v in tags.items()},
+    }
 
 
 @cache

@@ -26,7 +26,7 @@ from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
-from byoc_iam.verify.data import unmodelled_keys
+from byoc_iam.verify.data import assume_unmodelled, session_context, unmodelled_keys
 from byoc_iam.verify.set_guard import Attached, attached, beyond_blueprint, trust_structure
 from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import known_context, worst_case
@@ -171,6 +171,7 @@ def evaluate_calls(
     bound = None if found.boundary is None else _worst([found.boundary.to_dict()], expected)
     plain = compile_policies(PolicySet(identity=identity, boundary=bound))
     principal = f"arn:{facts.partition}:iam::{facts.account}:role/{spec.role_name}"
+    session = session_context(principal, facts.account, facts.region, spec.tags)
     out: list[Check] = []
     for call in calls:
         cp = plain
@@ -181,7 +182,7 @@ def evaluate_calls(
             )
         for i, res in enumerate(call["resources"]):
             arn = facts.sub(res["arn"])
-            ctx = known_context(_request_context(call, facts, res), unmodelled_keys())
+            ctx = known_context({**session, **_request_context(call, facts, res)}, unmodelled_keys())
             decision = cp.evaluate(
                 Request(
                     principal=principal,
@@ -211,13 +212,12 @@ def trust_check(
 ) -> Check:
     """One AssumeRole* request against the trust policy (the caller's own account allows everything)."""
     role_arn = f"arn:{facts.partition}:iam::{facts.account}:role{spec.path}{spec.role_name}"
-    cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=_worst_one(spec.trust_policy, expected)))
+    # the request models the keys it sends and nothing else (the caller's aws:PrincipalArn, a service's
+    # aws:SourceAccount... are unknown): the trust at its worst for the others
+    trust = worst_case(spec.trust_policy, expected, assume_unmodelled(ctx)).document
+    cp = compile_policies(PolicySet(identity=[_ALLOW_ASSUME], resource=trust))
     request = Request(
-        principal=principal,
-        action=action,
-        resource=role_arn,
-        resource_account=facts.account,
-        context=known_context(ctx, unmodelled_keys()),
+        principal=principal, action=action, resource=role_arn, resource_account=facts.account, context=ctx
     )
     decision = cp.evaluate(request).decision
     passed = (decision == "Allowed") == (expected == "allowed")

@@ -24,7 +24,6 @@ from byoc_iam.verify.documents import refusal
 from byoc_iam.verify.federation import Federation
 from byoc_iam.verify.report import FederationResult, TrustResult
 from byoc_iam.verify.requirements import ContextValue, Target, components
-from byoc_iam.verify.set_guard import trust_structure
 from byoc_iam.verify.trust import TrustAsk, check_trust, partition_facts, trust_mode
 
 
@@ -150,9 +149,8 @@ def _other_asks(target: Target, services: list[str], accounts: list[str]) -> lis
 
 def _as_written(trust: PolicyDocument, services: list[str], accounts: list[str]) -> list[TrustResult]:
     """A failed row per way the trust as written admits a principal beyond ``services`` and the service accounts
-    ``accounts`` (:func:`byoc_iam.verify.beyond.beyond_trust`), or more than one OIDC provider."""
+    ``accounts``, or more than one OIDC provider (:func:`byoc_iam.verify.beyond.beyond_trust`)."""
     problems = [what for _, what in beyond_trust(trust, services, accounts)]
-    problems += [what for cid, what in trust_structure(trust, {}) if cid == "trust-structure:providers"]
     return [
         TrustResult(
             id=f"as-written:{i}",

@@ -119,9 +119,11 @@ class TrustChecker:
         return found
 
     def run(self, ask: TrustAsk) -> TrustResult:
+        # a principal of another account needs its own account's allow (given here: the worst case); one of this
+        # account that must be denied may have one too (an administrator), which a trust naming the account admits
         other = ask.principal.startswith("arn:") and ask.principal.split(":")[4] not in ("", self.target.account)
         same, cross, keys = self._compiled(ask)
-        d = (cross if other else same).evaluate(
+        d = (cross if other or ask.expected == "denied" else same).evaluate(
             Request(
                 principal=ask.principal,
                 action=ask.action,
