@@ -252,3 +252,37 @@ def test_the_set_is_never_verified_as_the_eks_role_alone(extra: list[str], tmp_p
     assert res.code == 2 and res.out == "", res.out
     assert res.err.startswith("byoc-iam: ") and "text or json" in res.err and len(res.err.splitlines()) == 1
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("kind", ["storage", "cross-account"])
+def test_a_deny_on_a_key_every_call_of_the_session_carries_applies(kind: str) -> None:
+    """The set roles' calls carried no session keys, so a Deny on aws:RequestedRegion (the role is used in
+    us-east-1) was skipped as absent; now each call carries the session's known keys."""
+    region = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    region["Condition"] = {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}  # type: ignore[assignment]
+    spec = _member(kind)
+    guard = {"Version": "2012-10-17", "Statement": [region]}
+    v = VERIFY[kind](without(spec, inline_policies={**spec.inline_policies, "Guard": guard}))
+    assert not v.ok and "call" in _failed(v)
+    other = copy.deepcopy(guard)
+    other["Statement"][0]["Condition"] = {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    assert VERIFY[kind](without(spec, inline_policies={**spec.inline_policies, "Guard": other})).ok
+
+
+def test_a_cross_account_trust_keyed_on_the_callers_arn_is_not_taken_as_absent() -> None:
+    """An Allow for any principal whose aws:PrincipalArn is a Zilliz role, without the External ID: a request
+    to assume the role does not model the caller's ARN, so the check 'Zilliz without the External ID is denied'
+    must count that Allow as applying (it did not: the key was taken as absent, and the check passed)."""
+    spec = _member("cross-account")
+    trust = copy.deepcopy(spec.trust_policy)
+    trust["Statement"].append(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::965570967084:role/zilliz-*"}},
+        }
+    )
+    v = _cross(without(spec, trust_policy=trust))
+    assert not v.ok
+    assert any(c.kind == "trust" and c.status == "failed" and c.expected == "denied" for c in v.checks)
