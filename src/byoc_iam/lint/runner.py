@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from byoc_iam.lint.context import (
@@ -110,15 +111,17 @@ MAX_DEPTH = 64  # a policy is at most 6 levels deep; anything far deeper is not 
 
 
 def _too_deep(doc: Any) -> bool:
+    """True when some value sits more than MAX_DEPTH levels down (only containers are walked: a container at
+    depth MAX_DEPTH with any child is too deep)."""
+    if not isinstance(doc, dict | list):
+        return False
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        children = node.values() if isinstance(node, dict) else node
+        if children and depth >= MAX_DEPTH:
             return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return False
 
 
@@ -138,6 +141,19 @@ def _unsuppressed(ctx: DocContext, findings: list[Finding]) -> list[Finding]:
     ]
 
 
+@cache
+def _doc_rules(ignore: frozenset[str], policy_type: PolicyType, origin: Origin, is_document: bool) -> tuple[Rule, ...]:
+    """The document rules that run on a document of this type and origin (in code order)."""
+    return tuple(
+        r
+        for r in rules_except(ignore)
+        if r.check is not None
+        and policy_type in r.types
+        and origin in r.origins
+        and (is_document or r.code == STRUCTURE)
+    )
+
+
 def _run_doc(ctx: DocContext) -> list[Finding]:
     out: list[Finding] = []
     if _too_deep(ctx.doc):
@@ -146,15 +162,11 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
         return [_finding(structure, hit, None, ctx.source, ctx.file)]
     is_document = isinstance(ctx.doc, dict) and "Statement" in ctx.doc
-    for r in rules_except(ctx.options.ignore):
-        if r.check is None or ctx.policy_type not in r.types:
-            continue
-        if ctx.options.origin not in r.origins:
-            continue
-        if not is_document and r.code != STRUCTURE:
-            continue
-        out.extend(_finding(r, h, ctx, ctx.source, ctx.file) for h in r.check(ctx))
-    return _unsuppressed(ctx, out)
+    for r in _doc_rules(ctx.options.ignore, ctx.policy_type, ctx.options.origin, is_document):
+        assert r.check is not None
+        for h in r.check(ctx):
+            out.append(_finding(r, h, ctx, ctx.source, ctx.file))
+    return _unsuppressed(ctx, out) if out else out
 
 
 def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:
