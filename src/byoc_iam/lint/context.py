@@ -286,6 +286,12 @@ class DocContext:
     def _strings(self) -> tuple[tuple[str, str], ...]:
         return tuple(self._walk())
 
+    @cached_property
+    def text(self) -> str:
+        """Every string of the document (object keys included) joined by NUL characters: a rule looking for a
+        substring that has no NUL (``${``, ``{``) can tell from this that no string of the document has it."""
+        return "\x00".join(text for text, _ in self._strings)
+
     def _walk(self) -> Iterator[tuple[str, str]]:
         stack: list[tuple[Any, str]] = [(self.doc, self.base)]
         while stack:
