@@ -7,6 +7,7 @@ Every value carries its JSON pointer, so a finding points at the exact array ite
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
@@ -288,9 +289,13 @@ class DocContext:
 
     @cached_property
     def text(self) -> str:
-        """Every string of the document (object keys included) joined by NUL characters: a rule looking for a
-        substring that has no NUL (``${``, ``{``) can tell from this that no string of the document has it."""
-        return "\x00".join(text for text, _ in self._strings)
+        """A text holding every string of the document (object keys included): its JSON (no character of
+        ``${``, ``{``, ``<`` or a letter is escaped there), else the strings joined by NUL characters. A rule
+        looking for such a substring can tell from this that no string of the document has it."""
+        try:
+            return json.dumps(self.doc, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):  # not JSON data (a caller's own objects, a cycle)
+            return "\x00".join(text for text, _ in self._strings)
 
     def _walk(self) -> Iterator[tuple[str, str]]:
         stack: list[tuple[Any, str]] = [(self.doc, self.base)]

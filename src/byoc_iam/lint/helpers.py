@@ -326,7 +326,7 @@ def _resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
 
 def literal_segment(text: str) -> bool:
     """True for a non-empty ARN segment without wildcards or policy variables (``us-east-1``, ``123456789012``)."""
-    return bool(text) and not any(c in text for c in "*?$")
+    return bool(text) and "*" not in text and "?" not in text and "$" not in text
 
 
 # -- global tag condition keys a service does not support (S3012, I5011) ------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from byoc_iam.lint.context import (
@@ -48,6 +48,20 @@ def infer_policy_type(doc: Any) -> PolicyType:
 
 
 def _options(options: LintOptions | None, **overrides: Any) -> LintOptions:
+    if overrides.get("ignore") is not None:
+        overrides["ignore"] = frozenset(c.upper() for c in overrides["ignore"])
+    try:
+        return _options_cached(options, tuple(sorted(overrides.items())))
+    except TypeError:  # an unhashable override: build it every time
+        return _build_options(options, **overrides)
+
+
+@lru_cache(maxsize=256)
+def _options_cached(options: LintOptions | None, overrides: tuple[tuple[str, Any], ...]) -> LintOptions:
+    return _build_options(options, **dict(overrides))
+
+
+def _build_options(options: LintOptions | None, **overrides: Any) -> LintOptions:
     base = options or LintOptions()
     fields = {k: v for k, v in overrides.items() if v is not None}
     if "ignore" in fields:
