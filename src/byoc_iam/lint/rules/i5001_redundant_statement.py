@@ -22,15 +22,21 @@ def _condition_key(st: StatementView) -> object:
     return tuple(sorted((c.operator, c.key.lower(), tuple(sorted(v.text for v in c.values))) for c in st.conditions))
 
 
-def covers(a: StatementView, b: StatementView) -> bool:
-    """True when statement ``a`` grants (or denies) everything ``b`` does, in the same circumstances."""
+def _keys(st: StatementView) -> tuple[object, object]:
+    return _principal_key(st), _condition_key(st)
+
+
+def covers(a: StatementView, b: StatementView, keys: dict[int, tuple[object, object]] | None = None) -> bool:
+    """True when statement ``a`` grants (or denies) everything ``b`` does, in the same circumstances
+    (``keys``: each statement's principal and condition keys by index, when the caller computed them)."""
     if a.effect != b.effect or a.effect is None or a.action is None or b.action is None:
         return False
     if any(s.has(n) for s in (a, b) for n in ("NotAction", "NotResource", "NotPrincipal")):
         return False
-    if _principal_key(a) != _principal_key(b):
+    ka, kb = (keys[a.index], keys[b.index]) if keys is not None else (_keys(a), _keys(b))
+    if ka[0] != kb[0]:
         return False
-    if a.conditions and _condition_key(a) != _condition_key(b):
+    if a.conditions and ka[1] != kb[1]:
         return False
     if not b.action or not _covered(b.action, a.action, ignore_case=True):
         return False
@@ -47,12 +53,13 @@ def _shape(st: StatementView) -> object:
 def check(ctx: DocContext) -> Iterator[Hit]:
     statements = [s for s in ctx.good_statements() if s.action and s.effect]
     shapes = {s.index: _shape(s) for s in statements}
+    keys = {s.index: _keys(s) for s in statements}
     reported: set[int] = set()
     for b in statements:
         for a in statements:
             if a is b or a.index in reported or shapes[a.index] != shapes[b.index]:
                 continue
-            if covers(a, b) and (not covers(b, a) or a.index < b.index):
+            if covers(a, b, keys) and (not covers(b, a, keys) or a.index < b.index):
                 name = f" ({a.sid})" if a.sid else ""
                 yield Hit(f"statement {b.index} is redundant: statement {a.index}{name} already covers it", b.ptr)
                 reported.add(b.index)
