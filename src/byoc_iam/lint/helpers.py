@@ -34,6 +34,7 @@ class Operator:
         return OPERATOR_KINDS.get(self.base) if self.base else None
 
 
+@lru_cache(maxsize=4096)
 def parse_operator(text: str) -> Operator:
     """Parse an operator; ``base`` is None when it is not one IAM knows (operators are case-sensitive)."""
     parsed = model_operators.parse_operator(text)

@@ -48,12 +48,21 @@ def infer_policy_type(doc: Any) -> PolicyType:
 
 
 def _options(options: LintOptions | None, **overrides: Any) -> LintOptions:
-    if overrides.get("ignore") is not None:
-        overrides["ignore"] = frozenset(c.upper() for c in overrides["ignore"])
+    ignore = overrides.get("ignore")
+    if isinstance(ignore, frozenset):
+        overrides["ignore"] = _upper(ignore)
+    elif ignore is not None:
+        overrides["ignore"] = frozenset(c.upper() for c in ignore)
     try:
         return _options_cached(options, tuple(sorted(overrides.items())))
     except TypeError:  # an unhashable override: build it every time
         return _build_options(options, **overrides)
+
+
+@lru_cache(maxsize=64)
+def _upper(codes: frozenset[str]) -> frozenset[str]:
+    """The codes in upper case (a caller passing the same set each time pays once)."""
+    return frozenset(c.upper() for c in codes)
 
 
 @lru_cache(maxsize=256)
