@@ -288,14 +288,21 @@ class DocContext:
         return tuple(self._walk())
 
     @cached_property
+    def compact_json(self) -> str | None:
+        """The document as IAM measures it, ``json.dumps(doc, separators=(",", ":"), ensure_ascii=False)``;
+        None when it is not JSON data (a caller's own objects, a cycle, nesting past the recursion limit)."""
+        try:
+            return json.dumps(self.doc, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            return None
+
+    @cached_property
     def text(self) -> str:
         """A text holding every string of the document (object keys included): its JSON (no character of
         ``${``, ``{``, ``<`` or a letter is escaped there), else the strings joined by NUL characters. A rule
         looking for such a substring can tell from this that no string of the document has it."""
-        try:
-            return json.dumps(self.doc, ensure_ascii=False)
-        except (TypeError, ValueError, RecursionError):  # not JSON data (a caller's own objects, a cycle)
-            return "\x00".join(text for text, _ in self._strings)
+        compact = self.compact_json
+        return compact if compact is not None else "\x00".join(text for text, _ in self._strings)
 
     def _walk(self) -> Iterator[tuple[str, str]]:
         stack: list[tuple[Any, str]] = [(self.doc, self.base)]

@@ -133,10 +133,13 @@ STRUCTURE = "E1004"  # the only rule that runs on something that is not a docume
 MAX_DEPTH = 64  # a policy is at most 6 levels deep; anything far deeper is not one (and would exhaust the stack)
 
 
-def _too_deep(doc: Any) -> bool:
+def _too_deep(doc: Any, compact: str | None = None) -> bool:
     """True when some value sits more than MAX_DEPTH levels down (only containers are walked: a container at
-    depth MAX_DEPTH with any child is too deep)."""
+    depth MAX_DEPTH with any child is too deep). ``compact``: the document's JSON, when known; with at most
+    MAX_DEPTH brackets in it (each level opens one) no walk is needed."""
     if not isinstance(doc, dict | list):
+        return False
+    if compact is not None and compact.count("{") + compact.count("[") <= MAX_DEPTH:
         return False
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
@@ -179,7 +182,7 @@ def _doc_rules(ignore: frozenset[str], policy_type: PolicyType, origin: Origin, 
 
 def _run_doc(ctx: DocContext) -> list[Finding]:
     out: list[Finding] = []
-    if _too_deep(ctx.doc):
+    if _too_deep(ctx.doc, ctx.compact_json):
         structure = rule(STRUCTURE)
         assert structure is not None
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
