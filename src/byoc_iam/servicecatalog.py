@@ -143,6 +143,7 @@ class _Service:
         self._also_accepts: dict[str, tuple[str, ...]] = {k.lower(): tuple(v) for k, v in merged.items()}
         self._actions: dict[str, ActionInfo] = {}
         self._all_actions: tuple[ActionInfo, ...] | None = None
+        self._names: tuple[str, ...] | None = None
         self._types: dict[str, ResourceType] | None = None
         self._keys: dict[str, ConditionKey] | None = None  # lower-cased exact keys
         self._patterns: tuple[tuple[str, ConditionKey], ...] = ()
@@ -155,6 +156,12 @@ class _Service:
             raw = self._raw_actions[lower]
             info = self._actions[lower] = _action_info(self.prefix, raw, self._also_accepts.get(lower, ()))
         return info
+
+    def names(self) -> tuple[str, ...]:
+        """Every action's name as the catalog spells it (no records built)."""
+        if self._names is None:
+            self._names = tuple(str(a["name"]) for a in self._raw_actions.values())
+        return self._names
 
     def actions(self) -> tuple[ActionInfo, ...]:
         if self._all_actions is None:
@@ -274,6 +281,12 @@ class ServiceCatalog:
         svc = self._service(prefix)
         return svc.actions() if svc else ()
 
+    def action_names(self, prefix: str) -> tuple[str, ...]:
+        """The names of every action of a service, as the catalog spells them (empty for an unknown prefix);
+        cheaper than :meth:`actions_for` when only names are needed."""
+        svc = self._service(prefix)
+        return svc.names() if svc else ()
+
     def action(self, name: str) -> ActionInfo | None:
         """The action ``service:Name`` (any case), or None when the service or action is unknown."""
         prefix, sep, action = name.partition(":")
@@ -313,9 +326,9 @@ class ServiceCatalog:
             if svc is None:
                 continue
             if action_glob == "*":
-                out.extend(a.full_name for a in svc.actions())
+                out.extend(f"{svc.prefix}:{n}" for n in svc.names())
             else:
-                out.extend(a.full_name for a in svc.actions() if glob_match(action_glob, a.name, ignore_case=True))
+                out.extend(f"{svc.prefix}:{n}" for n in svc.names() if glob_match(action_glob, n, ignore_case=True))
         return sorted(out)
 
     # -- resource types ----------------------------------------------------------------------------

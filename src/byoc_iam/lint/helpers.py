@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from byoc_iam import data as knowledge
 from byoc_iam.lint.context import CondEntry, DocContext, StatementView, Value
@@ -33,6 +34,7 @@ class Operator:
         return OPERATOR_KINDS.get(self.base) if self.base else None
 
 
+@lru_cache(maxsize=4096)
 def parse_operator(text: str) -> Operator:
     """Parse an operator; ``base`` is None when it is not one IAM knows (operators are case-sensitive)."""
     parsed = model_operators.parse_operator(text)
@@ -67,16 +69,23 @@ def placeholders(text: str) -> list[str]:
     """The placeholder tokens in a string (an empty list when there are none)."""
     if "{" not in text and "<" not in text and PLACEHOLDER_ISSUER not in text:
         return []
+    return list(_placeholders(text))
+
+
+@lru_cache(maxsize=8192)
+def _placeholders(text: str) -> tuple[str, ...]:
     found = [m.group(0) for m in _BRACES.finditer(text)]
     found += [m.group(0) for m in _DOLLAR.finditer(text) if not is_policy_variable(m.group(1))]
     found += [m.group(0) for m in _ANGLE.finditer(text)]
     found += [m.group(0) for m in _ISSUER.finditer(text)]
-    return found
+    return tuple(found)
 
 
 def has_placeholder(text: str) -> bool:
     """True when the string contains a placeholder token."""
-    return bool(placeholders(text))
+    if "{" not in text and "<" not in text and PLACEHOLDER_ISSUER not in text:
+        return False
+    return bool(_placeholders(text))
 
 
 def has_variable(text: str) -> bool:
@@ -93,6 +102,12 @@ def intended_placeholder_ptrs(ctx: DocContext) -> set[str]:
     """
     if ctx.policy_type != "trust" or ctx.options.trust_mode == "resolved":
         return set()
+    if "intended" not in ctx.memo:
+        ctx.memo["intended"] = frozenset(_intended_placeholder_ptrs(ctx))
+    return set(ctx.memo["intended"])
+
+
+def _intended_placeholder_ptrs(ctx: DocContext) -> set[str]:
     out: set[str] = set()
     for st in ctx.good_statements():
         p = st.principal
@@ -294,6 +309,13 @@ def action_ptr(st: StatementView) -> str:
 def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
     """Every Resource and NotResource ARN with its six parts (partition, service, region, account...), leaving
     out ``"*"``, placeholders and ARNs E2007 reports (fewer than six parts)."""
+    if "arns" not in ctx.memo:
+        ctx.memo["arns"] = tuple(_resource_arns(ctx))
+    for r, parts in ctx.memo["arns"]:
+        yield r, list(parts)
+
+
+def _resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
     for st in ctx.good_statements():
         for r in [*(st.resource or []), *(st.not_resource or [])]:
             if not r.value.startswith("arn:") or has_placeholder(r.value):
@@ -305,7 +327,7 @@ def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
 
 def literal_segment(text: str) -> bool:
     """True for a non-empty ARN segment without wildcards or policy variables (``us-east-1``, ``123456789012``)."""
-    return bool(text) and not any(c in text for c in "*?$")
+    return bool(text) and "*" not in text and "?" not in text and "$" not in text
 
 
 # -- global tag condition keys a service does not support (S3012, I5011) ------------------------------------

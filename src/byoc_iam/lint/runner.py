@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from byoc_iam.lint.context import (
@@ -47,6 +48,29 @@ def infer_policy_type(doc: Any) -> PolicyType:
 
 
 def _options(options: LintOptions | None, **overrides: Any) -> LintOptions:
+    ignore = overrides.get("ignore")
+    if isinstance(ignore, frozenset):
+        overrides["ignore"] = _upper(ignore)
+    elif ignore is not None:
+        overrides["ignore"] = frozenset(c.upper() for c in ignore)
+    try:
+        return _options_cached(options, tuple(sorted(overrides.items())))
+    except TypeError:  # an unhashable override: build it every time
+        return _build_options(options, **overrides)
+
+
+@lru_cache(maxsize=64)
+def _upper(codes: frozenset[str]) -> frozenset[str]:
+    """The codes in upper case (a caller passing the same set each time pays once)."""
+    return frozenset(c.upper() for c in codes)
+
+
+@lru_cache(maxsize=256)
+def _options_cached(options: LintOptions | None, overrides: tuple[tuple[str, Any], ...]) -> LintOptions:
+    return _build_options(options, **dict(overrides))
+
+
+def _build_options(options: LintOptions | None, **overrides: Any) -> LintOptions:
     base = options or LintOptions()
     fields = {k: v for k, v in overrides.items() if v is not None}
     if "ignore" in fields:
@@ -109,16 +133,21 @@ STRUCTURE = "E1004"  # the only rule that runs on something that is not a docume
 MAX_DEPTH = 64  # a policy is at most 6 levels deep; anything far deeper is not one (and would exhaust the stack)
 
 
-def _too_deep(doc: Any) -> bool:
+def _too_deep(doc: Any, compact: str | None = None) -> bool:
+    """True when some value sits more than MAX_DEPTH levels down (only containers are walked: a container at
+    depth MAX_DEPTH with any child is too deep). ``compact``: the document's JSON, when known; with at most
+    MAX_DEPTH brackets in it (each level opens one) no walk is needed."""
+    if not isinstance(doc, dict | list):
+        return False
+    if compact is not None and compact.count("{") + compact.count("[") <= MAX_DEPTH:
+        return False
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        children = node.values() if isinstance(node, dict) else node
+        if children and depth >= MAX_DEPTH:
             return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return False
 
 
@@ -138,23 +167,32 @@ def _unsuppressed(ctx: DocContext, findings: list[Finding]) -> list[Finding]:
     ]
 
 
+@cache
+def _doc_rules(ignore: frozenset[str], policy_type: PolicyType, origin: Origin, is_document: bool) -> tuple[Rule, ...]:
+    """The document rules that run on a document of this type and origin (in code order)."""
+    return tuple(
+        r
+        for r in rules_except(ignore)
+        if r.check is not None
+        and policy_type in r.types
+        and origin in r.origins
+        and (is_document or r.code == STRUCTURE)
+    )
+
+
 def _run_doc(ctx: DocContext) -> list[Finding]:
     out: list[Finding] = []
-    if _too_deep(ctx.doc):
+    if _too_deep(ctx.doc, ctx.compact_json):
         structure = rule(STRUCTURE)
         assert structure is not None
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
         return [_finding(structure, hit, None, ctx.source, ctx.file)]
     is_document = isinstance(ctx.doc, dict) and "Statement" in ctx.doc
-    for r in rules_except(ctx.options.ignore):
-        if r.check is None or ctx.policy_type not in r.types:
-            continue
-        if ctx.options.origin not in r.origins:
-            continue
-        if not is_document and r.code != STRUCTURE:
-            continue
-        out.extend(_finding(r, h, ctx, ctx.source, ctx.file) for h in r.check(ctx))
-    return _unsuppressed(ctx, out)
+    for r in _doc_rules(ctx.options.ignore, ctx.policy_type, ctx.options.origin, is_document):
+        assert r.check is not None
+        for h in r.check(ctx):
+            out.append(_finding(r, h, ctx, ctx.source, ctx.file))
+    return _unsuppressed(ctx, out) if out else out
 
 
 def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:

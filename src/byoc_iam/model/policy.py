@@ -272,7 +272,12 @@ class PolicyDocument(_AsWritten):
 
 def iam_size(document: Mapping[str, Any]) -> int:
     """Characters IAM counts for a policy: its JSON without any whitespace."""
-    compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return compact_size(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+
+
+def compact_size(compact: str) -> int:
+    """:func:`iam_size` of a document already dumped as ``json.dumps(doc, separators=(",", ":"),
+    ensure_ascii=False)``."""
     return len("".join(compact.split()))  # str.split() drops exactly the characters str.isspace() names
 
 

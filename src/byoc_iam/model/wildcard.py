@@ -48,27 +48,40 @@ def globs_intersect(a: str, b: str, *, ignore_case: bool = False) -> bool:
         return glob_match(a, b, ignore_case=ignore_case)
     if ignore_case:
         a, b = a.lower(), b.lower()
-    n, m = len(a), len(b)
-    # reach[i][j]: a[:i] and b[:j] can be consumed together. Classic two-sided wildcard DP.
-    reach = [[False] * (m + 1) for _ in range(n + 1)]
-    reach[0][0] = True
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if not reach[i][j]:
-                continue
-            ca = a[i] if i < n else None
-            cb = b[j] if j < m else None
-            if ca == "*":
-                reach[i + 1][j] = True  # the star matches nothing more
-                if cb is not None and cb != "*":
-                    reach[i][j + 1] = True  # the star eats one character of b
-            if cb == "*":
-                reach[i][j + 1] = True
-                if ca is not None and ca != "*":
-                    reach[i + 1][j] = True
-            if ca is not None and cb is not None and ca != "*" and cb != "*" and (ca == cb or "?" in (ca, cb)):
-                reach[i + 1][j + 1] = True
-    return reach[n][m]
+    return _intersect_rows(a, b)
+
+
+def _intersect_rows(a: str, b: str) -> bool:
+    """The two-sided wildcard DP (``reach[i][j]``: ``a[:i]`` and ``b[:j]`` can be consumed together), one row
+    of ``b`` positions per bit of an int: ``O(len(a))`` integer operations instead of ``O(len(a) * len(b))``
+    Python steps. Within row ``i`` a position ``j`` reaches ``j + 1`` where ``b[j]`` is ``*`` (and everywhere
+    when ``a[i]`` is ``*``), filled by one carry-propagating addition; row ``i + 1`` takes the positions where
+    ``b``'s star eats ``a[i]`` and, shifted by one, where ``a[i]`` and ``b[j]`` match as characters."""
+    m = len(b)
+    every = (1 << m) - 1
+    star = 0
+    matches: dict[str, int] = {}  # a character -> positions j where b[j] matches it ('?' in either side)
+    question = 0
+    for j, ch in enumerate(b):
+        if ch == "*":
+            star |= 1 << j
+        elif ch == "?":
+            question |= 1 << j
+        else:
+            matches[ch] = matches.get(ch, 0) | 1 << j
+    literal = every & ~star  # positions of b holding a character (not a star)
+    row = 1
+    for ca in a:
+        step = every if ca == "*" else star
+        row = (((step + (row & step)) ^ step) | row) & (every << 1 | 1)
+        if ca == "*":
+            continue
+        fits = literal if ca == "?" else matches.get(ca, 0) | question
+        row = (row & star) | ((row & fits) << 1)
+        if not row:
+            return False
+    row = ((star + (row & star)) ^ star) | row
+    return bool(row >> m & 1)
 
 
 @lru_cache(maxsize=65536)

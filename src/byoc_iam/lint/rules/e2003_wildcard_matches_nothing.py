@@ -6,7 +6,8 @@ from functools import lru_cache
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import action_prefix, has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.servicecatalog import ServiceCatalog, glob_match
+from byoc_iam.model.wildcard import glob_regex
+from byoc_iam.servicecatalog import ServiceCatalog
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
@@ -28,7 +29,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
 @lru_cache(maxsize=4096)
 def _matches_any(cat: ServiceCatalog, prefix: str, name: str) -> bool:
     """Whether the wildcard ``name`` matches an action of the service (per catalog: documents repeat patterns)."""
-    return any(glob_match(name, x.name, ignore_case=True) for x in cat.actions_for(prefix))
+    rx = glob_regex(name, True)  # name has a wildcard: glob_match(name, x, ignore_case=True) is this fullmatch
+    return any(rx.fullmatch(x) for x in cat.action_names(prefix))
 
 
 RULE = Rule("E2003", "wildcard-matches-nothing", "An action wildcard must match an action.", check)

@@ -24,42 +24,66 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         arns = [r for r in st.resource if _checkable(r.value)]
         if not arns:
             continue  # nothing to check: the actions' resource types are not needed
-        types: dict[tuple[str, str], ResourceType] = {}
-        star_only: list[str] = []
-        known = 0
-        skip = False
-        for a in st.action:
-            parts = action_prefix(a.value)
-            if parts is None or has_placeholder(a.value) or not cat.is_known_service(parts[0]):
-                if a.value == "*" or (parts is not None and ("*" in parts[0] or "?" in parts[0])):
-                    skip = True  # every service: anything may match
-                continue
-            names = _expand(cat, a.value) if ("*" in a.value or "?" in a.value) else (a.value,)
-            if len(names) > _MAX_EXPANSION:
-                skip = True
-                continue
-            for name in names:
-                rts, star = _types_of(cat, name)
-                if star:
-                    star_only.append(name)
-                for rt in rts:
-                    known += 1
-                    types[(rt.service, rt.key)] = rt
-        if skip or (not types and not star_only):
+        summary = _summary(cat, tuple(a.value for a in st.action))
+        if summary is None:
             continue
         for r in arns:
-            arn = r.value
-            if any(_arn_matches(cat, arn, rt) for rt in types.values()):
-                continue
-            arn_service = arn.split(":", 3)[2]
-            if any(not glob_match(arn_service, a.split(":", 1)[0], ignore_case=True) for a in star_only):
-                continue  # an action with no resource type of its own may be authorized on another service's ARN
-            if types:
-                kinds = ", ".join(sorted({f"{s}:{k}" for s, k in types}))
-                msg = f"{arn} matches no resource type of the statement's actions (they act on: {kinds})"
-            else:
-                msg = f'{arn} can never match: the statement\'s actions support only Resource "*"'
-            yield Hit(msg, r.ptr)
+            msg = _mismatch(cat, r.value, summary)
+            if msg is not None:
+                yield Hit(msg, r.ptr)
+
+
+class _Actions:
+    """What a statement's Action list acts on: the resource types of its actions and the known actions with
+    none (they support only ``"*"``). Compared by identity: :func:`_summary` hands out one per action list."""
+
+    __slots__ = ("star_only", "types")
+
+    def __init__(self, types: tuple[ResourceType, ...], star_only: tuple[str, ...]) -> None:
+        self.types = types
+        self.star_only = star_only
+
+
+@lru_cache(maxsize=16384)
+def _summary(cat: ServiceCatalog, actions: tuple[str, ...]) -> _Actions | None:
+    """The statement's actions summarised (documents repeat action lists); None when the ARNs need no check:
+    an action of every service, an expansion too large to check, or nothing known to check against."""
+    types: dict[tuple[str, str], ResourceType] = {}
+    star_only: list[str] = []
+    skip = False
+    for value in actions:
+        parts = action_prefix(value)
+        if parts is None or has_placeholder(value) or not cat.is_known_service(parts[0]):
+            if value == "*" or (parts is not None and ("*" in parts[0] or "?" in parts[0])):
+                skip = True  # every service: anything may match
+            continue
+        names = _expand(cat, value) if ("*" in value or "?" in value) else (value,)
+        if len(names) > _MAX_EXPANSION:
+            skip = True
+            continue
+        for name in names:
+            rts, star = _types_of(cat, name)
+            if star:
+                star_only.append(name)
+            for rt in rts:
+                types[(rt.service, rt.key)] = rt
+    if skip or (not types and not star_only):
+        return None
+    return _Actions(tuple(types.values()), tuple(star_only))
+
+
+@lru_cache(maxsize=65536)
+def _mismatch(cat: ServiceCatalog, arn: str, actions: _Actions) -> str | None:
+    """The finding's message when the ARN names no resource type of the actions, else None."""
+    if any(_arn_matches(cat, arn, rt) for rt in actions.types):
+        return None
+    arn_service = arn.split(":", 3)[2]
+    if any(not glob_match(arn_service, a.split(":", 1)[0], ignore_case=True) for a in actions.star_only):
+        return None  # an action with no resource type of its own may be authorized on another service's ARN
+    if actions.types:
+        kinds = ", ".join(sorted({f"{rt.service}:{rt.key}" for rt in actions.types}))
+        return f"{arn} matches no resource type of the statement's actions (they act on: {kinds})"
+    return f'{arn} can never match: the statement\'s actions support only Resource "*"'
 
 
 @lru_cache(maxsize=4096)

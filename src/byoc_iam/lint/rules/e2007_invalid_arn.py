@@ -8,6 +8,7 @@ Guide, "IAM JSON policy elements: Resource" and "Principal"; Access Analyzer's p
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder
@@ -25,6 +26,7 @@ _ARN_SERVICE = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$")
 _ARN_ACCOUNT = re.compile(r"^(\d{12}|aws|[0-9]*[*?][0-9*?]*|)$")
 
 
+@lru_cache(maxsize=16384)
 def arn_problem(value: str) -> str | None:
     """Why ``value`` is not a resource ARN, with what to write instead; None when it is one."""
     if not value.startswith("arn:"):

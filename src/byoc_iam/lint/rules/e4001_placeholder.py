@@ -5,14 +5,20 @@
 The intended ``eks_oidc_url`` of a placeholder-mode BYOC trust is I4002 instead.
 """
 
+import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import intended_placeholder_ptrs, placeholders
+from byoc_iam.lint.helpers import PLACEHOLDER_ISSUER, intended_placeholder_ptrs, placeholders
 from byoc_iam.lint.rules import Hit, Rule
+
+_BRACE = re.compile(r"\{[A-Za-z_]")  # how {accountId} starts (a JSON object's own brace is followed by " or })
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
+    text = ctx.text
+    if "<" not in text and "${" not in text and PLACEHOLDER_ISSUER not in text and not _BRACE.search(text):
+        return  # no string holds what any placeholder form starts with
     intended = intended_placeholder_ptrs(ctx)
     for text, ptr in ctx.walk_strings():
         tokens = placeholders(text)

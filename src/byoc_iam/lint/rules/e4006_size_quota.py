@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from byoc_iam.lint.context import INLINE_TOTAL_SIZE, MANAGED_POLICY_SIZE, SCP_SIZE, DocContext, RoleContext
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.model.policy import iam_size
+from byoc_iam.model.policy import compact_size, iam_size
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
@@ -26,7 +26,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     limit = limits.get(ctx.policy_type)
     if limit is None:
         return
-    size = iam_size(ctx.doc)
+    compact = ctx.compact_json  # dumped once per document (the text pre-checks use it too)
+    size = compact_size(compact) if compact is not None else iam_size(ctx.doc)
     if size > limit:
         yield Hit(f"the {ctx.policy_type} policy is {size:,} characters; the quota is {limit:,}", ctx.base)
 

@@ -4,11 +4,26 @@ from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext, StatementView, Value
 from byoc_iam.lint.rules import Hit, Rule
-from byoc_iam.servicecatalog import glob_covers
+from byoc_iam.model.wildcard import glob_regex, has_wildcard
 
 
-def _covered(small: list[Value], big: list[Value], *, ignore_case: bool) -> bool:
-    return all(any(glob_covers(b.value, s.value, ignore_case=ignore_case) for b in big) for s in small)
+class _Matcher:
+    """:func:`glob_covers` by every value of a list at once: a value without wildcards is covered by an equal
+    one (``str.lower`` under ``ignore_case``, as :func:`glob_match` compares) or by a wildcard's regex; a
+    value with wildcards only by a wildcard's regex (``?`` in the general pattern matching anything but ``*``)."""
+
+    def __init__(self, big: list[Value], ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+        self.exact = {b.value.lower() if ignore_case else b.value for b in big if not has_wildcard(b.value)}
+        self.wild = [glob_regex(b.value, ignore_case, "[^*]") for b in big if has_wildcard(b.value)]
+
+    def covers(self, value: str) -> bool:
+        if not has_wildcard(value) and (value.lower() if self.ignore_case else value) in self.exact:
+            return True
+        return any(rx.fullmatch(value) for rx in self.wild)
+
+    def covers_all(self, small: list[Value]) -> bool:
+        return all(self.covers(s.value) for s in small)
 
 
 def _principal_key(st: StatementView) -> object:
@@ -22,21 +37,32 @@ def _condition_key(st: StatementView) -> object:
     return tuple(sorted((c.operator, c.key.lower(), tuple(sorted(v.text for v in c.values))) for c in st.conditions))
 
 
-def covers(a: StatementView, b: StatementView) -> bool:
-    """True when statement ``a`` grants (or denies) everything ``b`` does, in the same circumstances."""
+class _Facts:
+    """What :func:`covers` compares of one statement, computed once per statement by :func:`check`."""
+
+    def __init__(self, st: StatementView) -> None:
+        self.principal = _principal_key(st)
+        self.condition = _condition_key(st)
+        self.negated = any(st.has(n) for n in ("NotAction", "NotResource", "NotPrincipal"))
+        self.actions = _Matcher(st.action or [], True)
+        self.resources = _Matcher(st.resource or [], False)
+
+
+def covers(a: StatementView, b: StatementView, facts: dict[int, _Facts] | None = None) -> bool:
+    """True when statement ``a`` grants (or denies) everything ``b`` does, in the same circumstances
+    (``facts``: each statement's :class:`_Facts` by index, when the caller computed them)."""
     if a.effect != b.effect or a.effect is None or a.action is None or b.action is None:
         return False
-    if any(s.has(n) for s in (a, b) for n in ("NotAction", "NotResource", "NotPrincipal")):
+    fa, fb = (facts[a.index], facts[b.index]) if facts is not None else (_Facts(a), _Facts(b))
+    if fa.negated or fb.negated or fa.principal != fb.principal:
         return False
-    if _principal_key(a) != _principal_key(b):
+    if a.conditions and fa.condition != fb.condition:
         return False
-    if a.conditions and _condition_key(a) != _condition_key(b):
-        return False
-    if not b.action or not _covered(b.action, a.action, ignore_case=True):
+    if not b.action or not fa.actions.covers_all(b.action):
         return False
     if a.resource is None or b.resource is None:
         return a.resource is None and b.resource is None  # trust policies: no Resource at all
-    return bool(b.resource) and _covered(b.resource, a.resource, ignore_case=False)
+    return bool(b.resource) and fa.resources.covers_all(b.resource)
 
 
 def _shape(st: StatementView) -> object:
@@ -47,12 +73,13 @@ def _shape(st: StatementView) -> object:
 def check(ctx: DocContext) -> Iterator[Hit]:
     statements = [s for s in ctx.good_statements() if s.action and s.effect]
     shapes = {s.index: _shape(s) for s in statements}
+    facts = {s.index: _Facts(s) for s in statements}
     reported: set[int] = set()
     for b in statements:
         for a in statements:
             if a is b or a.index in reported or shapes[a.index] != shapes[b.index]:
                 continue
-            if covers(a, b) and (not covers(b, a) or a.index < b.index):
+            if covers(a, b, facts) and (not covers(b, a, facts) or a.index < b.index):
                 name = f" ({a.sid})" if a.sid else ""
                 yield Hit(f"statement {b.index} is redundant: statement {a.index}{name} already covers it", b.ptr)
                 reported.add(b.index)
