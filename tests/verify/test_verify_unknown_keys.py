@@ -214,7 +214,7 @@ def test_worst_case_keeps_statement_positions_and_names_the_keys() -> None:
 
 
 def test_what_verify_models_and_what_it_does_not() -> None:
-    from byoc_iam.verify.data import assume_unmodelled, unmodelled_keys
+    from byoc_iam.verify.context import assume_unmodelled, unmodelled_keys
 
     unknown = unmodelled_keys()
     modelled = ["aws:principalarn", "aws:requestedregion", "aws:viaawsservice", "aws:requesttag/team", "aws:tagkeys"]

@@ -165,9 +165,9 @@ def role_session(
     session ``byoc-iam-verify`` (``aws:PrincipalType`` AssumedRole, TLS, the target's region, the keys
     ``data/verify/request_context.json`` knows, the role's tags as ``aws:PrincipalTag/*``), within ``boundary``;
     ``extra`` adds context keys (e.g. Pod Identity's session tags, which win over the role's tags, as in AWS).
-    Every other key is unknown (:func:`byoc_iam.verify.data.unmodelled_keys`): left out, and every check is
+    Every other key is unknown (:func:`byoc_iam.verify.context.unmodelled_keys`): left out, and every check is
     evaluated at its worst for it."""
-    from byoc_iam.verify.data import session_context, unmodelled_keys
+    from byoc_iam.verify.context import session_context, unmodelled_keys
     from byoc_iam.verify.unknown import Unmodelled
 
     base_ctx: dict[str, ContextValue] = {

@@ -26,7 +26,7 @@ from byoc_iam.engine import PolicySet, Request, compile_policies
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
-from byoc_iam.verify.data import assume_unmodelled, session_context, unmodelled_keys
+from byoc_iam.verify.context import assume_unmodelled, session_context, unmodelled_keys
 from byoc_iam.verify.set_guard import Attached, attached, beyond_blueprint, trust_structure
 from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import known_context, worst_case

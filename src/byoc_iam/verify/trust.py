@@ -12,7 +12,8 @@ from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify import explain as ex
-from byoc_iam.verify.data import Negative, assume_unmodelled, trust_negatives
+from byoc_iam.verify.context import assume_unmodelled
+from byoc_iam.verify.data import Negative, trust_negatives
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import FederationResult, TrustResult, TrustStatus
 from byoc_iam.verify.requirements import ContextValue, Target, components
@@ -91,7 +92,7 @@ class TrustChecker:
     """Evaluates requests to assume the role against its trust policy (``trust`` None: IAM would refuse it,
     so it trusts no one). Each ask models the keys it sends (and ``sts:ExternalId``, ``aws:FederatedProvider`` as
     absent when it does not send them); the trust is evaluated at its worst for every other key it conditions on
-    (:func:`byoc_iam.verify.data.assume_unmodelled`, :mod:`byoc_iam.verify.unknown`): for a principal that must be
+    (:func:`byoc_iam.verify.context.assume_unmodelled`, :mod:`byoc_iam.verify.unknown`): for a principal that must be
     admitted and, the reverse way, for one that must not."""
 
     def __init__(self, trust: PolicyDocument | None, target: Target, role_arn: str, explain: bool) -> None:
