@@ -26,6 +26,14 @@ REFUSED = {
     "resource-not-an-arn": ("identity", identity(Resource=f"*{ACCOUNT[1:]}:role/x"), "E2007", 'must be "*" or an ARN'),
     "resource-arn-typo": ("identity", identity(Resource="arn?aws:s3:::bucket/*"), "E2007", "write arn:"),
     "no-resource": ("identity", identity(), "E1007", "neither Resource nor NotResource"),
+    # break test: IAM refuses a wildcard in part of a principal ARN (Invalid principal in policy); lint was clean
+    "principal-name-wildcard": (
+        "trust",
+        trust(Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:role/*"}),
+        "E2007",
+        "has a wildcard",
+    ),
+    "principal-account-wildcard": ("trust", trust(Principal={"AWS": "arn:aws:iam::*:role/app"}), "E2007", "wildcard"),
     "trust-not-principal": ("trust", trust(NotPrincipal={"AWS": ACCOUNT}), "E1015", "Principal"),
     "service-wildcard": ("identity", identity(Action="*:Untag*", Resource="*"), "E2010", "s3:Untag*"),
     "arn-service-case": ("identity", identity(Resource="arn:aws:S3:::bucket/*"), "E2007", "write 's3'"),

@@ -2,8 +2,9 @@
 
 IAM refuses these documents at write time (MalformedPolicyDocument): a Resource must be ``"*"`` or
 ``arn:<partition>:<service>:<region>:<account>:<resource>`` with a lower-case service; an AWS principal an
-account ID, an IAM ARN or ``"*"``; a Service principal ``<service>.amazonaws.com``. Sources: IAM User
-Guide, "IAM JSON policy elements: Resource" and "Principal"; Access Analyzer's policy check reference.
+account ID, an IAM ARN without a wildcard ("You cannot use a wildcard to match part of a principal name or
+ARN") or ``"*"``; a Service principal ``<service>.amazonaws.com``. Sources: IAM User Guide, "IAM JSON policy
+elements: Resource" and "Principal"; Access Analyzer's policy check reference.
 """
 
 import re
@@ -18,9 +19,7 @@ from byoc_iam.servicecatalog import glob_match
 
 PARTITIONS = all_partitions()  # every AWS partition (data/iam/partitions.json)
 _ACCOUNT = re.compile(r"^\d{12}$")
-_IAM_PRINCIPAL = re.compile(
-    r"^arn:[^:]+:(iam|sts)::(\d{12}|\*):(root|user/.+|role/.+|assumed-role/.+|federated-user/.+|\*)$"
-)
+_IAM_PRINCIPAL = re.compile(r"^arn:[^:]+:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$")
 _SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
 _ARN_SERVICE = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$")
 _ARN_ACCOUNT = re.compile(r"^(\d{12}|aws|[0-9]*[*?][0-9*?]*|)$")
@@ -66,7 +65,13 @@ def _principals(ctx: DocContext) -> Iterator[Hit]:
             for v in p.get("AWS", []):
                 if v.value == "*" or _ACCOUNT.match(v.value) or has_placeholder(v.value) or not v.value:
                     continue
-                if not _IAM_PRINCIPAL.match(v.value) and not v.value.startswith(("AROA", "AIDA")):
+                if "*" in v.value or "?" in v.value:
+                    yield Hit(
+                        f"AWS principal {v.value!r} has a wildcard: IAM refuses a wildcard in part of a principal "
+                        '(Invalid principal in policy); write "*" and narrow it with a condition on aws:PrincipalArn',
+                        v.ptr,
+                    )
+                elif not _IAM_PRINCIPAL.match(v.value) and not v.value.startswith(("AROA", "AIDA")):
                     yield Hit(
                         f"AWS principal {v.value!r} must be a 12-digit account ID, an IAM ARN "
                         '(arn:aws:iam::<account>:root|role/<name>|user/<name>) or "*"',
