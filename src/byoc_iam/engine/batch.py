@@ -38,7 +38,7 @@ from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
-from byoc_iam.model.request import request_problem
+from byoc_iam.model.request import plain_arn_pattern, request_problem
 
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
@@ -132,6 +132,26 @@ _SCALARS = (str, int, float, bool)
 _REQUEST_KEYS = frozenset(REQUEST_KEYS)
 
 
+# Request fields (principal, action, resource account) that passed :func:`request_problem`: each field's check
+# is independent of the others and of the resource, so a field seen before needs only a set lookup (bounded).
+_FIELDS_OK: tuple[set[Any], set[Any], set[Any]] = ({None}, set(), {None})
+_FIELDS_MAX = 16384
+_plain_resource: Callable[[str], Any] | None = None
+
+
+def _context_ok(context: Any) -> bool:
+    """Whether ``context`` is absent or an object of strings (the common shape; the rest goes through
+    :func:`check_request`)."""
+    if context is None:
+        return True
+    if type(context) is not dict:
+        return False
+    for v in context.values():
+        if type(v) is not str:
+            return False
+    return True
+
+
 def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
     :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
@@ -143,16 +163,37 @@ def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, s
         if (
             (principal is None or type(principal) is str)
             and type(action) is str
-            and (":" in action or action == "*")
             and type(resource) is str
-            and resource
             and (account is None or type(account) is str)
-            and (context is None or (type(context) is dict and all(type(v) is str for v in context.values())))
-            and request_problem(principal, action, resource, account) is None  # cached per distinct request
+            and (not context or _context_ok(context))
         ):
-            return principal, action, resource, account, context
+            ok_p, ok_a, ok_acct = _FIELDS_OK
+            if principal in ok_p and action in ok_a and account in ok_acct:
+                plain = _plain_resource
+                if resource == "*" or (plain is not None and plain(resource) is not None):
+                    return principal, action, resource, account, context
+            if (
+                (":" in action or action == "*")
+                and resource
+                and request_problem(principal, action, resource, account) is None  # cached per field
+            ):
+                _fields_passed(principal, action, account)
+                return principal, action, resource, account, context
     r = check_request(data, item_name(where, source))
     return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
+
+
+def _fields_passed(principal: str | None, action: str, account: str | None) -> None:
+    """Remember a request's fields that passed :func:`request_problem` (see :data:`_FIELDS_OK`)."""
+    global _plain_resource
+    if _plain_resource is None:
+        _plain_resource = plain_arn_pattern().fullmatch
+    for seen, value, none_ok in zip(_FIELDS_OK, (principal, action, account), (True, False, True), strict=True):
+        if len(seen) >= _FIELDS_MAX:
+            seen.clear()
+            if none_ok:
+                seen.add(None)
+        seen.add(value)
 
 
 def check_request(data: Any, where: str) -> dict[str, Any]:

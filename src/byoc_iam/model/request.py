@@ -141,3 +141,9 @@ def _plain_arn() -> re.Pattern[str]:
     """``arn:<an AWS partition>:<service>:<region>:<12 digits, aws or empty>:<resource>``, nothing unusual."""
     partitions = "|".join(re.escape(p) for p in all_partitions())
     return re.compile(rf"arn:(?:{partitions}):[a-z0-9][a-z0-9-]*:[^:]*:(?:\d{{12}}|aws|):.+", re.S)
+
+
+def plain_arn_pattern() -> re.Pattern[str]:
+    """The plain resource ARN shape :func:`request_problem` accepts without a full check (a strict subset of
+    :func:`check_request_resource`)."""
+    return _plain_arn()
