@@ -54,16 +54,14 @@ _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed v
 
 class Presplit:
     """An item read without parsing its ``policies`` again: the text of that value (the cache key), the
-    value as parsed the first time this text was seen, and the parsed request; or, when the ``policies``
-    text was read in place as known members (:meth:`PolicySets.at`), its compiled set (``text`` is then "")."""
+    value as parsed the first time this text was seen, and the parsed request."""
 
-    __slots__ = ("compiled", "policies", "request", "text")
+    __slots__ = ("policies", "request", "text")
 
-    def __init__(self, text: str, policies: Any, request: Any, compiled: Any = None) -> None:
+    def __init__(self, text: str, policies: Any, request: Any) -> None:
         self.text = text
         self.policies = policies
         self.request = request
-        self.compiled = compiled
 
 
 # -- the format ---------------------------------------------------------------------------------------
@@ -247,8 +245,6 @@ class JsonStream:
         self.texts: dict[str, Any] = {}
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
-        # reads a policies object in place: (its compiled set, the position after it), or None
-        self.walk: Callable[[str, int], tuple[Any, int] | None] | None = None
 
     def presplit_all(self, text: str, opening: str) -> list[Any] | None:
         """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
@@ -264,17 +260,8 @@ class JsonStream:
         find = text.find
         skip = len(opening)
         pos = lead
-        walk = self.walk
-        size = len(text)
-        hit: tuple[Any, int] | None = None
-        p0 = 0
         while True:
-            if walk is not None:  # a policies text of known members is read in place, not scanned
-                p0 = pos + skip
-                while p0 < size and text[p0] in _WS:
-                    p0 += 1
-                hit = walk(text, p0)
-            nxt = find(opening, pos + skip if hit is None else hit[1])
+            nxt = find(opening, pos + skip)
             if nxt == -1:
                 end = len(text)
             else:  # the body ends at the comma before the next opening (only whitespace between)
@@ -283,7 +270,7 @@ class JsonStream:
                     end -= 1
                 if text[end] != ",":
                     return None
-            item = self._presplit_at(text, pos + skip, end, hit, p0)
+            item = self._presplit_at(text, pos + skip, end)
             if item is None:
                 return None
             out.append(item)
@@ -301,12 +288,8 @@ class JsonStream:
         exactly the value the parser reads there (JSON values are self-delimiting)."""
         return self._presplit_at(body, 0, len(body))
 
-    def _presplit_at(
-        self, text: str, start: int, end: int, hit: tuple[Any, int] | None = None, hit_at: int = -1
-    ) -> Presplit | None:
-        """:meth:`presplit` of ``text[start:end]``, without copying it. ``hit``: the compiled set of the known
-        members object at ``hit_at`` and the position after it (:meth:`PolicySets.at`), used when that object
-        is exactly the policies text."""
+    def _presplit_at(self, text: str, start: int, end: int) -> Presplit | None:
+        """:meth:`presplit` of ``text[start:end]``, without copying it."""
         at = text.rfind('"request"', start, end)
         if at == -1:
             return None
@@ -330,11 +313,6 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
-        if hit is not None and p0 == hit_at and p1 == hit[1]:
-            try:
-                return Presplit("", None, orjson.loads(text[colon + 1 : close]), hit[0])
-            except orjson.JSONDecodeError:
-                return None
         ptext = text[p0:p1]
         policies = None
         try:
@@ -511,15 +489,13 @@ def batch_items(
     before_read: Callable[[], None] | None = None,
     known: dict[str, Any] | None = None,
     compile_text: Callable[[str], bool] | None = None,
-    walk: Callable[[str, int], tuple[Any, int] | None] | None = None,
 ) -> Iterator[Item]:
     """``(policies, request, where)`` for every request of a batch input, streamed. ``where`` names the
     request for error messages (:func:`item_name`: an array's presplit item is numbered); ``known``: policies
     texts already compiled (their values are not parsed); ``compile_text(text)``: compiles a policies text into
-    ``known`` if it can (True), else the text is parsed; ``walk(text, pos)``: reads a policies object in place
-    (see :attr:`JsonStream.walk`)."""
+    ``known`` if it can (True), else the text is parsed."""
     array = _names(source, "[{}].request")
-    for block, names in batch_blocks(stream, source, before_read, known, compile_text, walk):
+    for block, names in batch_blocks(stream, source, before_read, known, compile_text):
         for policies, request, where in block:
             yield policies, request, (where if type(where) is str or names == array else item_name(where, "", names))
 
@@ -530,7 +506,6 @@ def batch_blocks(
     before_read: Callable[[], None] | None = None,
     known: dict[str, Any] | None = None,
     compile_text: Callable[[str], bool] | None = None,
-    walk: Callable[[str, int], tuple[Any, int] | None] | None = None,
 ) -> Iterator[Block]:
     """:func:`batch_items` a block at a time: ``(items, names)``, a numbered item named ``names.format(i)``.
     An item that fails ends its block: the items before it come first, then the error."""
@@ -538,7 +513,6 @@ def batch_blocks(
     if known is not None:
         js.known = known
     js.compile_text = compile_text
-    js.walk = walk
     first = js.peek()
     if first == "":
         return
@@ -702,7 +676,6 @@ class PolicySets:
         self.by_text: dict[str, CompiledPolicies] = {}
         self.members: dict[tuple[str, str], Any] = {}
         self.known_members = KnownMembers(_MEMBER_CACHE)
-        self.by_members: dict[tuple[tuple[str, str], ...], CompiledPolicies] = {}
         self.last: Any = object()
         self.last_compiled: CompiledPolicies | None = None
 
@@ -733,34 +706,10 @@ class PolicySets:
         self.by_text[text] = _policies(parts)
         return True
 
-    def at(self, text: str, pos: int) -> tuple[CompiledPolicies, int] | None:
-        """The compiled set of the ``policies`` object at ``text[pos]`` (its ``{``) when every member is a known
-        member text (:meth:`KnownMembers.walk`: exact), and the position after its ``}``; else None."""
-        walked = self.known_members.walk(text, pos)
-        if walked is None:
-            return None
-        members, end = walked
-        compiled = self.by_members.get(members)
-        if compiled is None:
-            parts: dict[str, Any] = {}
-            cache = self.members
-            for member in members:
-                hit = cache.get(member, _MISSING)
-                if hit is _MISSING:
-                    return None
-                parts[member[0]] = hit
-            compiled = _policies(parts)
-            if len(self.by_members) >= _SET_CACHE:
-                self.by_members.clear()
-            self.by_members[members] = compiled
-        return compiled, end
-
     def get(self, policies: Any, where: str) -> CompiledPolicies:
         if policies is self.last and self.last_compiled is not None:
             return self.last_compiled
         if type(policies) is Presplit:
-            if policies.compiled is not None:
-                return policies.compiled  # type: ignore[no-any-return]
             compiled = self.by_text.get(policies.text)
             if compiled is None:
                 value = policies.policies if policies.policies is not None else orjson.loads(policies.text)
@@ -804,13 +753,13 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
     gc.set_threshold(_GC_YOUNG, thresholds[1], max(thresholds[2], 100))
     try:
         by_text, get = sets.by_text, sets.get
-        blocks = batch_blocks(stream, source, flush if interactive else None, by_text, sets.compile_text, sets.at)
+        blocks = batch_blocks(stream, source, flush if interactive else None, by_text, sets.compile_text)
         last: Any = _MISSING
         compiled: CompiledPolicies | None = None
         for block, names in blocks:
             for policies, request, where in block:
                 if type(policies) is Presplit:
-                    compiled = policies.compiled or by_text.get(policies.text)
+                    compiled = by_text.get(policies.text)
                     if compiled is None:
                         compiled = get(policies, item_name(where, source, names))
                 elif policies is not last:  # the object form: one policies value for every request

@@ -13,8 +13,6 @@ text) and fall back to parsing the whole object when it fails.
 
 from __future__ import annotations
 
-import re
-
 MEMBER_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 _WS = " \t\r\n"
 
@@ -63,9 +61,6 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-# ``"key" :`` of a member (JSON whitespace around it), and what follows a member's value (``,`` or ``}``).
-_KEY = re.compile(r'[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*')
-_AFTER = re.compile(r"[ \t\r\n]*([,}])")
 _LEVELS = (256, 64, 16, 1)  # a member text is indexed by its first L characters, the largest L it has
 
 
@@ -101,36 +96,32 @@ class KnownMembers:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
         n = len(text)
         pos = _skip(text, 0, n)
-        walked = self.walk(text, pos) if pos < n else None
-        if walked is None or _skip(text, walked[1], n) != n:
+        if pos >= n or text[pos] != "{":
             return None
-        return list(walked[0])
-
-    def walk(self, text: str, pos: int) -> tuple[tuple[tuple[str, str], ...], int] | None:
-        """The members of the object at ``text[pos]`` (its ``{``) when every member is a known text, and the
-        position after its closing ``}`` (the text after it is not read); else None. Each member costs a
-        regular-expression step, an index lookup and an in-place comparison."""
-        if not text.startswith("{", pos):
-            return None
-        out: dict[str, str] = {}
-        key_at, after_at, known_at = _KEY.match, _AFTER.match, self._known_at
-        pos += 1
+        out: list[tuple[str, str]] = []
         while True:
-            m = key_at(text, pos)
-            if m is None:
+            pos = _skip(text, pos + 1, n)
+            if pos >= n or text[pos] != '"':
                 return None
-            key = m[1]
-            start = m.end()
-            value = known_at(key, text, start)
-            if value is None or key in out:
+            close = text.find('"', pos + 1)
+            key = text[pos + 1 : close]
+            if close == -1 or key not in MEMBER_KEYS or any(k == key for k, _ in out):
                 return None
-            out[key] = value
-            after = after_at(text, start + len(value))
-            if after is None:
+            pos = _skip(text, close + 1, n)
+            if pos >= n or text[pos] != ":":
                 return None
-            if after[1] == "}":
-                return tuple(out.items()), after.end()
-            pos = after.end()
+            pos = _skip(text, pos + 1, n)
+            value = self._known_at(key, text, pos)
+            if value is None:
+                return None
+            out.append((key, value))
+            pos = _skip(text, pos + len(value), n)
+            if pos >= n:
+                return None
+            if text[pos] == "}":
+                return out if _skip(text, pos + 1, n) == n else None
+            if text[pos] != ",":
+                return None
 
     def _known_at(self, key: str, text: str, pos: int) -> str | None:
         """A known member text of ``key`` that ``text`` holds at ``pos`` (the caller checks what follows)."""
