@@ -15,7 +15,9 @@ checked and compiled once; an item is named (``source[i].request``) only when it
 not parse falls back to orjson on the block, then to the standard library's incremental decoder to report an
 error. JSON lines are parsed with orjson a block at a time. A policy set is
 compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
-output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
+items are handed to the runner a block at a time (:func:`batch_blocks`); a request's principal, action and
+account are each checked once per distinct value; output lines are shared per distinct answer and written in
+blocks. Memory stays flat however long the stream:
 the reader holds one block, the caches are bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or

@@ -5,7 +5,8 @@ Each document compiles once per policy type into a :class:`CompiledDocument` (it
 clauses), cached by canonical content (:func:`compile_document`), so a batch whose cases share documents
 compiles each only once. Per distinct lower-case action a document lists its matching statements (lazily,
 once), and a policy set's :class:`_Plan` for the action joins them per policy type (Deny statements first)
-and pre-computes a group's answer when it cannot depend on the resource or the context. Evaluating a
+and pre-computes a group's answer when it cannot depend on the resource or the context; sets with the same
+identity, SCP/RCP, endpoint and boundary policies share their plans (:class:`_Core`). Evaluating a
 request is then: look up the plan, test the remaining statements' resources and conditions, and combine the
 per-type answers in :meth:`CompiledPolicies.decide_request`, the one decision function: given a
 :class:`Trace` it also records each policy type's answer, which :meth:`Decision.explain` shows.
