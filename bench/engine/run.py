@@ -130,7 +130,8 @@ def run_peer(
 def clear_caches() -> None:
     from byoc_iam.engine import checked, compiled, statements
 
-    for cache in (statements._DOCUMENTS, compiled._GROUPS, compiled._LEVELS, compiled._PRINCIPALS, checked._VERDICTS):
+    caches = (statements._DOCUMENTS, compiled._GROUPS, compiled._LEVELS, compiled._CORES, compiled._PRINCIPALS)
+    for cache in (*caches, checked._VERDICTS):
         cache.clear()
 
 

@@ -204,3 +204,35 @@ def test_document_key_ignores_key_order(with_orjson: bool, monkeypatch: pytest.M
     c = {"Version": V, "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
     assert document_key(a) == document_key(b) != document_key(c)
     assert isinstance(document_key(a), bytes if with_orjson else str)
+
+
+@pytest.mark.parametrize("form", ["array", "object", "lines"])
+@pytest.mark.parametrize("bad_at", [0, 3, 40])
+def test_the_lines_before_a_bad_request_are_written(form: str, bad_at: int) -> None:
+    """Items are read a block at a time; a bad request still ends the batch exactly there: every request
+    before it is decided and written, none after, and the error names it."""
+    policies = {"identity": IDENTITY[1]}
+    requests: list[dict[str, Any]] = [
+        {
+            "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+            "action": "s3:GetObject",
+            "resource": f"arn:aws:s3:::data/{i}",
+            "resource_account": ACCOUNT,
+        }
+        for i in range(60)
+    ]
+    requests[bad_at] = {"action": "s3:Get*", "resource": "arn:aws:s3:::data/x"}
+    if form == "array":
+        text, name = json.dumps([{"policies": policies, "request": r} for r in requests]), f"b[{bad_at}].request"
+    elif form == "object":
+        text, name = json.dumps({"policies": policies, "requests": requests}), f"b.requests[{bad_at}]"
+    else:
+        lines = [json.dumps({"policies": policies, "request": r}) for r in requests]
+        text, name = "\n".join(lines) + "\n", f"b:{bad_at + 1}.request"
+    out = io.StringIO()
+    with pytest.raises(UsageError) as caught:
+        run_batch(io.StringIO(text), out, "b")
+    assert str(caught.value).startswith(f"{name}.action: ")
+    written = out.getvalue().splitlines()
+    assert len(written) == bad_at
+    assert all(json.loads(line)["decision"] == "Allowed" for line in written)

@@ -147,3 +147,35 @@ def test_the_plain_arn_shortcut_accepts_only_what_the_full_check_accepts(resourc
 
     if _plain_arn().fullmatch(resource):
         assert check_request_resource(resource) is None, resource
+
+
+@settings(max_examples=400)
+@given(
+    st.from_regex(r"\Aarn:(aws|aws-cn|aws-x|\*):(iam|sts|s3|IAM):[a-z0-9-]{0,3}:[0-9a-z*\n]{0,13}:.{0,10}\Z")
+    | st.sampled_from(
+        [
+            "arn:aws:iam::111122223333: ",
+            "arn:aws:iam::111122223333:role/x ",
+            "arn:aws:sts::111122223333:assumed-role/r/s\n",
+            "arn:aws:iam::111122223333:role/*",
+            "arn:aws:iam::111122223333\n:role/x",
+            "arn:aws:iam::\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662:role/x",
+        ]
+    )
+)
+def test_the_plain_principal_shortcut_accepts_only_what_the_full_check_accepts(principal: str) -> None:
+    """request_problem skips check_request_principal for a plain IAM/STS ARN: the shortcut must be a strict
+    subset."""
+    from byoc_iam.model.request import _plain_principal, check_request_principal
+
+    if _plain_principal().fullmatch(principal):
+        assert check_request_principal(principal) is None, principal
+
+
+def test_the_plain_principal_shortcut_takes_the_common_principals() -> None:
+    from byoc_iam.model.request import _plain_principal
+
+    for principal in ("arn:aws:sts::111122223333:assumed-role/r/s-1", "arn:aws-cn:iam::111122223333:user/a b"):
+        assert _plain_principal().fullmatch(principal)
+    for principal in ("arn:aws:iam::111122223333:role/x ", "arn:aws:iam::111122223333:role/*", "arn:aws:s3:::b"):
+        assert not _plain_principal().fullmatch(principal)

@@ -15,7 +15,9 @@ checked and compiled once; an item is named (``source[i].request``) only when it
 not parse falls back to orjson on the block, then to the standard library's incremental decoder to report an
 error. JSON lines are parsed with orjson a block at a time. A policy set is
 compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
-output lines are shared per distinct answer and written in blocks. Memory stays flat however long the stream:
+items are handed to the runner a block at a time (:func:`batch_blocks`); a request's principal, action and
+account are each checked once per distinct value; output lines are shared per distinct answer and written in
+blocks. Memory stays flat however long the stream:
 the reader holds one block, the caches are bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
@@ -38,7 +40,7 @@ from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
-from byoc_iam.model.request import request_problem
+from byoc_iam.model.request import plain_arn_pattern, request_problem
 
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
@@ -132,10 +134,32 @@ _SCALARS = (str, int, float, bool)
 _REQUEST_KEYS = frozenset(REQUEST_KEYS)
 
 
-def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, str, str, Any, Any]:
+# Request fields (principal, action, resource account) that passed :func:`request_problem`: each field's check
+# is independent of the others and of the resource, so a field seen before needs only a set lookup (bounded).
+_FIELDS_OK: tuple[set[Any], set[Any], set[Any]] = ({None}, set(), {None})
+_FIELDS_MAX = 16384
+_plain_resource: Callable[[str], Any] | None = None
+
+
+def _context_ok(context: Any) -> bool:
+    """Whether ``context`` is absent or an object of strings (the common shape; the rest goes through
+    :func:`check_request`)."""
+    if context is None:
+        return True
+    if type(context) is not dict:
+        return False
+    for v in context.values():  # noqa: SIM110 (hot path: a loop beats a generator)
+        if type(v) is not str:
+            return False
+    return True
+
+
+def request_parts(
+    data: Any, where: str | int, source: str = "", names: str | None = None
+) -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
     :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
-    ``where``/``source`` name the request in errors (see :func:`item_name`)."""
+    ``where``/``source``/``names`` name the request in errors (see :func:`item_name`)."""
     if type(data) is dict and _REQUEST_KEYS.issuperset(data):
         get = data.get
         principal, action, resource = get("principal"), get("action"), get("resource")
@@ -143,16 +167,37 @@ def request_parts(data: Any, where: str | int, source: str = "") -> tuple[Any, s
         if (
             (principal is None or type(principal) is str)
             and type(action) is str
-            and (":" in action or action == "*")
             and type(resource) is str
-            and resource
             and (account is None or type(account) is str)
-            and (context is None or (type(context) is dict and all(type(v) is str for v in context.values())))
-            and request_problem(principal, action, resource, account) is None  # cached per distinct request
+            and (not context or _context_ok(context))
         ):
-            return principal, action, resource, account, context
-    r = check_request(data, item_name(where, source))
+            ok_p, ok_a, ok_acct = _FIELDS_OK
+            if principal in ok_p and action in ok_a and account in ok_acct:
+                plain = _plain_resource
+                if resource == "*" or (plain is not None and plain(resource) is not None):
+                    return principal, action, resource, account, context
+            if (
+                (":" in action or action == "*")
+                and resource
+                and request_problem(principal, action, resource, account) is None  # cached per field
+            ):
+                _fields_passed(principal, action, account)
+                return principal, action, resource, account, context
+    r = check_request(data, item_name(where, source, names))
     return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
+
+
+def _fields_passed(principal: str | None, action: str, account: str | None) -> None:
+    """Remember a request's fields that passed :func:`request_problem` (see :data:`_FIELDS_OK`)."""
+    global _plain_resource
+    if _plain_resource is None:
+        _plain_resource = plain_arn_pattern().fullmatch
+    for seen, value, none_ok in zip(_FIELDS_OK, (principal, action, account), (True, False, True), strict=True):
+        if len(seen) >= _FIELDS_MAX:
+            seen.clear()
+            if none_ok:
+                seen.add(None)
+        seen.add(value)
 
 
 def check_request(data: Any, where: str) -> dict[str, Any]:
@@ -392,6 +437,13 @@ class JsonStream:
 
     def indexed_array(self, where: str) -> Iterator[tuple[int, Any]]:
         """``(index, item)`` of the array starting at the current position."""
+        for i, block in self.indexed_blocks(where):
+            for k, item in enumerate(block):
+                yield i + k, item
+
+    def indexed_blocks(self, where: str) -> Iterator[tuple[int, list[Any]]]:
+        """``(index of the first item, items)`` of the array starting at the current position, a block at a
+        time."""
         self.expect("[", where)
         if self.peek() == "]":
             self.pos += 1
@@ -401,9 +453,8 @@ class JsonStream:
             block = self._block() if self.peek() == "{" else None
             if block is None:
                 block = [self.value(f"{where}[{i}]")]
-            for item in block:
-                yield i, item
-                i += 1
+            yield i, block
+            i += len(block)
             ch = self.peek()
             if ch == ",":
                 self.pos += 1
@@ -418,9 +469,20 @@ class JsonStream:
 Item = tuple[Any, Any, str | int]  # (policies, request, where: an array item's index for a presplit item)
 
 
-def item_name(where: str | int, source: str) -> str:
-    """The name of a request in errors: ``where``, or for an array's presplit item ``source[i].request``."""
-    return where if type(where) is str else f"{source}[{where}].request"
+def item_name(where: str | int, source: str, names: str | None = None) -> str:
+    """The name of a request in errors: ``where``, or for an item numbered ``where`` ``names.format(where)``
+    (default: an array's presplit item, ``source[i].request``)."""
+    if type(where) is str:
+        return where
+    return names.format(where) if names is not None else f"{source}[{where}].request"
+
+
+def _names(source: str, suffix: str) -> str:
+    """The :func:`item_name` format of a numbered item: ``source`` (braces escaped) and ``suffix``."""
+    return source.replace("{", "{{").replace("}", "}}") + suffix
+
+
+Block = tuple[list[Item], str]  # items, and the format naming a numbered one (see :func:`item_name`)
 
 
 def batch_items(
@@ -431,8 +493,24 @@ def batch_items(
     compile_text: Callable[[str], bool] | None = None,
 ) -> Iterator[Item]:
     """``(policies, request, where)`` for every request of a batch input, streamed. ``where`` names the
-    request for error messages; ``known``: policies texts already compiled (their values are not parsed);
-    ``compile_text(text)``: compiles a policies text into ``known`` if it can (True), else the text is parsed."""
+    request for error messages (:func:`item_name`: an array's presplit item is numbered); ``known``: policies
+    texts already compiled (their values are not parsed); ``compile_text(text)``: compiles a policies text into
+    ``known`` if it can (True), else the text is parsed."""
+    array = _names(source, "[{}].request")
+    for block, names in batch_blocks(stream, source, before_read, known, compile_text):
+        for policies, request, where in block:
+            yield policies, request, (where if type(where) is str or names == array else item_name(where, "", names))
+
+
+def batch_blocks(
+    stream: IO[str],
+    source: str,
+    before_read: Callable[[], None] | None = None,
+    known: dict[str, Any] | None = None,
+    compile_text: Callable[[str], bool] | None = None,
+) -> Iterator[Block]:
+    """:func:`batch_items` a block at a time: ``(items, names)``, a numbered item named ``names.format(i)``.
+    An item that fails ends its block: the items before it come first, then the error."""
     js = JsonStream(stream, before_read)
     if known is not None:
         js.known = known
@@ -441,11 +519,20 @@ def batch_items(
     if first == "":
         return
     if first == "[":
-        for i, item in js.indexed_array(source):
-            if type(item) is Presplit:  # named only if it fails (see :func:`item_name`)
-                yield item, item.request, i
-            else:
-                yield from _item(item, f"{source}[{i}]")
+        names = _names(source, "[{}].request")
+        for i, block in js.indexed_blocks(source):
+            out: list[Item] = []
+            try:
+                for k, item in enumerate(block, i):
+                    if type(item) is Presplit:  # named only if it fails (see :func:`item_name`)
+                        out.append((item, item.request, k))
+                    else:
+                        out.extend(_item(item, f"{source}[{k}]"))
+            except UsageError:
+                if out:
+                    yield out, names
+                raise
+            yield out, names
         _expect_end(js, source)
         return
     if first != "{":
@@ -476,8 +563,8 @@ def _first_line(js: JsonStream) -> Any:
     return value
 
 
-def _json_lines(js: JsonStream, first: Any, source: str) -> Iterator[Item]:
-    yield from _item(first, f"{source}:1" if "requests" not in first else source)
+def _json_lines(js: JsonStream, first: Any, source: str) -> Iterator[Block]:
+    yield list(_item(first, f"{source}:1" if "requests" not in first else source)), source
     number = 1
     rest = ""
     while True:
@@ -488,8 +575,15 @@ def _json_lines(js: JsonStream, first: Any, source: str) -> Iterator[Item]:
             return
         lines = text.split("\n")
         rest = lines.pop() if more else ""
-        for value, n in _parse_lines(lines, source, number):
-            yield from _item(value, f"{source}:{n}")
+        out: list[Item] = []
+        try:
+            for value, n in _parse_lines(lines, source, number):
+                out.extend(_item(value, f"{source}:{n}"))
+        except UsageError:
+            if out:
+                yield out, source
+            raise
+        yield out, source
         number += len(lines)
         if not more:
             return
@@ -517,7 +611,7 @@ def _parse_lines(lines: list[str], source: str, number: int) -> list[tuple[Any, 
     return out
 
 
-def _object_form(js: JsonStream, source: str) -> Iterator[Item]:
+def _object_form(js: JsonStream, source: str) -> Iterator[Block]:
     """``{"policies": ..., "requests": [...]}`` (the requests streamed), possibly over many lines."""
     js.pos += 1
     fields: dict[str, Any] = {}
@@ -535,15 +629,16 @@ def _object_form(js: JsonStream, source: str) -> Iterator[Item]:
         js.expect(":", source)
         if key == "requests" and "policies" in fields and js.peek() == "[":
             policies = fields["policies"]
-            for i, request in js.indexed_array(f"{source}.requests"):
-                yield policies, request, f"{source}.requests[{i}]"
+            names = _names(source, ".requests[{}]")
+            for i, block in js.indexed_blocks(f"{source}.requests"):
+                yield [(policies, request, k) for k, request in enumerate(block, i)], names
             streamed = True
         else:
             fields[key] = js.value(f"{source}.{key}")
     if streamed:
         _object(fields, ("policies", "requests"), source, "")
     else:
-        yield from _item(fields, source)
+        yield list(_item(fields, source)), source
     _expect_end(js, source)
 
 
@@ -659,18 +754,26 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
     # the young generation 14x less often and the old one 10x less (each collection walks what survives).
     gc.set_threshold(_GC_YOUNG, thresholds[1], max(thresholds[2], 100))
     try:
-        by_text = sets.by_text
-        items = batch_items(stream, source, flush if interactive else None, by_text, sets.compile_text)
-        for policies, request, where in items:
-            compiled = by_text.get(policies.text) if type(policies) is Presplit else None
-            if compiled is None:
-                compiled = sets.get(policies, item_name(where, source))
-            decided = compiled.decide_parts(*request_parts(request, where, source))
-            line = lines.get(decided)
-            if line is None:
-                line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
-            pending.append(line)
-            n += 1
+        by_text, get = sets.by_text, sets.get
+        blocks = batch_blocks(stream, source, flush if interactive else None, by_text, sets.compile_text)
+        last: Any = _MISSING
+        compiled: CompiledPolicies | None = None
+        for block, names in blocks:
+            for policies, request, where in block:
+                if type(policies) is Presplit:
+                    compiled = by_text.get(policies.text)
+                    if compiled is None:
+                        compiled = get(policies, item_name(where, source, names))
+                elif policies is not last:  # the object form: one policies value for every request
+                    compiled = get(policies, item_name(where, source, names))
+                    last = policies
+                assert compiled is not None
+                decided = compiled.decide_parts(*request_parts(request, where, source, names))
+                line = lines.get(decided)
+                if line is None:
+                    line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
+                pending.append(line)
+            n += len(block)
             if len(pending) >= 4096:
                 out.write("".join(pending))
                 pending.clear()

@@ -5,7 +5,8 @@ Each document compiles once per policy type into a :class:`CompiledDocument` (it
 clauses), cached by canonical content (:func:`compile_document`), so a batch whose cases share documents
 compiles each only once. Per distinct lower-case action a document lists its matching statements (lazily,
 once), and a policy set's :class:`_Plan` for the action joins them per policy type (Deny statements first)
-and pre-computes a group's answer when it cannot depend on the resource or the context. Evaluating a
+and pre-computes a group's answer when it cannot depend on the resource or the context; sets with the same
+identity, SCP/RCP, endpoint and boundary policies share their plans (:class:`_Core`). Evaluating a
 request is then: look up the plan, test the remaining statements' resources and conditions, and combine the
 per-type answers in :meth:`CompiledPolicies.decide_request`, the one decision function: given a
 :class:`Trace` it also records each policy type's answer, which :meth:`Decision.explain` shows.
@@ -155,47 +156,106 @@ def _shared(cache: dict[tuple[_K, str], _V], limit: int, make: Callable[[_K, str
 
 class _Plan:
     """Per action: the matching statements of every policy type; ``guards`` lists the guardrail policy types
-    present (session, SCP, RCP, VPC endpoint), in ``blocked_by`` order."""
+    present (session, SCP, RCP, VPC endpoint), in ``blocked_by`` order. A :class:`_Core`'s plan (no session
+    or resource policy) is shared by every policy set with that core; :meth:`extended` adds a set's session
+    and resource policies."""
 
     __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "resource", "service", "session")
 
     session: _Group | None
     pb: _Group | None
     endpoint: _Group | None
+    resource: tuple[CStatement, ...] | None
 
-    def __init__(self, cp: CompiledPolicies, action: str) -> None:
-        # The shared groups straight from their caches (a plan is built per policy set and action: hot).
+    def __init__(self, core: _Core, action: str) -> None:
+        # The shared groups straight from their caches.
         gget = _GROUPS.get
-        key = (cp.identity, action)
+        key = (core.identity, action)
         identity = self.identity = gget(key) or group(*key)
         needs = identity.const is None
         guards: list[tuple[str, _Group | _Levels]] = []
         self.session = self.pb = self.endpoint = None
-        if cp.session is not None:
-            key = (cp.session_docs, action)
-            g = self.session = gget(key) or group(*key)
-            needs = needs or g.const is None
-            guards.append(("session", g))
-        for name, lvls in (("scp", cp.scp), ("rcp", cp.rcp)):
+        for name, lvls in (("scp", core.scp), ("rcp", core.rcp)):
             if lvls is not None:
                 lk = (lvls, action)
                 lv = _LEVELS.get(lk) or levels(*lk)
                 needs = needs or lv.variable
                 guards.append((name, lv))
-        if cp.endpoint is not None:
-            key = (cp.endpoint, action)
+        if core.endpoint is not None:
+            key = (core.endpoint, action)
             g = self.endpoint = gget(key) or group(*key)
             needs = needs or g.const is None
             guards.append(("vpce", g))
-        if cp.boundary is not None:
-            key = (cp.boundary, action)
+        if core.boundary is not None:
+            key = (core.boundary, action)
             g = self.pb = gget(key) or group(*key)
             needs = needs or g.const is None
-        self.resource = cp.resource.for_action(action) if cp.resource is not None else None
+        self.resource = None
         self.action = action
         self.service = action.partition(":")[0]
         self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple(guards)
-        self.needs_context = bool(self.resource) or needs
+        self.needs_context = needs
+
+    def extended(self, session: tuple[CompiledDocument, ...], resource: CompiledDocument | None) -> _Plan:
+        """This (core) plan with a set's session policy (``session``: () or the one document) and resource
+        policy added: the session guard first, as ``blocked_by`` lists it."""
+        plan = _Plan.__new__(_Plan)
+        plan.identity, plan.pb, plan.endpoint = self.identity, self.pb, self.endpoint
+        plan.action, plan.service = self.action, self.service
+        needs = self.needs_context
+        plan.session = None
+        plan.guards = self.guards
+        if session:
+            key = (session, self.action)
+            g = plan.session = _GROUPS.get(key) or group(*key)
+            needs = needs or g.const is None
+            plan.guards = (("session", g), *self.guards)
+        plan.resource = resource.for_action(self.action) if resource is not None else None
+        plan.needs_context = bool(plan.resource) or needs
+        return plan
+
+
+class _Core:
+    """The part of a policy set that is not the session or resource policy (identity, SCP/RCP levels, VPC
+    endpoint, boundary) with its plans per lower-case action: policy sets that differ only in their session
+    or resource policy share them (:func:`core`)."""
+
+    __slots__ = ("boundary", "endpoint", "identity", "plans", "rcp", "scp")
+
+    def __init__(
+        self,
+        identity: tuple[CompiledDocument, ...],
+        scp: tuple[tuple[CompiledDocument, ...], ...] | None,
+        rcp: tuple[tuple[CompiledDocument, ...], ...] | None,
+        endpoint: tuple[CompiledDocument, ...] | None,
+        boundary: tuple[CompiledDocument, ...] | None,
+    ) -> None:
+        self.identity, self.scp, self.rcp, self.endpoint, self.boundary = identity, scp, rcp, endpoint, boundary
+        self.plans: dict[str, _Plan] = {}
+
+    def plan(self, action_lower: str) -> _Plan:
+        plan = self.plans.get(action_lower)
+        if plan is None:
+            plan = _Plan(self, action_lower)
+            if len(self.plans) < 4096:
+                self.plans[action_lower] = plan
+        return plan
+
+
+_CoreKey = tuple[Any, ...]
+_CORES: dict[_CoreKey, _Core] = {}
+
+
+def plan_core(key: _CoreKey) -> _Core:
+    """The shared :class:`_Core` of ``(identity, scp, rcp, endpoint, boundary)`` (compiled documents; cached,
+    emptied at 16384 entries: a policy set keeps its own)."""
+    hit = _CORES.get(key)
+    if hit is None:
+        hit = _Core(*key)
+        if len(_CORES) >= 16384:
+            _CORES.clear()
+        _CORES[key] = hit
+    return hit
 
 
 def _docs(docs: tuple[PolicyDocument, ...], policy_type: str) -> tuple[CompiledDocument, ...]:
@@ -227,6 +287,8 @@ class CompiledPolicies:
         self.session_docs = (session,) if session is not None else ()  # the session group's key
         self.endpoint = endpoint or None
         self.has_boundary = bool(boundary)
+        self._plan_core = plan_core((identity, self.scp, self.rcp, self.endpoint, self.boundary))
+        self._extra = session is not None or resource is not None
         self._plans: dict[str, _Plan] = {}
 
     @classmethod
@@ -363,7 +425,9 @@ class CompiledPolicies:
             low = action.lower()
             plan = self._plans.get(low)
             if plan is None:
-                plan = _Plan(self, low)
+                plan = self._plan_core.plan(low)
+                if self._extra:
+                    plan = plan.extended(self.session_docs, self.resource)
             if len(self._plans) < 50000:
                 self._plans[action] = plan
                 self._plans[low] = plan

@@ -28,8 +28,29 @@ class Token:
     source: str = ""  # the variable as written
 
 
+_WILDCARD = re.compile(r"[*?]")
+
+
 def tokenize(value: str, *, wildcards: bool) -> tuple[Token, ...]:
     """Split ``value`` into literal, wildcard (when ``wildcards``) and variable tokens."""
+    if "$" in value:
+        return tokenize_chars(value, wildcards=wildcards)
+    if not wildcards or ("*" not in value and "?" not in value):  # one literal (the common case)
+        return (Token(LIT, value),) if value else ()
+    out: list[Token] = []
+    start = 0
+    for m in _WILDCARD.finditer(value):
+        if m.start() > start:
+            out.append(Token(LIT, value[start : m.start()]))
+        out.append(Token(STAR if m.group() == "*" else QMARK))
+        start = m.end()
+    if start < len(value):
+        out.append(Token(LIT, value[start:]))
+    return tuple(out)
+
+
+def tokenize_chars(value: str, *, wildcards: bool) -> tuple[Token, ...]:
+    """:func:`tokenize` a character at a time (any value; :func:`tokenize` takes it for one with a ``$``)."""
     out: list[Token] = []
     buf: list[str] = []
 

@@ -98,7 +98,9 @@ def request_problem(
     """``(field, rule it breaks)`` for the first bad field of a request (``principal``, ``action``, ``resource``,
     ``resource_account``), or None when the request may be decided. ``None`` principal: anonymous. Each field's
     answer is cached (a batch repeats its actions, principals and accounts); a resource, which a batch varies,
-    is first matched against the plain ARN shape, a strict subset of what :func:`check_request_resource` accepts."""
+    is first matched against the plain ARN shape, a strict subset of what :func:`check_request_resource` accepts, and
+    a principal, which varies too (session names), against the plain IAM/STS principal ARN shape, a strict subset of
+    what :func:`check_request_principal` accepts."""
     problem = _action_problem(action)
     if problem:
         return "action", problem
@@ -106,7 +108,7 @@ def request_problem(
         problem = check_request_resource(resource)
         if problem:
             return "resource", problem
-    problem = None if principal is None else _principal_problem(principal)
+    problem = None if principal is None or _plain_principal().fullmatch(principal) else _principal_problem(principal)
     if problem:
         return "principal", problem
     if resource_account is not None:
@@ -141,3 +143,17 @@ def _plain_arn() -> re.Pattern[str]:
     """``arn:<an AWS partition>:<service>:<region>:<12 digits, aws or empty>:<resource>``, nothing unusual."""
     partitions = "|".join(re.escape(p) for p in all_partitions())
     return re.compile(rf"arn:(?:{partitions}):[a-z0-9][a-z0-9-]*:[^:]*:(?:\d{{12}}|aws|):.+", re.S)
+
+
+@lru_cache(maxsize=1)
+def _plain_principal() -> re.Pattern[str]:
+    """``arn:<an AWS partition>:iam|sts::<12 digits>:<resource>``, the resource without a wildcard and not
+    starting or ending with whitespace (so ``str.strip`` keeps the value as it is)."""
+    partitions = "|".join(re.escape(p) for p in all_partitions())
+    return re.compile(rf"arn:(?:{partitions}):(?:iam|sts)::\d{{12}}:[^\s*?](?:[^*?]*[^\s*?])?", re.S)
+
+
+def plain_arn_pattern() -> re.Pattern[str]:
+    """The plain resource ARN shape :func:`request_problem` accepts without a full check (a strict subset of
+    :func:`check_request_resource`)."""
+    return _plain_arn()
