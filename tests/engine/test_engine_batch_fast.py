@@ -236,3 +236,26 @@ def test_the_lines_before_a_bad_request_are_written(form: str, bad_at: int) -> N
     written = out.getvalue().splitlines()
     assert len(written) == bad_at
     assert all(json.loads(line)["decision"] == "Allowed" for line in written)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "what"),
+    [
+        ("aws:CurrentTime", "9999-12-31T23:59:60Z", "not a date"),
+        ("aws:CurrentTime", "1.5e9", "not a date"),
+        ("aws:SourceIp", "10.0.0.0/8", "not an IP address"),
+        ("aws:SecureTransport", "yes", "not true or false"),
+    ],
+)
+def test_a_context_value_not_of_its_keys_type_is_refused(key: str, value: str, what: str) -> None:
+    """Break test: a value the engine cannot read as its key's type made every operator of that type false, so a
+    Deny on it never applied (Allowed past ``Deny if DateGreaterThan aws:CurrentTime``); it is bad input now."""
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Null": {"aws:CurrentTime": "false"}}}
+    doc = {"Version": V, "Statement": [deny, {"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    request = {"principal": f"arn:aws:iam::{ACCOUNT}:role/r", "action": "s3:GetObject", "resource": "*"}
+    good = {**request, "context": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}}
+    batch = {"policies": {"identity": [doc]}, "requests": [good, {**request, "context": {key: value}}]}
+    out = io.StringIO()
+    with pytest.raises(UsageError, match=rf"^b\.requests\[1\]\.context\.{key}: .*{what}"):
+        run_batch(io.StringIO(json.dumps(batch)), out, "b")
+    assert [json.loads(x)["decision"] for x in out.getvalue().splitlines()] == ["ExplicitlyDenied"]

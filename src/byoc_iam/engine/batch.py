@@ -37,6 +37,7 @@ import orjson
 from byoc_iam.engine.batch_text import KnownMembers, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
+from byoc_iam.engine.conditions import context_problem, typed_reader
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
@@ -148,8 +149,11 @@ def _context_ok(context: Any) -> bool:
         return True
     if type(context) is not dict:
         return False
-    for v in context.values():  # noqa: SIM110 (hot path: a loop beats a generator)
+    for k, v in context.items():
         if type(v) is not str:
+            return False
+        typed = typed_reader(k)  # a date, number, IP address or boolean key: its value must read as one
+        if typed is not None and typed[0](v) is None:
             return False
     return True
 
@@ -224,6 +228,9 @@ def check_request(data: Any, where: str) -> dict[str, Any]:
                 isinstance(value, _SCALARS) or (type(value) is list and all(isinstance(v, _SCALARS) for v in value))
             ):
                 raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
+            bad = context_problem(key, value)
+            if bad:
+                raise UsageError(f"{where}.context.{bad}")
     elif context is not None and type(context) is not dict:
         raise UsageError(f"{where}.context: expected an object")
     problem = request_problem(principal, action, resource, account)

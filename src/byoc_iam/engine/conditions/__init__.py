@@ -8,6 +8,7 @@ missing key; ``context`` supplies policy variables.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from byoc_iam.engine.conditions import arn, binary, date, ip, numeric, string
 from byoc_iam.engine.conditions import bool as boolean
@@ -64,16 +65,22 @@ _TYPED: dict[str, tuple[Callable[[str], object], str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
+def typed_reader(key: str) -> tuple[Callable[[str], object], str] | None:
+    """(reader, what the value must be) of a key the catalog types Date, Numeric, IPAddress or Bool (or an
+    ``ArrayOf`` one); None for any other key (cached per key)."""
+    from byoc_iam.engine._catalog import key_type
+
+    return _TYPED.get((key_type(key) or "").lower().removeprefix("arrayof"))
+
+
 def context_problem(key: str, value: object) -> str | None:
     """Why a request's value(s) for ``key`` cannot be of the key's type, or None. The type is the service
     catalog's (``Date``, ``Numeric``, ``IPAddress``, ``Bool``, or an ``ArrayOf`` one; IAM User Guide, "AWS global
     condition context keys" and each service's condition keys table): AWS sends a typed key in its type, while a
     value the engine cannot read makes every operator of that type false (a ``Deny`` on it skipped), so such a
     request is refused, not decided. Keys the catalog does not type (or types ``String``/``ARN``) are not checked."""
-    from byoc_iam.engine._catalog import key_type
-
-    kind = (key_type(key) or "").lower().removeprefix("arrayof")
-    reader = _TYPED.get(kind)
+    reader = typed_reader(key)
     if reader is None:
         return None
     values = normalise_value(value)
@@ -111,4 +118,5 @@ __all__ = [
     "make_clause",
     "make_operator",
     "normalise_context",
+    "typed_reader",
 ]
