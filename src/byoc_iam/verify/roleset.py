@@ -372,10 +372,9 @@ def file_kind(spec: RoleSpec) -> str | None:
     ``-storage-role``, ``-cross-account-role``), else by the principals its trust names (an AWS principal of
     Zilliz's account: cross-account; the EKS or EC2 service: eks; only OIDC providers: storage), else ``eks``
     (verify's default role). None when the trust points to more than one kind and the name does not tell."""
-    from byoc_iam.blueprint.roleset import blueprint
-
-    for kind in ("storage", "cross-account"):
-        if spec.role_name.endswith("-" + str(blueprint(f"{kind}-role").defaults["role_name_suffix"])):
+    for kind in ("storage", "cross-account"):  # the blueprint file read raw: no need of the set's renderer here
+        suffix = knowledge.raw("role-blueprint", f"{kind}-role")["defaults"]["role_name_suffix"]
+        if spec.role_name.endswith(f"-{suffix}"):
             return kind
     found: set[str] = set()
     for st in spec.trust().statements:
