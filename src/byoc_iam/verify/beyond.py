@@ -4,7 +4,7 @@ provider, or service account). Pure; the blueprint is ``data/blueprints`` and ``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 
 from byoc_iam.model import PolicyDocument, Statement
@@ -98,19 +98,24 @@ def _admits(st: Statement, services: set[str], subs: set[str]) -> list[str]:
             elif kind not in ("Service", "Federated"):
                 out.append(f"the {kind} principal {value}")
     if any(":oidc-provider/" in v for v in st.principal.get("Federated", ())):
-        out += _extra_subs(st, subs)
+        out += extra_subjects(st, subs)
     return out
 
 
-def _extra_subs(st: Statement, subs: set[str]) -> list[str]:
-    """Service accounts the statement's ``sub`` condition admits beyond ``subs`` (all of them when unbounded)."""
+# operators that bound a single-valued ``sub`` to the values they list, exactly (not ...IgnoreCase, not IfExists)
+_BOUNDING = ("StringEquals", "StringLike", "ForAnyValue:StringEquals", "ForAnyValue:StringLike")
+
+
+def extra_subjects(st: Statement, subs: Collection[str]) -> list[str]:
+    """Service accounts the statement's ``sub`` condition admits beyond the subjects ``subs`` (all of them when no
+    condition bounds it), one phrase each."""
     found: list[str] = []
     bounded = False
     for op, keys in st.condition.items():
         for key, values in keys.items():
             if not key.lower().endswith(":sub"):
                 continue
-            if op.startswith(("StringEquals", "StringLike", "ForAnyValue:StringEquals", "ForAnyValue:StringLike")):
+            if op in _BOUNDING:
                 bounded = True
                 found += [v for v in values if v not in subs]
     if not bounded:

@@ -118,7 +118,7 @@ def trust_structure(
             if not any(fnmatchcase(value, pattern) for pattern in intended.get(kind, ())):
                 out.append((f"trust-structure:{i}:{value}", f"{where} admits the {kind} principal {value}"))
         if subjects is not None and any(k == "Federated" for k, _ in _principals(st)):
-            out += [(f"trust-structure:{i}:sub", f"{where} admits {w}") for w in _extra_subjects(st, subjects)]
+            out += [(f"trust-structure:{i}:sub", f"{where} admits {w}") for w in beyond.extra_subjects(st, subjects)]
         if external_id is not None:
             out += [(f"trust-structure:{i}:external-id", f"{where} {w}") for w in _external_id(st, external_id)]
     if len(providers) > 1:
@@ -126,22 +126,6 @@ def trust_structure(
             ("trust-structure:providers", f"the trust admits {len(providers)} OIDC providers: {sorted(providers)}")
         )
     return out
-
-
-def _extra_subjects(st: Statement, subjects: Sequence[str]) -> list[str]:
-    """The ``sub`` values the statement admits beyond ``subjects`` (any service account when none bounds it)."""
-    found: list[str] = []
-    bounded = False
-    for op, keys in st.condition.items():
-        for key, values in keys.items():
-            if not key.lower().endswith(":sub"):
-                continue
-            if op in ("StringEquals", "StringLike"):
-                bounded = True
-                found += [v for v in values if v not in subjects]
-    if not bounded:
-        return ["any service account of the cluster (no StringEquals/StringLike sub condition)"]
-    return [f"the service account subject {v}" for v in found]
 
 
 def _external_id(st: Statement, external_id: str) -> list[str]:
