@@ -70,17 +70,17 @@ def beyond_trust(trust: PolicyDocument, services: Sequence[str], accounts: Seque
         where = f"trust statement #{i}{f' ({st.sid})' if st.sid else ''}"
         for problem in _admits(st, set(services), subs):
             out.append(("trust", f"{where} admits {problem}"))
-    return out + _more_providers(trust)
+    return out + more_providers(trust)
 
 
-def _more_providers(trust: PolicyDocument) -> list[tuple[str, str]]:
+def more_providers(trust: PolicyDocument) -> list[tuple[str, str]]:
     """The blueprint federates one cluster's OIDC provider: a trust whose Allow statements name more than one
     admits every other cluster's service accounts of the same names (one line naming them all)."""
     found = providers(trust)
     if len(found) < 2:
         return []
     names = ", ".join(found)
-    return [("trust", f"the trust federates {len(found)} OIDC providers ({names}) where the blueprint federates one")]
+    return [("trust", f"the trust admits {len(found)} OIDC providers ({names}) where the blueprint federates one")]
 
 
 def _admits(st: Statement, services: set[str], subs: set[str]) -> list[str]:

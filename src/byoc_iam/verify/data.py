@@ -50,6 +50,7 @@ class TrustNegatives(_Data):
     KIND: ClassVar[str] = "verify-trust-negatives"
     other_account: str = Field(pattern=r"^\d{12}$")
     other_audience: str
+    other_cluster_id: str
     negatives: tuple[Negative, ...]
 
 

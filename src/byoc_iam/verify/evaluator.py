@@ -24,8 +24,8 @@ class Evaluator:
     principal: str
     base_context: dict[str, ContextValue]
     account: str
+    unknown: Unmodelled  # every condition key the requests do not model
     boundary: PolicyDocument | None = None
-    unknown: frozenset[str] | Unmodelled = frozenset()  # lower-case keys, or every key not modelled
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
 
     def evaluate(

@@ -27,6 +27,7 @@ from byoc_iam.model import PolicyDocument
 from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
 from byoc_iam.verify.context import assume_unmodelled, session_context, unmodelled_keys
+from byoc_iam.verify.data import trust_negatives
 from byoc_iam.verify.set_guard import Attached, attached, beyond_blueprint, trust_structure
 from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import known_context, worst_case
@@ -39,8 +40,6 @@ _ALLOW_ASSUME = {
     "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
 }
 _TOKEN = re.compile(r"\$\{([a-z_]+)\}")
-# another EKS cluster's issuer, registered in the role's own account: its tokens must not pass the trust
-OTHER_CLUSTER_ID = "0THERC1USTER0000000000000000000"
 # checks that are no request: a policy or boundary verify cannot read, a grant beyond the blueprint, a trust
 # statement admitting a principal not intended (:mod:`byoc_iam.verify.set_guard`)
 GUARD_KINDS = ("unverified", "beyond", "trust-structure")
@@ -312,7 +311,7 @@ def storage_trust_checks(
 
 def _other_cluster(spec: RoleSpec, facts: SetFacts, subject: str) -> Check:
     """``subject``'s token from another cluster, whose OIDC provider is registered in the same account: denied."""
-    host = f"oidc.eks.{facts.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
+    host = f"oidc.eks.{facts.region}.amazonaws.com/id/{trust_negatives().other_cluster_id}"
     provider = f"arn:{facts.partition}:iam::{facts.account}:oidc-provider/{host}"
     ctx = {f"{host}:sub": subject, f"{host}:aud": "sts.amazonaws.com", "aws:FederatedProvider": provider}
     desc = f"{subject} of another cluster (its OIDC provider in this account) is denied"

@@ -104,7 +104,6 @@ def trust_structure(
     provider, a ``sub`` beyond ``subjects`` (or none) for an OIDC provider, and with ``external_id`` a statement
     that does not pin ``sts:ExternalId`` to exactly that one value with ``StringEquals``."""
     out: list[tuple[str, str]] = []
-    providers: set[str] = set()
     for i, st in enumerate(trust.statements):
         if st.effect != "Allow":
             continue
@@ -113,19 +112,13 @@ def trust_structure(
             out.append((f"trust-structure:{i}", f"{where} admits everyone not listed in NotPrincipal"))
             continue
         for kind, value in _principals(st):
-            if kind == "Federated" and ":oidc-provider/" in value:
-                providers.add(value)
             if not any(fnmatchcase(value, pattern) for pattern in intended.get(kind, ())):
                 out.append((f"trust-structure:{i}:{value}", f"{where} admits the {kind} principal {value}"))
         if subjects is not None and any(k == "Federated" for k, _ in _principals(st)):
             out += [(f"trust-structure:{i}:sub", f"{where} admits {w}") for w in beyond.extra_subjects(st, subjects)]
         if external_id is not None:
             out += [(f"trust-structure:{i}:external-id", f"{where} {w}") for w in _external_id(st, external_id)]
-    if len(providers) > 1:
-        out.append(
-            ("trust-structure:providers", f"the trust admits {len(providers)} OIDC providers: {sorted(providers)}")
-        )
-    return out
+    return out + [("trust-structure:providers", what) for _, what in beyond.more_providers(trust)]
 
 
 def _external_id(st: Statement, external_id: str) -> list[str]:

@@ -117,9 +117,6 @@ def check_split_trust(
     return out
 
 
-OTHER_CLUSTER_ID = "0THERC1USTER0000000000000000000"
-
-
 def _other_asks(target: Target, services: list[str], accounts: list[str]) -> list[TrustAsk]:
     """EC2 (unless the role intends it) and, for a role a pod assumes through the cluster's OIDC provider, the
     issuer of another cluster registered in the same account, with the role's own service account: both denied."""
@@ -133,7 +130,7 @@ def _other_asks(target: Target, services: list[str], accounts: list[str]) -> lis
         )
     if accounts:
         _, aud = partition_facts(target.partition)
-        host = f"oidc.eks.{target.region}.amazonaws.com/id/{OTHER_CLUSTER_ID}"
+        host = f"oidc.eks.{target.region}.amazonaws.com/id/{trust_negatives().other_cluster_id}"
         provider = f"arn:{target.partition}:iam::{target.account}:oidc-provider/{host}"
         ctx: dict[str, ContextValue] = {
             f"{host}:sub": f"system:serviceaccount:{accounts[0]}",

@@ -62,7 +62,7 @@ def worst_case(document: dict[str, Any], expected: Expected, unknown: Iterable[s
     index): a condition on an unknown key that hurts the check is removed (it counts as true); one that would help
     becomes ``Null: {key: "false"}``, which is false for a key the request does not carry. The input is not
     modified."""
-    lower = lowered(unknown)
+    lower = _lowered(unknown)
     body = document.get("Statement")
     statements = body if isinstance(body, list) else [body] if body is not None else []
     kept: list[Any] = []
@@ -78,7 +78,7 @@ def worst_case(document: dict[str, Any], expected: Expected, unknown: Iterable[s
     return Rewritten({**document, "Statement": kept}, tuple(found))
 
 
-def lowered(unknown: Iterable[str] | Unmodelled) -> Container[str]:
+def _lowered(unknown: Iterable[str] | Unmodelled) -> Container[str]:
     """``unknown`` as a container of lower-case keys."""
     return unknown if isinstance(unknown, Unmodelled) else frozenset(k.lower() for k in unknown)
 
