@@ -84,8 +84,11 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
-    if role and _set_file_verified(role, role_values, live, aws, cluster, feature or [], output, html, allow_unlinked):
-        return
+    role_file = None
+    if role:
+        role_file = _role_file(role, role_values, live, aws, cluster, feature or [], output, html, allow_unlinked)
+        if role_file is None:  # a role set's document or member: verified as the set
+            return
     if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
         return
     if role is None:
@@ -100,7 +103,7 @@ def verify(
         raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
     explain = output != "text" or html is not None or verbose
-    report = run_verify(role, live, aws, feature or [], cluster, role_values, explain=explain)
+    report = run_verify(role_file, live, aws, feature or [], cluster, role_values, explain=explain)
     failed = report.fails_at(fail_on, allow_unlinked=allow_unlinked)  # type: ignore[arg-type]  # checked above
     report = report.model_copy(update={"ok": not failed})  # ok <=> exit 0, with this run's flags
     _emit_report(report, output, html=html, role=role, verbose=verbose)
@@ -183,7 +186,7 @@ def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | No
     return None
 
 
-def _set_file_verified(
+def _role_file(
     role: Path,
     role_values: dict[str, Any],
     live: bool,
@@ -193,12 +196,12 @@ def _set_file_verified(
     output: str,
     html: Path | None,
     allow_unlinked: bool,
-) -> bool:
+) -> RoleSpec | None:
     """``verify --role FILE`` of a role set document (``roleset.json`` of ``render --role all --out``) or of a
     storage or cross-account RoleSpec (:func:`byoc_iam.verify.roleset.file_kind`): verified as ``--role all``
     verifies the rendered set, with the same flags (``--bucket``, ``--external-id``...), the file's roles in
-    place of the rendered ones. False for an EKS RoleSpec (verify's own path); UsageError (exit 2) when the kind
-    cannot be told, for a split layout's set, with ``--live``, ``-o sarif`` or ``--html``."""
+    place of the rendered ones, and None returned. An EKS RoleSpec is returned for verify's own path; UsageError
+    (exit 2) when the kind cannot be told, for a split layout's set, with ``--live``, ``-o sarif`` or ``--html``."""
     from byoc_iam.cli.files import read_text
     from byoc_iam.cli.roleset import set_document_members
     from byoc_iam.errors import UsageError
@@ -216,7 +219,7 @@ def _set_file_verified(
                 "more than one; name it <prefix>-storage-role or <prefix>-cross-account-role)"
             )
         if kind == "eks":
-            return False
+            return spec
         members = [(kind, spec)]
     split = [k for k, _ in members if k not in ("eks", "storage", "cross-account")]
     if split:
@@ -226,7 +229,7 @@ def _set_file_verified(
     output = _set_output(output, html)
     role_values["roles"] = [",".join(k for k, _ in members)]
     _verify_set(role_values, False, aws, cluster, features, output, allow_unlinked, files=dict(members))
-    return True
+    return None
 
 
 def _set_output(output: str, html: Path | None) -> str:
@@ -268,7 +271,7 @@ def _verify_set(
 
 
 def run_verify(
-    role: Path | None,
+    role: RoleSpec | None,
     live: bool,
     aws: AwsOptions,
     features: list[str],
@@ -277,7 +280,7 @@ def run_verify(
     *,
     explain: bool = True,
 ) -> VerifyReport:
-    """Load the role (rendered, file or live) and verify it."""
+    """Verify the role: ``role`` (read from a file), else read live or rendered."""
     from byoc_iam.verify import infer_target, verify_role
 
     managed_docs: dict[str, PolicyDocument] | None = None
@@ -285,11 +288,7 @@ def run_verify(
     role_arn: str | None = None
     federation: Federation | None = None
     if role is not None:
-        from byoc_iam.cli.files import read_text
-        from byoc_iam.model import RoleSpec
-
-        spec = RoleSpec.from_json(read_text(role), str(role))
-        source = "file"
+        spec, source = role, "file"
     elif live:
         from byoc_iam.blueprint.config import gather
         from byoc_iam.blueprint.inputs import DEFAULT_ROLE_NAME
