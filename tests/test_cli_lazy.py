@@ -13,10 +13,11 @@ import pytest
 import typer
 
 from byoc_iam.cli import COMMAND_MODULES, COMMANDS, app
+from byoc_iam.cli.typer_app import ByocTyper
 
 
 def _registered(module: str) -> list[str]:
-    sub = typer.Typer()
+    sub = ByocTyper()
     import_module(f"byoc_iam.cli.{module}").register(sub)
     return list(typer.main.get_group(sub).commands)
 
@@ -51,7 +52,8 @@ def test_a_command_imports_only_its_own_module() -> None:
         "    main(sys.argv[1:])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('byoc_iam.cli.')), file=sys.stderr)\n"
+        "from byoc_iam.cli import COMMAND_MODULES\n"
+        "print(sorted(m for m in sys.modules if m.removeprefix('byoc_iam.cli.') in COMMAND_MODULES), file=sys.stderr)\n"
         "print(sorted(m for m in ('boto3', 'pydantic', 'jinja2', 'z3') if m in sys.modules), file=sys.stderr)\n"
     )
     proc = _run(code, "lint", "--help")

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from byoc_iam.blueprint import BlueprintInputs, load_inputs
 from byoc_iam.cli.role_options import ROLE_OPTION_NAMES, with_role_options
+from byoc_iam.cli.typer_app import ByocTyper
 from byoc_iam.errors import UsageError
 
 CONFIG = """
@@ -117,7 +118,7 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 
 def _app(received: list[Any]) -> typer.Typer:
-    app = typer.Typer()
+    app = ByocTyper()
 
     @with_role_options
     def probe(inputs: BlueprintInputs, loud: bool = typer.Option(False, "--loud")) -> None:
@@ -188,7 +189,7 @@ def test_custom_inputs_parameter_name() -> None:
 
 def test_lazy_role_options_pass_raw_values() -> None:
     got: list[Any] = []
-    app = typer.Typer()
+    app = ByocTyper()
 
     @with_role_options(lazy=True)
     def cmd(inputs: Any) -> None:

@@ -23,8 +23,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import typer
-
+from byoc_iam.cli.params import option
 from byoc_iam.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,13 +35,13 @@ OUTPUTS = ("text", "json", "table")
 
 
 def _opt(default: Any, *decls: str, help: str, **kw: Any) -> Any:
-    return typer.Option(default, *decls, help=help, rich_help_panel=AWS_PANEL, **kw)
+    return option(default, *decls, help=help, rich_help_panel=AWS_PANEL, **kw)
 
 
 def aws_option_table(
     *, region: bool, outputs: Sequence[str] | None, verbose: bool = True
 ) -> list[tuple[str, Any, Any]]:
-    """``(parameter, annotation, typer.Option)`` of the shared AWS options (fresh objects each call)."""
+    """``(parameter, annotation, option)`` of the shared AWS options (fresh objects each call)."""
     table: list[tuple[str, Any, Any]] = [
         ("profile", str | None, _opt(None, "--profile", help="AWS profile [default: $AWS_PROFILE, else the chain].")),
     ]

@@ -15,6 +15,7 @@ import typer
 from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 from byoc_iam.cli.files import write_file
 from byoc_iam.cli.tables import print_policy, print_table
+from byoc_iam.cli.typer_app import ByocTyper
 from byoc_iam.errors import AwsError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ OUTPUTS = tuple(o.value for o in Output)
 with_aws = with_aws_options(region=True, outputs=OUTPUTS)
 
 
-catalog_app = typer.Typer(
+catalog_app = ByocTyper(
     name="catalog",
     help="The AWS managed policies for EKS: what they grant, their history, and whether AWS changed them.",
     no_args_is_help=True,

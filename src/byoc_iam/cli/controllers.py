@@ -11,9 +11,10 @@ import sys
 
 import typer
 
+from byoc_iam.cli.typer_app import ByocTyper
 from byoc_iam.errors import ExitCode, UsageError
 
-controllers_app = typer.Typer(help="Controller policies byoc-iam pins: what an upgrade changes.", no_args_is_help=True)
+controllers_app = ByocTyper(help="Controller policies byoc-iam pins: what an upgrade changes.", no_args_is_help=True)
 
 
 @controllers_app.command("diff")

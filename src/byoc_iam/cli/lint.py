@@ -12,14 +12,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-import typer
-from typer.core import TyperCommand
-
+from byoc_iam.cli.params import argument, option
 from byoc_iam.errors import ExitCode, UsageError
 from byoc_iam.model.quotas import quotas
 
 if TYPE_CHECKING:
+    from typer import Typer
+
     from byoc_iam.lint import Finding, LintOptions
 
 STYLES = {"ERROR": "bold red", "SECURITY_WARNING": "bold magenta", "WARNING": "yellow", "SUGGESTION": "cyan"}
@@ -62,16 +61,6 @@ class TrustChoice(StrEnum):
     auto = "auto"
     placeholder = "placeholder"
     resolved = "resolved"
-
-
-class _OneLineUsage(TyperCommand):
-    """typer's command, with a usage error (bad flag or value) raised as the CLI's one-line UsageError (exit 2)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise UsageError(f"lint: {exc.format_message()}") from None
 
 
 def _read(name: str) -> bytes:
@@ -239,41 +228,39 @@ def _ignored(ignore: list[str]) -> list[str]:
 
 
 def lint(
-    files: list[str] | None = typer.Argument(
+    files: list[str] | None = argument(
         None,
         metavar="FILE...",
         help="Policy documents (JSON), Terraform (.tf, .tf.json, plan JSON) or CloudFormation; '-' reads stdin.",
         show_default=False,
     ),
-    policy_type: TypeChoice = typer.Option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
-    output: LintOutput = typer.Option(LintOutput.text, "--output", "-o", help="Output format (on stdout)."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on any finding (= --fail-on suggestion)."),
-    fail_on: FailOn = typer.Option(
-        FailOn.error, "--fail-on", help="Exit 1 when a finding is at this severity or worse."
-    ),
-    role: str | None = typer.Option(
+    policy_type: TypeChoice = option(TypeChoice.auto, "--type", "-t", help="Policy type of the FILEs."),
+    output: LintOutput = option(LintOutput.text, "--output", "-o", help="Output format (on stdout)."),
+    strict: bool = option(False, "--strict", help="Fail (exit 1) on any finding (= --fail-on suggestion)."),
+    fail_on: FailOn = option(FailOn.error, "--fail-on", help="Exit 1 when a finding is at this severity or worse."),
+    role: str | None = option(
         None, "--role", metavar="ROLESPEC", help="Lint a whole RoleSpec JSON file ('-' reads stdin)."
     ),
-    trust_mode: TrustChoice = typer.Option(
+    trust_mode: TrustChoice = option(
         TrustChoice.auto,
         "--trust-mode",
         help="placeholder: the eks_oidc_url trust is intended; resolved: the trust must be usable now.",
     ),
-    trust_size_limit: int = typer.Option(
+    trust_size_limit: int = option(
         quotas().trust_policy_size, "--trust-size-limit", min=1, metavar="N", help="Trust size quota."
     ),
-    managed_policies_limit: int = typer.Option(
+    managed_policies_limit: int = option(
         quotas().managed_policies_per_role,
         "--managed-policies-limit",
         min=1,
         metavar="N",
         help="Managed policies per role (--role).",
     ),
-    origin: OriginChoice = typer.Option(OriginChoice.customer, "--origin", help=ORIGIN_HELP),
-    ignore: list[str] | None = typer.Option(
+    origin: OriginChoice = option(OriginChoice.customer, "--origin", help=ORIGIN_HELP),
+    ignore: list[str] | None = option(
         None, "--ignore", metavar="CODES", help="Rule codes to skip, comma-separated (repeatable).", show_default=False
     ),
-    list_rules: bool = typer.Option(False, "--list-rules", help="Print the rules and exit."),
+    list_rules: bool = option(False, "--list-rules", help="Print the rules and exit."),
 ) -> None:
     """Lint IAM policy documents, or a whole RoleSpec with --role.
 
@@ -316,9 +303,21 @@ def lint(
 
     _write(findings, output, documents)
     if failing(findings, strict=strict, fail_on=fail_on.value):
-        raise typer.Exit(int(ExitCode.FINDINGS))
+        raise SystemExit(int(ExitCode.FINDINGS))
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Typer) -> None:
     """Add ``lint`` to the app (usage errors are one line, exit 2)."""
-    app.command("lint", cls=_OneLineUsage)(lint)
+    import click
+    from typer.core import TyperCommand
+
+    class OneLineUsage(TyperCommand):
+        """typer's command, with a usage error (bad flag or value) raised as the CLI's one-line UsageError (exit 2)."""
+
+        def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+            try:
+                return super().parse_args(ctx, args)
+            except click.UsageError as exc:
+                raise UsageError(f"lint: {exc.format_message()}") from None
+
+    app.command("lint", cls=OneLineUsage)(lint)

@@ -12,12 +12,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
+from byoc_iam.cli.params import option
 from byoc_iam.cli.role_options import with_role_options
 from byoc_iam.model.quotas import quotas
 
 if TYPE_CHECKING:
+    from typer import Typer
+
     from byoc_iam.blueprint import BlueprintInputs
     from byoc_iam.model.role import RoleSpec
 
@@ -162,14 +163,14 @@ def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int)
 @with_role_options(select=True)
 def render(
     inputs: BlueprintInputs,
-    fmt: str = typer.Option(
+    fmt: str = option(
         "json",
         "--format",
         "-f",
         help="json (a RoleSpec), terraform, cloudformation (YAML) or aws-cli (bash).",
         metavar="FORMAT",
     ),
-    out: Path | None = typer.Option(
+    out: Path | None = option(
         None,
         "--out",
         help="Write a folder (RoleSpec, trust policy, one file per policy, managed ARNs, "
@@ -177,8 +178,8 @@ def render(
         metavar="DIR",
         file_okay=False,
     ),
-    force: bool = typer.Option(False, "--force", help="With --out: replace a previous render's folder."),
-    output: str | None = typer.Option(
+    force: bool = option(False, "--force", help="With --out: replace a previous render's folder."),
+    output: str | None = option(
         None,
         "--output",
         "-o",
@@ -187,7 +188,7 @@ def render(
         "--format artifact; with --out: nothing].",
         show_default=False,
     ),
-    trust_size_limit: int = typer.Option(
+    trust_size_limit: int = option(
         quotas().trust_policy_size,
         "--trust-size-limit",
         min=1,
@@ -195,10 +196,10 @@ def render(
         f"Service Quotas up to {quotas().trust_policy_size_max}).",
         metavar="N",
     ),
-    quiet: bool = typer.Option(
+    quiet: bool = option(
         False, "--quiet", "-q", help="Do not print the controller pins and lint notes on stderr (errors still are)."
     ),
-    explain: bool = typer.Option(
+    explain: bool = option(
         False, "--explain", help="Print where the storage/cross-account roles differ from Zilliz's docs and Terraform."
     ),
 ) -> None:
@@ -266,6 +267,6 @@ def _render_one(
         sys.stderr.write(("".join(f"{line}\n" for line in header[2:]) if fmt == "json" else "") + notes)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Typer) -> None:
     """Add this module's commands to the app."""
     app.command("render")(render)

@@ -5,12 +5,12 @@ Any command that works on the BYOC EKS role (render, verify, plan, apply) adds t
     from byoc_iam.cli.role_options import with_role_options
 
     @with_role_options
-    def verify(inputs: BlueprintInputs, strict: bool = typer.Option(False, "--strict")) -> None:
+    def verify(inputs: BlueprintInputs, strict: bool = option(False, "--strict")) -> None:
         from byoc_iam.blueprint import render_role
         spec = render_role(inputs)
         ...
 
-    def register(app: typer.Typer) -> None:
+    def register(app: Typer) -> None:
         app.command("verify")(verify)
 
 ``with_role_options`` removes the ``inputs`` parameter from the signature typer sees and appends the role
@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-import typer
+from byoc_iam.cli.params import option
 
 if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
@@ -53,11 +53,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _opt(*decls: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(None, *decls, help=help, metavar=metavar, rich_help_panel=PANEL, show_default=False)
+    return option(None, *decls, help=help, metavar=metavar, rich_help_panel=PANEL, show_default=False)
 
 
 def role_option_table() -> list[tuple[str, Any, Any]]:
-    """``(parameter name, annotation, typer.Option)`` of every role option, in help order (fresh objects each
+    """``(parameter name, annotation, option)`` of every role option, in help order (fresh objects each
     call)."""
     return [
         (

@@ -7,9 +7,10 @@ from typing import Any
 
 import typer
 
+from byoc_iam.cli.typer_app import ByocTyper
 from byoc_iam.errors import ByocError, ExitCode
 
-sandbox_app = typer.Typer(
+sandbox_app = ByocTyper(
     help="The embedded sandbox: a local AWS (moto server) that commands reach with --sandbox.",
     no_args_is_help=True,
 )

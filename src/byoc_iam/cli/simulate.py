@@ -22,11 +22,12 @@ import json
 import sys
 from typing import IO, TYPE_CHECKING, Any, cast
 
-import typer
-
+from byoc_iam.cli.params import option
 from byoc_iam.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from typer import Typer
+
     from byoc_iam.engine import CompiledPolicies, Explanation
     from byoc_iam.engine.statements import CompiledDocument
 
@@ -154,10 +155,10 @@ def _print_table(exp: Explanation) -> None:
 
 # -- command ----------------------------------------------------------------------------------------------
 def _opt(*decls: str, metavar: str, help: str) -> Any:
-    return typer.Option(None, *decls, metavar=metavar, help=help, show_default=False)
+    return option(None, *decls, metavar=metavar, help=help, show_default=False)
 
 
-OUTPUT_OPTION = typer.Option(
+OUTPUT_OPTION = option(
     None,
     "--output",
     "-o",
@@ -253,7 +254,7 @@ def simulate(
     if expect is not None:
         ok = decision.decision != "Allowed" if expect == "denied" else decision.decision == expect
         if not ok:
-            raise typer.Exit(int(ExitCode.FINDINGS))
+            raise SystemExit(int(ExitCode.FINDINGS))
 
 
 _FLAGS = {
@@ -314,6 +315,6 @@ def _batch(batch: str) -> None:
         raise UsageError(f"cannot read {batch}: not UTF-8 text") from None
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Typer) -> None:
     """Add this module's commands to the app."""
     app.command("simulate", epilog=EXAMPLES)(simulate)

@@ -13,12 +13,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from byoc_iam.cli import role_options
 from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
+from byoc_iam.cli.params import option
 
 if TYPE_CHECKING:
+    from typer import Typer
+
     from byoc_iam.model import PolicyDocument, RoleSpec
     from byoc_iam.verify import VerifyReport
     from byoc_iam.verify.federation import Federation
@@ -30,35 +31,33 @@ FAIL_ON = ("error", "security", "warning")
 @with_aws_options(region=False, outputs=OUTPUTS, verbose=False)
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
-    role: Path | None = typer.Option(
+    role: Path | None = option(
         None,
         "--role",
         help="Verify this RoleSpec JSON file instead of rendering; or the roles of the set to render and verify: "
         "eks, storage, cross-account, all.",
         metavar="FILE|KIND",
     ),
-    live: bool = typer.Option(False, "--live", help="Read the role named by --role-name from AWS."),
-    feature: list[str] | None = typer.Option(
+    live: bool = option(False, "--live", help="Read the role named by --role-name from AWS."),
+    feature: list[str] | None = option(
         None, "--feature", help="Also require the calls of this optional feature (repeatable).", metavar="NAME"
     ),
-    list_features: bool = typer.Option(False, "--list-features", help="List the optional features and exit."),
-    cluster: str | None = typer.Option(
+    list_features: bool = option(False, "--list-features", help="List the optional features and exit."),
+    cluster: str | None = option(
         None,
         "--cluster",
         help="EKS cluster name used in tags \\[default: zilliz-byoc]; with --live its OIDC issuer must be the "
         "trust's provider.",
     ),
-    html: Path | None = typer.Option(
-        None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"
-    ),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
-    fail_on: str = typer.Option(
+    html: Path | None = option(None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"),
+    verbose: bool = option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
+    fail_on: str = option(
         "security",
         "--fail-on",
         help="Exit 3 on findings of this severity or worse: error, security (default) or warning.",
         metavar="SEVERITY",
     ),
-    allow_unlinked: bool = typer.Option(
+    allow_unlinked: bool = option(
         False,
         "--allow-unlinked",
         help="Exit 0 on a placeholder trust (status not-linked) when nothing else fails: for checking a role "
@@ -108,7 +107,7 @@ def verify(
     report = report.model_copy(update={"ok": not failed})  # ok <=> exit 0, with this run's flags
     _emit_report(report, output, html=html, role=role, verbose=verbose)
     if failed:
-        raise typer.Exit(3)
+        raise SystemExit(3)
 
 
 def _layout_verified(
@@ -141,7 +140,7 @@ def _layout_verified(
         allow_unlinked=allow_unlinked,
     )
     if not passed:
-        raise typer.Exit(3)
+        raise SystemExit(3)
     return True
 
 
@@ -267,7 +266,7 @@ def _verify_set(
         )
     print_verify_set(results, output)
     if not all(ok for _, _, ok, _ in results):
-        raise typer.Exit(3)
+        raise SystemExit(3)
 
 
 def run_verify(
@@ -363,6 +362,6 @@ def _write_atomic(path: Path, text: str) -> None:
     write_file(path, text, flag="--html")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: Typer) -> None:
     """Add this module's commands to the app."""
     app.command("verify")(verify)

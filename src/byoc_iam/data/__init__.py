@@ -74,6 +74,7 @@ KINDS: dict[str, Kind] = {
     "access-analyzer-checks": Kind("lint", 1),
     "global-condition-keys": Kind("servicecatalog", 1),
     "merged-services": Kind("servicecatalog", 1),
+    "cli-direct": Kind("cli", 1),
 }
 
 

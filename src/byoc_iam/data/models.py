@@ -279,3 +279,40 @@ class HelmChartsFile(DataFile):
     about: str
     annotation: str
     charts: dict[str, HelmChart] = Field(min_length=1)
+
+
+class DirectParam(BaseModel):
+    """One click parameter as :mod:`byoc_iam.cli.direct` reads it (see :mod:`byoc_iam.cli.direct_spec`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    kind: Literal["argument", "option", "flag"]
+    envvar: list[str]
+    opts: list[str] = Field(default_factory=list)
+    secondary: list[str] = Field(default_factory=list)
+    nargs: Literal[1, -1] = 1
+    multiple: bool = False
+    type: Literal["str", "int", "choice", "path"] | None = None
+    min: int | None = None
+    max: int | None = None
+    choices: list[str] | None = None
+    enum: str | None = None
+    file_okay: bool = True
+    dir_okay: bool = True
+    readable: bool = True
+    default: str | int | bool | list[str] | None = None
+
+
+class DirectCommand(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    function: str = Field(pattern=r"^byoc_iam\.cli\.[a-z_.]+:[a-z_]+$")
+    intermixed: bool
+    params: list[DirectParam] = Field(min_length=1)
+
+
+class CliDirectFile(DataFile):
+    """``data/cli/direct.json`` (generated from the typer app): the commands that run without typer, and how
+    click reads each of their parameters."""
+
+    KIND: ClassVar[str] = "cli-direct"
+    commands: dict[str, DirectCommand]

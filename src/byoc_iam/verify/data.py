@@ -5,9 +5,9 @@ through the one loader (:mod:`byoc_iam.data`)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from byoc_iam import data as knowledge
 
@@ -46,12 +46,26 @@ class Negative(BaseModel):
     context: dict[str, str] = Field(default_factory=dict)
 
 
+_AccountId = Annotated[str, Field(pattern=r"^\d{12}$")]
+
+
 class TrustNegatives(_Data):
     KIND: ClassVar[str] = "verify-trust-negatives"
-    other_account: str = Field(pattern=r"^\d{12}$")
+    other_accounts: tuple[_AccountId, _AccountId]
     other_audience: str
     other_cluster_id: str
     negatives: tuple[Negative, ...]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> TrustNegatives:
+        if self.other_accounts[0] == self.other_accounts[1]:
+            raise ValueError("other_accounts must be two different accounts")
+        return self
+
+    def other_account(self, account: str) -> str:
+        """An account that is not ``account`` (the role's): a role in 111122223333, AWS's example account,
+        must not be probed with a principal of its own account as "another account"."""
+        return next(a for a in self.other_accounts if a != account)
 
 
 class FindingText(BaseModel):

@@ -175,7 +175,7 @@ def _pod_identity_asks(target: Target) -> list[TrustAsk]:
         TrustAsk(f"pod-identity:{a}", "positive", f"EKS Pod Identity can {a}", service, a, own, "allowed")
         for a in pod["actions"]
     ]
-    other = trust_negatives().other_account
+    other = trust_negatives().other_account(target.account)
     theirs: dict[str, ContextValue] = {
         "aws:SourceAccount": other,
         "aws:SourceArn": cluster.replace(target.account, other),

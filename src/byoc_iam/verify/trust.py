@@ -193,7 +193,7 @@ def check_trust(
         for s in services
     ]
     results = [checker.run(ask) for ask in asks]
-    other = trust_negatives().other_account
+    other = trust_negatives().other_account(target.account)
     other_provider = f"arn:{target.partition}:iam::{other}:oidc-provider/{host}"
     for sa in accounts:
         desc = f"service account {sa} can assume the role through the cluster's OIDC provider"

@@ -1,0 +1,147 @@
+"""Direct dispatch (issue 18, cold start): run an interactive command without importing typer or click.
+
+typer and click cost a tenth of a second or more of start-up, more than ``lint FILE`` needs for all its work.
+The typer app stays the one declaration of every command and option: ``data/cli/direct.json`` is generated from
+its click parameters (``python -m byoc_iam.cli.direct_spec``; ``tests/cli/test_direct.py`` fails when the file
+is stale) for the commands listed there. :func:`dispatch` reads argv against that table with :mod:`argparse`
+and returns the command's own function (the one typer calls) bound to the values click would have passed.
+
+It only ever accepts what it reads exactly as click does. Anything else returns ``None`` and the typer app
+handles argv, with typer's help and error messages: ``--help``, an unknown or abbreviated option, a missing
+value, a value out of range or not one of the choices, a flag given a value, an option whose environment
+variable is set, shell completion, or a command not in the table. ``tests/cli/test_direct.py`` checks, over
+generated argv, that whenever dispatch accepts, the function receives what typer gives it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+from collections.abc import Callable
+from enum import Enum
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from byoc_iam.data import raw
+
+COMPLETION_VARIABLE = "_BYOC_IAM_COMPLETE"  # set by the shell when it asks typer for completions
+
+
+class _NotDirect(Exception):
+    """argv is not one this module reads exactly as click does: typer handles it."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse would print usage and exit
+        raise _NotDirect(message)
+
+
+def dispatch(argv: list[str]) -> Callable[[], Any] | None:
+    """The command of ``argv`` (without the program name), ready to call; ``None`` when typer must handle it."""
+    found = parse(argv)
+    if found is None:
+        return None
+    func, kwargs = found
+    return lambda: func(**kwargs)
+
+
+def parse(argv: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | None:
+    """The function of ``argv``'s command and the keyword arguments typer would call it with, or ``None``."""
+    commands: dict[str, Any] = raw("cli-direct", "direct")["commands"]
+    if not argv or argv[0] not in commands or COMPLETION_VARIABLE in os.environ:
+        return None
+    spec = commands[argv[0]]
+    try:
+        kwargs = _values(spec, argv[1:])
+    except _NotDirect:
+        return None
+    module, name = spec["function"].split(":")
+    return getattr(import_module(module), name), kwargs
+
+
+def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
+    """The keyword arguments of the command's function for ``args``; :class:`_NotDirect` when typer must read them."""
+    params: list[dict[str, Any]] = spec["params"]
+    if any(os.environ.get(v) is not None for p in params for v in p.get("envvar", ())):
+        raise _NotDirect("an option's environment variable is set")
+    parser = _parser(params)
+    try:
+        parsed = parser.parse_intermixed_args(args) if spec["intermixed"] else parser.parse_args(args)
+    except argparse.ArgumentError as exc:
+        raise _NotDirect(str(exc)) from None
+    given = vars(parsed)
+    return {p["name"]: _value(p, given.get(p["name"])) for p in params}
+
+
+def _parser(params: list[dict[str, Any]]) -> _Parser:
+    """argparse's reading of the parameters; a value not given is None."""
+    parser = _Parser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    for p in params:
+        if p["kind"] == "argument":
+            parser.add_argument(p["name"], nargs="*" if p["nargs"] == -1 else None)
+        elif p["kind"] == "flag":
+            parser.add_argument(*p["opts"], dest=p["name"], action="store_const", const=True)
+            if p["secondary"]:
+                parser.add_argument(*p["secondary"], dest=p["name"], action="store_const", const=False)
+        else:
+            parser.add_argument(*p["opts"], dest=p["name"], action="append" if p["multiple"] else "store")
+    return parser
+
+
+def _value(p: dict[str, Any], given: Any) -> Any:
+    """What typer passes for parameter ``p``: its default when not given, else the value(s) converted."""
+    if p["kind"] == "flag":
+        return p["default"] if given is None else given
+    many = p["multiple"] or p["nargs"] == -1
+    if given is None or given == []:
+        given = p["default"]
+        if given is None:
+            return None
+    return [_convert(p, v) for v in given] if many else _convert(p, given)
+
+
+def _convert(p: dict[str, Any], value: Any) -> Any:
+    kind = p["type"]
+    if kind == "int":
+        return _int(p, value)
+    if kind == "choice":
+        if value not in p["choices"]:
+            raise _NotDirect(f"{value!r} is not a choice")
+        return _enum(p["enum"])(value) if p.get("enum") else value
+    if kind == "path":
+        return _path(p, value)
+    return value
+
+
+def _path(p: dict[str, Any], value: str) -> Path:
+    """``Path(value)`` when click's ``Path`` type accepts it (it checks only a path that exists)."""
+    try:
+        st = os.stat(value)
+    except OSError:
+        return Path(value)
+    refused = (
+        (not p["file_okay"] and stat.S_ISREG(st.st_mode))
+        or (not p["dir_okay"] and stat.S_ISDIR(st.st_mode))
+        or (p["readable"] and not os.access(value, os.R_OK))
+    )
+    if refused:
+        raise _NotDirect(f"click refuses the path {value!r}")
+    return Path(value)
+
+
+def _int(p: dict[str, Any], value: Any) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise _NotDirect(f"{value!r} is not an integer") from None
+    if (p.get("min") is not None and number < p["min"]) or (p.get("max") is not None and number > p["max"]):
+        raise _NotDirect(f"{number} is out of range")
+    return number
+
+
+def _enum(path: str) -> type[Enum]:
+    module, name = path.split(":")
+    cls: type[Enum] = getattr(import_module(module), name)
+    return cls
