@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,26 @@ def test_batch_streams_through_the_real_cli(tmp_path: Path) -> None:
     rest = proc.stdout.read().splitlines()
     assert proc.wait(timeout=60) == 0
     assert [json.loads(x)["decision"] for x in rest] == ["ImplicitlyDenied"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-a", "ec2:CreateVolume", "-r", VOLUME, "-c", "aws:RequestTag/team=red", "-c", "aws:PrincipalTag/team=red"],
+        ["-a", "ec2:DeleteVolume", "-r", VOLUME],
+        ["-a", "ec2:CreateVolume", "-r", VOLUME, "--principal", "anonymous"],
+    ],
+)
+def test_piped_text_is_what_rich_prints_without_colour(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped, the text output is written without rich (start-up time), laid out as rich lays it out."""
+    policy = tmp_path / "p.json"
+    policy.write_text(json.dumps(POLICY))
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    plain = cli(["simulate", "-p", str(policy), *args], capsys)
+    assert "\x1b[" not in plain[1] and " policy " in plain[1]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = cli(["simulate", "-p", str(policy), *args], capsys)
+    assert "\x1b[" in coloured[1]
+    assert (coloured[0], re.sub(r"\x1b\[[0-9;]*m", "", coloured[1]), coloured[2]) == plain

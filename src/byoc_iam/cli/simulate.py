@@ -19,6 +19,7 @@ The engine, the policy model and rich are imported inside the functions (start-u
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -104,30 +105,58 @@ def _typed(context: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- output ---------------------------------------------------------------------------------------------
+_HEADER = ("policy", "statement", "effect", "applies", "why")
+
+
+def _statement_rows(exp: Explanation) -> list[tuple[str, str, str, str, str]]:
+    """The explanation's statements as the text output's table rows (the default RCP, always there, left out)."""
+    return [
+        (
+            s.policy_type + (f"[{s.level}]" if s.level is not None else "") + f" #{s.policy_index}",
+            f"{s.statement_index}" + (f" {s.sid}" if s.sid else ""),
+            s.effect,
+            "yes" if s.applies else "no",
+            s.reason,
+        )
+        for s in exp.statements
+        if not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")
+    ]
+
+
 def _print_text(exp: Explanation) -> None:
+    """The decision, its summary and one row per statement: coloured with rich on a terminal; plain text laid out
+    as rich lays it out otherwise (rich's import is half of a single simulate's start-up)."""
+    req = exp.request
+    head = [
+        f"{exp.decision}  {req['action']} on {req['resource']} by {req['principal'] or 'anonymous'}",
+        *([f"blocked by: {', '.join(exp.blocked_by)}"] if exp.blocked_by else []),
+        exp.summary,
+        "policy results: " + ", ".join(f"{k}={v}" for k, v in exp.results.items()),
+    ]
+    rows = _statement_rows(exp)
+    if not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR"):
+        widths = [max(len(r[i]) for r in (_HEADER, *rows)) for i in range(len(_HEADER))]
+        table = ["".join(f" {cell.ljust(w)} " for cell, w in zip(r, widths, strict=True)) for r in (_HEADER, *rows)]
+        sys.stdout.write("".join(line + "\n" for line in (*head, *table)))
+        return
+    _print_rich(exp.decision, head, rows)
+
+
+def _print_rich(decision: str, head: list[str], rows: list[tuple[str, str, str, str, str]]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False, soft_wrap=True)
-    style = {"Allowed": "bold green", "ImplicitlyDenied": "bold yellow", "ExplicitlyDenied": "bold red"}[exp.decision]
-    req = exp.request
-    console.print(
-        f"[{style}]{exp.decision}[/{style}]  {escape(req['action'])} on {escape(req['resource'])}"
-        f" by {escape(str(req['principal'] or 'anonymous'))}"
-    )
-    if exp.blocked_by:
-        console.print(f"blocked by: {', '.join(exp.blocked_by)}")
-    console.print(escape(exp.summary))
-    console.print("policy results: " + ", ".join(f"{k}={v}" for k, v in exp.results.items()))
-    table = Table("policy", "statement", "effect", "applies", "why", box=None)
-    for s in exp.statements:
-        if s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess":
-            continue
-        where = s.policy_type + (f"[{s.level}]" if s.level is not None else "") + f" #{s.policy_index}"
-        stmt = f"{s.statement_index}" + (f" {s.sid}" if s.sid else "")
-        mark = "[green]yes[/green]" if s.applies else "no"
-        table.add_row(escape(where), escape(stmt), s.effect, mark, escape(s.reason))
+    style = {"Allowed": "bold green", "ImplicitlyDenied": "bold yellow", "ExplicitlyDenied": "bold red"}[decision]
+    first = head[0].removeprefix(decision)
+    console.print(f"[{style}]{decision}[/{style}]{escape(first)}")
+    for line in head[1:]:
+        console.print(escape(line))
+    table = Table(*_HEADER, box=None)
+    for where, stmt, effect, applies, why in rows:
+        mark = "[green]yes[/green]" if applies == "yes" else "no"
+        table.add_row(escape(where), escape(stmt), effect, mark, escape(why))
     console.print(table)
 
 
@@ -139,18 +168,7 @@ def _print_table(exp: Explanation) -> None:
     title = f"{exp.decision}: {req['action']} on {req['resource']} by {req['principal'] or 'anonymous'}" + (
         f" (blocked by {', '.join(exp.blocked_by)})" if exp.blocked_by else ""
     )
-    rows = [
-        (
-            s.policy_type + (f"[{s.level}]" if s.level is not None else "") + f" #{s.policy_index}",
-            f"{s.statement_index}" + (f" {s.sid}" if s.sid else ""),
-            s.effect,
-            "yes" if s.applies else "no",
-            s.reason,
-        )
-        for s in exp.statements
-        if not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")
-    ]
-    print_table(title, ("policy", "statement", "effect", "applies", "why"), rows)
+    print_table(title, _HEADER, _statement_rows(exp))
 
 
 # -- command ----------------------------------------------------------------------------------------------
