@@ -201,3 +201,15 @@ def test_lint_file_imports_neither_typer_nor_click(tmp_path: Path) -> None:
         [sys.executable, "-c", code, "lint", str(policy)], capture_output=True, text=True, check=False
     )
     assert proc.stdout.strip().splitlines()[-1] == "1 []", proc.stdout + proc.stderr
+
+
+def test_version_alone_prints_what_the_root_option_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from typer.testing import CliRunner
+
+    from byoc_iam.cli import app, main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.output) == (0, capsys.readouterr().out)

@@ -2,15 +2,16 @@
 
 typer and click cost a tenth of a second or more of start-up, more than ``lint FILE`` needs for all its work.
 The typer app stays the one declaration of every command and option: ``data/cli/direct.json`` is generated from
-its click parameters (``python -m byoc_iam.cli.direct_spec``; ``tests/cli/test_direct.py`` fails when the file
+its click parameters (``python -m byoc_iam.cli.direct_spec``; ``tests/test_cli_direct.py`` fails when the file
 is stale) for the commands listed there. :func:`dispatch` reads argv against that table with :mod:`argparse`
 and returns the command's own function (the one typer calls) bound to the values click would have passed.
 
 It only ever accepts what it reads exactly as click does. Anything else returns ``None`` and the typer app
 handles argv, with typer's help and error messages: ``--help``, an unknown or abbreviated option, a missing
-value, a value out of range or not one of the choices, a flag given a value, an option whose environment
-variable is set, shell completion, or a command not in the table. ``tests/cli/test_direct.py`` checks, over
-generated argv, that whenever dispatch accepts, the function receives what typer gives it.
+value, a value out of range or not one of the choices, a flag given a value, ``--``, an option whose
+environment variable is set, shell completion, or a command not in the table. ``byoc-iam --version`` alone
+is printed here, as the root's option prints it. ``tests/test_cli_direct.py`` checks, over generated argv, that whenever
+dispatch accepts, the function receives what typer gives it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+import sys
 from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
@@ -40,11 +42,19 @@ class _Parser(argparse.ArgumentParser):
 
 def dispatch(argv: list[str]) -> Callable[[], Any] | None:
     """The command of ``argv`` (without the program name), ready to call; ``None`` when typer must handle it."""
+    if argv == ["--version"]:
+        return _print_version
     found = parse(argv)
     if found is None:
         return None
     func, kwargs = found
     return lambda: func(**kwargs)
+
+
+def _print_version() -> None:
+    from byoc_iam.cli.version import version_lines
+
+    sys.stdout.write("".join(line + "\n" for line in version_lines()))
 
 
 def parse(argv: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | None:
@@ -66,6 +76,8 @@ def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
     params: list[dict[str, Any]] = spec["params"]
     if any(os.environ.get(v) is not None for p in params for v in p.get("envvar", ())):
         raise _NotDirect("an option's environment variable is set")
+    if "--" in args:  # argparse drops a second "--" that click reads as a value
+        raise _NotDirect("'--' is left to click")
     parser = _parser(params)
     try:
         parsed = parser.parse_intermixed_args(args) if spec["intermixed"] else parser.parse_args(args)

@@ -1,7 +1,7 @@
 """Generate ``data/cli/direct.json``, the table :mod:`byoc_iam.cli.direct` reads argv with, from the typer app.
 
     python -m byoc_iam.cli.direct_spec            # rewrite the packaged file
-    python -m byoc_iam.cli.direct_spec --check    # exit 1 when it is stale (tests/cli/test_direct.py does too)
+    python -m byoc_iam.cli.direct_spec --check    # exit 1 when it is stale (tests/test_cli_direct.py does too)
 
 Each parameter is described as click parses it. A parameter this module cannot describe exactly (a callback, an
 eager option, another click type, a path with checks, a case-insensitive choice) raises TypeError: such a command
