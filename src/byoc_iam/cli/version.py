@@ -3,18 +3,12 @@ and the date of the AWS managed-policy snapshot (the newest policy version it ho
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-from typing import Any
-
-
-def _data(*parts: str) -> Any:
-    return json.loads(resources.files("byoc_iam").joinpath("data", *parts).read_text(encoding="utf-8"))
+from byoc_iam.data import raw
 
 
 def snapshot_summary() -> str:
     """``14 policies, newest version dated 2026-08-21 (source: moto)`` from ``data/managed/snapshot.json``."""
-    data = _data("managed", "snapshot.json")
+    data = raw("managed-snapshot", "snapshot")
     policies = data.get("policies", [])
     newest = max((str(p.get("update_date", "")) for p in policies), default="")
     return f"{len(policies)} policies, newest version dated {newest[:10] or 'unknown'} (source: {data.get('source')})"
@@ -24,10 +18,10 @@ def pin_labels() -> list[str]:
     """The controller pins as ``ControllerPin.label()`` words them, read from the data files directly (the
     blueprint package imports pydantic, which would double ``--version``'s start-up time)."""
     out = []
-    for name in _data("blueprints", "byoc-eks-role.json")["controllers"]:
-        raw = _data("controllers", f"{name}.json")
-        pin = raw["pinned"]
-        out.append(f"{raw['title']} {pin['release']} ({pin['repository']}: {pin['path']})")
+    for name in raw("blueprint", "byoc-eks-role")["controllers"]:
+        controller = raw("controller", name)
+        pin = controller["pinned"]
+        out.append(f"{controller['title']} {pin['release']} ({pin['repository']}: {pin['path']})")
     return out
 
 
