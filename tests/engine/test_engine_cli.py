@@ -211,6 +211,7 @@ def test_piped_text_is_what_rich_prints_without_colour(
     policy = tmp_path / "p.json"
     policy.write_text(json.dumps(POLICY))
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped: the CLI sets rich's width (a pytest run may have set one)
     plain = cli(["simulate", "-p", str(policy), *args], capsys)
     assert "\x1b[" not in plain[1] and " policy " in plain[1]
     monkeypatch.setenv("FORCE_COLOR", "1")
