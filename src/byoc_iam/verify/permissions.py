@@ -105,7 +105,7 @@ def _authorize(
             run.evaluator.evaluate(own, call.action, req.resource, req.context, req.resource_policy)
         )
     detail = run.explain or (required and (decision != "Allowed" or scoped != "Allowed"))
-    exp = d.explain() if detail else None
+    exp = d.explain(matched_only=True) if detail else None
     blocked = list(d.blocked_by)
     types = ("pb",) if "pb" in blocked else ("identity",)
     nearest, why = (None, "") if decision == "Allowed" or not exp else ex.nearest(exp, run.policies, own, types)

@@ -135,7 +135,7 @@ class TrustChecker:
         )
         decision = ex.decision_of(d)
         passed = (decision == "Allowed") == (ask.expected == "allowed")
-        exp = d.explain() if self.explain or not passed else None
+        exp = d.explain(matched_only=True) if self.explain or not passed else None
         deciding = ex.deciding(exp, self.labels, ("resource",)) if exp else []
         reason = ""
         if not passed and exp is not None and ask.expected == "allowed":
