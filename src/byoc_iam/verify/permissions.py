@@ -4,7 +4,7 @@ for that component alone."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from byoc_iam.verify import explain as ex
 from byoc_iam.verify import unknown
@@ -14,8 +14,7 @@ from byoc_iam.verify.report import AuthorizationResult, CallResult, ComponentRes
 from byoc_iam.verify.requirements import Authorization, Call, Component, Target
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):
     """What every call of one verify run shares."""
 
     policies: Sequence[LabelledPolicy]
