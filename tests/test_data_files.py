@@ -25,7 +25,7 @@ MODEL_MODULES = (
     "byoc_iam.managed.files",
     "byoc_iam.aws.operator",
     "byoc_iam.verify.requirements",
-    "byoc_iam.verify.data",
+    "byoc_iam.verify.data_models",
 )
 
 

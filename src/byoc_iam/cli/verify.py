@@ -197,7 +197,7 @@ def _role_file(
     allow_unlinked: bool,
 ) -> RoleSpec | None:
     """``verify --role FILE`` of a role set document (``roleset.json`` of ``render --role all --out``) or of a
-    storage or cross-account RoleSpec (:func:`byoc_iam.verify.roleset.file_kind`): verified as ``--role all``
+    storage or cross-account RoleSpec (:func:`byoc_iam.verify.file_kind.file_kind`): verified as ``--role all``
     verifies the rendered set, with the same flags (``--bucket``, ``--external-id``...), the file's roles in
     place of the rendered ones, and None returned. An EKS RoleSpec is returned for verify's own path; UsageError
     (exit 2) when the kind cannot be told, for a split layout's set, with ``--live``, ``-o sarif`` or ``--html``."""
@@ -205,7 +205,7 @@ def _role_file(
     from byoc_iam.cli.roleset import set_document_members
     from byoc_iam.errors import UsageError
     from byoc_iam.model import RoleSpec
-    from byoc_iam.verify.roleset import file_kind
+    from byoc_iam.verify.file_kind import file_kind
 
     text = read_text(role)
     members = set_document_members(text, str(role))

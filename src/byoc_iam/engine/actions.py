@@ -12,10 +12,11 @@ from byoc_iam.model.wildcard import glob_regex_source
 class ActionMatcher:
     """The compiled values of one Action or NotAction element."""
 
-    __slots__ = ("all", "exact", "regex", "values")
+    __slots__ = ("_each", "all", "exact", "regex", "values")
 
     def __init__(self, values: tuple[str, ...]) -> None:
         self.values = values
+        self._each: tuple[ActionMatcher, ...] | None = None
         self.all = False
         exact: set[str] = set()
         patterns: list[str] = []
@@ -40,5 +41,8 @@ class ActionMatcher:
         return self.regex is not None and self.regex.fullmatch(action_lower) is not None
 
     def matching_values(self, action_lower: str) -> tuple[str, ...]:
-        """The values that match (explain mode)."""
-        return tuple(v for v in self.values if ActionMatcher((v,)).matches(action_lower))
+        """The values that match (explain mode; each value's matcher is compiled once)."""
+        each = self._each
+        if each is None:
+            each = self._each = tuple(ActionMatcher((v,)) for v in self.values)
+        return tuple(m.values[0] for m in each if m.matches(action_lower))

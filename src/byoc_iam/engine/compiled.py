@@ -343,12 +343,15 @@ class CompiledPolicies:
         req = self._prepare(principal, action, resource, resource_account, context or _EMPTY, wildcard_only)
         return self.decide_request(req)
 
-    def explain(self, request: Request) -> Explanation:
-        """Decide ``request`` with a trace and return the explanation of that run."""
+    def explain(self, request: Request, *, matched_only: bool = False) -> Explanation:
+        """Decide ``request`` with a trace and return the explanation of that run (``matched_only``: of the
+        statements whose action matches the request's, see :meth:`Decision.explain`)."""
         req = self.prepare(request)
         trace = Trace()
         decision, blocked = self.decide_request(req, trace)
-        return build_explanation(self.documents(), self.has_boundary, req, request, decision, blocked, trace)
+        return build_explanation(
+            self.documents(), self.has_boundary, req, request, decision, blocked, trace, matched_only
+        )
 
     def documents(self) -> list[tuple[CompiledDocument, int, int | None]]:
         """Every compiled document of the set with its index within its policy type and its level (SCP/RCP)."""

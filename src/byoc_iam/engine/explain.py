@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class Explainer(Protocol):
     """What a :class:`Decision` needs of the compiled policies that made it."""
 
-    def explain(self, request: Request) -> Explanation: ...
+    def explain(self, request: Request, *, matched_only: bool = False) -> Explanation: ...
 
 
 @dataclass
@@ -114,9 +114,11 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"decision": self.decision, "blocked_by": list(self.blocked_by)}
 
-    def explain(self) -> Explanation:
-        """The decision function run again on the same request, with a trace (deterministic: same answer)."""
-        return self.compiled.explain(self.request)
+    def explain(self, *, matched_only: bool = False) -> Explanation:
+        """The decision function run again on the same request, with a trace (deterministic: same answer).
+        ``matched_only``: explain only the statements whose Action/NotAction matches the request's action (the
+        deciding statements and the nearest ones are among them; cheaper on large policies)."""
+        return self.compiled.explain(self.request, matched_only=matched_only)
 
 
 def _resource_reason(cs: CStatement, req: Prepared) -> str:
@@ -227,13 +229,14 @@ def build_explanation(
     decision: str,
     blocked_by: tuple[str, ...],
     trace: Trace,
+    matched_only: bool = False,
 ) -> Explanation:
     """The explanation of one traced run of the decision function over ``documents`` (each with its index
-    within its policy type and its SCP/RCP level)."""
+    within its policy type and its SCP/RCP level); ``matched_only``: only the statements whose action matches."""
     statements = [
         explain_statement(cs, req, has_boundary, index, level)
         for doc, index, level in documents
-        for cs in doc.statements
+        for cs in (doc.for_action(req.action) if matched_only else doc.statements)
     ]
     applied = [s for s in statements if s.applies and not (s.policy_type == "rcp" and s.sid == "RCPFullAWSAccess")]
     if decision == "ExplicitlyDenied":

@@ -6,20 +6,44 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import cache
+from typing import Any
 
+from byoc_iam import data as knowledge
 from byoc_iam.model import PolicyDocument, Statement
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.trust import providers
 
+_BLUEPRINT = "byoc-eks-role"
+_PARTITION_TOKEN = "${partition}"  # blueprint/data.py's PARTITION_TOKEN
+
+
+def _blueprint_file() -> dict[str, Any]:
+    """``data/blueprints/byoc-eks-role.json`` read raw (verify's start-up path: no pydantic, no renderer; the
+    file's model is ``blueprint/data.BlueprintFile``, the controllers' ``ControllerFile``, held to them by
+    ``tests/test_data_files.py``)."""
+    return knowledge.raw("blueprint", _BLUEPRINT)
+
+
+def _substitute(value: Any, partition: str) -> Any:
+    """``value`` with ``${partition}`` replaced in every string value (as ``blueprint.controller_policy``)."""
+    if isinstance(value, str):
+        return value.replace(_PARTITION_TOKEN, partition)
+    if isinstance(value, list):
+        return [_substitute(v, partition) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, partition) for k, v in value.items()}
+    return value
+
 
 @cache
 def _blueprint_statements(partition: str) -> frozenset[str]:
-    from byoc_iam.blueprint import blueprint, controller, controller_policy
-
+    """The semantic keys of the statements of the blueprint's controller policies in ``partition``."""
     keys: set[str] = set()
-    for name in blueprint().controllers:
-        if partition in controller(name).partitions:
-            keys.update(s.semantic_key() for s in controller_policy(name, partition).statements)
+    for name in _blueprint_file()["controllers"]:
+        ctl = knowledge.raw("controller", name)
+        if partition in ctl["partitions"]:
+            doc = PolicyDocument.from_dict(_substitute(ctl["policy"], partition))
+            keys.update(s.semantic_key() for s in doc.statements)
     return frozenset(keys)
 
 
@@ -35,9 +59,7 @@ def beyond_policies(
     the blueprint's controller policies, does not). ``unread``: AWS managed policy ARNs without a document.
     ``blueprint_keys``/``managed_names``: another blueprint's statements (semantic keys) and AWS managed policy
     names (default: the EKS role's)."""
-    from byoc_iam.blueprint import blueprint
-
-    names = blueprint().aws_managed_policies if managed_names is None else managed_names
+    names = _blueprint_file()["aws_managed_policies"] if managed_names is None else managed_names
     managed = {n.lower() for n in names}
     known = _blueprint_statements(partition) if blueprint_keys is None else blueprint_keys
     out = [

@@ -6,7 +6,7 @@ documents IAM would refuse (:mod:`.documents`), permissions (:mod:`.permissions`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from byoc_iam import __version__
 from byoc_iam.errors import UsageError
@@ -67,8 +67,7 @@ def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, clu
     )
 
 
-@dataclass(frozen=True)
-class _Sound:
+class _Sound(NamedTuple):
     """The role's documents IAM would accept (refused ones dropped) and the refusals."""
 
     policies: list[LabelledPolicy]

@@ -1,66 +1,43 @@
 """verify's own knowledge as data (``data/verify/*.json``): component order, negative trust principals, the
 texts of its findings and what it knows of a request's context. Each file carries a ``$schema`` key and is read
-through the one loader (:mod:`byoc_iam.data`)."""
+raw through the one loader (:func:`byoc_iam.data.raw`: verify's start-up path, no pydantic); its model is in
+:mod:`byoc_iam.verify.data_models`, which ``tests/test_data_files.py`` holds every packaged file to."""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, ClassVar, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any, Literal, NamedTuple
 
 from byoc_iam import data as knowledge
 
 FindingSeverity = Literal["error", "security", "warning", "info"]
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
-    KIND: ClassVar[str]
-
-    description: str = ""
-
-
-class ComponentOrder(_Data):
-    KIND: ClassVar[str] = "verify-components"
-    order: tuple[str, ...]
-
-
-class WebIdentity(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+class WebIdentity(NamedTuple):
+    """The web-identity token a negative principal presents: its ``sub`` and ``aud`` (None: the STS audience)."""
 
     sub: str
     aud: str | None = None
 
 
-class Negative(BaseModel):
+class Negative(NamedTuple):
     """A principal that must not be able to assume the role (templates resolved by :mod:`verify.trust`)."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     id: str
     description: str
     principal: str
-    action: Literal["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]
-    web_identity: WebIdentity | None = None
-    context: dict[str, str] = Field(default_factory=dict)
+    action: str  # sts:AssumeRole or sts:AssumeRoleWithWebIdentity
+    web_identity: WebIdentity | None
+    context: dict[str, str]
 
 
-_AccountId = Annotated[str, Field(pattern=r"^\d{12}$")]
+class TrustNegatives(NamedTuple):
+    """``data/verify/trust_negatives.json`` (model: ``data_models.TrustNegatives``)."""
 
-
-class TrustNegatives(_Data):
-    KIND: ClassVar[str] = "verify-trust-negatives"
-    other_accounts: tuple[_AccountId, _AccountId]
+    other_accounts: tuple[str, str]
     other_audience: str
     other_cluster_id: str
     negatives: tuple[Negative, ...]
-
-    @model_validator(mode="after")
-    def _distinct(self) -> TrustNegatives:
-        if self.other_accounts[0] == self.other_accounts[1]:
-            raise ValueError("other_accounts must be two different accounts")
-        return self
 
     def other_account(self, account: str) -> str:
         """An account that is not ``account`` (the role's): a role in 111122223333, AWS's example account,
@@ -68,10 +45,8 @@ class TrustNegatives(_Data):
         return next(a for a in self.other_accounts if a != account)
 
 
-class FindingText(BaseModel):
+class FindingText(NamedTuple):
     """A finding's severity and texts; ``message``/``mitigation`` are ``str.format`` templates."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     severity: FindingSeverity
     title: str
@@ -79,40 +54,61 @@ class FindingText(BaseModel):
     mitigation: str = ""
 
 
-class FindingTexts(_Data):
-    KIND: ClassVar[str] = "verify-findings"
+class FindingTexts(NamedTuple):
+    """``data/verify/findings.json`` (model: ``data_models.FindingTexts``)."""
+
     findings: dict[str, FindingText]
     node_reachable_actions: tuple[str, ...]
 
 
-class RequestContextFile(_Data):
-    """``data/verify/request_context.json``: the condition keys verify models of a request (``known`` with their
-    value; ``session``, ``assume``, ``tag_families``: key -> where its value comes from) and, as examples, keys it
-    cannot know (``unknown``: key -> why); every key it does not model is unknown."""
+class RequestContext(NamedTuple):
+    """``data/verify/request_context.json`` (model: ``data_models.RequestContextFile``): the condition keys verify
+    models of a request (``known`` with their value; ``session``, ``assume``, ``tag_families``: key -> where its
+    value comes from) and, as examples, keys it cannot know (``unknown``: key -> why)."""
 
-    KIND: ClassVar[str] = "verify-request-context"
     known: dict[str, str]
-    session: dict[str, str] = Field(min_length=1)
-    assume: dict[str, str] = Field(min_length=1)
-    tag_families: dict[str, str] = Field(min_length=1)
-    unknown: dict[str, str] = Field(min_length=1)
+    session: dict[str, str]
+    assume: dict[str, str]
+    tag_families: dict[str, str]
+    unknown: dict[str, str]
+
+
+def _raw(kind: str, name: str) -> dict[str, Any]:
+    return knowledge.raw(f"verify-{kind}", name)
 
 
 @cache
-def request_context() -> RequestContextFile:
-    return knowledge.load(RequestContextFile, "request_context")
+def request_context() -> RequestContext:
+    raw = _raw("request-context", "request_context")
+    return RequestContext(*(dict(raw[f]) for f in RequestContext._fields))
 
 
 @cache
 def component_order() -> tuple[str, ...]:
-    return knowledge.load(ComponentOrder, "components").order
+    return tuple(_raw("components", "components")["order"])
+
+
+def _negative(raw: dict[str, Any]) -> Negative:
+    web = raw.get("web_identity")
+    return Negative(
+        id=raw["id"],
+        description=raw["description"],
+        principal=raw["principal"],
+        action=raw["action"],
+        web_identity=None if web is None else WebIdentity(web["sub"], web.get("aud")),
+        context=dict(raw.get("context", {})),
+    )
 
 
 @cache
 def trust_negatives() -> TrustNegatives:
-    return knowledge.load(TrustNegatives, "trust_negatives")
+    raw = _raw("trust-negatives", "trust_negatives")
+    negatives = tuple(_negative(n) for n in raw["negatives"])
+    return TrustNegatives(tuple(raw["other_accounts"]), raw["other_audience"], raw["other_cluster_id"], negatives)
 
 
 @cache
 def finding_texts() -> FindingTexts:
-    return knowledge.load(FindingTexts, "findings")
+    raw = _raw("findings", "findings")
+    texts = {code: FindingText(**text) for code, text in raw["findings"].items()}
+    return FindingTexts(texts, tuple(raw["node_reachable_actions"]))

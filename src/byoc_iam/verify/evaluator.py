@@ -27,6 +27,7 @@ class Evaluator:
     unknown: Unmodelled  # every condition key the requests do not model
     boundary: PolicyDocument | None = None
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
+    _known_base: dict[str, ContextValue] | None = field(default=None, init=False, repr=False, compare=False)
 
     def evaluate(
         self,
@@ -38,7 +39,10 @@ class Evaluator:
     ) -> Decision:
         """The engine's decision for ``action`` on ``resource`` with ``policies`` as the identity policies."""
         cp, _ = self._compiled(policies, resource_policy)
-        ctx = known_context({**self.base_context, **context}, self.unknown)
+        known = self._known_base
+        if known is None:  # the base context without the unknown keys, once (the same as filtering the merge)
+            known = self._known_base = known_context(self.base_context, self.unknown)
+        ctx = {**known, **known_context(context, self.unknown)}
         return cp.evaluate(
             Request(
                 principal=self.principal, action=action, resource=resource, resource_account=self.account, context=ctx

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from byoc_iam.model import RoleSpec
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
@@ -26,8 +26,7 @@ def finding(code: str, **fields: object) -> Finding:
     )
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the findings are made from."""
 
     spec: RoleSpec

@@ -4,18 +4,24 @@ for that component alone."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from byoc_iam.verify import explain as ex
 from byoc_iam.verify import unknown
 from byoc_iam.verify.evaluator import Evaluator
 from byoc_iam.verify.policies import LabelledPolicy, meant_for, own_policies
-from byoc_iam.verify.report import AuthorizationResult, CallResult, ComponentResult, Counts, DecisionName
+from byoc_iam.verify.report import (
+    AuthorizationResult,
+    CallResult,
+    CallStatus,
+    ComponentResult,
+    Counts,
+    DecisionName,
+)
 from byoc_iam.verify.requirements import Authorization, Call, Component, Target
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):
     """What every call of one verify run shares."""
 
     policies: Sequence[LabelledPolicy]
@@ -67,29 +73,34 @@ def _obtains(via: str, service_account: str | None, principal: str | None) -> st
 
 def _check_call(comp: Component, call: Call, own: list[LabelledPolicy], run: _Run) -> CallResult:
     required = call.feature is None or call.feature in run.features
-    common = CallResult(
-        id=call.id,
-        action=call.action,
-        kind=call.kind,
-        feature=call.feature,
-        required=required,
-        summary=call.summary,
-        source=call.source,
-        note=call.note,
-        status="not-evaluated",
-    )
+
+    def result(status: CallStatus, reason: str, **more: Any) -> CallResult:
+        return CallResult(
+            id=call.id,
+            action=call.action,
+            kind=call.kind,
+            feature=call.feature,
+            required=required,
+            summary=call.summary,
+            source=call.source,
+            note=call.note,
+            status=status,
+            reason=reason,
+            **more,
+        )
+
     if not call.evaluated:
         reason = (
             "IAM does not authorize this call"
             if call.kind == "no-permission-needed"
             else "made with another principal's credentials, not this role"
         )
-        return common.model_copy(update={"reason": reason})
+        return result("not-evaluated", reason)
     auths = [_authorize(call, req, own, required, run) for req in call.requests(run.target)]
     overall: DecisionName = next((a.decision for a in auths if a.decision != "Allowed"), "Allowed")
     reason = _denied_reason(auths) or (_incidental_reason(comp, own, auths) if required else "")
-    status = ("failed" if reason else "passed") if required else "optional"
-    return common.model_copy(update={"status": status, "decision": overall, "reason": reason, "authorizations": auths})
+    status: CallStatus = ("failed" if reason else "passed") if required else "optional"
+    return result(status, reason, decision=overall, authorizations=auths)
 
 
 def _authorize(
@@ -105,7 +116,7 @@ def _authorize(
             run.evaluator.evaluate(own, call.action, req.resource, req.context, req.resource_policy)
         )
     detail = run.explain or (required and (decision != "Allowed" or scoped != "Allowed"))
-    exp = d.explain() if detail else None
+    exp = d.explain(matched_only=True) if detail else None
     blocked = list(d.blocked_by)
     types = ("pb",) if "pb" in blocked else ("identity",)
     nearest, why = (None, "") if decision == "Allowed" or not exp else ex.nearest(exp, run.policies, own, types)

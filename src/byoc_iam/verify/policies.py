@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from byoc_iam.errors import UsageError
@@ -73,6 +74,12 @@ def unknown_managed(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] |
 
 
 def catalog_document_or_none(arn: str) -> PolicyDocument | None:
+    """:func:`catalog_document`, or None when the catalog has no document for ``arn`` (cached per ARN)."""
+    return _catalog_document_or_none(arn)
+
+
+@cache
+def _catalog_document_or_none(arn: str) -> PolicyDocument | None:
     try:
         return catalog_document(arn)
     except UsageError:
@@ -93,10 +100,25 @@ def own_policies(component: Component, policies: Sequence[LabelledPolicy]) -> li
         if p.kind == "aws-managed":
             continue
         norm = _norm(p.name)
-        granted = {a.lower() for s in p.document.statements for a in (s.action or ())}
-        if any(n and n in norm for n in names) or signature & granted:
+        if any(n and n in norm for n in names) or signature & _granted(p.document):
             out.append(p)
     return out
+
+
+_GRANTED: dict[int, tuple[PolicyDocument, frozenset[str]]] = {}
+
+
+def _granted(document: PolicyDocument) -> frozenset[str]:
+    """The actions (lower case) the document's statements list in Action (computed once per document)."""
+    hit = _GRANTED.get(id(document))
+    if hit is None or hit[0] is not document:
+        if len(_GRANTED) >= 1024:
+            _GRANTED.clear()
+        hit = _GRANTED[id(document)] = (
+            document,
+            frozenset(a.lower() for s in document.statements for a in (s.action or ())),
+        )
+    return hit[1]
 
 
 def _controller_policy_name(name: str) -> str:

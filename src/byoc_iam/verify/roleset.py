@@ -28,12 +28,13 @@ from byoc_iam.model.arn import is_oidc_provider_arn, is_placeholder_provider
 from byoc_iam.model.role import RoleSpec
 from byoc_iam.verify.context import assume_unmodelled, session_context, unmodelled_keys
 from byoc_iam.verify.data import trust_negatives
+from byoc_iam.verify.file_kind import ZILLIZ_ACCOUNT
+from byoc_iam.verify.file_kind import file_kind as file_kind  # re-exported (its home before issue 18)
 from byoc_iam.verify.set_guard import Attached, attached, beyond_blueprint, trust_structure
 from byoc_iam.verify.trust_variants import variations
 from byoc_iam.verify.unknown import known_context, worst_case
 
 OTHER_ACCOUNT = "111122223333"
-ZILLIZ_ACCOUNT = "965570967084"
 Expected = Literal["allowed", "denied"]
 _ALLOW_ASSUME = {
     "Version": "2012-10-17",
@@ -364,28 +365,6 @@ def standard_negatives(spec: RoleSpec, facts: SetFacts, ctx: dict[str, Any]) -> 
         ),
         trust_check(spec, facts, "other-service", f"the service {ec2} is denied", ec2, "sts:AssumeRole", ctx, "denied"),
     ]
-
-
-def file_kind(spec: RoleSpec) -> str | None:
-    """Which role of the set a RoleSpec file holds: by its name's suffix (the blueprints' ``role_name_suffix``:
-    ``-storage-role``, ``-cross-account-role``), else by the principals its trust names (an AWS principal of
-    Zilliz's account: cross-account; the EKS or EC2 service: eks; only OIDC providers: storage), else ``eks``
-    (verify's default role). None when the trust points to more than one kind and the name does not tell."""
-    for kind in ("storage", "cross-account"):  # the blueprint file read raw: no need of the set's renderer here
-        suffix = knowledge.raw("role-blueprint", f"{kind}-role")["defaults"]["role_name_suffix"]
-        if spec.role_name.endswith(f"-{suffix}"):
-            return kind
-    found: set[str] = set()
-    for st in spec.trust().statements:
-        if st.effect != "Allow" or not isinstance(st.principal, dict):
-            continue
-        if any(f":{ZILLIZ_ACCOUNT}:" in a for a in st.principal.get("AWS", ())):
-            found.add("cross-account")
-        if any(s.split(".", 1)[0] in ("eks", "ec2", "eks-nodegroup") for s in st.principal.get("Service", ())):
-            found.add("eks")
-    if not found and any(isinstance(st.principal, dict) and "Federated" in st.principal for st in spec.trust()):
-        found.add("storage")
-    return None if len(found) > 1 else next(iter(found), "eks")
 
 
 def concrete_subject(pattern: str) -> str:

@@ -4,7 +4,7 @@ provider) can assume the role; the unintended ones (``data/verify/trust_negative
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 from byoc_iam.engine import CompiledPolicies, PolicySet, Request, compile_policies
@@ -135,7 +135,7 @@ class TrustChecker:
         )
         decision = ex.decision_of(d)
         passed = (decision == "Allowed") == (ask.expected == "allowed")
-        exp = d.explain() if self.explain or not passed else None
+        exp = d.explain(matched_only=True) if self.explain or not passed else None
         deciding = ex.deciding(exp, self.labels, ("resource",)) if exp else []
         reason = ""
         if not passed and exp is not None and ask.expected == "allowed":
@@ -150,7 +150,13 @@ class TrustChecker:
         if not passed:
             reason += unknown_note(keys, ask.expected)
         return TrustResult(
-            **asdict(ask),  # the ask, and what came of it
+            id=ask.id,  # the ask, and what came of it
+            kind=ask.kind,
+            description=ask.description,
+            principal=ask.principal,
+            action=ask.action,
+            context=ask.context,
+            expected=ask.expected,
             decision=decision,
             passed=passed,
             status="passed" if passed else "failed",

@@ -23,8 +23,8 @@ Pure: builds requests; :mod:`byoc_iam.verify.trust` and :mod:`byoc_iam.verify.ro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from byoc_iam import data as knowledge
 from byoc_iam.verify.requirements import ContextValue
@@ -55,8 +55,7 @@ def altered(value: str) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Variation:
+class Variation(NamedTuple):
     """A negative request derived from a positive one: ``what`` names it (``action:sts:TagSession``,
     ``aud:case``), ``why`` says what changed; ``action`` and ``context`` are the request's."""
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Expected = Literal["allowed", "denied"]
 # an OIDC provider's token keys ("<issuer>:sub", "<issuer>:aud"): each web-identity check sets them
@@ -47,8 +47,7 @@ class Unmodelled(Container[str]):
         return not (name.startswith(self.families) or name in _WEB_IDENTITY)
 
 
-@dataclass(frozen=True)
-class Rewritten:
+class Rewritten(NamedTuple):
     """A document at its worst for one expectation, and the unknown keys it conditioned on (as written)."""
 
     document: dict[str, Any]
