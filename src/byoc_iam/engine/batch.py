@@ -203,7 +203,8 @@ def request_parts(
                 _fields_passed(principal, action, account)
                 return principal, action, resource, account, context
     r = check_request(data, item_name(where, source, names))
-    return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), normalise_context(r.get("context"))
+    context = normalise_context(r.get("context"))
+    return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), context
 
 
 def _fields_passed(principal: str | None, action: str, account: str | None) -> None:
