@@ -155,3 +155,54 @@ def test_sets_compiled_from_cut_members_decide_like_sets_compiled_whole() -> Non
         parts = ("arn:aws:iam::111122223333:role/app", "s3:GetObject", "arn:aws:s3:::d/k", ACCOUNT, context)
         expected = whole.decide_parts(*parts)
         assert sets.by_text[a].decide_parts(*parts) == expected == sets.by_text[b].decide_parts(*parts)
+
+
+PATTERNS = [
+    "arn:aws:s3:::data/*",
+    "arn:aws:s3:::data",
+    "arn:aws:s3:::logs-?/x*",
+    "arn:aws:ec2:*:111122223333:instance/*",
+    "arn:aws:ec2:us-east-1:*:volume/vol-1",
+    "arn:aws:s3:::${aws:username}/*",  # a policy variable: the general path
+    "arn:aws:iam::111122223333",  # a short ARN (expanded, or refused by policy type)
+    "not-an-arn",
+]
+RESOURCES = [
+    "arn:aws:s3:::data/k",
+    "arn:aws:s3:::data",
+    "arn:aws:s3:::logs-1/xy",
+    "arn:aws:s3:::bob/k",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+    "arn:aws:ec2:us-east-1:444455556666:volume/vol-1",
+    "arn:aws:iam::111122223333:role/r",
+]
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(st.sampled_from(PATTERNS), min_size=1, max_size=4),
+    st.sampled_from(["Resource", "NotResource"]),
+    st.sampled_from(["Allow", "Deny"]),
+    st.sampled_from(["identity", "resource", "scp", "pb", "session"]),
+    st.sampled_from(RESOURCES),
+)
+def test_static_resource_patterns_match_like_each_pattern_tested(
+    values: list[str], element: str, effect: str, policy_type: str, resource: str
+) -> None:
+    """A statement whose Resource/NotResource values are all static regexes tests a concrete resource with their
+    ``fullmatch`` alone; the answer is the one each pattern's own test gives."""
+    from byoc_iam.engine.resources import MATCH, NO_MATCH
+    from byoc_iam.engine.statements import RM_LIST, RM_NOT_LIST, Prepared, compile_document
+
+    doc = {"Version": V, "Statement": [{"Effect": effect, "Action": "s3:GetObject", element: values}]}
+    st_ = compile_document(doc, policy_type).statements[0]
+    req = Prepared()
+    req.resource, req.context, req.wild, req.wildcard_only = resource, {"aws:username": "bob"}, False, False
+    tests = [p.test(resource, req.context) for p in st_.patterns]
+    if st_.res_mode == RM_LIST:
+        expected = MATCH in tests
+    elif st_.res_mode == RM_NOT_LIST:
+        expected = all(t == NO_MATCH for t in tests)
+    else:
+        return
+    assert st_.resource_matches(req) == expected
