@@ -37,7 +37,7 @@ import orjson
 from byoc_iam.engine.batch_text import KnownMembers, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
-from byoc_iam.engine.conditions import context_problem, normalise_context, typed_reader
+from byoc_iam.engine.conditions import context_problem, typed_reader
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
@@ -49,7 +49,6 @@ _CHUNK = 1 << 16
 _SET_CACHE = 8192
 _MEMBER_CACHE = 4096
 _MISSING = object()
-_EMPTY: dict[str, Any] = {}  # an absent or empty context (never written)
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _GC_YOUNG = 10_000  # objects allocated between collections of the youngest generation (default 700)
@@ -146,49 +145,40 @@ _plain_resource: Callable[[str], Any] | None = None
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
 
 
-def _context_norm(context: dict[str, Any]) -> dict[str, Any] | None:
-    """``context`` (an object) normalised as :func:`normalise_context` does when every value is a string (and
-    reads as its key's type: a date, number, IP address or boolean); else None (the rest goes through
-    :func:`check_request`). One pass for both the check and the normalisation."""
-    out: dict[str, Any] = {}
+def _context_ok(context: dict[str, Any]) -> bool:
+    """Whether every value of the object ``context`` is a string that reads as its key's type (a date, number,
+    IP address or boolean) when the catalog types the key (the common shape; the rest goes through
+    :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
     ok = _TYPED_OK
     for k, v in context.items():
         if type(v) is not str:
-            return None
+            return False
         typed = typed_reader(k)
         if typed is not None and (k, v) not in ok:
             if typed[0](v) is None:
-                return None
+                return False
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
             ok.add((k, v))
-        out[k.lower()] = v
-    return out
+    return True
 
 
 def request_parts(
     data: Any, where: str | int, source: str = "", names: str | None = None
 ) -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
-    :func:`check_request` checks it (the common shape tested inline; anything else goes through it); the
-    context normalised (:func:`normalise_context`: lower-case keys, values as strings or tuples of them).
+    :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
     ``where``/``source``/``names`` name the request in errors (see :func:`item_name`)."""
     if type(data) is dict and _REQUEST_KEYS.issuperset(data):
         get = data.get
         principal, action, resource = get("principal"), get("action"), get("resource")
         account, context = get("resource_account"), get("context")
-        if context is None:
-            context = _EMPTY
-        elif type(context) is dict:
-            context = _context_norm(context) if context else _EMPTY
-        else:
-            context = None
         if (
             (principal is None or type(principal) is str)
             and type(action) is str
             and type(resource) is str
             and (account is None or type(account) is str)
-            and context is not None
+            and (context is None or (type(context) is dict and (not context or _context_ok(context))))
         ):
             ok_p, ok_a, ok_acct = _FIELDS_OK
             if principal in ok_p and action in ok_a and account in ok_acct:
@@ -203,8 +193,7 @@ def request_parts(
                 _fields_passed(principal, action, account)
                 return principal, action, resource, account, context
     r = check_request(data, item_name(where, source, names))
-    context = normalise_context(r.get("context"))
-    return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), context
+    return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
 
 
 def _fields_passed(principal: str | None, action: str, account: str | None) -> None:
@@ -791,7 +780,7 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
                     compiled = get(policies, item_name(where, source, names))
                     last = policies
                 assert compiled is not None
-                decided = compiled.decide_parts(*request_parts(request, where, source, names), normalised=True)
+                decided = compiled.decide_parts(*request_parts(request, where, source, names))
                 line = lines.get(decided)
                 if line is None:
                     line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"

@@ -338,13 +338,9 @@ class CompiledPolicies:
         resource_account: str | None = None,
         context: Mapping[str, Any] | None = None,
         wildcard_only: bool | None = None,
-        *,
-        normalised: bool = False,
     ) -> tuple[str, tuple[str, ...]]:
-        """:meth:`decide` for a request given as its parts (the batch path: no :class:`Request` built).
-        ``normalised``: ``context`` is already as :func:`normalise_context` returns it (not copied again)."""
-        ctx = context or _EMPTY
-        req = self._prepare(principal, action, resource, resource_account, ctx, wildcard_only, normalised)
+        """:meth:`decide` for a request given as its parts (the batch path: no :class:`Request` built)."""
+        req = self._prepare(principal, action, resource, resource_account, context or _EMPTY, wildcard_only)
         return self.decide_request(req)
 
     def explain(self, request: Request) -> Explanation:
@@ -389,7 +385,6 @@ class CompiledPolicies:
         account: str | None,
         context: Mapping[str, Any],
         wo: bool | None,
-        normalised: bool = False,
     ) -> Prepared:
         principal = _PRINCIPALS.get(raw)
         if principal is None:
@@ -406,7 +401,7 @@ class CompiledPolicies:
         req.service = plan.service
         req.resource = resource
         req.principal = principal
-        req.context = (context if normalised else normalise_context(context)) if plan.needs_context else _EMPTY
+        req.context = normalise_context(context) if plan.needs_context else _EMPTY
         wild = req.wild = "*" in resource
         if account is None:
             arn = split_resource_arn(resource)
