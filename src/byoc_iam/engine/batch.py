@@ -142,19 +142,24 @@ _FIELDS_MAX = 16384
 _plain_resource: Callable[[str], Any] | None = None
 
 
-def _context_ok(context: Any) -> bool:
-    """Whether ``context`` is absent or an object of strings (the common shape; the rest goes through
-    :func:`check_request`)."""
-    if context is None:
-        return True
-    if type(context) is not dict:
-        return False
+_TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
+
+
+def _context_ok(context: dict[str, Any]) -> bool:
+    """Whether every value of the object ``context`` is a string that reads as its key's type (a date, number,
+    IP address or boolean) when the catalog types the key (the common shape; the rest goes through
+    :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
+    ok = _TYPED_OK
     for k, v in context.items():
         if type(v) is not str:
             return False
-        typed = typed_reader(k)  # a date, number, IP address or boolean key: its value must read as one
-        if typed is not None and typed[0](v) is None:
-            return False
+        typed = typed_reader(k)
+        if typed is not None and (k, v) not in ok:
+            if typed[0](v) is None:
+                return False
+            if len(ok) >= _FIELDS_MAX:
+                ok.clear()
+            ok.add((k, v))
     return True
 
 
@@ -173,7 +178,7 @@ def request_parts(
             and type(action) is str
             and type(resource) is str
             and (account is None or type(account) is str)
-            and (not context or _context_ok(context))
+            and (context is None or (type(context) is dict and (not context or _context_ok(context))))
         ):
             ok_p, ok_a, ok_acct = _FIELDS_OK
             if principal in ok_p and action in ok_a and account in ok_acct:

@@ -13,6 +13,9 @@ text) and fall back to parsing the whole object when it fails.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 MEMBER_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 _WS = " \t\r\n"
 
@@ -62,6 +65,10 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
 
 
 _LEVELS = (256, 64, 16, 1)  # a member text is indexed by its first L characters, the largest L it has
+# A member's key (JSON whitespace around it), the object's opening, what follows a member value.
+_KEY = re.compile(r'[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*')
+_OPEN = re.compile(r"[ \t\r\n]*\{")
+_CLOSE = re.compile(r"[ \t\r\n]*([,}])[ \t\r\n]*")
 
 
 class KnownMembers:
@@ -94,47 +101,35 @@ class KnownMembers:
 
     def cut(self, text: str) -> list[tuple[str, str]] | None:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
-        n = len(text)
-        pos = _skip(text, 0, n)
-        if pos >= n or text[pos] != "{":
+        m = _OPEN.match(text)
+        if m is None:
             return None
+        pos = m.end()
         out: list[tuple[str, str]] = []
+        key_at, close_at, get = _KEY.match, _CLOSE.match, self.index.get
         while True:
-            pos = _skip(text, pos + 1, n)
-            if pos >= n or text[pos] != '"':
+            m = key_at(text, pos)
+            if m is None:
                 return None
-            close = text.find('"', pos + 1)
-            key = text[pos + 1 : close]
-            if close == -1 or key not in MEMBER_KEYS or any(k == key for k, _ in out):
-                return None
-            pos = _skip(text, close + 1, n)
-            if pos >= n or text[pos] != ":":
-                return None
-            pos = _skip(text, pos + 1, n)
-            value = self._known_at(key, text, pos)
-            if value is None:
+            key = m.group(1)
+            pos = m.end()
+            value = _known_at(get, key, text, pos)
+            if value is None or (out and any(k == key for k, _ in out)):
                 return None
             out.append((key, value))
-            pos = _skip(text, pos + len(value), n)
-            if pos >= n:
+            m = close_at(text, pos + len(value))
+            if m is None:
                 return None
-            if text[pos] == "}":
-                return out if _skip(text, pos + 1, n) == n else None
-            if text[pos] != ",":
-                return None
-
-    def _known_at(self, key: str, text: str, pos: int) -> str | None:
-        """A known member text of ``key`` that ``text`` holds at ``pos`` (the caller checks what follows)."""
-        get = self.index.get
-        for size in _LEVELS:
-            for value in get((key, text[pos : pos + size])) or ():
-                if text.startswith(value, pos):
-                    return value
-        return None
+            if m.group(1) == ",":
+                pos = m.end()
+            else:
+                return out if m.end() == len(text) else None
 
 
-def _skip(text: str, pos: int, n: int) -> int:
-    """The first position at or after ``pos`` that is not JSON whitespace (``n`` at the end)."""
-    while pos < n and text[pos] in _WS:
-        pos += 1
-    return pos
+def _known_at(get: Callable[[tuple[str, str]], list[str] | None], key: str, text: str, pos: int) -> str | None:
+    """A known member text of ``key`` (``get``: the index's lookup) that ``text`` holds at ``pos``."""
+    for size in _LEVELS:
+        for value in get((key, text[pos : pos + size])) or ():
+            if text.startswith(value, pos):
+                return value
+    return None

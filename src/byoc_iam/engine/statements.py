@@ -16,7 +16,7 @@ from typing import Any
 from byoc_iam.engine import principals as P
 from byoc_iam.engine.actions import ActionMatcher
 from byoc_iam.engine.conditions import Clause, make_clause
-from byoc_iam.engine.resources import MATCH, NO_MATCH, ResourcePattern, wildcard_request_test
+from byoc_iam.engine.resources import K_STATIC, MATCH, NO_MATCH, ResourcePattern, wildcard_request_test
 from byoc_iam.engine.results import ResourceMode
 from byoc_iam.engine.types import DocLike
 from byoc_iam.model.policy import PolicyDocument, Statement, policy
@@ -33,6 +33,7 @@ class CStatement:
         "clauses",
         "deny",
         "index",
+        "matchers",
         "not_action",
         "not_principal",
         "patterns",
@@ -62,6 +63,7 @@ class CStatement:
             self.res_mode = RM_NEVER if "*" in st.not_resource else RM_NOT_LIST
         else:
             self.res_mode = missing_resource_mode(policy_type, deny)
+        self.matchers = _static_matchers(self.patterns, self.res_mode)
         self.principal = P.compile_principal(st.principal) if st.principal is not None else None
         self.not_principal = P.compile_principal(st.not_principal) if st.not_principal is not None else None
         self.clauses: tuple[Clause, ...] = tuple(
@@ -96,7 +98,14 @@ class CStatement:
         if req.wild:
             results = self.pattern_results(req)
             return all(r == NO_MATCH for r in results) if mode == RM_NOT_LIST else MATCH in results
-        resource, ctx = req.resource, req.context
+        resource = req.resource
+        matchers = self.matchers
+        if matchers is not None:  # static patterns: a concrete resource matches or not (no ERROR to tell apart)
+            for m in matchers:
+                if m(resource) is not None:
+                    return mode == RM_LIST
+            return mode != RM_LIST
+        ctx = req.context
         if mode == RM_LIST:
             for p in self.patterns:  # noqa: SIM110 (hot path: a loop beats a generator)
                 if p.test(resource, ctx) == MATCH:
@@ -127,6 +136,17 @@ class CStatement:
                 return P.MATCH
             return P.not_principal_level(self.not_principal, p)
         return P.NONE
+
+
+def _static_matchers(patterns: tuple[ResourcePattern, ...], mode: ResourceMode) -> tuple[Any, ...] | None:
+    """The patterns' ``fullmatch`` when each is a static regex and only MATCH vs the rest counts for a concrete
+    resource: any MATCH for a Resource list; for a NotResource list every value must be NO_MATCH, so a value
+    whose non-match is an ERROR (an expanded short ARN) keeps the general path. Else None."""
+    if mode not in (RM_LIST, RM_NOT_LIST) or not patterns:
+        return None
+    if any(p.kind != K_STATIC or p.regex is None or (mode == RM_NOT_LIST and p.expanded) for p in patterns):
+        return None
+    return tuple(p.regex.fullmatch for p in patterns if p.regex is not None)
 
 
 def missing_resource_mode(policy_type: str, deny: bool) -> ResourceMode:
