@@ -22,7 +22,7 @@ ISSUERS = {
 
 def test_the_table_is_exactly_the_packaged_controller_policies() -> None:
     # a changed controller policy (or a new one) fails here: update KNOWN_CLEAN with known_clean.digests()
-    assert known_clean.KNOWN_CLEAN == known_clean.digests()
+    assert known_clean.digests() == known_clean.KNOWN_CLEAN
 
 
 @pytest.mark.parametrize("trust_mode", ["auto", "placeholder", "resolved"])
@@ -51,7 +51,8 @@ def test_skipping_known_clean_documents_changes_no_finding(
     if resolved:
         kw["oidc_issuer"] = issuer
     spec = render_role(BlueprintInputs(**kw))
-    assert sum(known_clean.is_known_clean(d) for d in {**spec.inline_policies, **spec.customer_managed_policies}.values()) == 3
+    documents = {**spec.inline_policies, **spec.customer_managed_policies}.values()
+    assert sum(known_clean.is_known_clean(d) for d in documents) == 3
     for opts in ({}, {"trust_mode": "resolved"}, {"trust_size_limit": 100}):
         assert lint_role(spec, **opts) == _without_table(monkeypatch, spec, **opts)
 

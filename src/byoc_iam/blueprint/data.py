@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from byoc_iam import data as knowledge
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
