@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from byoc_iam.blueprint.fast_inputs import fast_inputs
 from byoc_iam.blueprint.inputs import BlueprintInputs, describe_problem
 from byoc_iam.errors import UsageError
 
@@ -199,6 +200,9 @@ def load_inputs(
         setting = _BY_NAME.get(field)
         return setting.flag if setting else field
 
+    fast = fast_inputs(values)  # the common case, without building pydantic's validator (issue 18)
+    if fast is not None:
+        return fast
     try:
         return BlueprintInputs.model_validate(values)
     except ValidationError as exc:
