@@ -10,9 +10,8 @@ the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from byoc_iam import data as knowledge
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
@@ -21,8 +20,7 @@ from byoc_iam.model.policy import PolicyDocument
 PARTITION_TOKEN = "${partition}"
 
 
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     """Facts about one AWS partition."""
 
     name: str
@@ -33,8 +31,7 @@ class Partition:
     service_principals: dict[str, str]
 
 
-@dataclass(frozen=True)
-class ControllerPin:
+class ControllerPin(NamedTuple):
     """The upstream release a controller policy is pinned to."""
 
     controller: str
@@ -52,8 +49,7 @@ class ControllerPin:
         return f"{self.title} {self.release} ({self.repository}: {self.path})"
 
 
-@dataclass(frozen=True)
-class Controller:
+class Controller(NamedTuple):
     """One controller: its IRSA service account, inline policy name, pin and policy template."""
 
     name: str
@@ -65,8 +61,7 @@ class Controller:
     template: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Blueprint:
+class Blueprint(NamedTuple):
     """The BYOC EKS role blueprint (``data/blueprints/byoc-eks-role.json``)."""
 
     name: str

@@ -80,7 +80,7 @@ def _build_options(options: LintOptions | None, **overrides: Any) -> LintOptions
         raise ValueError(f"trust_mode must be one of {', '.join(TRUST_MODES)}")
     if fields.get("origin", base.origin) not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
-    return LintOptions(**{**base.__dict__, **fields})
+    return base._replace(**fields)
 
 
 def _finding(r: Rule, hit: Hit, ctx: DocContext | None, source: SourceMap | None, file: str | None) -> Finding:
