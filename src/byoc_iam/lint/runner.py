@@ -206,7 +206,7 @@ def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:
     except json.JSONDecodeError as exc:
         hit = Hit(f"invalid JSON: {exc.msg}", "")
         f = _finding(invalid, hit, None, None, file)
-        return None, Finding(**{**f.__dict__, "line": exc.lineno, "column": exc.colno})
+        return None, f._replace(line=exc.lineno, column=exc.colno)
     except UnicodeDecodeError as exc:
         return None, _finding(invalid, Hit(f"not UTF-8 text: {exc.reason}", ""), None, None, file)
     except RecursionError:
