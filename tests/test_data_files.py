@@ -21,7 +21,7 @@ DATA = Path(data.__file__).resolve().parent
 # every module that declares a data-file model (a new kind's model module is added here)
 MODEL_MODULES = (
     "byoc_iam.data.models",
-    "byoc_iam.blueprint.data",
+    "byoc_iam.blueprint.files",
     "byoc_iam.managed.files",
     "byoc_iam.aws.operator",
     "byoc_iam.verify.requirements",

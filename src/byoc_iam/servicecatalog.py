@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from byoc_iam import data as knowledge
 from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
@@ -50,8 +49,7 @@ def _template_to_glob(template: str) -> str:
 
 
 # -- catalog records ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ActionResource:
+class ActionResource(NamedTuple):
     """A resource type an action can act on (``required``: the action always names one)."""
 
     name: str
@@ -59,8 +57,7 @@ class ActionResource:
     condition_keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):
     """One action of a service, with its access level, resource types and condition keys."""
 
     service: str
@@ -76,8 +73,7 @@ class ActionInfo:
         return f"{self.service}:{self.name}"
 
 
-@dataclass(frozen=True)
-class ResourceType:
+class ResourceType(NamedTuple):
     """A resource type of a service, with its ARN format (``arn:${Partition}:iam::${Account}:role/...``)."""
 
     service: str
@@ -91,8 +87,7 @@ class ResourceType:
         return _template_to_glob(self.arn_format)
 
 
-@dataclass(frozen=True)
-class ConditionKey:
+class ConditionKey(NamedTuple):
     """A condition key: its canonical spelling (may contain ``${TagKey}``), type and owner."""
 
     key: str

@@ -20,14 +20,13 @@ as the user wrote it (``--account-id``, ``BYOC_IAM_ACCOUNT_ID`` or ``byoc-iam.to
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ValidationError
 
+from byoc_iam.blueprint.fast_inputs import fast_inputs
 from byoc_iam.blueprint.inputs import BlueprintInputs, describe_problem
 from byoc_iam.errors import UsageError
 
@@ -35,8 +34,7 @@ ENV_PREFIX = "BYOC_IAM_"
 Kind = Literal["str", "int", "bool", "list", "tags"]
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One role setting: its BlueprintInputs field, CLI flag and value kind."""
 
     name: str
@@ -79,8 +77,7 @@ ROLE_SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in ROLE_SETTINGS}
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a setting's value came from, as the user would name it."""
 
     label: str
@@ -88,6 +85,8 @@ class Origin:
 
 def read_config(path: str | Path) -> dict[str, Any]:
     """Read a TOML config file; unreadable or invalid files raise one UsageError line."""
+    import tomllib  # only with a config file (render's start-up, issue 18)
+
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -199,6 +198,9 @@ def load_inputs(
         setting = _BY_NAME.get(field)
         return setting.flag if setting else field
 
+    fast = fast_inputs(values)  # the common case, without building pydantic's validator (issue 18)
+    if fast is not None:
+        return fast
     try:
         return BlueprintInputs.model_validate(values)
     except ValidationError as exc:

@@ -1,68 +1,26 @@
 """The blueprint's knowledge, read through :mod:`byoc_iam.data`: ``data/blueprints/*.json`` (kind ``blueprint``),
 ``data/controllers/*.json`` (kind ``controller``) and the partitions of ``data/iam/partitions.json``.
 
+The files are read raw (render's start-up path, issue 18: no pydantic); ``tests/test_data_files.py`` holds every
+packaged file to its model in :mod:`byoc_iam.blueprint.files`.
+
 Controller policies are written once with ``${partition}`` in their ARNs; :func:`controller_policy` substitutes
 the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from the ``aws`` one only in that).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
-
-from pydantic import Field
+from typing import Any, NamedTuple
 
 from byoc_iam import data as knowledge
-from byoc_iam.data import load
-from byoc_iam.data.datafile import DataFile
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.model.policy import PolicyDocument
 
 PARTITION_TOKEN = "${partition}"
 
 
-class PinFile(DataFile):
-    repository: str
-    release: str
-    path: str
-    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
-    unchanged_through: str
-    actions: int = Field(ge=1)
-    url: str
-
-
-class ControllerFile(DataFile):
-    """``data/controllers/<name>.json``: one controller's IRSA service account, policy name, pin and policy."""
-
-    KIND: ClassVar[str] = "controller"
-    name: str
-    title: str
-    service_account: str
-    policy_name: str
-    pinned: PinFile
-    partitions: list[str] = Field(min_length=1)
-    policy: dict[str, Any]
-
-
-class ServiceStatementFile(DataFile):
-    service: str
-    sid: str | None
-
-
-class BlueprintFile(DataFile):
-    """``data/blueprints/<name>.json``: a role blueprint's defaults, trust statements, controllers, managed policies."""
-
-    KIND: ClassVar[str] = "blueprint"
-    name: str
-    defaults: dict[str, Any]
-    service_statements: list[ServiceStatementFile]
-    controllers: list[str]
-    aws_managed_policies: list[str]
-
-
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     """Facts about one AWS partition."""
 
     name: str
@@ -73,8 +31,7 @@ class Partition:
     service_principals: dict[str, str]
 
 
-@dataclass(frozen=True)
-class ControllerPin:
+class ControllerPin(NamedTuple):
     """The upstream release a controller policy is pinned to."""
 
     controller: str
@@ -92,8 +49,7 @@ class ControllerPin:
         return f"{self.title} {self.release} ({self.repository}: {self.path})"
 
 
-@dataclass(frozen=True)
-class Controller:
+class Controller(NamedTuple):
     """One controller: its IRSA service account, inline policy name, pin and policy template."""
 
     name: str
@@ -105,8 +61,7 @@ class Controller:
     template: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Blueprint:
+class Blueprint(NamedTuple):
     """The BYOC EKS role blueprint (``data/blueprints/byoc-eks-role.json``)."""
 
     name: str
@@ -126,29 +81,29 @@ def partitions() -> dict[str, Partition]:
 
 @cache
 def blueprint(name: str = "byoc-eks-role") -> Blueprint:
-    raw = load(BlueprintFile, name)
+    raw = knowledge.raw("blueprint", name)
     return Blueprint(
-        name=raw.name,
-        defaults=dict(raw.defaults),
+        name=raw["name"],
+        defaults=dict(raw["defaults"]),
         placeholder_issuer=PLACEHOLDER_PROVIDER,  # model/arn.py: the one placeholder
-        service_statements=tuple((s.service, s.sid) for s in raw.service_statements),
-        controllers=tuple(raw.controllers),
-        aws_managed_policies=tuple(raw.aws_managed_policies),
+        service_statements=tuple((s["service"], s["sid"]) for s in raw["service_statements"]),
+        controllers=tuple(raw["controllers"]),
+        aws_managed_policies=tuple(raw["aws_managed_policies"]),
     )
 
 
 @cache
 def controller(name: str) -> Controller:
-    raw = load(ControllerFile, name)
-    pin = ControllerPin(controller=raw.name, title=raw.title, **raw.pinned.model_dump())
+    raw = knowledge.raw("controller", name)
+    pin = ControllerPin(controller=raw["name"], title=raw["title"], **raw["pinned"])
     return Controller(
-        name=raw.name,
-        title=raw.title,
-        service_account=raw.service_account,
-        policy_name=raw.policy_name,
+        name=raw["name"],
+        title=raw["title"],
+        service_account=raw["service_account"],
+        policy_name=raw["policy_name"],
         pin=pin,
-        partitions=tuple(raw.partitions),
-        template=raw.policy,
+        partitions=tuple(raw["partitions"]),
+        template=raw["policy"],
     )
 
 

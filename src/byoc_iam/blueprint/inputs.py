@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -47,8 +46,7 @@ class FieldProblem(ValueError):
         self.rule = rule
 
 
-@dataclass(frozen=True)
-class Issuer:
+class Issuer(NamedTuple):
     """An OIDC issuer as IAM names it: ``provider`` is the URL without ``https://`` (the provider ARN suffix and
     the condition-key prefix)."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from byoc_iam.blueprint import data
 from byoc_iam.blueprint.inputs import BlueprintInputs
 from byoc_iam.model import arn
+from byoc_iam.model.policy import PolicyDocument
 from byoc_iam.model.role import RoleSpec
 
 
@@ -70,7 +71,12 @@ def controller_policy_name(inputs: BlueprintInputs, controller: str) -> str:
 
 
 def render_role(inputs: BlueprintInputs) -> RoleSpec:
-    """The RoleSpec of the BYOC EKS role for these inputs."""
+    """The RoleSpec of the BYOC EKS role for these inputs.
+
+    Built without validation (``model_construct``: no pydantic schema on render's start-up path, issue 18): the
+    inputs are validated and the policies are our packaged ones, in canonical form; the trust policy is put in
+    canonical form here, as validation would. ``tests/render/test_render_trusted.py`` holds the result equal to
+    the validated RoleSpec."""
     partition = inputs.resolved_partition
     policies = {
         controller_policy_name(inputs, name): data.controller_policy(name, partition).to_dict()
@@ -78,13 +84,13 @@ def render_role(inputs: BlueprintInputs) -> RoleSpec:
     }
     inline = policies if inputs.policy_placement == "inline" else {}
     managed = policies if inputs.policy_placement == "managed" else {}
-    return RoleSpec(
+    return RoleSpec.model_construct(
         role_name=inputs.role_name,
         path=inputs.path,
         description=inputs.description,
         max_session_duration=inputs.max_session_duration,
         permissions_boundary=inputs.permissions_boundary,
-        trust_policy=trust_policy(inputs),
+        trust_policy=PolicyDocument.from_dict(trust_policy(inputs)).to_dict(),
         managed_policy_arns=managed_policy_arns(partition),
         inline_policies=inline,
         customer_managed_policies=managed,

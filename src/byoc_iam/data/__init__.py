@@ -19,10 +19,9 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, TypeVar
 
 from byoc_iam.errors import UsageError
 
@@ -38,8 +37,7 @@ SCHEMA_PREFIX = "byoc-iam/"
 METADATA_KEYS = ("$schema", "$comment")  # removed before a model validates the file
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One kind of data file: the folder under ``data/`` it lives in and the version readers understand."""
 
     folder: str

@@ -38,11 +38,9 @@ class PartitionsFile(DataFile):
 
 def _quotas_file() -> type[DataFile]:
     """``data/iam/quotas.json``: one integer per field of :class:`byoc_iam.model.quotas.Quotas` (the one list)."""
-    from dataclasses import fields
-
     from byoc_iam.model.quotas import Quotas
 
-    model = create_model("QuotasFile", __base__=DataFile, **{f.name: (int, Field(ge=0)) for f in fields(Quotas)})  # type: ignore[call-overload]
+    model = create_model("QuotasFile", __base__=DataFile, **{name: (int, Field(ge=0)) for name in Quotas._fields})  # type: ignore[call-overload]
     model.KIND = "quotas"
     return model
 

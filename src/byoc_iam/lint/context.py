@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, overload
 
 from byoc_iam.lint.positions import SourceMap, escape
 from byoc_iam.model.quotas import quotas
@@ -78,8 +78,7 @@ def shared_catalog() -> ServiceCatalog:
     return _catalog
 
 
-@dataclass(frozen=True)
-class LintOptions:
+class LintOptions(NamedTuple):
     """Knobs of a lint run (every field has the documented default)."""
 
     trust_mode: TrustMode = "auto"
@@ -89,16 +88,14 @@ class LintOptions:
     origin: Origin = "customer"  # "aws-managed": the document is an AWS managed policy (see ORIGINS)
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A string value of the document and its JSON pointer (absolute, including any role prefix)."""
 
     value: str
     ptr: str
 
 
-@dataclass(frozen=True)
-class CondValue:
+class CondValue(NamedTuple):
     """A condition value as written (``raw`` keeps its JSON type) and its string form."""
 
     raw: Any
@@ -106,8 +103,7 @@ class CondValue:
     ptr: str
 
 
-@dataclass(frozen=True)
-class CondEntry:
+class CondEntry(NamedTuple):
     """One ``operator: {key: values}`` entry of a Condition block."""
 
     operator: str

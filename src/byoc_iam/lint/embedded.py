@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from byoc_iam.lint.context import LintOptions
 from byoc_iam.lint.finding import Finding
@@ -45,9 +44,9 @@ def lint_embedded(policy: EmbeddedPolicy, file: str, options: LintOptions | None
     """Lint one embedded document; findings carry the document's name and the line it starts on."""
     found = lint_document(policy.document, policy.policy_type, file=file, options=options)
     return [
-        replace(f, document=policy.name, line=f.line if f.line is not None else policy.line, column=f.column or 1)
+        f._replace(document=policy.name, line=f.line if f.line is not None else policy.line, column=f.column or 1)
         if f.line is None and policy.line is not None
-        else replace(f, document=policy.name)
+        else f._replace(document=policy.name)
         for f in found
         if f.code not in policy.ignore and not _unresolved(f)
     ]

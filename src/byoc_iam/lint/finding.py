@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -21,8 +20,7 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: the rule's ``code``, where it is (JSON pointer, line/column when the text is known)."""
 
     code: str
@@ -38,7 +36,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output form (keys in the documented order)."""
-        out = asdict(self)
+        out = self._asdict()
         out["severity"] = str(self.severity)
         return out
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from byoc_iam import data as knowledge
 from byoc_iam.lint.context import CondEntry, DocContext, StatementView, Value
@@ -19,8 +19,7 @@ TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_poli
 
 
 # -- condition operators: parsed by the one parser in model/operators.py ------------------------------
-@dataclass(frozen=True)
-class Operator:
+class Operator(NamedTuple):
     """A parsed condition operator: ``ForAnyValue:StringLikeIfExists`` -> set, base, if_exists."""
 
     text: str

@@ -21,6 +21,7 @@ from byoc_iam.lint.context import (
 )
 from byoc_iam.lint.finding import Finding, Severity
 from byoc_iam.lint.helpers import TRUST_ACTIONS
+from byoc_iam.lint.known_clean import is_known_clean
 from byoc_iam.lint.positions import SourceMap, escape, scan
 from byoc_iam.lint.rules import Hit, Rule, rule, rules_except
 
@@ -79,7 +80,7 @@ def _build_options(options: LintOptions | None, **overrides: Any) -> LintOptions
         raise ValueError(f"trust_mode must be one of {', '.join(TRUST_MODES)}")
     if fields.get("origin", base.origin) not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
-    return LintOptions(**{**base.__dict__, **fields})
+    return base._replace(**fields)
 
 
 def _finding(r: Rule, hit: Hit, ctx: DocContext | None, source: SourceMap | None, file: str | None) -> Finding:
@@ -205,7 +206,7 @@ def _parse(text: str | bytes, file: str | None) -> tuple[Any, Finding | None]:
     except json.JSONDecodeError as exc:
         hit = Hit(f"invalid JSON: {exc.msg}", "")
         f = _finding(invalid, hit, None, None, file)
-        return None, Finding(**{**f.__dict__, "line": exc.lineno, "column": exc.colno})
+        return None, f._replace(line=exc.lineno, column=exc.colno)
     except UnicodeDecodeError as exc:
         return None, _finding(invalid, Hit(f"not UTF-8 text: {exc.reason}", ""), None, None, file)
     except RecursionError:
@@ -292,6 +293,8 @@ def lint_role(
         rctx.documents.append(DocContext(doc, kind, opts, base=base, source=source, file=file, name=name, in_role=True))
     out: list[Finding] = []
     for ctx in rctx.documents:
+        if ctx.policy_type == "identity" and is_known_clean(ctx.doc):
+            continue  # a packaged controller policy: every document rule passes it (lint/known_clean.py)
         out.extend(_run_doc(ctx))
     for r in rules_except(opts.ignore):
         if r.check_role is None:

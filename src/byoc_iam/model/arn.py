@@ -19,9 +19,8 @@ Pure; reads only packaged data (cached), without pydantic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from byoc_iam import data
 
@@ -38,8 +37,7 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _PROVIDER_KINDS = ("oidc-provider", "saml-provider")
 
 
-@dataclass(frozen=True)
-class Arn:
+class Arn(NamedTuple):
     """The six parts of an ARN (``resource`` keeps its own ``:`` and ``/``)."""
 
     partition: str
@@ -140,8 +138,7 @@ def partition_of_region(region: str | None) -> str:
 
 
 # -- OIDC providers -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OidcProviderArn:
+class OidcProviderArn(NamedTuple):
     """An IAM OIDC provider ARN's parts; ``name`` is the issuer URL without ``https://``."""
 
     partition: str
@@ -215,8 +212,7 @@ def is_rendered_placeholder(value: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class EksIssuer:
+class EksIssuer(NamedTuple):
     """An EKS cluster's OIDC issuer: region, DNS suffix and the issuer id."""
 
     region: str

@@ -9,8 +9,8 @@ lint requires). The engine and lint both parse through it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 
@@ -58,8 +58,7 @@ OPERATOR_KINDS = {
 _CANONICAL = {k.lower(): k for k in OPERATOR_KINDS}
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOperator:
+class ParsedOperator(NamedTuple):
     """An operator name split into its parts.
 
     ``base``: the name without qualifier and ``IfExists``, as written; ``set_qualifier``: ``ForAllValues``,

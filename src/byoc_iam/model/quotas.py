@@ -9,14 +9,13 @@ Read without pydantic (lint's start-up path): :class:`Quotas` is the one list of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from functools import cache
+from typing import NamedTuple
 
 from byoc_iam import data
 
 
-@dataclass(frozen=True)
-class Quotas:
+class Quotas(NamedTuple):
     """The quotas byoc-iam checks, one integer each (see ``data/iam/quotas.json`` for the sources)."""
 
     role_name_length: int
@@ -42,4 +41,4 @@ class Quotas:
 def quotas() -> Quotas:
     """The packaged quotas (read once)."""
     raw = data.raw("quotas", "quotas")
-    return Quotas(**{f.name: raw[f.name] for f in fields(Quotas)})
+    return Quotas(**{name: raw[name] for name in Quotas._fields})

@@ -94,7 +94,8 @@ class RoleSpec(BaseModel):
         return sum(iam_size(d) for d in self.inline_policies.values())
 
     def to_json(self, indent: int = 2) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=indent)
+        # the fields are JSON values already: no pydantic serializer (render's start-up path, issue 18)
+        return json.dumps({name: getattr(self, name) for name in type(self).model_fields}, indent=indent)
 
     @classmethod
     def from_json(cls, text: str, source: str = "RoleSpec") -> RoleSpec:

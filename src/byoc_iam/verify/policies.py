@@ -124,7 +124,7 @@ def _granted(document: PolicyDocument) -> frozenset[str]:
 def _controller_policy_name(name: str) -> str:
     """The blueprint's policy name of a controller ('' when the blueprint does not know it: hints still apply).
     Read raw from ``data/controllers/<name>.json`` (verify's start-up path; the file's model is
-    ``blueprint/data.ControllerFile``, held to it by ``tests/test_data_files.py``)."""
+    ``blueprint/files.ControllerFile``, held to it by ``tests/test_data_files.py``)."""
     from byoc_iam import data as knowledge
 
     if name not in knowledge.names("controller"):

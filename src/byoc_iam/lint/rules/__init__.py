@@ -15,17 +15,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from importlib.machinery import all_suffixes
+from typing import NamedTuple
 
 from byoc_iam.lint.context import ORIGINS, POLICY_TYPES, DocContext, Origin, PolicyType, RoleContext
 from byoc_iam.lint.finding import Severity
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A rule's raw finding: a message and an absolute JSON pointer."""
 
     message: str
@@ -44,8 +43,7 @@ SEVERITY_LETTERS = {
 _MODULE = re.compile(r"^[eswi]\d{4}_[a-z0-9_]+$")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One lint rule (see the module docstring for the code scheme)."""
 
     code: str
