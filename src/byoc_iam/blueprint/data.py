@@ -17,8 +17,6 @@ from byoc_iam import data as knowledge
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.model.policy import PolicyDocument
 
-PARTITION_TOKEN = "${partition}"
-
 
 class Partition(NamedTuple):
     """Facts about one AWS partition."""
@@ -107,22 +105,12 @@ def controller(name: str) -> Controller:
     )
 
 
-def _substitute(value: Any, partition: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(PARTITION_TOKEN, partition)
-    if isinstance(value, list):
-        return [_substitute(v, partition) for v in value]
-    if isinstance(value, dict):
-        return {k: _substitute(v, partition) for k, v in value.items()}
-    return value
-
-
 def controller_policy(name: str, partition: str = "aws") -> PolicyDocument:
     """The controller's policy for ``partition`` (a fresh document each call)."""
     ctl = controller(name)
     if partition not in ctl.partitions:
         raise ValueError(f"{name} has no policy for partition {partition}")
-    return PolicyDocument.from_dict(_substitute(ctl.template, partition))
+    return PolicyDocument.from_dict(knowledge.fill_partition(ctl.template, partition))
 
 
 def controller_pins() -> tuple[ControllerPin, ...]:

@@ -185,3 +185,17 @@ def load(model: type[M], name: str) -> M:
     """The packaged file ``name`` of ``model.KIND``, validated into ``model`` (cached per process)."""
     result: M = _load(model, name)
     return result
+
+
+PARTITION_TOKEN = "${partition}"  # in the controller policies' templates: the ARN partition (aws, aws-cn, aws-us-gov)
+
+
+def fill_partition(value: Any, partition: str) -> Any:
+    """A copy of the JSON ``value`` with :data:`PARTITION_TOKEN` replaced by ``partition`` in every string."""
+    if isinstance(value, str):
+        return value.replace(PARTITION_TOKEN, partition)
+    if isinstance(value, list):
+        return [fill_partition(v, partition) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_partition(v, partition) for k, v in value.items()}
+    return value

@@ -14,7 +14,6 @@ from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.trust import providers
 
 _BLUEPRINT = "byoc-eks-role"
-_PARTITION_TOKEN = "${partition}"  # blueprint/data.py's PARTITION_TOKEN
 
 
 def _blueprint_file() -> dict[str, Any]:
@@ -24,17 +23,6 @@ def _blueprint_file() -> dict[str, Any]:
     return knowledge.raw("blueprint", _BLUEPRINT)
 
 
-def _substitute(value: Any, partition: str) -> Any:
-    """``value`` with ``${partition}`` replaced in every string value (as ``blueprint.controller_policy``)."""
-    if isinstance(value, str):
-        return value.replace(_PARTITION_TOKEN, partition)
-    if isinstance(value, list):
-        return [_substitute(v, partition) for v in value]
-    if isinstance(value, dict):
-        return {k: _substitute(v, partition) for k, v in value.items()}
-    return value
-
-
 @cache
 def _blueprint_statements(partition: str) -> frozenset[str]:
     """The semantic keys of the statements of the blueprint's controller policies in ``partition``."""
@@ -42,7 +30,7 @@ def _blueprint_statements(partition: str) -> frozenset[str]:
     for name in _blueprint_file()["controllers"]:
         ctl = knowledge.raw("controller", name)
         if partition in ctl["partitions"]:
-            doc = PolicyDocument.from_dict(_substitute(ctl["policy"], partition))
+            doc = PolicyDocument.from_dict(knowledge.fill_partition(ctl["policy"], partition))
             keys.update(s.semantic_key() for s in doc.statements)
     return frozenset(keys)
 
