@@ -107,7 +107,7 @@ def _fail_on(exc: Exception, args: list[str]) -> None:
         fail(f"cannot write the output: {exc.strerror or exc}")
 
 
-_APP_NAMES = ("app", "ByocTyper", "LazyGroup", "module_commands", "usage_line")
+_APP_NAMES = ("app", "LazyGroup", "module_commands", "usage_line")
 
 
 def __getattr__(name: str) -> Any:

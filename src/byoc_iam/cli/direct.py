@@ -80,7 +80,7 @@ def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
         raise _NotDirect("'--' is left to click")
     parser = _parser(params)
     try:
-        parsed = parser.parse_intermixed_args(args) if spec["intermixed"] else parser.parse_args(args)
+        parsed = parser.parse_intermixed_args(args)  # click reads options and arguments in any order
     except argparse.ArgumentError as exc:
         raise _NotDirect(str(exc)) from None
     given = vars(parsed)

@@ -30,7 +30,7 @@ PATH = Path(__file__).parent.parent / "data" / "cli" / "direct.json"
 
 
 def build() -> dict[str, Any]:
-    """The table: ``{"$schema", "$comment", "commands": {name: {"function", "intermixed", "params"}}}``."""
+    """The table: ``{"$schema", "$comment", "commands": {name: {"function", "params"}}}``."""
     commands = {name: _command(name) for name in DIRECT}
     return {
         "$schema": schema("cli-direct"),
@@ -47,11 +47,7 @@ def _command(name: str) -> dict[str, Any]:
         raise TypeError(f"{name}: context settings are not read directly")
     hints = typing.get_type_hints(getattr(import_module(module), function))
     params = [_param(p, hints.get(p.name or "")) for p in cmd.params]
-    return {
-        "function": f"{module}:{function}",
-        "intermixed": any(p["kind"] == "argument" for p in params),
-        "params": params,
-    }
+    return {"function": f"{module}:{function}", "params": params}
 
 
 def _param(p: click.Parameter, hint: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ failing stdout from being blamed on an input."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import IO
@@ -114,3 +115,9 @@ def write_file(path: Path, data: str | bytes, *, flag: str = "", mode: int = 0o6
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise UsageError(f"{where}: cannot write: {exc.strerror or exc}") from None
+
+
+def plain_stdout() -> bool:
+    """Whether stdout gets plain text: not a terminal and ``FORCE_COLOR`` unset (then rich, whose import costs a
+    good part of a short command's start-up, is not needed to colour it)."""
+    return not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR")

@@ -6,7 +6,6 @@ when something is coloured or a table is printed).
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -97,7 +96,9 @@ def _print_text(findings: list[Finding], documents: int) -> None:
 
     noun = "document" if documents == 1 else "documents"
     tail = f"{documents} {noun} linted: {summary(findings)}"
-    if not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR"):
+    from byoc_iam.cli.files import plain_stdout
+
+    if plain_stdout():
         sys.stdout.write("".join(_line(f) + "\n" for f in findings) + tail + "\n")
         return
     from rich.console import Console

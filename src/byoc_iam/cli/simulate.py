@@ -19,7 +19,6 @@ The engine, the policy model and rich are imported inside the functions (start-u
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -134,7 +133,9 @@ def _print_text(exp: Explanation) -> None:
         "policy results: " + ", ".join(f"{k}={v}" for k, v in exp.results.items()),
     ]
     rows = _statement_rows(exp)
-    if not sys.stdout.isatty() and not os.environ.get("FORCE_COLOR"):
+    from byoc_iam.cli.files import plain_stdout
+
+    if plain_stdout():
         widths = [max(len(r[i]) for r in (_HEADER, *rows)) for i in range(len(_HEADER))]
         table = ["".join(f" {cell.ljust(w)} " for cell, w in zip(r, widths, strict=True)) for r in (_HEADER, *rows)]
         sys.stdout.write("".join(line + "\n" for line in (*head, *table)))

@@ -304,7 +304,6 @@ class DirectParam(BaseModel):
 class DirectCommand(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     function: str = Field(pattern=r"^byoc_iam\.cli\.[a-z_.]+:[a-z_]+$")
-    intermixed: bool
     params: list[DirectParam] = Field(min_length=1)
 
 
