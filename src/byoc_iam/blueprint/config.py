@@ -22,13 +22,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from pydantic import ValidationError
-
-from byoc_iam.blueprint.fast_inputs import fast_inputs
-from byoc_iam.blueprint.inputs import BlueprintInputs, describe_problem
+from byoc_iam.blueprint.fast_inputs import PlainInputs, plain_inputs
 from byoc_iam.errors import UsageError
+
+if TYPE_CHECKING:
+    from byoc_iam.blueprint.inputs import BlueprintInputs
 
 ENV_PREFIX = "BYOC_IAM_"
 Kind = Literal["str", "int", "bool", "list", "tags"]
@@ -190,7 +190,34 @@ def load_inputs(
 
     Raises :class:`UsageError` with one line ``<setting as the user wrote it>: <rule>``.
     """
+    return _inputs(*gather(flags, config, env))
+
+
+def load_plain_inputs(
+    flags: Mapping[str, Any], config: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> PlainInputs | BlueprintInputs:
+    """:func:`load_inputs` for ``render`` of the EKS role alone: the :class:`PlainInputs` of plainly valid values
+    of the single combined EKS role (no pydantic imported, issue 18); otherwise, and for every problem, the
+    ``BlueprintInputs`` or the error :func:`load_inputs` gives."""
     values, origins = gather(flags, config, env)
+    plain = plain_inputs(values)
+    if plain is not None and plain.roles == ("eks",) and plain.layout == "combined":
+        return plain
+    return _inputs(values, origins)
+
+
+def _inputs(values: dict[str, Any], origins: dict[str, Origin]) -> BlueprintInputs:
+    from byoc_iam.blueprint.fast_inputs import fast_inputs
+
+    fast = fast_inputs(values)  # the common case, without building pydantic's validator (issue 18)
+    return fast if fast is not None else _validate(values, origins)
+
+
+def _validate(values: dict[str, Any], origins: dict[str, Origin]) -> BlueprintInputs:
+    """pydantic's validation of ``values``; its first problem as one UsageError line."""
+    from pydantic import ValidationError
+
+    from byoc_iam.blueprint.inputs import BlueprintInputs, describe_problem
 
     def label(field: str) -> str:
         if field in origins:
@@ -198,9 +225,6 @@ def load_inputs(
         setting = _BY_NAME.get(field)
         return setting.flag if setting else field
 
-    fast = fast_inputs(values)  # the common case, without building pydantic's validator (issue 18)
-    if fast is not None:
-        return fast
     try:
         return BlueprintInputs.model_validate(values)
     except ValidationError as exc:

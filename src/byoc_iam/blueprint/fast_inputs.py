@@ -1,44 +1,90 @@
-"""BlueprintInputs from plainly typed values without building pydantic's validator (render's start-up, issue 18).
+"""The blueprint inputs from plainly typed values, without pydantic (render's start-up, issue 18).
 
-Building :class:`~byoc_iam.blueprint.inputs.BlueprintInputs`' pydantic schema and validating with it cost
-``render`` a twentieth of its start. :func:`fast_inputs` takes the common case: every value already of its
-field's exact type (``str``, ``bool``, a whole number as ``int`` or as digits, ``tuple``/``list`` of ``str``,
-``dict`` of ``str``), no unknown key. It runs the model's own validators, as pydantic would in the same order
-(``before`` field validators, the ``Annotated`` after-validators, ``after`` field validators, then the
-``after`` model validators), read from the model's decorator table so none is forgotten, and builds the
-instance with ``model_construct``. It returns None for anything else (a value of another type, a validator
-that breaks a rule, a validator of another mode): the caller validates with pydantic then, so every error,
-message and exit code is pydantic's, as before. ``tests/render/test_fast_inputs.py`` holds its result equal to
-``model_validate``'s on valid inputs and its refusal on invalid ones.
+Importing pydantic and building :class:`~byoc_iam.blueprint.inputs.BlueprintInputs` cost ``render`` more than
+half of its start. :func:`plain_inputs` takes the common case: every value already of its field's exact type
+(``str``, ``bool``, a whole number as ``int`` or as digits, ``tuple``/``list`` of ``str``, ``dict`` of ``str``),
+no unknown key. It runs the model's own validators, :mod:`byoc_iam.blueprint.input_rules`' functions, in the
+order pydantic does (``BEFORE`` on the raw value, the type, ``AFTER``, then ``MODEL_CHECKS`` on the whole), and
+returns a :class:`PlainInputs`: the model's fields, defaults and derived values (``issuer``,
+``resolved_partition``, ``resolved_trust_mode``) as a frozen dataclass. It returns None for anything else (a
+value of another type, a broken rule): the caller validates with pydantic then, so every error, message and
+exit code is pydantic's, as before. :func:`fast_inputs` is the same as a ``BlueprintInputs`` (``model_construct``).
+
+``tests/render/test_plain_path.py`` holds :class:`PlainInputs` equal to the model (field names, order, types,
+defaults) and the rule tables equal to its validators; ``tests/render/test_fast_inputs.py`` holds the result
+equal to ``model_validate``'s on valid inputs and its refusal on invalid ones.
+
+This module deliberately does not use ``from __future__ import annotations``: :class:`PlainInputs`' field types
+are read at run time.
 """
-
-from __future__ import annotations
 
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
-from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.blueprint.input_rules import (
+    AFTER,
+    BEFORE,
+    DEFAULT_DESCRIPTION,
+    DEFAULT_MAX_SESSION,
+    DEFAULT_PATH,
+    DEFAULT_PLACEMENT,
+    DEFAULT_ROLE_NAME,
+    MODEL_CHECKS,
+    Identity,
+    InputsViews,
+    Layout,
+    Partition,
+    Placement,
+    TrustMode,
+)
 
+if TYPE_CHECKING:
+    from byoc_iam.blueprint.inputs import BlueprintInputs
+
+
+@dataclass(frozen=True)
+class PlainInputs(InputsViews):
+    """BlueprintInputs' fields without pydantic (see the module); built only from values that passed its rules."""
+
+    account_id: str
+    partition: Partition | None = None
+    region: str | None = None
+    role_name: str = DEFAULT_ROLE_NAME
+    path: str = DEFAULT_PATH
+    description: str = DEFAULT_DESCRIPTION
+    max_session_duration: int = DEFAULT_MAX_SESSION
+    permissions_boundary: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    trust_mode: TrustMode | None = None
+    oidc_issuer: str | None = None
+    allow_custom_issuer: bool = False
+    compact_trust: bool = False
+    service_accounts: tuple[str, ...] = ()
+    policy_placement: Placement = DEFAULT_PLACEMENT
+    roles: tuple[str, ...] = ("eks",)
+    name_prefix: str = "zilliz-byoc"
+    bucket: str | None = None
+    bucket_kms_key_arn: str | None = None
+    external_id: str | None = None
+    storage_service_accounts: tuple[str, ...] = ()
+    storage_wildcard_subjects: bool = False
+    layout: Layout = "combined"
+    identity: Identity = "irsa"
+    cni_role: bool = False
+    cluster_name: str | None = None
+
+    def field_values(self) -> dict[str, Any]:
+        """Field name -> value, in declaration order."""
+        return {name: getattr(self, name) for name in FIELD_TYPES}
+
+
+FIELD_TYPES: dict[str, Any] = {f.name: f.type for f in fields(PlainInputs)}
 _DIGITS = re.compile(r"[1-9][0-9]{0,8}")  # what pydantic's int parser surely reads as the same number
 _NO = object()  # "not of the exact type": the caller falls back to pydantic
-
-
-def _union_args(annotation: Any) -> tuple[Any, ...] | None:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return typing.get_args(annotation)
-    return None
-
-
-def _after_validators(metadata: list[Any]) -> list[Callable[[Any], Any]] | None:
-    out = []
-    for m in metadata:
-        if type(m).__name__ != "AfterValidator":
-            return None
-        out.append(m.func)
-    return out
 
 
 def _coerce(annotation: Any, value: Any) -> Any:
@@ -60,66 +106,52 @@ def _coerce(annotation: Any, value: Any) -> Any:
     if origin is dict and typing.get_args(annotation) == (str, str):
         ok = type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items())
         return dict(value) if ok else _NO
-    if origin is typing.Annotated:
-        inner, *metadata = typing.get_args(annotation)
-        checks = _after_validators(metadata)
-        value = _NO if checks is None else _coerce(inner, value)
-        for check in checks or ():
-            value = check(value) if value is not _NO else _NO
-        return value
-    args = _union_args(annotation)
-    if args is not None and len(args) == 2 and type(None) in args:
-        if value is None:
-            return None
-        return _coerce(next(a for a in args if a is not type(None)), value)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        if len(args) == 2 and type(None) in args:
+            return None if value is None else _coerce(next(a for a in args if a is not type(None)), value)
     return _NO
 
 
-def _field_validators() -> dict[str, list[tuple[str, Callable[[Any], Any]]]] | None:
-    """field -> [(mode, validator)] in definition order; None when one is not a plain before/after validator."""
-    out: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {}
-    for dec in BlueprintInputs.__pydantic_decorators__.field_validators.values():
-        if dec.info.mode not in ("before", "after"):
-            return None
-        for name in dec.info.fields:
-            out.setdefault(name, []).append((dec.info.mode, dec.func))
-    return out
-
-
-def _field(name: str, value: Any, validators: list[tuple[str, Callable[[Any], Any]]]) -> Any:
-    info = BlueprintInputs.__pydantic_fields__[name]
-    for mode, check in reversed(validators):  # pydantic runs the last-defined before-validator first
-        if mode == "before":
-            value = check(value)
-    checks = _after_validators(list(info.metadata))
-    if checks is None:
+def _field(name: str, value: Any) -> Any:
+    for check in BEFORE.get(name, ()):
+        value = check(value)
+    value = _coerce(FIELD_TYPES[name], value)
+    if value is _NO:
         return _NO
-    value = _coerce(info.annotation, value)
-    for check in checks:
-        value = check(value) if value is not _NO else _NO
-    for mode, check in validators:
-        if mode == "after" and value is not _NO:
-            value = check(value)
+    for check in AFTER.get(name, ()):
+        value = check(value)
     return value
 
 
-def fast_inputs(values: Mapping[str, Any]) -> BlueprintInputs | None:
-    """The BlueprintInputs pydantic would validate ``values`` into, or None when pydantic must decide (see the
-    module); never raises for bad input."""
-    fields = BlueprintInputs.__pydantic_fields__
-    validators = _field_validators()
-    models = BlueprintInputs.__pydantic_decorators__.model_validators
-    if validators is None or any(d.info.mode != "after" for d in models.values()):
-        return None
-    if "account_id" not in values or any(k not in fields for k in values):
+def _checked(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The given values as validated, or None when pydantic must decide; never raises for bad input."""
+    if "account_id" not in values or any(k not in FIELD_TYPES for k in values):
         return None
     try:
-        checked = {k: _field(k, v, validators.get(k, [])) for k, v in values.items()}
+        checked = {k: _field(k, v) for k, v in values.items()}
         if any(v is _NO for v in checked.values()):
             return None
-        inputs = BlueprintInputs.model_construct(**checked)
-        for name in models:
-            getattr(inputs, name)()
+        inputs = PlainInputs(**checked)
+        for check in MODEL_CHECKS:
+            check(inputs)
     except Exception:  # any problem at all: pydantic decides, and words it, as before
         return None
-    return inputs
+    return checked
+
+
+def plain_inputs(values: Mapping[str, Any]) -> PlainInputs | None:
+    """The inputs pydantic would validate ``values`` into, as :class:`PlainInputs`, or None when pydantic must
+    decide (see the module); never raises for bad input."""
+    checked = _checked(values)
+    return None if checked is None else PlainInputs(**checked)
+
+
+def fast_inputs(values: Mapping[str, Any]) -> "BlueprintInputs | None":
+    """:func:`plain_inputs` as the ``BlueprintInputs`` (``model_construct``: no pydantic validation), or None."""
+    checked = _checked(values)
+    if checked is None:
+        return None
+    from byoc_iam.blueprint.inputs import BlueprintInputs
+
+    return BlueprintInputs.model_construct(**checked)

@@ -6,11 +6,9 @@ Heavy imports (pydantic, the blueprint) happen inside the command so that CLI st
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from byoc_iam.cli.params import option
 from byoc_iam.cli.role_options import with_role_options
@@ -20,6 +18,8 @@ if TYPE_CHECKING:
     from typer import Typer
 
     from byoc_iam.blueprint import BlueprintInputs
+    from byoc_iam.blueprint.fast_inputs import PlainInputs
+    from byoc_iam.blueprint.render import Inputs
     from byoc_iam.model.role import RoleSpec
 
 FORMAT_NAMES = ("json", "terraform", "cloudformation", "aws-cli")
@@ -41,7 +41,7 @@ _OURS_TOP = {
 }
 
 
-def header_lines(inputs: BlueprintInputs, spec: RoleSpec) -> list[str]:
+def header_lines(inputs: Inputs, spec: RoleSpec) -> list[str]:
     """What the exports say about themselves: version, trust mode, partition and the controller pins."""
     from byoc_iam import __version__
     from byoc_iam.blueprint import controller_pins, oidc_provider
@@ -81,6 +81,9 @@ def write_tree(out: Path, files: dict[str, str], *, force: bool) -> None:
     A non-empty ``out`` is refused unless ``force``; even then only a directory holding nothing but a
     previous render's files is replaced. On any error nothing is left behind.
     """
+    import shutil
+    import tempfile
+
     from byoc_iam.errors import RefusedError, UsageError
 
     if out.exists() and not out.is_dir():
@@ -136,7 +139,7 @@ PLACEHOLDER_NOTE = (
 )
 
 
-def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int) -> str:
+def lint_gate(spec: RoleSpec, inputs: Inputs, *, trust_size_limit: int) -> str:
     """Lint the rendered role: refuse it (exit 1, ERROR findings on stderr) when IAM would reject it or it
     could not work; otherwise return the notes for stderr (WARNING/SECURITY_WARNING findings, the placeholder)."""
     from byoc_iam.errors import ByocError, ExitCode
@@ -160,9 +163,9 @@ def lint_gate(spec: RoleSpec, inputs: BlueprintInputs, *, trust_size_limit: int)
     return notes + (PLACEHOLDER_NOTE if any(f.code == PLACEHOLDER_RULE for f in findings) else "")
 
 
-@with_role_options(select=True)
+@with_role_options(select=True, plain=True)
 def render(
-    inputs: BlueprintInputs,
+    inputs: BlueprintInputs | PlainInputs,
     fmt: str = option(
         "json",
         "--format",
@@ -214,18 +217,23 @@ def render(
     Exit codes: 0 rendered; 1 the role has ERROR findings; 2 bad input; 5 --out not empty (without --force)
     or holding files not ours.
     """
+    from byoc_iam.blueprint.fast_inputs import PlainInputs
     from byoc_iam.cli.render_output import check_render_output
-    from byoc_iam.cli.roleset import is_set
     from byoc_iam.errors import UsageError
 
     if fmt not in FORMAT_NAMES:
         raise UsageError(f"--format: must be one of {', '.join(FORMAT_NAMES)}")
     check_render_output(output, fmt, out)
-    if explain or is_set(inputs):
-        from byoc_iam.cli.roleset import explain_text, render_set
+    if explain:
+        from byoc_iam.cli.roleset import explain_text
 
-        if explain:
-            sys.stdout.write(explain_text(tuple(inputs.roles)))
+        sys.stdout.write(explain_text(tuple(inputs.roles)))
+        return
+    if not isinstance(inputs, PlainInputs):  # the plain inputs are the single combined EKS role's
+        from byoc_iam.cli.roleset import is_set, render_set
+
+        if not is_set(inputs):
+            _render_one(inputs, fmt, out, force=force, trust_size_limit=trust_size_limit, quiet=quiet, output=output)
             return
         render_set(
             inputs, fmt=fmt, out=out, force=force, trust_size_limit=trust_size_limit, quiet=quiet,
@@ -236,16 +244,18 @@ def render(
 
 
 def _render_one(
-    inputs: BlueprintInputs, fmt: str, out: Path | None, *, force: bool, trust_size_limit: int, quiet: bool,
+    inputs: Inputs, fmt: str, out: Path | None, *, force: bool, trust_size_limit: int, quiet: bool,
     output: str | None,
 ) -> None:  # fmt: skip
     """``render`` of the EKS role alone: lint it, then print the artifact (or ``output``), or write ``out``."""
-    from byoc_iam.blueprint import render_role
+    from byoc_iam.blueprint.render import render_plain
     from byoc_iam.cli.render_output import show
     from byoc_iam.export import bundle, export
     from byoc_iam.model.arn import role_arn
 
-    spec = render_role(inputs)
+    # PlainRoleSpec has RoleSpec's fields and views, all lint and the exports read (no pydantic imported);
+    # tests/render/test_plain_path.py holds lint's findings and every export equal to the RoleSpec's
+    spec = cast("RoleSpec", render_plain(inputs))
     notes = lint_gate(spec, inputs, trust_size_limit=trust_size_limit)
     header = header_lines(inputs, spec)
     member = ("eks", spec, role_arn(inputs.resolved_partition, inputs.account_id, spec.role_name, spec.path))

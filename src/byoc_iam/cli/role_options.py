@@ -46,6 +46,7 @@ from byoc_iam.cli.params import option
 
 if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
+    from byoc_iam.blueprint.fast_inputs import PlainInputs
 
 PANEL = "Role"
 COMPACT_HELP = "One web-identity statement listing every service account (smaller trust policy)."
@@ -234,17 +235,31 @@ def role_inputs(values: Mapping[str, Any], env: Mapping[str, str] | None = None)
     return load_inputs(values, env=env)
 
 
+def plain_role_inputs(values: Mapping[str, Any]) -> PlainInputs | BlueprintInputs:
+    """:func:`role_inputs` for ``render``: :class:`~byoc_iam.blueprint.fast_inputs.PlainInputs` (no pydantic) when
+    the values are plainly valid for the EKS role alone (``blueprint.config.load_plain_inputs``)."""
+    from byoc_iam.blueprint.config import load_plain_inputs
+
+    return load_plain_inputs(values)
+
+
 @overload
 def with_role_options(fn: F, /) -> F: ...
 @overload
 def with_role_options(
-    *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
+    *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False, plain: bool = False
 ) -> Callable[[F], F]: ...
 def with_role_options(
-    fn: F | None = None, /, *, inputs_param: str = "inputs", lazy: bool = False, select: bool = False
+    fn: F | None = None,
+    /,
+    *,
+    inputs_param: str = "inputs",
+    lazy: bool = False,
+    select: bool = False,
+    plain: bool = False,
 ) -> F | Callable[[F], F]:
     """Decorate a typer command: add the role options, pass validated ``BlueprintInputs`` as ``inputs``
-    (or, with ``lazy``, the unvalidated :class:`RoleValues`)."""
+    (with ``plain``, :func:`plain_role_inputs`; with ``lazy``, the unvalidated :class:`RoleValues`)."""
 
     def decorate(func: F) -> F:
         sig = inspect.signature(func)
@@ -266,7 +281,8 @@ def with_role_options(
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             values = RoleValues({name: kwargs.pop(name, None) for name in names})
-            kwargs[inputs_param] = values if lazy else role_inputs(values)
+            load = plain_role_inputs if plain else role_inputs
+            kwargs[inputs_param] = values if lazy else load(values)
             return func(*args, **kwargs)
 
         wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]

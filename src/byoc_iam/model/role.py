@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from byoc_iam.errors import UsageError
-from byoc_iam.model import rules
-from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size, read_json
+from byoc_iam.model import role_plain, rules
+from byoc_iam.model.policy import PolicyDocument, PolicyParseError, read_json
 from byoc_iam.model.quotas import quotas
 
 _Q = quotas()
@@ -21,11 +20,12 @@ def rule(check: Callable[[Any], str | None]) -> AfterValidator:
     return AfterValidator(lambda value: rules.checked(check, value))
 
 
-# Field types that carry IAM's naming rules, shared by RoleSpec and the blueprint inputs.
-RoleName = Annotated[str, rule(rules.check_role_name)]
-RolePath = Annotated[str, rule(rules.check_path)]
-PolicyArn = Annotated[str, rule(rules.check_policy_arn)]
-RoleTags = Annotated[dict[str, str], rule(rules.check_tags)]
+# Field types that carry IAM's naming rules, shared by RoleSpec and the blueprint inputs; their validators are
+# model/role_plain.py's, which render's plain path calls too (one copy of each rule).
+RoleName = Annotated[str, AfterValidator(role_plain.role_name)]
+RolePath = Annotated[str, AfterValidator(role_plain.role_path)]
+PolicyArn = Annotated[str, AfterValidator(role_plain.policy_arn)]
+RoleTags = Annotated[dict[str, str], AfterValidator(role_plain.role_tags)]
 
 
 def _document(value: Any) -> dict[str, Any]:
@@ -35,8 +35,11 @@ def _document(value: Any) -> dict[str, Any]:
         raise ValueError(str(exc)) from None
 
 
-class RoleSpec(BaseModel):
-    """A role as byoc-iam renders, plans and verifies it. Policy documents are kept as JSON objects."""
+class RoleSpec(role_plain.RoleViews, BaseModel):
+    """A role as byoc-iam renders, plans and verifies it. Policy documents are kept as JSON objects.
+
+    Its views (``trust()``, ``inline()``, ``customer_managed()``, ``inline_size()``, ``to_json()``) are
+    :class:`~byoc_iam.model.role_plain.RoleViews`', shared with render's ``PlainRoleSpec``."""
 
     model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
@@ -78,24 +81,6 @@ class RoleSpec(BaseModel):
         if both:
             raise ValueError(f"policy names used both inline and customer-managed: {', '.join(sorted(both))}")
         return self
-
-    # -- views -----------------------------------------------------------------------------------------
-    def trust(self) -> PolicyDocument:
-        return PolicyDocument.from_dict(self.trust_policy)
-
-    def inline(self) -> dict[str, PolicyDocument]:
-        return {n: PolicyDocument.from_dict(d) for n, d in self.inline_policies.items()}
-
-    def customer_managed(self) -> dict[str, PolicyDocument]:
-        return {n: PolicyDocument.from_dict(d) for n, d in self.customer_managed_policies.items()}
-
-    def inline_size(self) -> int:
-        """Aggregate size of the inline policies, as IAM counts it (quota 10,240)."""
-        return sum(iam_size(d) for d in self.inline_policies.values())
-
-    def to_json(self, indent: int = 2) -> str:
-        # the fields are JSON values already: no pydantic serializer (render's start-up path, issue 18)
-        return json.dumps({name: getattr(self, name) for name in type(self).model_fields}, indent=indent)
 
     @classmethod
     def from_json(cls, text: str, source: str = "RoleSpec") -> RoleSpec:
