@@ -1,5 +1,7 @@
 """blueprint/fast_inputs.py: BlueprintInputs without pydantic's validator gives exactly what model_validate gives,
-and declines (leaving pydantic to word the error) whenever model_validate would refuse."""
+and declines (leaving pydantic to word the error) whenever model_validate would refuse; render's plain path
+(PlainInputs -> PlainRoleSpec, no pydantic) gives the role, lint findings and every export the pydantic path
+gives."""
 
 from __future__ import annotations
 
@@ -10,10 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from byoc_iam.blueprint.config import load_inputs
-from byoc_iam.blueprint.fast_inputs import fast_inputs
+from byoc_iam.blueprint.config import load_inputs, load_plain_inputs
+from byoc_iam.blueprint.fast_inputs import PlainInputs, fast_inputs, plain_inputs
 from byoc_iam.blueprint.inputs import BlueprintInputs
-from byoc_iam.errors import UsageError
+from byoc_iam.blueprint.render import render_plain, render_role
+from byoc_iam.cli.render import header_lines, lint_gate
+from byoc_iam.errors import ByocError, UsageError
+from byoc_iam.export import FORMATS, bundle, export
+from byoc_iam.lint import lint_role
+from byoc_iam.model.role import RoleSpec
 
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789"
 # per field: values that pass and values that break a rule or are of another type
@@ -114,4 +121,102 @@ def test_bad_flags_still_get_pydantics_words(flags: dict[str, Any], message: str
     assert fast_inputs(flags) is None
     with pytest.raises(UsageError) as info:
         load_inputs(flags, env={})
+    assert str(info.value).startswith(message), str(info.value)
+
+
+def _same_plain(plain: PlainInputs, slow: BlueprintInputs) -> None:
+    assert plain.field_values() == slow.__dict__
+    assert {k: type(v) for k, v in plain.field_values().items()} == {k: type(v) for k, v in slow.__dict__.items()}
+    for derived in ("issuer", "resolved_partition", "resolved_trust_mode"):
+        assert getattr(plain, derived) == getattr(slow, derived)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value_sets())
+def test_plain_inputs_agree_with_pydantic(values: dict[str, Any]) -> None:
+    plain, slow = plain_inputs(values), _validated(values)
+    assert (plain is None) == (fast_inputs(values) is None)  # one decision for both fast forms
+    if plain is not None:
+        assert slow is not None, values  # never accepts what pydantic refuses
+        _same_plain(plain, slow)
+
+
+# per field: the sample values that pass alone (render's property test draws mostly valid inputs from them)
+VALID: dict[str, list[Any]] = {
+    k: ok
+    for k, vs in SAMPLES.items()
+    if (ok := [v for v in vs if plain_inputs({"account_id": "111122223333", k: v}) is not None])
+}
+
+
+@st.composite
+def valid_value_sets(draw: st.DrawFn) -> dict[str, Any]:
+    keys = draw(st.lists(st.sampled_from(sorted(VALID)), unique=True, max_size=8))
+    return {"account_id": "111122223333", **{k: draw(st.sampled_from(VALID[k])) for k in keys}}
+
+
+def _gate(spec: Any, inputs: Any, limit: int) -> tuple[str, str]:
+    try:
+        return "ok", lint_gate(spec, inputs, trust_size_limit=limit)
+    except ByocError as exc:
+        return "refused", str(exc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_value_sets(), st.sampled_from([2048, 700, 8192]))
+def test_the_plain_render_equals_the_pydantic_render(values: dict[str, Any], limit: int) -> None:
+    plain, slow = plain_inputs(values), _validated(values)
+    if plain is None or slow is None:
+        return
+    spec, model = render_plain(plain), render_role(slow)
+    assert spec.field_values() == dict(model)
+    assert model == RoleSpec.model_validate(dict(model))  # what render_role builds unvalidated is valid as is
+    assert spec.to_json() == model.to_json()
+    assert spec.inline_size() == model.inline_size()
+    assert spec.trust().to_dict() == model.trust().to_dict()
+    for view in ("inline", "customer_managed"):
+        ours, theirs = getattr(spec, view)(), getattr(model, view)()
+        assert {n: d.to_dict() for n, d in ours.items()} == {n: d.to_dict() for n, d in theirs.items()}
+    mode = slow.resolved_trust_mode
+    assert lint_role(spec, trust_mode=mode, trust_size_limit=limit) == lint_role(  # type: ignore[arg-type]
+        model, trust_mode=mode, trust_size_limit=limit
+    )
+    assert _gate(spec, plain, limit) == _gate(model, slow, limit)
+    header = header_lines(plain, spec)  # type: ignore[arg-type]
+    assert header == header_lines(slow, model)
+    for fmt in FORMATS:
+        assert export(spec, fmt, header) == export(model, fmt, header)  # type: ignore[arg-type]
+        assert bundle(spec, fmt, header) == bundle(model, fmt, header)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("flags", "kind"),
+    [
+        ({"account_id": "111122223333", "region": "us-east-1"}, PlainInputs),
+        ({"account_id": "111122223333", "tags": {"a": "b"}, "policy_placement": "managed"}, PlainInputs),
+        ({"account_id": "111122223333", "roles": ("all",), "bucket": "my-bucket", "external_id": "EXTID1234567"},
+         BlueprintInputs),
+        ({"account_id": "111122223333", "layout": "split"}, BlueprintInputs),
+        ({"account_id": "111122223333", "max_session_duration": 7200.0}, BlueprintInputs),
+    ],
+)  # fmt: skip
+def test_render_gets_plain_inputs_only_for_the_single_eks_role_plainly_typed(flags: dict[str, Any], kind: type) -> None:
+    inputs = load_plain_inputs(flags, env={})
+    assert type(inputs) is kind
+    assert dict(zip(inputs.__dict__, inputs.__dict__.values(), strict=True)) == load_inputs(flags, env={}).__dict__
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"account_id": "11112222333"}, "--account-id: must be exactly 12 digits"),
+        ({"account_id": "111122223333", "region": "mars-1"}, "--region: must look like"),
+        ({"account_id": "111122223333", "trust_mode": "resolved"}, "--trust-mode: resolved needs an OIDC issuer"),
+        ({}, "--account-id: is required (give --account-id"),
+    ],
+)
+def test_bad_flags_on_the_plain_path_get_pydantics_words(flags: dict[str, Any], message: str) -> None:
+    assert plain_inputs(flags) is None
+    with pytest.raises(UsageError) as info:
+        load_plain_inputs(flags, env={})
     assert str(info.value).startswith(message), str(info.value)

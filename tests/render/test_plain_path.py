@@ -1,0 +1,116 @@
+"""Render's plain path (issue 18): the pydantic-free mirrors are the models' own declarations.
+
+PlainInputs and PlainRoleSpec have exactly the fields (names, order, types, defaults) of BlueprintInputs and
+RoleSpec; input_rules' BEFORE/AFTER/MODEL_CHECKS are exactly the model's validators, in pydantic's order; and
+``render`` of the EKS role imports no pydantic. (tests/render/test_fast_inputs.py: their results agree.)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing
+from dataclasses import MISSING, fields
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from byoc_iam.blueprint import input_rules
+from byoc_iam.blueprint.fast_inputs import FIELD_TYPES, PlainInputs
+from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.model.role import RoleSpec
+from byoc_iam.model.role_plain import ROLE_FIELDS, PlainRoleSpec
+
+
+def _bare(annotation: Any) -> Any:
+    """The annotation without ``Annotated`` metadata (its validators are compared separately)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, type(int | None)) and args:
+        return typing.Union[tuple(_bare(a) for a in args)]  # noqa: UP007 - rebuilt from its parts
+    return annotation
+
+
+def _model_default(info: Any) -> Any:
+    if info.default_factory is not None:
+        return info.default_factory()
+    return MISSING if info.default is PydanticUndefined else info.default
+
+
+def test_plain_inputs_mirror_blueprint_inputs() -> None:
+    model = BlueprintInputs.model_fields
+    ours = {f.name: f for f in fields(PlainInputs)}
+    assert list(ours) == list(model) == list(FIELD_TYPES)
+    for name, info in model.items():
+        f = ours[name]
+        assert _bare(f.type) == _bare(info.rebuild_annotation()), name
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        assert default == _model_default(info), name
+        assert type(default) is type(_model_default(info)), name
+
+
+def test_plain_role_spec_mirrors_role_spec() -> None:
+    model = RoleSpec.model_fields
+    ours = {f.name: f for f in fields(PlainRoleSpec)}
+    assert list(ours) == list(model) == list(ROLE_FIELDS)
+    hints = typing.get_type_hints(PlainRoleSpec)
+    for name, info in model.items():
+        assert _bare(hints[name]) == _bare(info.rebuild_annotation()), name
+
+
+def _metadata(info: Any) -> list[Any]:
+    """A field's Annotated metadata, also when the Annotated type is inside a union (``PolicyArn | None``)."""
+    inner = [a for a in typing.get_args(info.annotation) if typing.get_origin(a) is typing.Annotated]
+    return [*info.metadata, *(m for a in inner for m in a.__metadata__)]
+
+
+def _model_rules() -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]], tuple[Any, ...]]:
+    """BlueprintInputs' validators as pydantic runs them: field -> before, field -> after, model checks."""
+    decorators = BlueprintInputs.__pydantic_decorators__
+    before: dict[str, list[Any]] = {}
+    after: dict[str, list[Any]] = {}
+    for name, info in BlueprintInputs.model_fields.items():
+        for m in _metadata(info):  # the Annotated types' validators run first among the "after" ones
+            assert type(m).__name__ == "AfterValidator", (name, m)
+            after.setdefault(name, []).append(m.func)
+    for dec in decorators.field_validators.values():
+        assert dec.info.mode in ("before", "after")
+        for name in dec.info.fields:
+            if dec.info.mode == "before":
+                before.setdefault(name, []).insert(0, dec.func)  # the last-defined before-validator runs first
+            else:
+                after.setdefault(name, []).append(dec.func)
+    assert all(d.info.mode == "after" for d in decorators.model_validators.values())
+    checks = tuple(d.func for d in decorators.model_validators.values())
+    return {k: tuple(v) for k, v in before.items()}, {k: tuple(v) for k, v in after.items()}, checks
+
+
+def test_the_rule_tables_are_the_models_validators() -> None:
+    before, after, checks = _model_rules()
+    assert before == input_rules.BEFORE
+    assert after == input_rules.AFTER
+    assert checks == input_rules.MODEL_CHECKS
+    # and RoleSpec's Annotated field types validate with the same functions
+    for name in ("role_name", "path", "permissions_boundary", "tags"):
+        [validator] = _metadata(RoleSpec.model_fields[name])
+        assert validator.func is input_rules.AFTER[name][0]
+
+
+def test_render_of_the_eks_role_imports_no_pydantic() -> None:
+    code = (
+        "import io, json, sys\n"
+        "from byoc_iam.cli.direct import dispatch\n"
+        "run = dispatch(['render', '--account-id', '111122223333', '--region', 'us-east-1', '-q'])\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "run()\n"
+        "text, sys.stdout = sys.stdout.getvalue(), out\n"
+        "print(json.dumps({'pydantic': 'pydantic' in sys.modules, 'spec': json.loads(text)}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["pydantic"] is False
+    spec = RoleSpec.model_validate(result["spec"])  # a valid RoleSpec, as the pydantic path renders it
+    assert spec.role_name == input_rules.DEFAULT_ROLE_NAME
+    assert "arn:aws:iam::111122223333:oidc-provider/eks_oidc_url" in json.dumps(spec.trust_policy)
