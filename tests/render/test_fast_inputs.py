@@ -178,15 +178,15 @@ def test_the_plain_render_equals_the_pydantic_render(values: dict[str, Any], lim
         ours, theirs = getattr(spec, view)(), getattr(model, view)()
         assert {n: d.to_dict() for n, d in ours.items()} == {n: d.to_dict() for n, d in theirs.items()}
     mode = slow.resolved_trust_mode
-    assert lint_role(spec, trust_mode=mode, trust_size_limit=limit) == lint_role(  # type: ignore[arg-type]
+    assert lint_role(spec, trust_mode=mode, trust_size_limit=limit) == lint_role(
         model, trust_mode=mode, trust_size_limit=limit
     )
     assert _gate(spec, plain, limit) == _gate(model, slow, limit)
-    header = header_lines(plain, spec)  # type: ignore[arg-type]
+    header = header_lines(plain, spec)
     assert header == header_lines(slow, model)
     for fmt in FORMATS:
-        assert export(spec, fmt, header) == export(model, fmt, header)  # type: ignore[arg-type]
-        assert bundle(spec, fmt, header) == bundle(model, fmt, header)  # type: ignore[arg-type]
+        assert export(spec, fmt, header) == export(model, fmt, header)
+        assert bundle(spec, fmt, header) == bundle(model, fmt, header)
 
 
 @pytest.mark.parametrize(

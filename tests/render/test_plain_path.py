@@ -1,8 +1,9 @@
 """Render's plain path (issue 18): the pydantic-free mirrors are the models' own declarations.
 
 PlainInputs and PlainRoleSpec have exactly the fields (names, order, types, defaults) of BlueprintInputs and
-RoleSpec; input_rules' BEFORE/AFTER/MODEL_CHECKS are exactly the model's validators, in pydantic's order; and
-``render`` of the EKS role imports no pydantic. (tests/render/test_fast_inputs.py: their results agree.)
+RoleSpec; input_rules' BEFORE/AFTER/MODEL_CHECKS and role_plain's ROLE_AFTER are exactly the models' validators,
+in pydantic's order; ``render`` of the EKS role imports no pydantic; RoleSpec.from_json's plain reading of a
+file (``verify --role FILE``) gives what pydantic gives. (tests/render/test_fast_inputs.py: render's results.)
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import json
 import subprocess
 import sys
 import typing
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, astuple, fields
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
 from byoc_iam.blueprint import input_rules
 from byoc_iam.blueprint.fast_inputs import FIELD_TYPES, PlainInputs
 from byoc_iam.blueprint.inputs import BlueprintInputs
+from byoc_iam.errors import UsageError
+from byoc_iam.model import role_plain
 from byoc_iam.model.role import RoleSpec
 from byoc_iam.model.role_plain import ROLE_FIELDS, PlainRoleSpec
 
@@ -114,3 +121,89 @@ def test_render_of_the_eks_role_imports_no_pydantic() -> None:
     spec = RoleSpec.model_validate(result["spec"])  # a valid RoleSpec, as the pydantic path renders it
     assert spec.role_name == input_rules.DEFAULT_ROLE_NAME
     assert "arn:aws:iam::111122223333:oidc-provider/eks_oidc_url" in json.dumps(spec.trust_policy)
+
+
+def test_the_role_rule_table_is_role_specs_validators() -> None:
+    decorators = RoleSpec.__pydantic_decorators__
+    after: dict[str, list[Any]] = {}
+    for name, info in RoleSpec.model_fields.items():
+        after[name] = [m.func for m in _metadata(info) if type(m).__name__ == "AfterValidator"]
+    for dec in decorators.field_validators.values():
+        assert dec.info.mode == "after"
+        for name in dec.info.fields:
+            after[name].append(dec.func)
+    assert {k: tuple(v) for k, v in after.items() if v} == role_plain.ROLE_AFTER
+    assert [d.func for d in decorators.model_validators.values()] == [role_plain.no_overlap]
+    constraints = {
+        (name, type(m).__name__): astuple(m)[0]
+        for name, info in RoleSpec.model_fields.items()
+        for m in info.metadata
+        if type(m).__name__ != "AfterValidator"
+    }
+    assert constraints == {
+        ("description", "MaxLen"): role_plain.DESCRIPTION_MAX,
+        ("max_session_duration", "Ge"): role_plain.SESSION_RANGE[0],
+        ("max_session_duration", "Le"): role_plain.SESSION_RANGE[1],
+    }
+
+
+DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+}
+ROLE_SAMPLES: dict[str, list[Any]] = {
+    "role_name": ["r", "bad name", 3, "x" * 65],
+    "path": ["/", "/a/", "a", None],
+    "description": ["", "d\x00", "x" * 1000, "x" * 1001, 5, None],
+    "max_session_duration": [3600, 43200, 43201, 100, "3600", 3600.0, True, None],
+    "permissions_boundary": [None, "arn:aws:iam::111122223333:policy/b", "x", 5],
+    "trust_policy": [TRUST, DOC, {}, "x", {"Statement": []}, {"Version": "2012-10-17", "Statement": [{"Effect": 1}]}],
+    "managed_policy_arns": [[], ["arn:aws:iam::aws:policy/A"], ["arn:aws:iam::aws:policy/A"] * 2, ["x"], "x", [1]],
+    "inline_policies": [{}, {"p": DOC}, {"bad name": DOC}, {"p": "x"}, {"p": {}}, {"q": TRUST}],
+    "customer_managed_policies": [{}, {"p": DOC}, {"c": DOC}, {"c": {"Statement": "x"}}],
+    "tags": [{}, {"a": "b"}, {"a": 1}, {"": "x"}, [], {f"k{i}": "v" for i in range(51)}],
+    "nope": [1],
+}
+
+
+@st.composite
+def role_documents(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {"role_name": "r", "trust_policy": TRUST}
+    for key in draw(st.lists(st.sampled_from(sorted(ROLE_SAMPLES)), unique=True, max_size=6)):
+        data[key] = draw(st.sampled_from(ROLE_SAMPLES[key]))
+    for key in draw(st.lists(st.sampled_from(["role_name", "trust_policy"]), unique=True, max_size=1)):
+        del data[key]
+    return data
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(role_documents())
+def test_the_plain_role_reader_agrees_with_pydantic(data: dict[str, Any]) -> None:
+    text = json.dumps(data)  # also what from_json reads
+    fields = role_plain.plain_role_fields(json.loads(text))
+    try:
+        slow: RoleSpec | None = RoleSpec.model_validate(json.loads(text))
+    except ValidationError:
+        slow = None
+    if fields is None:
+        if slow is None:  # refused: the same words as pydantic's
+            with pytest.raises(UsageError) as info:
+                RoleSpec.from_json(text, "f.json")
+            assert str(info.value).startswith("f.json: ")
+        return
+    assert slow is not None, data  # never accepts what pydantic refuses
+    fast = RoleSpec.from_json(text, "f.json")
+    assert fast == slow and fast.__dict__ == slow.__dict__ and fast.model_fields_set == slow.model_fields_set
+    assert fast.to_json() == slow.to_json()
+
+
+def test_a_rendered_role_file_is_read_plainly() -> None:
+    from byoc_iam.blueprint.fast_inputs import plain_inputs
+    from byoc_iam.blueprint.render import render_plain
+
+    inputs = plain_inputs({"account_id": "111122223333", "region": "us-east-1"})
+    assert inputs is not None
+    text = render_plain(inputs).to_json()
+    assert role_plain.plain_role_fields(json.loads(text)) is not None
+    assert RoleSpec.from_json(text).to_json() == text

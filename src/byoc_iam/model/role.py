@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from byoc_iam.errors import UsageError
 from byoc_iam.model import role_plain, rules
-from byoc_iam.model.policy import PolicyDocument, PolicyParseError, read_json
+from byoc_iam.model.policy import read_json
 from byoc_iam.model.quotas import quotas
 
 _Q = quotas()
@@ -26,13 +26,6 @@ RoleName = Annotated[str, AfterValidator(role_plain.role_name)]
 RolePath = Annotated[str, AfterValidator(role_plain.role_path)]
 PolicyArn = Annotated[str, AfterValidator(role_plain.policy_arn)]
 RoleTags = Annotated[dict[str, str], AfterValidator(role_plain.role_tags)]
-
-
-def _document(value: Any) -> dict[str, Any]:
-    try:
-        return PolicyDocument.from_dict(value).to_dict()
-    except PolicyParseError as exc:
-        raise ValueError(str(exc)) from None
 
 
 class RoleSpec(role_plain.RoleViews, BaseModel):
@@ -54,38 +47,25 @@ class RoleSpec(role_plain.RoleViews, BaseModel):
     customer_managed_policies: dict[str, dict[str, Any]] = Field(default_factory=dict)
     tags: RoleTags = Field(default_factory=dict)
 
-    @field_validator("managed_policy_arns")
-    @classmethod
-    def _arns(cls, v: list[str]) -> list[str]:
-        for arn in v:
-            rules.checked(rules.check_policy_arn, arn)
-        if len(set(v)) != len(v):
-            raise ValueError("lists the same policy ARN twice")
-        return v
-
-    @field_validator("trust_policy")
-    @classmethod
-    def _trust(cls, v: Any) -> dict[str, Any]:
-        return _document(v)
-
-    @field_validator("inline_policies", "customer_managed_policies")
-    @classmethod
-    def _policies(cls, v: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        for name in v:
-            rules.checked(rules.check_policy_name, name)
-        return {name: _document(doc) for name, doc in v.items()}
-
-    @model_validator(mode="after")
-    def _no_overlap(self) -> RoleSpec:
-        both = set(self.inline_policies) & set(self.customer_managed_policies)
-        if both:
-            raise ValueError(f"policy names used both inline and customer-managed: {', '.join(sorted(both))}")
-        return self
+    # validators: model/role_plain.py's functions (one copy, which the plain reader calls too: ROLE_AFTER)
+    _arns = field_validator("managed_policy_arns")(staticmethod(role_plain.managed_arns))
+    _trust = field_validator("trust_policy")(staticmethod(role_plain.document))
+    _policies = field_validator("inline_policies", "customer_managed_policies")(
+        staticmethod(role_plain.policy_documents)
+    )
+    _no_overlap = model_validator(mode="after")(role_plain.no_overlap)
 
     @classmethod
     def from_json(cls, text: str, source: str = "RoleSpec") -> RoleSpec:
-        """Parse and validate; any problem becomes one :class:`UsageError` line."""
+        """Parse and validate; any problem becomes one :class:`UsageError` line.
+
+        Plainly valid JSON (``role_plain.plain_role_fields``) is checked by the model's own rules without building
+        pydantic's validator (issue 18: ``verify --role FILE``); anything else is validated, and worded, by pydantic.
+        """
         data = read_json(text, source)
+        fields = role_plain.plain_role_fields(data)
+        if fields is not None:
+            return cls.model_construct(**fields)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -16,12 +16,15 @@ read a ``RoleSpec``.
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, Protocol
 
 from byoc_iam.model import rules
-from byoc_iam.model.policy import PolicyDocument, iam_size
+from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size
+from byoc_iam.model.quotas import quotas
 
 
 def _checker(check: Callable[[Any], str | None]) -> Callable[[Any], Any]:
@@ -38,6 +41,38 @@ role_name = _checker(rules.check_role_name)
 role_path = _checker(rules.check_path)
 policy_arn = _checker(rules.check_policy_arn)
 role_tags = _checker(rules.check_tags)
+
+
+def document(value: Any) -> dict[str, Any]:
+    """A policy document in canonical form (ValueError naming the problem): RoleSpec's trust policy validator."""
+    try:
+        return PolicyDocument.from_dict(value).to_dict()
+    except PolicyParseError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def managed_arns(v: list[str]) -> list[str]:
+    """RoleSpec's ``managed_policy_arns`` validator: policy ARNs, none twice."""
+    for arn in v:
+        rules.checked(rules.check_policy_arn, arn)
+    if len(set(v)) != len(v):
+        raise ValueError("lists the same policy ARN twice")
+    return v
+
+
+def policy_documents(v: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """RoleSpec's inline and customer-managed policies validator: policy names, documents in canonical form."""
+    for name in v:
+        rules.checked(rules.check_policy_name, name)
+    return {name: document(doc) for name, doc in v.items()}
+
+
+def no_overlap(spec: Any) -> Any:
+    """RoleSpec's model check: no policy name both inline and customer-managed; returns ``spec``."""
+    both = set(spec.inline_policies) & set(spec.customer_managed_policies)
+    if both:
+        raise ValueError(f"policy names used both inline and customer-managed: {', '.join(sorted(both))}")
+    return spec
 
 
 class _Role(Protocol):
@@ -94,3 +129,75 @@ class PlainRoleSpec(RoleViews):
 
 # RoleSpec's fields in declaration order (the order of its JSON form, docs/rolespec.md)
 ROLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PlainRoleSpec))
+
+
+# RoleSpec's validators of a value of the field's type, in the order pydantic runs them (the Annotated type's,
+# then the field validators); tests/render/test_plain_path.py holds this table equal to the model's.
+ROLE_AFTER: dict[str, tuple[Callable[[Any], Any], ...]] = {
+    "role_name": (role_name,),
+    "path": (role_path,),
+    "permissions_boundary": (policy_arn,),
+    "tags": (role_tags,),
+    "trust_policy": (document,),
+    "managed_policy_arns": (managed_arns,),
+    "inline_policies": (policy_documents,),
+    "customer_managed_policies": (policy_documents,),
+}
+_Q = quotas()
+# RoleSpec's Field constraints: description max_length, max_session_duration ge/le (held equal by the test)
+DESCRIPTION_MAX = _Q.role_description_length
+SESSION_RANGE = (_Q.session_min, _Q.session_max)
+
+
+@cache
+def _hints() -> dict[str, Any]:
+    return typing.get_type_hints(PlainRoleSpec)
+
+
+def _exact(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` is plainly of ``annotation`` (what JSON gives: str, int, list, dict; no coercion)."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if annotation is Any:
+        return True
+    if annotation in (str, int):
+        return type(value) is annotation
+    if origin is list:
+        return type(value) is list and all(_exact(args[0], v) for v in value)
+    if origin is dict:
+        return type(value) is dict and all(type(k) is str and _exact(args[1], v) for k, v in value.items())
+    if origin in (typing.Union, type(int | None)) and type(None) in args:
+        return value is None or _exact(next(a for a in args if a is not type(None)), value)
+    return False
+
+
+def _field(name: str, value: Any) -> Any:
+    if not _exact(_hints()[name], value):
+        raise ValueError("not plainly of the field's type")
+    value = dict(value) if type(value) is dict else list(value) if type(value) is list else value  # as pydantic copies
+    if name == "description" and len(value) > DESCRIPTION_MAX:
+        raise ValueError("too long")
+    if name == "max_session_duration" and not SESSION_RANGE[0] <= value <= SESSION_RANGE[1]:
+        raise ValueError("out of range")
+    if value is not None:  # the Annotated type of an optional field applies to a value only
+        for check in ROLE_AFTER.get(name, ()):
+            value = check(value)
+    return value
+
+
+def plain_role_fields(data: Any) -> dict[str, Any] | None:
+    """The fields ``RoleSpec.model_validate(data)`` gives, for the fields ``data`` names, when ``data`` is plainly
+    valid (a JSON object of RoleSpec's fields, each plainly of its type, every rule kept); None when pydantic must
+    decide (and word the error). Never raises for bad input. ``RoleSpec.model_construct(**fields)`` is the
+    RoleSpec (``tests/render/test_plain_path.py`` holds them equal)."""
+    if type(data) is not dict or "role_name" not in data or "trust_policy" not in data:
+        return None
+    if any(k not in ROLE_FIELDS for k in data):
+        return None
+    try:
+        checked = {k: _field(k, v) for k, v in data.items()}
+        inline, managed = checked.get("inline_policies", {}), checked.get("customer_managed_policies", {})
+        if set(inline) & set(managed):
+            return None
+    except Exception:  # any problem at all (RecursionError too): pydantic decides, and words it, as before
+        return None
+    return checked
