@@ -203,7 +203,7 @@ def test_the_plain_render_equals_the_pydantic_render(values: dict[str, Any], lim
 def test_render_gets_plain_inputs_only_for_the_single_eks_role_plainly_typed(flags: dict[str, Any], kind: type) -> None:
     inputs = load_plain_inputs(flags, env={})
     assert type(inputs) is kind
-    assert dict(zip(inputs.__dict__, inputs.__dict__.values(), strict=True)) == load_inputs(flags, env={}).__dict__
+    assert {k: getattr(inputs, k) for k in BlueprintInputs.model_fields} == load_inputs(flags, env={}).__dict__
 
 
 @pytest.mark.parametrize(

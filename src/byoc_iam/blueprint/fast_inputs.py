@@ -4,11 +4,12 @@ Importing pydantic and building :class:`~byoc_iam.blueprint.inputs.BlueprintInpu
 half of its start. :func:`plain_inputs` takes the common case: every value already of its field's exact type
 (``str``, ``bool``, a whole number as ``int`` or as digits, ``tuple``/``list`` of ``str``, ``dict`` of ``str``),
 no unknown key. It runs the model's own validators, :mod:`byoc_iam.blueprint.input_rules`' functions, in the
-order pydantic does (``BEFORE`` on the raw value, the type, ``AFTER``, then ``MODEL_CHECKS`` on the whole), and
-returns a :class:`PlainInputs`: the model's fields, defaults and derived values (``issuer``,
-``resolved_partition``, ``resolved_trust_mode``) as a frozen dataclass. It returns None for anything else (a
-value of another type, a broken rule): the caller validates with pydantic then, so every error, message and
-exit code is pydantic's, as before. :func:`fast_inputs` is the same as a ``BlueprintInputs`` (``model_construct``).
+order pydantic does (``BEFORE`` on the raw value, the type, ``AFTER``, then ``MODEL_CHECKS`` on the whole),
+and returns a :class:`PlainInputs`: the model's fields, defaults and derived values (``issuer``,
+``resolved_partition``, ``resolved_trust_mode``: ``input_rules``' functions) as a NamedTuple. It returns None
+for anything else (a value of another type, a broken rule): the caller validates with pydantic then, so every
+error, message and exit code is pydantic's, as before. :func:`fast_inputs` gives the same as a
+``BlueprintInputs`` (``model_construct``).
 
 ``tests/render/test_plain_path.py`` holds :class:`PlainInputs` equal to the model (field names, order, types,
 defaults) and the rule tables equal to its validators; ``tests/render/test_fast_inputs.py`` holds the result
@@ -22,8 +23,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from byoc_iam.blueprint.input_rules import (
     AFTER,
@@ -35,20 +35,24 @@ from byoc_iam.blueprint.input_rules import (
     DEFAULT_ROLE_NAME,
     MODEL_CHECKS,
     Identity,
-    InputsViews,
+    Issuer,
     Layout,
     Partition,
     Placement,
     TrustMode,
+    issuer_of,
+    partition_of,
+    trust_mode_of,
 )
 
 if TYPE_CHECKING:
     from byoc_iam.blueprint.inputs import BlueprintInputs
 
 
-@dataclass(frozen=True)
-class PlainInputs(InputsViews):
-    """BlueprintInputs' fields without pydantic (see the module); built only from values that passed its rules."""
+class PlainInputs(NamedTuple):
+    """BlueprintInputs' fields without pydantic (see the module); built only from values that passed its rules,
+    by :func:`plain_inputs` (which gives ``tags`` a dict of its own). A NamedTuple: a quarter of a frozen
+    dataclass's cost to define, on every ``render``."""
 
     account_id: str
     partition: Partition | None = None
@@ -58,7 +62,7 @@ class PlainInputs(InputsViews):
     description: str = DEFAULT_DESCRIPTION
     max_session_duration: int = DEFAULT_MAX_SESSION
     permissions_boundary: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = {}  # never shared: plain_inputs always gives tags a dict of its own
     trust_mode: TrustMode | None = None
     oidc_issuer: str | None = None
     allow_custom_issuer: bool = False
@@ -77,12 +81,26 @@ class PlainInputs(InputsViews):
     cni_role: bool = False
     cluster_name: str | None = None
 
+    @property
+    def issuer(self) -> Issuer | None:
+        return issuer_of(self)
+
+    @property
+    def resolved_partition(self) -> str:
+        """The partition: as given, else the region's, else the EKS issuer's, else ``aws``."""
+        return partition_of(self)
+
+    @property
+    def resolved_trust_mode(self) -> TrustMode:
+        """``resolved`` when an issuer is given, else ``placeholder``."""
+        return trust_mode_of(self)
+
     def field_values(self) -> dict[str, Any]:
         """Field name -> value, in declaration order."""
-        return {name: getattr(self, name) for name in FIELD_TYPES}
+        return self._asdict()
 
 
-FIELD_TYPES: dict[str, Any] = {f.name: f.type for f in fields(PlainInputs)}
+FIELD_TYPES: dict[str, Any] = dict(PlainInputs.__annotations__)
 _DIGITS = re.compile(r"[1-9][0-9]{0,8}")  # what pydantic's int parser surely reads as the same number
 _NO = object()  # "not of the exact type": the caller falls back to pydantic
 
@@ -124,6 +142,10 @@ def _field(name: str, value: Any) -> Any:
     return value
 
 
+def _plain(checked: dict[str, Any]) -> PlainInputs:
+    return PlainInputs(**{"tags": {}, **checked})  # tags: a dict of its own, as the model's default_factory
+
+
 def _checked(values: Mapping[str, Any]) -> dict[str, Any] | None:
     """The given values as validated, or None when pydantic must decide; never raises for bad input."""
     if "account_id" not in values or any(k not in FIELD_TYPES for k in values):
@@ -132,7 +154,7 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any] | None:
         checked = {k: _field(k, v) for k, v in values.items()}
         if any(v is _NO for v in checked.values()):
             return None
-        inputs = PlainInputs(**checked)
+        inputs = _plain(checked)
         for check in MODEL_CHECKS:
             check(inputs)
     except Exception:  # any problem at all: pydantic decides, and words it, as before
@@ -144,7 +166,7 @@ def plain_inputs(values: Mapping[str, Any]) -> PlainInputs | None:
     """The inputs pydantic would validate ``values`` into, as :class:`PlainInputs`, or None when pydantic must
     decide (see the module); never raises for bad input."""
     checked = _checked(values)
-    return None if checked is None else PlainInputs(**checked)
+    return None if checked is None else _plain(checked)
 
 
 def fast_inputs(values: Mapping[str, Any]) -> "BlueprintInputs | None":

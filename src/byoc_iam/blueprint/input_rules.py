@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from byoc_iam.blueprint import data, set_rules
@@ -37,6 +37,20 @@ DEFAULT_PATH: str = _DEFAULTS["path"]
 DEFAULT_DESCRIPTION: str = _DEFAULTS["description"]
 DEFAULT_MAX_SESSION: int = _DEFAULTS["max_session_duration"]
 DEFAULT_PLACEMENT: Placement = _DEFAULTS["policy_placement"]
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Settings(Protocol):
+        @property
+        def oidc_issuer(self) -> str | None: ...
+        @property
+        def allow_custom_issuer(self) -> bool: ...
+        @property
+        def partition(self) -> str | None: ...
+        @property
+        def region(self) -> str | None: ...
+
 
 _Q = quotas()
 # IAM's description rule (CreateRole): tab, newline, CR and Latin-1 printable characters, at most 1000.
@@ -293,43 +307,46 @@ def check_consistent(inputs: Any) -> Any:
 MODEL_CHECKS: tuple[Callable[[Any], Any], ...] = (check_role_set, check_consistent)
 
 
-class _Settings(Protocol):
-    @property
-    def oidc_issuer(self) -> str | None: ...
-    @property
-    def allow_custom_issuer(self) -> bool: ...
-    @property
-    def partition(self) -> str | None: ...
-    @property
-    def region(self) -> str | None: ...
-    @property
-    def issuer(self) -> Issuer | None: ...
+def issuer_of(inputs: _Settings) -> Issuer | None:
+    """The parsed OIDC issuer of the inputs, or None without one."""
+    if inputs.oidc_issuer is None:
+        return None
+    return parse_issuer(inputs.oidc_issuer, allow_custom=inputs.allow_custom_issuer)
+
+
+def partition_of(inputs: _Settings) -> str:
+    """The partition: as given, else the region's, else the EKS issuer's, else ``aws``."""
+    if inputs.partition:
+        return inputs.partition
+    if inputs.region:
+        return region_partition(inputs.region) or "aws"
+    issuer = issuer_of(inputs)
+    if issuer and issuer.partition:
+        return issuer.partition
+    return "aws"
+
+
+def trust_mode_of(inputs: _Settings) -> TrustMode:
+    """``resolved`` when an issuer is given, else ``placeholder``."""
+    return "resolved" if inputs.oidc_issuer is not None else "placeholder"
 
 
 class InputsViews:
-    """The derived values of the inputs; unset ``partition``/``trust_mode`` are inferred."""
+    """The derived values of the inputs (:func:`issuer_of`, :func:`partition_of`, :func:`trust_mode_of`) as
+    BlueprintInputs' properties; unset ``partition``/``trust_mode`` are inferred."""
 
     __slots__ = ()
 
     @property
     def issuer(self: _Settings) -> Issuer | None:
-        if self.oidc_issuer is None:
-            return None
-        return parse_issuer(self.oidc_issuer, allow_custom=self.allow_custom_issuer)
+        return issuer_of(self)
 
     @property
     def resolved_partition(self: _Settings) -> str:
         """The partition: as given, else the region's, else the EKS issuer's, else ``aws``."""
-        if self.partition:
-            return self.partition
-        if self.region:
-            return region_partition(self.region) or "aws"
-        issuer = self.issuer
-        if issuer and issuer.partition:
-            return issuer.partition
-        return "aws"
+        return partition_of(self)
 
     @property
     def resolved_trust_mode(self: _Settings) -> TrustMode:
         """``resolved`` when an issuer is given, else ``placeholder``."""
-        return "resolved" if self.oidc_issuer is not None else "placeholder"
+        return trust_mode_of(self)

@@ -18,9 +18,8 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from byoc_iam.model import rules
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError, iam_size
@@ -75,40 +74,63 @@ def no_overlap(spec: Any) -> Any:
     return spec
 
 
-class _Role(Protocol):
-    @property
-    def trust_policy(self) -> dict[str, Any]: ...
-    @property
-    def inline_policies(self) -> dict[str, dict[str, Any]]: ...
-    @property
-    def customer_managed_policies(self) -> dict[str, dict[str, Any]]: ...
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Role(Protocol):
+        @property
+        def trust_policy(self) -> dict[str, Any]: ...
+        @property
+        def inline_policies(self) -> dict[str, dict[str, Any]]: ...
+        @property
+        def customer_managed_policies(self) -> dict[str, dict[str, Any]]: ...
+
+
+def _trust(role: _Role) -> PolicyDocument:
+    return PolicyDocument.from_dict(role.trust_policy)
+
+
+def _inline(role: _Role) -> dict[str, PolicyDocument]:
+    return {n: PolicyDocument.from_dict(d) for n, d in role.inline_policies.items()}
+
+
+def _customer_managed(role: _Role) -> dict[str, PolicyDocument]:
+    return {n: PolicyDocument.from_dict(d) for n, d in role.customer_managed_policies.items()}
+
+
+def _inline_size(role: _Role) -> int:
+    return sum(iam_size(d) for d in role.inline_policies.values())
+
+
+def _to_json(role: Any, indent: int) -> str:
+    # the fields are JSON values already: no pydantic serializer (render's start-up path, issue 18)
+    return json.dumps({name: getattr(role, name) for name in ROLE_FIELDS}, indent=indent)
 
 
 class RoleViews:
-    """The views of a role's fields, shared by ``RoleSpec`` and :class:`PlainRoleSpec`."""
+    """The views of a role's fields, as RoleSpec's methods (:class:`PlainRoleSpec` has the same ones)."""
 
     __slots__ = ()
 
     def trust(self: _Role) -> PolicyDocument:
-        return PolicyDocument.from_dict(self.trust_policy)
+        return _trust(self)
 
     def inline(self: _Role) -> dict[str, PolicyDocument]:
-        return {n: PolicyDocument.from_dict(d) for n, d in self.inline_policies.items()}
+        return _inline(self)
 
     def customer_managed(self: _Role) -> dict[str, PolicyDocument]:
-        return {n: PolicyDocument.from_dict(d) for n, d in self.customer_managed_policies.items()}
+        return _customer_managed(self)
 
     def inline_size(self: _Role) -> int:
         """Aggregate size of the inline policies, as IAM counts it (quota 10,240)."""
-        return sum(iam_size(d) for d in self.inline_policies.values())
+        return _inline_size(self)
 
     def to_json(self, indent: int = 2) -> str:
-        """The stable JSON form (docs/rolespec.md); the fields are JSON values already: no pydantic serializer."""
-        return json.dumps({name: getattr(self, name) for name in ROLE_FIELDS}, indent=indent)
+        """The stable JSON form (docs/rolespec.md)."""
+        return _to_json(self, indent)
 
 
-@dataclass(frozen=True)
-class PlainRoleSpec(RoleViews):
+class PlainRoleSpec(NamedTuple):
     """A RoleSpec's fields without pydantic, for a role built from checked parts (see the module)."""
 
     role_name: str
@@ -122,13 +144,31 @@ class PlainRoleSpec(RoleViews):
     customer_managed_policies: dict[str, dict[str, Any]]
     tags: dict[str, str]
 
+    def trust(self) -> PolicyDocument:
+        return _trust(self)
+
+    def inline(self) -> dict[str, PolicyDocument]:
+        return _inline(self)
+
+    def customer_managed(self) -> dict[str, PolicyDocument]:
+        return _customer_managed(self)
+
+    def inline_size(self) -> int:
+        """Aggregate size of the inline policies, as IAM counts it (quota 10,240)."""
+        return _inline_size(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        """The stable JSON form (docs/rolespec.md)."""
+        return _to_json(self, indent)
+
     def field_values(self) -> dict[str, Any]:
         """Field name -> value, in :data:`ROLE_FIELDS` order (``RoleSpec.model_construct(**fields)`` is the model)."""
-        return {name: getattr(self, name) for name in ROLE_FIELDS}
+        return self._asdict()
 
 
 # RoleSpec's fields in declaration order (the order of its JSON form, docs/rolespec.md)
-ROLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PlainRoleSpec))
+ROLE_FIELDS: tuple[str, ...] = PlainRoleSpec._fields
+
 
 
 # RoleSpec's validators of a value of the field's type, in the order pydantic runs them (the Annotated type's,
