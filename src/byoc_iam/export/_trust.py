@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from byoc_iam.model import arn as arns
-from byoc_iam.model.role import RoleSpec
+
+if TYPE_CHECKING:
+    from byoc_iam.model.role import RoleSpec  # annotations only: no pydantic on render's path (issue 18)
 
 OWNER_TAGS = {"byoc-iam:managed-by": "byoc-iam"}  # = byoc_iam.plan.state.OWNER_TAG (a test checks they agree)
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from shlex import quote
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byoc_iam.export._trust import OWNER_TAGS, trust_facts
-from byoc_iam.model.role import RoleSpec
+
+if TYPE_CHECKING:
+    from byoc_iam.model.role import RoleSpec  # annotations only: no pydantic on render's path (issue 18)
 
 ((OWNER_KEY, OWNER_VALUE),) = OWNER_TAGS.items()
 REFUSED_EXIT = 5

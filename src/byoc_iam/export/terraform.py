@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byoc_iam.export._scalar import scalar
 from byoc_iam.export._trust import OWNER_TAGS, trust_facts
-from byoc_iam.model.role import RoleSpec
+
+if TYPE_CHECKING:
+    from byoc_iam.model.role import RoleSpec  # annotations only: no pydantic on render's path (issue 18)
 
 ROLE_RESOURCE = "byoc_eks"
 
