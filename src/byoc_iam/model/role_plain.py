@@ -170,7 +170,6 @@ class PlainRoleSpec(NamedTuple):
 ROLE_FIELDS: tuple[str, ...] = PlainRoleSpec._fields
 
 
-
 # RoleSpec's validators of a value of the field's type, in the order pydantic runs them (the Annotated type's,
 # then the field validators); tests/render/test_plain_path.py holds this table equal to the model's.
 ROLE_AFTER: dict[str, tuple[Callable[[Any], Any], ...]] = {
