@@ -223,7 +223,7 @@ def table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], 
     if min(widths) < 3 or sum(widths) + extra > width:
         raise NotPlain("columns too narrow")
     table_width = sum(widths) + extra
-    out = wrap(title, table_width, "left")
+    out = wrap(title, table_width, "left") if title else []
     out.append("┏" + "┳".join("━" * w for w in widths) + "┓")
     out += _row([c.header for c in columns], columns, widths, "┃", bottom=True)
     out.append("┡" + "╇".join("━" * w for w in widths) + "┩")

@@ -9,7 +9,7 @@ markup or emoji codes are interpreted (a ``:name:`` in a policy's text stays as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from byoc_iam.report.plain import Column, console_width, table, wrap
@@ -46,7 +46,7 @@ class Grid(NamedTuple):
 
     title: str
     columns: tuple[Column, ...]
-    rows: list[tuple[Piece, ...]]
+    rows: Sequence[tuple[Piece, ...]]
 
 
 Block = Line | Grid
