@@ -132,6 +132,8 @@ class ObtainsRole:
 
 @dataclass(frozen=True, kw_only=True)
 class Upstream:
+    """The upstream source a component's calls were read from: repository, release, commit, date, what."""
+
     repo: str
     release: str
     commit: str | None = None
