@@ -24,7 +24,7 @@ MODEL_MODULES = (
     "byoc_iam.blueprint.files",
     "byoc_iam.managed.files",
     "byoc_iam.aws.operator",
-    "byoc_iam.verify.requirements",
+    "byoc_iam.verify.requirements_model",
     "byoc_iam.verify.data_models",
 )
 

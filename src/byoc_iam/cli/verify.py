@@ -161,11 +161,28 @@ def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: 
 
         sys.stdout.write(json.dumps(to_sarif(report, artifact_uri=str(role) if role else None), indent=2) + "\n")
     else:
-        from rich.console import Console
+        _print_text(report, verbose)
 
-        from byoc_iam.report.verify_text import render_text
 
-        render_text(report, Console(), verbose=verbose)
+def _print_text(report: VerifyReport, verbose: bool) -> None:
+    """The text report: on a pipe as plain text laid out as rich lays it out, without importing rich (issue 18:
+    rich is a good part of verify's start-up); with rich on a terminal, with FORCE_COLOR, or when the plain
+    layout cannot be rich's (``NotPlain``: e.g. a very narrow console or wide characters)."""
+    from byoc_iam.cli.files import plain_stdout
+    from byoc_iam.report.plain import NotPlain
+    from byoc_iam.report.verify_text import plain_text, render_text
+
+    if plain_stdout():
+        try:
+            text = plain_text(report, verbose=verbose)
+        except NotPlain:
+            pass
+        else:
+            sys.stdout.write(text)
+            return
+    from rich.console import Console
+
+    render_text(report, Console(), verbose=verbose)
 
 
 def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | None:

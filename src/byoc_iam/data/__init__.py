@@ -67,6 +67,7 @@ KINDS: dict[str, Kind] = {
     "verify-findings": Kind("verify", 1),
     "verify-trust-negatives": Kind("verify", 1),
     "verify-request-context": Kind("verify", 1),
+    "verify-wildcard-only": Kind("verify", 1),
     "confused-deputy": Kind("lint", 1),
     "service-principals": Kind("lint", 1),
     "access-analyzer-checks": Kind("lint", 1),

@@ -1,17 +1,59 @@
-"""verify's terminal output: the component matrix, failing calls with the nearest statement, trust, findings."""
+"""verify's terminal output: the component matrix, failing calls with the nearest statement, trust, findings.
+
+The report is first laid out as blocks (:func:`blocks`: lines of styled pieces and tables); :func:`render_text`
+prints them with rich (colour on a terminal) and :func:`plain_text` as plain text laid out exactly as rich lays it
+out on a pipe (:mod:`byoc_iam.report.plain`), without importing rich; ``cli/verify.py`` prints the latter when
+stdout is not a terminal and falls back to rich when it raises ``NotPlain``. Text is printed as written: no rich
+markup or emoji codes are interpreted (a ``:name:`` in a policy's text stays as it is).
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
+from byoc_iam.report.plain import Column, console_width, table, wrap
 from byoc_iam.verify.report import VerifyReport
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {"passed": "green", "failed": "bold red", "optional": "dim", "not-evaluated": "dim"}
 _TRUST = {"passed": ("PASS", "green"), "failed": ("FAIL", "bold red"), "not-linked": ("NOT LINKED", "yellow")}
 _SEVERITY = {"error": "bold red", "security": "bold magenta", "warning": "yellow", "info": "cyan"}
 _VERDICT = {"ready": "bold green", "not-linked": "bold yellow", "fails": "bold red"}
+_MATRIX = (
+    Column("component"),
+    Column("obtains the role via"),
+    Column("passed", "right"),
+    Column("failed", "right"),
+    Column("optional", "right"),
+    Column("not evaluated", "right"),
+    Column("status"),
+)
+_TRUST_COLUMNS = (Column("check"), Column("expected"), Column("decision"), Column("result"))
+Piece = tuple[str, str]  # text, rich style ("" for none)
+
+
+class Line(NamedTuple):
+    """One printed line (wrapped at the console's width) made of styled pieces."""
+
+    pieces: tuple[Piece, ...]
+
+
+class Grid(NamedTuple):
+    """A table: title, columns and rows of styled cells."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple[Piece, ...]]
+
+
+Block = Line | Grid
+
+
+def _line(*pieces: str | Piece) -> Line:
+    return Line(tuple((p, "") if isinstance(p, str) else p for p in pieces))
 
 
 def _short(obtains: str) -> str:
@@ -25,122 +67,129 @@ def _short(obtains: str) -> str:
 
 
 def render_text(report: VerifyReport, console: Console, *, verbose: bool = False) -> None:
-    """Print the report: matrix, failures, trust checks, findings and the verdict."""
+    """Print the report with rich: matrix, failures, trust checks, findings and the verdict."""
+    from rich.table import Table
+    from rich.text import Text
+
+    for block in blocks(report, verbose=verbose):
+        if isinstance(block, Line):
+            console.print(Text.assemble(*block.pieces))
+            continue
+        grid = Table(title=block.title, title_justify="left")
+        for col in block.columns:
+            grid.add_column(col.header, justify=col.justify)
+        for row in block.rows:
+            grid.add_row(*(Text(text, style=style) for text, style in row))
+        console.print(grid)
+
+
+def plain_text(report: VerifyReport, *, verbose: bool = False) -> str:
+    """The report as :func:`render_text` prints it on a console that is not a terminal (rich's layout, no
+    colour); ``byoc_iam.report.plain.NotPlain`` when rich would lay it out otherwise."""
+    width = console_width()
+    lines: list[str] = []
+    for block in blocks(report, verbose=verbose):
+        if isinstance(block, Line):
+            lines += wrap("".join(text for text, _ in block.pieces), width)
+        else:
+            lines += table(block.title, block.columns, [[text for text, _ in row] for row in block.rows], width)
+    return "".join(line + "\n" for line in lines)
+
+
+def blocks(report: VerifyReport, *, verbose: bool = False) -> Iterator[Block]:
+    """The report laid out: the header line, the matrix, failing calls, trust checks, findings and the verdict."""
     role = report.role
-    console.print(
-        Text.assemble(
-            ("verify ", "bold"),
-            (role.arn, "cyan"),
-            f"  ({role.source}; trust: {report.trust_mode}; features: {', '.join(report.features) or 'default'})",
-        )
+    yield _line(
+        ("verify ", "bold"),
+        (role.arn, "cyan"),
+        f"  ({role.source}; trust: {report.trust_mode}; features: {', '.join(report.features) or 'default'})",
     )
-    matrix = Table(title="Components by required calls", title_justify="left", show_lines=False)
-    for col, kw in (
-        ("component", {}),
-        ("obtains the role via", {}),
-        ("passed", {"justify": "right"}),
-        ("failed", {"justify": "right"}),
-        ("optional", {"justify": "right"}),
-        ("not evaluated", {"justify": "right"}),
-        ("status", {}),
-    ):
-        matrix.add_column(col, **kw)  # type: ignore[arg-type]
-    for c in report.components:
-        matrix.add_row(
-            c.name,
-            "; ".join(_short(o) for o in c.obtains_role),
-            str(c.counts.passed),
-            Text(str(c.counts.failed), style="bold red" if c.counts.failed else ""),
-            str(c.counts.optional),
-            str(c.counts.not_evaluated),
-            Text(c.status.upper(), style=_STYLE[c.status]),
+    rows = [
+        (
+            (c.name, ""),
+            ("; ".join(_short(o) for o in c.obtains_role), ""),
+            (str(c.counts.passed), ""),
+            (str(c.counts.failed), "bold red" if c.counts.failed else ""),
+            (str(c.counts.optional), ""),
+            (str(c.counts.not_evaluated), ""),
+            (c.status.upper(), _STYLE[c.status]),
         )
-    console.print(matrix)
-    _calls(report, console, verbose)
-    _trust(report, console, verbose)
-    _findings(report, console)
-    _verdict(report, console)
+        for c in report.components
+    ]
+    yield Grid("Components by required calls", _MATRIX, rows)
+    yield from _calls(report, verbose)
+    yield from _trust(report, verbose)
+    yield from _findings(report)
+    yield from _verdict(report)
 
 
-def _calls(report: VerifyReport, console: Console, verbose: bool) -> None:
+def _calls(report: VerifyReport, verbose: bool) -> Iterator[Block]:
     failed = [(c, call) for c in report.components for call in c.calls if call.status == "failed"]
     if failed:
-        console.print(Text("Failing calls", style="bold red"))
+        yield _line(("Failing calls", "bold red"))
         for comp, call in failed:
-            console.print(Text.assemble("  ✗ ", (f"{comp.id} ", "bold"), (call.action, "yellow"), f" [{call.id}]"))
-            console.print(f"      {call.reason}", markup=False, highlight=False)
+            yield _line("  ✗ ", (f"{comp.id} ", "bold"), (call.action, "yellow"), f" [{call.id}]")
+            yield _line(f"      {call.reason}")
     if verbose:
-        console.print(Text("Calls", style="bold"))
+        yield _line(("Calls", "bold"))
         for comp in report.components:
             for call in comp.calls:
                 deciding = ", ".join(sorted({s.label() for a in call.authorizations for s in a.deciding}))
-                console.print(
-                    Text.assemble(
-                        (f"  {call.status:<13}", _STYLE[call.status]),
-                        f"{comp.id} {call.action} [{call.id}]",
-                        (f"  ← {deciding}" if deciding else "", "dim"),
-                    )
+                yield _line(
+                    (f"  {call.status:<13}", _STYLE[call.status]),
+                    f"{comp.id} {call.action} [{call.id}]",
+                    (f"  ← {deciding}" if deciding else "", "dim"),
                 )
 
 
-def _trust(report: VerifyReport, console: Console, verbose: bool = False) -> None:
+def _trust(report: VerifyReport, verbose: bool = False) -> Iterator[Block]:
     """The trust rows; the negative variations (``variant:...``) that passed only with ``verbose``, counted."""
-    trust = Table(title="Trust policy", title_justify="left")
-    for col in ("check", "expected", "decision", "result"):
-        trust.add_column(col)
+    rows: list[tuple[Piece, ...]] = []
     hidden = 0
     for t in report.trust:
         if t.id.startswith("variant:") and t.status == "passed" and not verbose:
             hidden += 1
             continue
         word, style = _TRUST[t.status]
-        trust.add_row(t.id, t.expected, t.decision, Text(word, style=style))
-    console.print(trust)
+        rows.append(((t.id, ""), (t.expected, ""), (t.decision, ""), (word, style)))
+    yield Grid("Trust policy", _TRUST_COLUMNS, rows)
     if hidden:
-        console.print(
+        yield _line(
             f"  ✓ {hidden} negative variations denied (each intended principal's other trust actions and altered "
-            "audience/subject; --verbose lists them)",
-            markup=False,
-            highlight=False,
+            "audience/subject; --verbose lists them)"
         )
     for t in report.trust:
         if t.status == "failed":
-            console.print(f"  ✗ {t.id}: {t.reason}", markup=False, highlight=False)
+            yield _line(f"  ✗ {t.id}: {t.reason}")
     unlinked = [t.id for t in report.trust if t.status == "not-linked"]
     if unlinked:
-        console.print(
+        yield _line(
             f"  … {len(unlinked)} IRSA service accounts: not linked yet (the controllers cannot assume the role "
-            "until link-cluster)",
-            markup=False,
-            highlight=False,
+            "until link-cluster)"
         )
     for fed in report.federation:
         mark = "✓" if fed.passed else "✗"
-        checks = ", ".join(fed.checked)
-        console.print(f"  {mark} federation {fed.provider} ({checks})", markup=False, highlight=False)
+        yield _line(f"  {mark} federation {fed.provider} ({', '.join(fed.checked)})")
         for problem in fed.problems:
-            console.print(f"      {problem}", markup=False, highlight=False)
+            yield _line(f"      {problem}")
 
 
-def _findings(report: VerifyReport, console: Console) -> None:
+def _findings(report: VerifyReport) -> Iterator[Block]:
     if report.findings:
-        console.print(Text("Findings", style="bold"))
+        yield _line(("Findings", "bold"))
         for f in report.findings:
-            style = _SEVERITY[f.severity]
-            console.print(Text.assemble("  ", (f"{f.severity}", style), f" [{f.code}] ", (f.title, "bold")))
-            console.print(f"      {f.message}", markup=False, highlight=False)
+            yield _line("  ", (f"{f.severity}", _SEVERITY[f.severity]), f" [{f.code}] ", (f.title, "bold"))
+            yield _line(f"      {f.message}")
             if f.mitigation:
-                console.print(f"      Mitigation: {f.mitigation}", markup=False, highlight=False)
+                yield _line(f"      Mitigation: {f.mitigation}")
 
 
-def _verdict(report: VerifyReport, console: Console) -> None:
+def _verdict(report: VerifyReport) -> Iterator[Block]:
     s = report.summary
     head, _, rest = report.verdict.partition(":")
-    console.print(Text.assemble((head.upper(), _VERDICT[report.status]), (f":{rest}", _VERDICT[report.status])))
-    console.print(
+    yield _line((head.upper(), _VERDICT[report.status]), (f":{rest}", _VERDICT[report.status]))
+    yield _line(
         f"  {s.calls.passed} required calls allowed, {s.calls.failed} failed, {s.calls.optional} optional; "
         f"trust {s.trust_passed} passed, {s.trust_failed} failed, {s.trust_not_linked} not linked; "
-        f"{s.findings} finding{'s' if s.findings != 1 else ''}",
-        markup=False,
-        highlight=False,
+        f"{s.findings} finding{'s' if s.findings != 1 else ''}"
     )

@@ -39,7 +39,14 @@ from byoc_iam.verify.report import (
     VerifyReport,
 )
 from byoc_iam.verify.requirements import ContextValue, Target, all_features, components
-from byoc_iam.verify.trust import check_trust, intended_principals, partition_facts, providers, trust_mode
+from byoc_iam.verify.trust import (
+    TrustMode,
+    check_trust,
+    intended_principals,
+    partition_facts,
+    providers,
+    trust_mode,
+)
 
 __all__ = ["infer_target", "own_policies", "role_policies", "role_session", "verify_role"]
 
@@ -184,6 +191,9 @@ def role_session(
     return evaluator, base_ctx, session
 
 
+_SOURCES = ("rendered", "file", "live")
+
+
 def _session(
     spec: RoleSpec,
     target: Target,
@@ -194,10 +204,12 @@ def _session(
 ) -> tuple[Evaluator, RoleInfo]:
     """The role's session that makes every call, and the report's description of the role."""
     evaluator, base_ctx, session = role_session(spec, target, arn, boundary)
+    if source not in _SOURCES:
+        raise ValueError(f"unknown role source {source!r}")
     role = RoleInfo(
         name=spec.role_name,
         arn=arn,
-        source=source,
+        source=source,  # type: ignore[arg-type]  # checked above
         policies=[p.label for p in policies],
         trust_statements=len(spec.trust().statements),
         session=session,
@@ -222,7 +234,7 @@ def federation_checks(spec: RoleSpec, mode: str, target: Target, facts: Federati
 def _report(
     role: RoleInfo,
     target: Target,
-    mode: str,
+    mode: TrustMode,
     features: list[str],
     comps: list[ComponentResult],
     trust: list[TrustResult],
@@ -237,7 +249,7 @@ def _report(
     )
     t_failed = sum(t.status == "failed" for t in trust)
     t_unlinked = sum(t.status == "not-linked" for t in trust)
-    by_severity = {s: sum(f.severity == s for f in found) for s in SEVERITY_ORDER}
+    by_severity: dict[str, int] = {s: sum(f.severity == s for f in found) for s in SEVERITY_ORDER}
     summary = Summary(
         calls=calls,
         trust_passed=sum(t.status == "passed" for t in trust),

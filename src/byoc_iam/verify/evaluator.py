@@ -10,6 +10,7 @@ from typing import Any
 from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, compile_policies
 from byoc_iam.model import PolicyDocument
 from byoc_iam.verify.policies import LabelledPolicy
+from byoc_iam.verify.precomputed import wildcard_only as wildcard_only_table
 from byoc_iam.verify.requirements import ContextValue
 from byoc_iam.verify.unknown import Unmodelled, known_context, worst_case
 
@@ -43,9 +44,17 @@ class Evaluator:
         if known is None:  # the base context without the unknown keys, once (the same as filtering the merge)
             known = self._known_base = known_context(self.base_context, self.unknown)
         ctx = {**known, **known_context(context, self.unknown)}
+        # on "*", whether the action is wildcard-only: the packaged table of the engine's own answers
+        # (verify/precomputed.py), so the engine need not load the service's catalog; None: the engine asks it
+        wildcard_only = wildcard_only_table().get(action) if resource == "*" else None
         return cp.evaluate(
             Request(
-                principal=self.principal, action=action, resource=resource, resource_account=self.account, context=ctx
+                principal=self.principal,
+                action=action,
+                resource=resource,
+                resource_account=self.account,
+                context=ctx,
+                wildcard_only=wildcard_only,
             )
         )
 

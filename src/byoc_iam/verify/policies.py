@@ -52,16 +52,52 @@ def role_policies(
 
 def catalog_document(arn: str) -> PolicyDocument:
     """The packaged catalog's document of an AWS managed policy, in the ARN's partition; UsageError if unknown."""
+    doc = catalog_document_or_none(arn)
+    if doc is None:
+        raise UsageError(f"no document for managed policy {arn} in the catalog (use --live to read it from AWS)")
+    return doc
+
+
+def _from_catalog(arn: str) -> PolicyDocument | None:
+    """:func:`catalog_document_or_none` through the whole catalog (``managed.get_catalog``): the long way, which
+    ``tests/verify/test_verify_managed_documents.py`` holds :func:`_from_snapshot` to."""
     from byoc_iam.managed import get_catalog
 
     entry = get_catalog().by_arn(arn)
-    if entry is None:
-        raise UsageError(f"no document for managed policy {arn} in the catalog (use --live to read it from AWS)")
+    return None if entry is None else _in_partition(entry.document, arn)
+
+
+def _in_partition(document: PolicyDocument, arn: str) -> PolicyDocument:
     partition = arn.split(":")[1]
     if partition == "aws":
-        return entry.document
-    text = json.dumps(entry.document.to_dict()).replace('"arn:aws:', f'"arn:{partition}:')
+        return document
+    text = json.dumps(document.to_dict()).replace('"arn:aws:', f'"arn:{partition}:')
     return PolicyDocument.from_json(text)
+
+
+@cache
+def _snapshot_index() -> dict[str, tuple[str, dict[str, object]]]:
+    """lower-cased name → (path, document as JSON) of each policy of ``catalog.json`` the snapshot has: the
+    entries ``managed.build_catalog`` joins, read raw (building the whole catalog parses every document of the
+    snapshot and the history: verify needs the five the role attaches; issue 18)."""
+    from byoc_iam import data as knowledge
+
+    snap = {str(p["name"]): p for p in knowledge.raw("managed-snapshot", "snapshot")["policies"]}
+    return {
+        str(m["name"]).lower(): (str(snap[m["name"]]["path"]), snap[m["name"]]["document"])
+        for m in knowledge.raw("managed-catalog", "catalog")["policies"]
+        if m["name"] in snap
+    }
+
+
+def _from_snapshot(arn: str) -> PolicyDocument | None:
+    from byoc_iam.managed.catalog import parse_policy_arn
+
+    parsed = parse_policy_arn(arn)
+    found = None if parsed is None else _snapshot_index().get(parsed[2].lower())
+    if found is None or parsed is None or found[0] != parsed[1]:
+        return None
+    return _in_partition(PolicyDocument.from_dict(found[1]), arn)
 
 
 def unknown_managed(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] | None = None) -> list[str]:
@@ -80,10 +116,7 @@ def catalog_document_or_none(arn: str) -> PolicyDocument | None:
 
 @cache
 def _catalog_document_or_none(arn: str) -> PolicyDocument | None:
-    try:
-        return catalog_document(arn)
-    except UsageError:
-        return None
+    return _from_snapshot(arn)
 
 
 def own_policies(component: Component, policies: Sequence[LabelledPolicy]) -> list[LabelledPolicy]:

@@ -1,13 +1,16 @@
 """The verify report: a stable, documented value (docs/verify-schema.md) that every output renders.
 
-Pure data: the checks build it, ``byoc_iam.report`` turns it into a terminal matrix, JSON, SARIF or HTML.
+Pure data: the checks build it, ``byoc_iam.report`` turns it into a terminal matrix, JSON, SARIF or HTML. Plain
+keyword-only dataclasses (no pydantic on verify's start-up path, issue 18), with the two pydantic methods their
+callers use: ``model_copy(update=...)`` and ``model_dump(mode=..., by_alias=...)`` (the JSON form: fields in
+declaration order, lists and dicts copied, ``schema_`` as ``schema`` with ``by_alias``). Only verify builds them,
+typed (mypy --strict holds the Literal fields).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal, TypeVar
 
 SCHEMA = "byoc-iam/verify/v1"
 CallStatus = Literal["passed", "failed", "optional", "not-evaluated"]
@@ -19,10 +22,48 @@ Status = Literal["ready", "not-linked", "fails"]
 TrustStatus = Literal["passed", "failed", "not-linked"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
+_M = TypeVar("_M", bound="_Model")
+_ALIASES = {"schema_": "schema"}
 
 
+class _Model:
+    """What the report's records share: pydantic's ``model_copy`` and ``model_dump`` for their callers, and one
+    ``__eq__``/``__repr__`` over the fields (dataclass generates only ``__init__``: cheaper to define, issue 18)."""
+
+    def model_copy(self: _M, *, update: dict[str, Any] | None = None) -> _M:
+        """A copy with the fields of ``update`` replaced (shallow, as pydantic's)."""
+        return replace(self, **(update or {}))  # type: ignore[type-var]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, f.name) == getattr(other, f.name)
+            for f in fields(self)  # type: ignore[arg-type]
+        )
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({body})"
+
+    def model_dump(self, *, mode: str = "python", by_alias: bool = False) -> dict[str, Any]:
+        """The record as plain dicts and lists, fields in declaration order (``mode`` is accepted for
+        pydantic's signature: every value is JSON already)."""
+        return {
+            (_ALIASES.get(f.name, f.name) if by_alias else f.name): _dump(getattr(self, f.name), by_alias)
+            for f in fields(self)  # type: ignore[arg-type]
+        }
+
+
+def _dump(value: Any, by_alias: bool) -> Any:
+    if isinstance(value, _Model):
+        return value.model_dump(by_alias=by_alias)
+    if isinstance(value, list | tuple):
+        return [_dump(v, by_alias) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v, by_alias) for k, v in value.items()}
+    return value
+
+
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class StatementRef(_Model):
     """A statement of one of the role's policies (``policy`` as the role names it, ``index`` from 0)."""
 
@@ -37,20 +78,24 @@ class StatementRef(_Model):
         return f"{self.policy} #{self.index}{sid}"
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class AuthorizationResult(_Model):
     """One authorization of a call (one resource) and what the engine decided for it."""
 
     resource: str
     context: dict[str, str | list[str]]
     decision: Decision
-    blocked_by: list[str] = Field(default_factory=list)
-    deciding: list[StatementRef] = Field(default_factory=list)
+    blocked_by: list[str] = field(default_factory=list)
+    deciding: list[StatementRef] = field(default_factory=list)
     nearest: StatementRef | None = None
     reason: str = ""
     scoped_decision: Decision | None = None
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class CallResult(_Model):
+    """One call of a component: its status, the decision over its authorizations and why."""
+
     id: str
     action: str
     kind: str
@@ -60,19 +105,25 @@ class CallResult(_Model):
     status: CallStatus
     decision: Decision | None = None
     reason: str = ""
-    authorizations: list[AuthorizationResult] = Field(default_factory=list)
+    authorizations: list[AuthorizationResult] = field(default_factory=list)
     source: str | None = None
     note: str | None = None
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class Counts(_Model):
+    """How many calls passed, failed, were optional or were not evaluated."""
+
     passed: int = 0
     failed: int = 0
     optional: int = 0
     not_evaluated: int = 0
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class ComponentResult(_Model):
+    """One component: how it obtains the role, its own policies and its calls."""
+
     id: str
     name: str
     runs: str
@@ -84,21 +135,25 @@ class ComponentResult(_Model):
     calls: list[CallResult]
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class TrustResult(_Model):
+    """One request to assume the role: what was expected and what the trust policy decided."""
+
     id: str
     kind: Literal["positive", "negative"]
     description: str
     principal: str
     action: str
-    context: dict[str, str | list[str]] = Field(default_factory=dict)
+    context: dict[str, str | list[str]] = field(default_factory=dict)
     expected: Literal["allowed", "denied"]
     decision: Decision
     passed: bool
     status: TrustStatus = "passed"
-    deciding: list[StatementRef] = Field(default_factory=list)
+    deciding: list[StatementRef] = field(default_factory=list)
     reason: str = ""
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class FederationResult(_Model):
     """The OIDC provider a trust federates: the checks made (``account``; live: ``exists``, ``audience``, and
     with ``--cluster`` ``issuer``) and the problems found."""
@@ -106,10 +161,13 @@ class FederationResult(_Model):
     provider: str
     checked: list[str]
     passed: bool
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class Finding(_Model):
+    """A finding: its code, severity, title, message and mitigation."""
+
     code: str
     severity: Severity
     title: str
@@ -117,7 +175,10 @@ class Finding(_Model):
     mitigation: str = ""
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class RoleInfo(_Model):
+    """The verified role: name, ARN, where it came from, its policies and its session's context."""
+
     name: str
     arn: str
     source: Literal["rendered", "file", "live"]
@@ -127,29 +188,36 @@ class RoleInfo(_Model):
     request_context: dict[str, str | list[str]]
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class TargetInfo(_Model):
+    """The account, region, partition and cluster the requirements were filled in for."""
+
     account: str
     region: str
     partition: str
     cluster: str
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class Summary(_Model):
+    """The counts of the report: calls, trust checks and findings (by severity)."""
+
     calls: Counts
     trust_passed: int
     trust_failed: int
     findings: int
     trust_not_linked: int = 0
-    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
 class VerifyReport(_Model):
     """Everything verify found. ``ok``: nothing fails at the default ``--fail-on security`` (no denied required
     call, no failed trust check, no error or security finding); ``status``: ``ready``, ``not-linked`` (placeholder
     trust: the IRSA controllers cannot assume the role until link-cluster) or ``fails``; ``verdict``: the
     status in words a reviewer signs."""
 
-    schema_: str = Field(default=SCHEMA, alias="schema")
+    schema_: str = SCHEMA  # "schema" in the JSON form
     tool_version: str
     role: RoleInfo
     target: TargetInfo
@@ -161,10 +229,8 @@ class VerifyReport(_Model):
     summary: Summary
     components: list[ComponentResult]
     trust: list[TrustResult]
-    federation: list[FederationResult] = Field(default_factory=list)
+    federation: list[FederationResult] = field(default_factory=list)
     findings: list[Finding]
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
     def failures(self) -> list[str]:
         """One line per failed check, naming what broke."""

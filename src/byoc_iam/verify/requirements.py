@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, ClassVar, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any, Literal
 
 from byoc_iam import data as knowledge
-from byoc_iam.model.policy import PolicyDocument, PolicyParseError
 from byoc_iam.verify.data import component_order
 
 CallKind = Literal[
@@ -26,88 +24,46 @@ CallKind = Literal[
 NOT_EVALUATED_KINDS = ("no-permission-needed", "other-principal")
 ContextValue = str | list[str]
 _PLACEHOLDER = re.compile(r"\$\{(partition|region|account|cluster)\}")
-_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 # services whose own <service>:ResourceTag/<key> is presented along with aws:ResourceTag/<key>
 _SERVICE_RESOURCE_TAG = ("ec2", "autoscaling", "elasticloadbalancing")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
-
-
-class Resource(_Strict):
-    """A resource the call is authorized against, with the tags it carries (``aws:ResourceTag/...``).
-
-    ``created``: the call creates this resource, so the request's tags (``aws:RequestTag/*``, ``aws:TagKeys``)
-    are in the context of its authorization only, not of the other resources of the call (the VPC of
-    CreateSecurityGroup, the snapshot of CreateVolume, the subnet of CreateNetworkInterface). Source: Amazon
-    VPC User Guide, "Amazon VPC policy examples" (docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html:
-    the VPC resource is granted without the request-tag condition), and kubernetes/kops#13436 (an
-    ``aws:RequestTag`` condition on ``Resource: *`` fails CreateSecurityGroup on the VPC).
-    """
+@dataclass(frozen=True, kw_only=True)
+class Resource:
+    """A resource the call is authorized against, with the tags it carries (``aws:ResourceTag/...``);
+    ``created``: the call creates it, so the request's tags are in the context of its authorization only (the
+    sources are on :class:`byoc_iam.verify.requirements_model.Resource`)."""
 
     arn: str
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
     created: bool = False
 
 
-class Evidence(_Strict):
-    """Why the catalog lists a call: an upstream source path (``owner/repo:path``) or an AWS documentation page
-    (``https://docs.aws.amazon.com/...``), with the upstream release or the date the page was read."""
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """Why the catalog lists a call: an upstream source path or an AWS documentation page, with the release."""
 
     source: str | None = None
     doc: str | None = None
-    release: str = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _one(self) -> Evidence:
-        if (self.source is None) == (self.doc is None):
-            raise ValueError("evidence needs exactly one of source (owner/repo:path) or doc (an AWS doc URL)")
-        if self.doc is not None and not self.doc.startswith("https://docs.aws.amazon.com/"):
-            raise ValueError(f"evidence doc {self.doc!r} is not an AWS documentation page")
-        return self
+    release: str
 
 
-class Call(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Call:
     """One AWS API call of a component, as IAM authorizes it."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str
     action: str
     kind: CallKind = "direct"
     feature: str | None = None
     summary: str
-    resources: list[Resource] = Field(min_length=1)
-    request_tags: dict[str, str] = Field(default_factory=dict)
-    context: dict[str, ContextValue] = Field(default_factory=dict)
+    resources: list[Resource]
+    request_tags: dict[str, str] = field(default_factory=dict)
+    context: dict[str, ContextValue] = field(default_factory=dict)
     resource_policy: dict[str, Any] | None = None
     source: str | None = None
     note: str | None = None
-    evidence: list[Evidence] = Field(min_length=1)
-
-    @field_validator("action")
-    @classmethod
-    def _action(cls, v: str) -> str:
-        if not _ACTION.match(v):
-            raise ValueError(f"{v!r} is not service:Action")
-        return v
-
-    @field_validator("resource_policy")
-    @classmethod
-    def _resource_policy(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        if v is not None:
-            try:
-                PolicyDocument.from_dict(v)
-            except PolicyParseError as exc:
-                raise ValueError(f"resource_policy: {exc}") from None
-        return v
-
-    @model_validator(mode="after")
-    def _created(self) -> Call:
-        if self.has_request_tags and len(self.resources) > 1 and not any(r.created for r in self.resources):
-            raise ValueError(
-                "a call with request tags and several resources must mark the resource it creates (created: true)"
-            )
-        return self
+    evidence: list[Evidence]
 
     @property
     def has_request_tags(self) -> bool:
@@ -163,9 +119,9 @@ def _is_request_tag_key(key: str) -> bool:
     return key.startswith("aws:RequestTag/") or key == "aws:TagKeys"
 
 
-class ObtainsRole(_Strict):
-    """How the component gets the role's credentials; ``layouts``: the role layouts whose trust must admit it
-    (default both)."""
+@dataclass(frozen=True, kw_only=True)
+class ObtainsRole:
+    """How the component gets the role's credentials; ``layouts``: the role layouts whose trust must admit it."""
 
     via: Literal["service", "instance-profile", "irsa"]
     principal: str | None = None
@@ -173,16 +129,11 @@ class ObtainsRole(_Strict):
     note: str | None = None
     layouts: tuple[Literal["combined", "split"], ...] = ("combined", "split")
 
-    @model_validator(mode="after")
-    def _shape(self) -> ObtainsRole:
-        if self.via == "irsa" and not self.service_account:
-            raise ValueError("irsa needs service_account (namespace:name)")
-        if self.via != "irsa" and not self.principal:
-            raise ValueError(f"{self.via} needs principal (a service principal)")
-        return self
 
+@dataclass(frozen=True, kw_only=True)
+class Upstream:
+    """The upstream source a component's calls were read from: repository, release, commit, date, what."""
 
-class Upstream(_Strict):
     repo: str
     release: str
     commit: str | None = None
@@ -190,28 +141,30 @@ class Upstream(_Strict):
     what: str
 
 
-class PolicyAttribution(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class PolicyAttribution:
     """Which of the role's policies are meant for this component."""
 
-    managed: list[str] = Field(default_factory=list)
+    managed: list[str] = field(default_factory=list)
     controller: str | None = None
-    name_hints: list[str] = Field(default_factory=list)
-    signature_actions: list[str] = Field(default_factory=list)
+    name_hints: list[str] = field(default_factory=list)
+    signature_actions: list[str] = field(default_factory=list)
 
 
-class Setting(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Setting:
     """A deployment setting of the component that changes what its calls carry: with it, every request and every
     existing resource that carries ``marker`` (the component's own tag) also carries ``tags``, and the instances it
     acts on carry ``instance_tags``. ``helm_value``: the chart value path that turns it on (set to the cluster's
     name). Example: the EBS CSI driver's ``--k8s-tag-cluster-id``, which the cluster-scoped policy needs."""
 
     summary: str
-    helm_value: list[str] = Field(min_length=1)
+    helm_value: list[str]
     marker: str
-    tags: dict[str, str] = Field(min_length=1)
-    instance_tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str]
+    instance_tags: dict[str, str] = field(default_factory=dict)
     note: str | None = None
-    evidence: list[Evidence] = Field(min_length=1)
+    evidence: list[Evidence]
 
     def apply(self, call: Call) -> Call:
         """``call`` as made with this setting on (a new Call; unchanged calls are returned as they are)."""
@@ -219,30 +172,31 @@ class Setting(_Strict):
         resources = [self._resource(r) for r in call.resources]
         if request == call.request_tags and resources == call.resources:
             return call
-        return call.model_copy(update={"request_tags": request, "resources": resources})
+        return replace(call, request_tags=request, resources=resources)
 
     def _resource(self, res: Resource) -> Resource:
         if self.marker in res.tags:
-            return res.model_copy(update={"tags": {**res.tags, **self.tags}})
+            return replace(res, tags={**res.tags, **self.tags})
         if ":instance/" in res.arn and self.instance_tags:
-            return res.model_copy(update={"tags": {**res.tags, **self.instance_tags}})
+            return replace(res, tags={**res.tags, **self.instance_tags})
         return res
 
 
-class Component(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Component:
     """A component of the cluster that uses the role, and the calls it makes (``settings``: the deployment
-    settings that change them, see :meth:`configured`)."""
+    settings that change them, see :meth:`configured`). Read from ``data/requirements/<id>.json`` (its schema:
+    :class:`byoc_iam.verify.requirements_model.ComponentFile`)."""
 
-    KIND: ClassVar[str] = "requirements"
     id: str
     name: str
     runs: str
-    obtains_role: list[ObtainsRole] = Field(min_length=1)
-    upstream: list[Upstream] = Field(min_length=1)
+    obtains_role: list[ObtainsRole]
+    upstream: list[Upstream]
     policies: PolicyAttribution
-    features: dict[str, str] = Field(default_factory=dict)
-    settings: dict[str, Setting] = Field(default_factory=dict)
-    calls: list[Call] = Field(min_length=1)
+    features: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Setting] = field(default_factory=dict)
+    calls: list[Call]
 
     def configured(self, names: frozenset[str]) -> Component:
         """This component as deployed with the settings ``names`` it declares (others are ignored): its calls
@@ -257,20 +211,45 @@ class Component(_Strict):
         calls = list(self.calls)
         for name in chosen:
             calls = [self.settings[name].apply(c) for c in calls]
-        out = self.model_copy(update={"calls": calls})
+        out = replace(self, calls=calls)
         _CONFIGURED[key] = (self, out)
         return out
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Component:
-        ids = [c.id for c in self.calls]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate call ids: {', '.join(dupes)}")
-        unknown = sorted({c.feature for c in self.calls if c.feature and c.feature not in self.features})
-        if unknown:
-            raise ValueError(f"calls name undeclared features: {', '.join(unknown)}")
-        return self
+
+def _obtains(data: Mapping[str, Any]) -> ObtainsRole:
+    more: dict[str, Any] = {k: (tuple(v) if k == "layouts" else v) for k, v in data.items()}
+    return ObtainsRole(**more)
+
+
+def component_of(data: Mapping[str, Any]) -> Component:
+    """A requirements file's JSON (valid under :class:`~byoc_iam.verify.requirements_model.ComponentFile`; its
+    ``$schema``/``$comment`` ignored) as a :class:`Component`, with the schema's defaults; not validated."""
+
+    def ev(items: Any) -> list[Evidence]:
+        return [Evidence(**e) for e in items]
+
+    calls = [
+        Call(
+            **{k: v for k, v in c.items() if k not in ("resources", "evidence")},
+            resources=[Resource(**r) for r in c["resources"]],
+            evidence=ev(c["evidence"]),
+        )
+        for c in data["calls"]
+    ]
+    return Component(
+        id=data["id"],
+        name=data["name"],
+        runs=data["runs"],
+        obtains_role=[_obtains(o) for o in data["obtains_role"]],
+        upstream=[Upstream(**u) for u in data["upstream"]],
+        policies=PolicyAttribution(**data["policies"]),
+        features=dict(data.get("features", {})),
+        settings={
+            n: Setting(**{k: v for k, v in st.items() if k != "evidence"}, evidence=ev(st["evidence"]))
+            for n, st in data.get("settings", {}).items()
+        },
+        calls=calls,
+    )
 
 
 @dataclass(frozen=True)
@@ -306,15 +285,19 @@ class Authorization:
 
 
 def parse_component(text: str, source: str) -> Component:
-    """Parse one requirements file (``$schema`` ``byoc-iam/requirements/1``); problems become one UsageError
-    line (:class:`byoc_iam.data.DataError`)."""
-    return knowledge.parse(Component, text, source)
+    """Parse one requirements file (``$schema`` ``byoc-iam/requirements/1``), validated by its schema
+    (:class:`~byoc_iam.verify.requirements_model.ComponentFile`); problems become one UsageError line
+    (:class:`byoc_iam.data.DataError`)."""
+    from byoc_iam.verify.requirements_model import ComponentFile
+
+    return component_of(knowledge.parse(ComponentFile, text, source).model_dump())
 
 
 @cache
 def components() -> tuple[Component, ...]:
     """Every component of the catalog, in a stable order (control plane first, then nodes, then controllers)."""
-    loaded = [knowledge.load(Component, name) for name in knowledge.names("requirements")]
+    # read raw: every packaged file passes ComponentFile (tests/test_data_files.py), so no pydantic here
+    loaded = [component_of(knowledge.raw("requirements", name)) for name in knowledge.names("requirements")]
     order = {cid: i for i, cid in enumerate(COMPONENT_ORDER)}
     return tuple(sorted(loaded, key=lambda c: (order.get(c.id, len(order)), c.id)))
 
