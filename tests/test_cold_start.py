@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from byoc_iam.lint.rules import rule_codes, rule_modules
 
@@ -87,3 +88,25 @@ def test_rendering_json_loads_no_other_export_format_nor_the_policy_diff() -> No
         render + "assert 'resource' in export(spec, 'terraform')\nfrom byoc_iam.managed import diff_policies\n"
     )
     assert {"byoc_iam.export.terraform", "byoc_iam.managed.diff"} <= set(loaded["byoc"])
+
+
+def test_single_simulate_and_lint_file_load_no_dataclasses_nor_inspect(tmp_path: Path) -> None:
+    """Creating dataclasses and importing :mod:`inspect` (which ``dataclasses`` imports) cost a single
+    ``simulate`` a third of its start-up: neither command's path loads them."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+        )
+    )
+    for argv in (
+        ["simulate", "-p", str(policy), "-a", "s3:GetObject", "-r", "arn:aws:s3:::b/k"],
+        ["lint", str(policy)],
+    ):
+        code = (
+            "import sys\nfrom byoc_iam.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print([m for m in ('dataclasses', 'inspect', 'typer', 'click', 'pydantic') if m in sys.modules])\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+        assert proc.stdout.strip().splitlines()[-1] == "[]", (argv, proc.stdout)
