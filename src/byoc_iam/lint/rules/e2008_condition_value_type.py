@@ -3,7 +3,6 @@
 import ipaddress
 import re
 from collections.abc import Iterator
-from datetime import datetime
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder, has_variable, parse_operator
@@ -15,6 +14,8 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 def _date(text: str) -> bool:
     if _NUMBER.match(text):
         return True  # epoch seconds
+    from datetime import datetime  # here: a document without date conditions does not load it (start-up)
+
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
