@@ -34,6 +34,7 @@ from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.patterns import lazy
 from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 ConditionType = Literal[
@@ -41,7 +42,7 @@ ConditionType = Literal[
 ]
 AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Tagging"]
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+_VARIABLE = lazy(r"\$\{[^}]*\}|<[^>]*>")
 
 
 # -- IAM wildcards: the one matcher lives in model/wildcard.py (re-exported here for lint's rules) ---------

@@ -4,13 +4,13 @@ ones milliseconds. Anything else cannot be compared (no match for either polarit
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from byoc_iam.engine.conditions.base import Operator
 from byoc_iam.engine.conditions.compare import Comparison, comparison_family
+from byoc_iam.model.patterns import lazy
 
-_EPOCH = re.compile(r"-?\d+")
+_EPOCH = lazy(r"-?\d+")
 
 
 @lru_cache(maxsize=4096)

@@ -1,14 +1,14 @@
 """E2008: a condition value that cannot be read as the operator's type (number, date, IP, bool, ARN)."""
 
 import ipaddress
-import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder, has_variable, parse_operator
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER = lazy(r"^-?\d+(\.\d+)?$")
 
 
 def _date(text: str) -> bool:
