@@ -23,10 +23,12 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byoc_iam.data import raw
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 COMPLETION_VARIABLE = "_BYOC_IAM_COMPLETE"  # set by the shell when it asks typer for completions
 
@@ -139,6 +141,8 @@ def _convert(p: dict[str, Any], value: Any) -> Any:
 
 def _path(p: dict[str, Any], value: str) -> Path:
     """``Path(value)`` when click's ``Path`` type accepts it (it checks only a path that exists)."""
+    from pathlib import Path  # here: simulate's arguments are strings (pathlib imports urllib.parse, ipaddress)
+
     try:
         st = os.stat(value)
     except OSError:

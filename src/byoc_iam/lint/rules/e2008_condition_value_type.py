@@ -1,6 +1,5 @@
 """E2008: a condition value that cannot be read as the operator's type (number, date, IP, bool, ARN)."""
 
-import ipaddress
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
@@ -24,6 +23,8 @@ def _date(text: str) -> bool:
 
 
 def _ip(text: str) -> bool:
+    import ipaddress  # here: a document without IP conditions does not load it (start-up)
+
     try:
         ipaddress.ip_network(text, strict=False)
     except ValueError:
