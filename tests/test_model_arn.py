@@ -120,13 +120,17 @@ def test_no_other_module_spells_oidc_provider_arns_or_eks_issuers_as_regexes() -
 
 
 def offenders(root: Path) -> list[str]:
-    """Modules other than model/arn.py with a ``re.compile`` line naming an OIDC provider or EKS issuer."""
+    """Modules other than model/arn.py with a ``re.compile`` (or ``lazy``, a pattern compiled on first use) line
+    naming an OIDC provider or EKS issuer."""
     spelled = re.compile(r"oidc-provider|oidc\\+\.eks|eks_oidc_url")
     return sorted(
         str(p.relative_to(root))
         for p in root.rglob("*.py")
         if p.name != "arn.py"
-        and any("re.compile(" in line and spelled.search(line) for line in p.read_text(encoding="utf-8").splitlines())
+        and any(
+            ("re.compile(" in line or "lazy(" in line) and spelled.search(line)
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
     )
 
 

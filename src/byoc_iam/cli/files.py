@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from byoc_iam.errors import UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # far above any IAM document set: a RoleSpec at IAM's quotas is < 1 MiB
 
@@ -18,19 +20,36 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024  # far above any IAM document set: a RoleSpec 
 def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """The UTF-8 text of ``path``; a missing, unreadable, binary or larger-than-``max_bytes`` file is a one-line
     UsageError. At most ``max_bytes + 1`` bytes are read, so a huge file (or ``/dev/zero``) costs bounded memory."""
+    return _read_file(path, max_bytes)
+
+
+def _read_file(path: str | Path, max_bytes: int) -> str:
+    """:func:`read_text` of a ``Path`` or of a name, named in messages as ``Path(name)`` (made only for a message:
+    a single ``simulate`` does not import pathlib)."""
     try:
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return _decoded(data, str(path), max_bytes)
+        raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
+    if len(data) <= max_bytes:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return _decoded(data, _shown(path), max_bytes)  # raises its one line
+
+
+def _shown(path: str | Path) -> str:
+    from pathlib import Path
+
+    return str(Path(path))
 
 
 def read_input(name: str, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """:func:`read_text` of a file name people give on the command line, where ``-`` is stdin (named
     ``<stdin>`` in messages, bounded the same way)."""
     if name != "-":
-        return read_text(Path(name), max_bytes=max_bytes)
+        return _read_file(name, max_bytes)
     buffer = getattr(sys.stdin, "buffer", None)
     try:
         if buffer is None:  # a text stream without bytes underneath (tests, embedding)
@@ -98,6 +117,8 @@ def write_file(path: Path, data: str | bytes, *, flag: str = "", mode: int = 0o6
         what = "a directory" if stat.S_ISDIR(st.st_mode) else "a device, FIFO or socket"
         kind = f"not a regular file ({what})"
         raise UsageError(f"{where}: cannot write: it is {kind}; byoc-iam writes only regular files")
+    from pathlib import Path
+
     folder = path.parent if str(path.parent) else Path(".")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:

@@ -8,13 +8,13 @@ A command's parameters are declared once, as typer would have them::
 :func:`option` and :func:`argument` only record their arguments (:class:`Param`); :func:`typer_signature`, called
 when a typer app registers the command (:class:`byoc_iam.cli.typer_app.ByocTyper`), hands typer a wrapper whose
 signature has the real ``typer.Option``/``typer.Argument`` in their place. So a command module imports no typer
-or click (a tenth of a second of start-up), and :mod:`byoc_iam.cli.direct` can call the same function.
+or click (a tenth of a second of start-up), and :mod:`byoc_iam.cli.direct` can call the same function
+(:mod:`inspect` is imported by :func:`typer_signature` only).
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +47,8 @@ def argument(default: Any, *decls: str, **kwargs: Any) -> Any:
 def typer_signature(func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` as typer must see it: a wrapper whose signature has each :class:`Param` default made into its typer
     object (``func`` itself when it has none). Fresh typer objects on every call: an app may register it again."""
+    import inspect
+
     sig = inspect.signature(func)
     if not any(isinstance(p.default, Param) for p in sig.parameters.values()):
         return func

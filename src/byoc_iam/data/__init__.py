@@ -19,8 +19,8 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, TypeVar
 
 from byoc_iam.errors import UsageError
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 # The package's folder, as importlib.resources.files(__name__) gives it for an installed (unzipped) package;
-# read directly because importing importlib.resources (zipfile, tempfile...) cost `lint FILE` a tenth of its start.
-_ROOT = Path(__file__).parent
+# read directly because importing importlib.resources (zipfile, tempfile...) cost `lint FILE` a tenth of its start;
+# a plain path, as pathlib (with urllib.parse and ipaddress) is more than a single `simulate` needs of it.
+_ROOT = os.path.dirname(__file__)
 
 SCHEMA_KEY = "$schema"
 SCHEMA_PREFIX = "byoc-iam/"
@@ -111,8 +112,8 @@ def where(kind: str, name: str) -> str:
 
 def names(kind: str) -> tuple[str, ...]:
     """The names of the packaged files in a kind's folder whose ``$schema`` is that kind, sorted."""
-    folder = _ROOT.joinpath(_kind(kind).folder)
-    found = (e.name.removesuffix(".json") for e in folder.iterdir() if e.name.endswith(".json"))
+    folder = os.path.join(_ROOT, _kind(kind).folder)
+    found = (e.removesuffix(".json") for e in os.listdir(folder) if e.endswith(".json"))
     return tuple(n for n in sorted(found) if _declared(kind, n) == kind)
 
 
@@ -160,7 +161,8 @@ def validate(model: type[M], data: Mapping[str, Any], source: str) -> M:
 def _read(kind: str, name: str) -> dict[str, Any]:
     source = where(kind, name)
     try:
-        text = _ROOT.joinpath(_kind(kind).folder, f"{name}.json").read_text(encoding="utf-8")
+        with open(os.path.join(_ROOT, _kind(kind).folder, f"{name}.json"), encoding="utf-8") as f:
+            text = f.read()
     except (FileNotFoundError, NotADirectoryError):
         raise DataError(f"{source}: no such data file") from None
     try:

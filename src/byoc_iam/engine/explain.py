@@ -5,17 +5,22 @@
 :class:`Explanation`: for every policy type and statement, whether it applied and, if not, why (action,
 resource, principal, or which condition with the operator, key, request values and policy values), plus
 the deciding statements. ``Explanation.to_dict()`` is JSON-serialisable.
+
+The records are NamedTuples and a :class:`byoc_iam.model.record.Record`, not dataclasses: creating a dataclass
+costs a single ``simulate`` more start-up than deciding its request (issue 18).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from byoc_iam.engine import principals as P
 from byoc_iam.engine.conditions import ClauseResult
 from byoc_iam.engine.resources import MATCH
 from byoc_iam.engine.statements import CompiledDocument, CStatement, Prepared
+from byoc_iam.model.record import Record
 
 if TYPE_CHECKING:
     from byoc_iam.engine.types import Request
@@ -27,17 +32,33 @@ class Explainer(Protocol):
     def explain(self, request: Request, *, matched_only: bool = False) -> Explanation: ...
 
 
-@dataclass
-class Trace:
+class Trace(Record):
     """What one run of the decision function recorded: each policy type's answer (by label) and the
     service rule that refused the request, if any."""
 
-    results: dict[str, str] = field(default_factory=dict)
-    refusal: str | None = None
+    __slots__ = ("refusal", "results")
+    _REPR = _COMPARE = ("results", "refusal")
+
+    def __init__(self, results: dict[str, str] | None = None, refusal: str | None = None) -> None:
+        self.results: dict[str, str] = {} if results is None else results
+        self.refusal = refusal
 
 
-@dataclass(frozen=True)
-class StatementExplanation:
+_NO_VALUES: Mapping[str, list[str]] = MappingProxyType({})
+
+
+def _copied(value: Any) -> Any:
+    """``value`` with its dicts, lists and plain tuples copied, as ``dataclasses.asdict`` copies a field."""
+    if type(value) is dict:
+        return {k: _copied(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copied(v) for v in value]
+    if type(value) is tuple:
+        return tuple(_copied(v) for v in value)
+    return value
+
+
+class StatementExplanation(NamedTuple):
     """One statement: did it apply to the request, and if not, why."""
 
     policy_type: str
@@ -53,7 +74,14 @@ class StatementExplanation:
     conditions: tuple[ClauseResult, ...]
     reason: str
     level: int | None = None  # SCP/RCP level
-    matched_values: dict[str, list[str]] = field(default_factory=dict)
+    matched_values: Mapping[str, list[str]] = _NO_VALUES
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field by name (conditions as dicts), JSON-serialisable."""
+        out = {k: _copied(v) for k, v in zip(self._fields, self, strict=True)}
+        out["conditions"] = tuple(c.to_dict() for c in self.conditions)
+        out["matched_values"] = {k: list(v) for k, v in self.matched_values.items()}
+        return out
 
     @property
     def label(self) -> str:
@@ -66,8 +94,7 @@ class StatementExplanation:
         return where
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     """Why a request got its decision."""
 
     decision: str
@@ -79,9 +106,16 @@ class Explanation:
     summary: str
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = asdict(self)
-        out["blocked_by"] = list(self.blocked_by)
-        return out
+        """Every field by name (statements as dicts), JSON-serialisable."""
+        return {
+            "decision": self.decision,
+            "blocked_by": list(self.blocked_by),
+            "request": _copied(self.request),
+            "results": dict(self.results),
+            "statements": tuple(s.to_dict() for s in self.statements),
+            "deciding": tuple(s.to_dict() for s in self.deciding),
+            "summary": self.summary,
+        }
 
 
 class Decision:

@@ -10,8 +10,8 @@ principal values, so everything else compares exactly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Level(IntEnum):
@@ -55,8 +55,7 @@ _ACCOUNT = re.compile(r"\d{12}")
 _ANONYMOUS_NAMES = frozenset({"", "anonymous", "*"})
 
 
-@dataclass(frozen=True, slots=True)
-class RequestPrincipal:
+class RequestPrincipal(NamedTuple):
     """The principal of a request, parsed once."""
 
     value: str

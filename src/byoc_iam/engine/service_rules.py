@@ -12,13 +12,12 @@ under ``/aws-reserved/`` are managed by AWS (IAM Identity Center) and cannot be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TRUST_SERVICES = frozenset({"sts", "kms"})
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     """AWS refuses ``actions`` on resources of ``service`` whose resource part starts with ``prefix``
     (lower case); ``account``: only when the ARN's account segment is this value (``aws``: AWS managed)."""
 

@@ -1,19 +1,23 @@
-"""The engine's inputs: a set of policies and a request."""
+"""The engine's inputs: a set of policies and a request.
+
+Both are frozen records (:class:`byoc_iam.model.record.FrozenRecord`), as ``dataclass(frozen=True)`` made them
+(equality, hash and repr over the fields; assigning a field raises ``AttributeError``), without a dataclass's
+start-up cost.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from byoc_iam.model.policy import PolicyDocument, policy
+from byoc_iam.model.record import FrozenRecord
 
 DocLike = PolicyDocument | Mapping[str, Any] | str
 POLICY_TYPES = ("identity", "resource", "pb", "scp", "rcp", "session", "vpce")
 
 
-@dataclass(frozen=True, init=False)
-class PolicySet:
+class PolicySet(FrozenRecord):
     """The policies that decide a request.
 
     ``identity``: the principal's identity policies; ``resource``: the resource's policy (a role's trust
@@ -24,6 +28,7 @@ class PolicySet:
     Documents may be :class:`PolicyDocument`, dicts or JSON text.
     """
 
+    _FIELDS = ("identity", "resource", "boundary", "scp", "rcp", "session", "endpoint")
     identity: tuple[PolicyDocument, ...]
     resource: PolicyDocument | None
     boundary: tuple[PolicyDocument, ...] | None
@@ -51,8 +56,7 @@ class PolicySet:
         object.__setattr__(self, "endpoint", None if not endpoint else tuple(policy(d) for d in endpoint))
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(FrozenRecord):
     """One request: who (``principal``; ``None`` for anonymous), what (``action``), on what (``resource``,
     an ARN or ``*``), the resource's account (default: the ARN's account, else the principal's), and the
     request context (condition keys, case-insensitive; a list for multi-valued keys).
@@ -61,12 +65,30 @@ class Request:
     ``None`` looks it up in the service catalog when the resource is ``*``.
     """
 
+    _FIELDS = ("principal", "action", "resource", "resource_account", "context", "wildcard_only")
     principal: str | None
     action: str
     resource: str
-    resource_account: str | None = None
-    context: Mapping[str, Any] = field(default_factory=dict)
-    wildcard_only: bool | None = None
+    resource_account: str | None
+    context: Mapping[str, Any]
+    wildcard_only: bool | None
+
+    def __init__(
+        self,
+        principal: str | None,
+        action: str,
+        resource: str,
+        resource_account: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        wildcard_only: bool | None = None,
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "principal", principal)
+        setattr_(self, "action", action)
+        setattr_(self, "resource", resource)
+        setattr_(self, "resource_account", resource_account)
+        setattr_(self, "context", {} if context is None else context)
+        setattr_(self, "wildcard_only", wildcard_only)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"principal": self.principal, "action": self.action, "resource": self.resource}

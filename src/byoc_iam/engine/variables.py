@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ContextValue = str | tuple[str, ...]
 Context = Mapping[str, ContextValue]
@@ -20,8 +20,9 @@ LIT, STAR, QMARK, VAR = 0, 1, 2, 3
 _SPECIAL = {"${*}": "*", "${?}": "?", "${$}": "$"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token of a policy string (a NamedTuple: no dataclass on the start-up path, issue 18)."""
+
     kind: int
     text: str = ""  # literal text, or the variable name (lower case) for VAR
     default: str | None = None

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, overload
 
 from byoc_iam.lint.positions import SourceMap, escape
 from byoc_iam.model.quotas import quotas
+from byoc_iam.model.record import Record
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -131,17 +131,16 @@ def _scalar_text(v: Any) -> str | None:
     return None
 
 
-@dataclass
-class StatementView:
+class StatementView(Record):
     """One statement, read tolerantly. Element lists are None when absent (or not string-or-list)."""
 
-    index: int
-    ptr: str
-    raw: Any
-    ok: bool = field(init=False)  # True when the statement is a JSON object (the other properties are empty otherwise)
+    _REPR = _COMPARE = ("index", "ptr", "raw", "ok")
 
-    def __post_init__(self) -> None:
-        self.ok = isinstance(self.raw, dict)
+    def __init__(self, index: int, ptr: str, raw: Any) -> None:
+        self.index = index
+        self.ptr = ptr
+        self.raw = raw
+        self.ok = isinstance(raw, dict)  # a JSON object (the other properties are empty otherwise)
 
     def _get(self, name: str) -> Any:
         return self.raw.get(name) if self.ok else None
@@ -233,20 +232,34 @@ class StatementView:
         return self.action if self.action is not None else (self.not_action or [])
 
 
-@dataclass
-class DocContext:
+class DocContext(Record):
     """One document being linted."""
 
-    doc: Any
-    policy_type: PolicyType
-    options: LintOptions
-    base: str = ""  # pointer prefix of the document inside a larger file (a RoleSpec)
-    source: SourceMap | None = None
-    file: str | None = None
-    name: str | None = None  # the policy's name inside a role
-    auto_type: bool = False  # the type was inferred
-    in_role: bool = False  # part of lint_role (role-level rules check the quotas)
-    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # what helpers share per document
+    _REPR = _COMPARE = ("doc", "policy_type", "options", "base", "source", "file", "name", "auto_type", "in_role")
+
+    def __init__(
+        self,
+        doc: Any,
+        policy_type: PolicyType,
+        options: LintOptions,
+        base: str = "",  # pointer prefix of the document inside a larger file (a RoleSpec)
+        source: SourceMap | None = None,
+        file: str | None = None,
+        name: str | None = None,  # the policy's name inside a role
+        auto_type: bool = False,  # the type was inferred
+        in_role: bool = False,  # part of lint_role (role-level rules check the quotas)
+        memo: dict[str, Any] | None = None,  # what helpers share per document (not compared, not shown)
+    ) -> None:
+        self.doc = doc
+        self.policy_type = policy_type
+        self.options = options
+        self.base = base
+        self.source = source
+        self.file = file
+        self.name = name
+        self.auto_type = auto_type
+        self.in_role = in_role
+        self.memo: dict[str, Any] = {} if memo is None else memo
 
     @cached_property
     def statements(self) -> list[StatementView]:
@@ -315,12 +328,21 @@ class DocContext:
                 stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node))
 
 
-@dataclass
-class RoleContext:
+class RoleContext(Record):
     """A whole role: its spec, the contexts of its documents and the run's options."""
 
-    spec: RoleSpec
-    options: LintOptions
-    documents: list[DocContext] = field(default_factory=list)
-    source: SourceMap | None = None
-    file: str | None = None
+    _REPR = _COMPARE = ("spec", "options", "documents", "source", "file")
+
+    def __init__(
+        self,
+        spec: RoleSpec,
+        options: LintOptions,
+        documents: list[DocContext] | None = None,
+        source: SourceMap | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.spec = spec
+        self.options = options
+        self.documents: list[DocContext] = [] if documents is None else documents
+        self.source = source
+        self.file = file

@@ -13,6 +13,7 @@ from byoc_iam.lint.rules import Hit
 from byoc_iam.model import arn as arns
 from byoc_iam.model import operators as model_operators
 from byoc_iam.model.operators import OPERATOR_KINDS
+from byoc_iam.model.patterns import lazy
 
 # The actions a role trust policy can grant (everything else is E2009): data/iam/trust_policy.json.
 TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_policy")["actions"])
@@ -50,10 +51,10 @@ def operator_suggestion(text: str) -> str | None:
 
 # -- placeholders -------------------------------------------------------------------------------------
 PLACEHOLDER_ISSUER = arns.PLACEHOLDER_PROVIDER
-_BRACES = re.compile(r"(?<!\$)\{[A-Za-z_][A-Za-z0-9_.-]*\}")  # {accountId}
-_DOLLAR = re.compile(r"\$\{([^}]*)\}")  # ${YOUR_REGION}, ${var.x}; but ${aws:username}, ${*} are policy variables
-_ANGLE = re.compile(r"<[A-Za-z][A-Za-z0-9_ -]*>")  # <ACCOUNT_ID>
-_ISSUER = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(PLACEHOLDER_ISSUER)}(?![A-Za-z0-9_])")
+_BRACES = lazy(r"(?<!\$)\{[A-Za-z_][A-Za-z0-9_.-]*\}")  # {accountId}
+_DOLLAR = lazy(r"\$\{([^}]*)\}")  # ${YOUR_REGION}, ${var.x}; but ${aws:username}, ${*} are policy variables
+_ANGLE = lazy(r"<[A-Za-z][A-Za-z0-9_ -]*>")  # <ACCOUNT_ID>
+_ISSUER = lazy(rf"(?<![A-Za-z0-9_]){re.escape(PLACEHOLDER_ISSUER)}(?![A-Za-z0-9_])")
 _POLICY_VARIABLE_SPECIAL = {"*", "?", "$"}
 
 
@@ -212,11 +213,9 @@ def element_pair(
 
 # -- federated principals ---------------------------------------------------------------------------------
 FEDERATED_DOMAINS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com")
-_PROVIDER_ARN = re.compile(
-    r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*|aws-eusc):iam::(\d{12}):(oidc|saml)-provider/(.+)$"
-)
-_OIDC_NAME = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$")
-_SAML_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+_PROVIDER_ARN = lazy(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*|aws-eusc):iam::(\d{12}):(oidc|saml)-provider/(.+)$")
+_OIDC_NAME = lazy(r"^[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)*$")
+_SAML_NAME = lazy(r"^[\w+=,.@-]{1,128}$")
 
 
 def federated_problem(value: str) -> str | None:

@@ -12,8 +12,9 @@ import contextlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from json import decoder as _decoder
+
+from byoc_iam.model.record import Record
 
 # the C string scanner json itself uses (typeshed does not declare it)
 scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
@@ -31,17 +32,22 @@ def pointer(*tokens: str | int) -> str:
     return "".join(f"/{escape(str(t))}" for t in tokens)
 
 
-@dataclass
-class SourceMap:
+class SourceMap(Record):
     """Offsets of every pointer in one text, and the duplicated keys found on the way."""
 
-    text: str
-    offsets: dict[str, int] = field(default_factory=dict)
-    duplicates: list[tuple[str, int]] = field(default_factory=list)  # (pointer, offset of the second key)
-    _lines: list[int] = field(default_factory=list)
+    __slots__ = ("_lines", "duplicates", "offsets", "text")
+    _REPR = _COMPARE = ("text", "offsets", "duplicates", "_lines")
 
-    def __post_init__(self) -> None:
-        self._lines = [0] + [m.end() for m in re.finditer(r"\n", self.text)]
+    def __init__(
+        self,
+        text: str,
+        offsets: dict[str, int] | None = None,
+        duplicates: list[tuple[str, int]] | None = None,  # (pointer, offset of the second key)
+    ) -> None:
+        self.text = text
+        self.offsets: dict[str, int] = {} if offsets is None else offsets
+        self.duplicates: list[tuple[str, int]] = [] if duplicates is None else duplicates
+        self._lines = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""

@@ -24,6 +24,7 @@ from byoc_iam.lint.helpers import TRUST_ACTIONS
 from byoc_iam.lint.known_clean import is_known_clean
 from byoc_iam.lint.positions import SourceMap, escape, scan
 from byoc_iam.lint.rules import Hit, Rule, rule, rules_except
+from byoc_iam.model.patterns import lazy
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -152,7 +153,7 @@ def _too_deep(doc: Any, compact: str | None = None) -> bool:
     return False
 
 
-SUPPRESS_SID = re.compile(r"^ByocLintIgnore((?:[EWSI]\d{4})+)")
+SUPPRESS_SID = lazy(r"^ByocLintIgnore((?:[EWSI]\d{4})+)")
 
 
 def suppressed_by_sid(sid: str | None) -> frozenset[str]:

@@ -22,11 +22,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from byoc_iam.lint.context import PolicyType
+from byoc_iam.model.record import Record
 
 # Terraform attributes that hold a policy document, by resource type: attribute -> policy type
 TF_ATTRIBUTES: dict[str, dict[str, PolicyType]] = {
@@ -64,15 +63,25 @@ class SourceError(ValueError):
     """The file is not valid in the format its name or content says (message is one line)."""
 
 
-@dataclass
-class EmbeddedPolicy:
+class EmbeddedPolicy(Record):
     """One policy document found in a source file."""
 
-    name: str
-    policy_type: PolicyType
-    document: Any
-    line: int | None = None  # 1-based line of the source file where the document (or its attribute) starts
-    ignore: frozenset[str] = field(default_factory=frozenset)
+    __slots__ = ("document", "ignore", "line", "name", "policy_type")
+    _REPR = _COMPARE = ("name", "policy_type", "document", "line", "ignore")
+
+    def __init__(
+        self,
+        name: str,
+        policy_type: PolicyType,
+        document: Any,
+        line: int | None = None,  # 1-based line of the source file where the document (or its attribute) starts
+        ignore: frozenset[str] = frozenset(),
+    ) -> None:
+        self.name = name
+        self.policy_type = policy_type
+        self.document = document
+        self.line = line
+        self.ignore = ignore
 
 
 def kind_of(filename: str, text: str) -> str:
@@ -116,6 +125,8 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
+    from datetime import date  # here: only CloudFormation's YAML gives dates (lint FILE of a policy needs none)
+
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -23,17 +23,18 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from byoc_iam import data
+from byoc_iam.model.patterns import lazy
 
 # one Terraform variable/local or CloudFormation pseudo parameter (as written, or as lint's decoder spells it)
-_TEMPLATE = re.compile(r"\$\{(?:(?:var|local)\.\w+|AWS(?:::|__)\w+)\}")
+_TEMPLATE = lazy(r"\$\{(?:(?:var|local)\.\w+|AWS(?:::|__)\w+)\}")
 PLACEHOLDER_PROVIDER = "eks_oidc_url"  # the literal of Zilliz's console trust document, until the cluster exists
-_OIDC_PROVIDER = re.compile(
+_OIDC_PROVIDER = lazy(
     r"^arn:(?P<partition>[a-z-]+|\$\{(?:(?:var|local)\.\w+|AWS(?:::|__)\w+)\}):iam::(?P<account>[^:]*):oidc-provider/(?P<name>.+)$"
 )
-_EKS_ISSUER = re.compile(
+_EKS_ISSUER = lazy(
     r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/id/(?P<id>[0-9A-Za-z]{1,64})$"
 )
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = lazy(r"^\d{12}$")
 _PROVIDER_KINDS = ("oidc-provider", "saml-provider")
 
 

@@ -6,6 +6,11 @@ elements in a normalised shape (every string-or-list element as a tuple of strin
 values and of statements does not matter, a string equals a one-element list, action names and condition
 keys compare case-insensitively, and scalar condition values compare as IAM's strings (``true`` ==
 ``"true"``, ``1`` == ``"1"``).
+
+:class:`Statement` and :class:`PolicyDocument` are immutable (assigning a field raises ``AttributeError``),
+compared by identity, with a repr of their fields but ``raw``: what ``dataclass(frozen=True, eq=False)`` made
+of them, written out because creating a dataclass costs a single ``simulate`` or ``lint`` a share of its
+start-up (issue 18).
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from byoc_iam.errors import UsageError
@@ -114,21 +118,66 @@ class _AsWritten(ABC):
             return _copy(self.raw)
         return self.canonical()
 
+    _REPR: tuple[str, ...] = ()  # the fields repr shows
 
-@dataclass(frozen=True, eq=False)
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._REPR)})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
 class Statement(_AsWritten):
     """One statement, normalised. ``None`` means the element is absent."""
 
+    _REPR = (
+        "effect",
+        "sid",
+        "action",
+        "not_action",
+        "resource",
+        "not_resource",
+        "principal",
+        "not_principal",
+        "condition",
+    )
     effect: Effect
-    sid: str | None = None
-    action: tuple[str, ...] | None = None
-    not_action: tuple[str, ...] | None = None
-    resource: tuple[str, ...] | None = None
-    not_resource: tuple[str, ...] | None = None
-    principal: str | PrincipalMap | None = None
-    not_principal: str | PrincipalMap | None = None
-    condition: ConditionBlock = field(default_factory=dict)
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    sid: str | None
+    action: tuple[str, ...] | None
+    not_action: tuple[str, ...] | None
+    resource: tuple[str, ...] | None
+    not_resource: tuple[str, ...] | None
+    principal: str | PrincipalMap | None
+    not_principal: str | PrincipalMap | None
+    condition: ConditionBlock
+
+    def __init__(
+        self,
+        effect: Effect,
+        sid: str | None = None,
+        action: tuple[str, ...] | None = None,
+        not_action: tuple[str, ...] | None = None,
+        resource: tuple[str, ...] | None = None,
+        not_resource: tuple[str, ...] | None = None,
+        principal: str | PrincipalMap | None = None,
+        not_principal: str | PrincipalMap | None = None,
+        condition: ConditionBlock | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "effect", effect)
+        set_(self, "sid", sid)
+        set_(self, "action", action)
+        set_(self, "not_action", not_action)
+        set_(self, "resource", resource)
+        set_(self, "not_resource", not_resource)
+        set_(self, "principal", principal)
+        set_(self, "not_principal", not_principal)
+        set_(self, "condition", {} if condition is None else condition)
+        set_(self, "raw", {} if raw is None else raw)
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "/Statement/0") -> Statement:
@@ -204,14 +253,26 @@ class Statement(_AsWritten):
         return self.action or self.not_action or ()
 
 
-@dataclass(frozen=True, eq=False)
 class PolicyDocument(_AsWritten):
     """A parsed IAM policy document. ``raw`` is the JSON object as parsed."""
 
+    _REPR = ("statements", "version", "id")
     statements: tuple[Statement, ...]
-    version: str | None = "2012-10-17"
-    id: str | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    version: str | None
+    id: str | None
+
+    def __init__(
+        self,
+        statements: tuple[Statement, ...],
+        version: str | None = "2012-10-17",
+        id: str | None = None,
+        raw: Mapping[str, Any] | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "statements", statements)
+        set_(self, "version", version)
+        set_(self, "id", id)
+        set_(self, "raw", {} if raw is None else raw)
 
     @classmethod
     def from_dict(cls, data: Any) -> PolicyDocument:

@@ -24,13 +24,14 @@ import re
 from functools import lru_cache
 
 from byoc_iam.model.arn import all_partitions, is_account_id, parse_arn
+from byoc_iam.model.patterns import lazy
 from byoc_iam.model.wildcard import glob_match, has_wildcard
 
-_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+\Z")
-_SERVICE = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*\Z")
-_RESOURCE_ACCOUNT = re.compile(r"^(\d{12}|aws|)\Z")
-_PATTERN_ACCOUNT = re.compile(r"^[0-9*?]*\Z")
-_NAME = re.compile(r"^[^\s:*?]+\Z")
+_ACTION = lazy(r"^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+\Z")
+_SERVICE = lazy(r"^[a-z0-9*?][a-z0-9*?-]*\Z")
+_RESOURCE_ACCOUNT = lazy(r"^(\d{12}|aws|)\Z")
+_PATTERN_ACCOUNT = lazy(r"^[0-9*?]*\Z")
+_NAME = lazy(r"^[^\s:*?]+\Z")
 _ANONYMOUS = ("anonymous", "", "*")  # as the engine reads a request principal (``*``: nobody in particular)
 ARN_SHAPE = "arn:<partition>:<service>:<region>:<account>:<resource>"
 

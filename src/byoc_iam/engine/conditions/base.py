@@ -11,14 +11,12 @@ never satisfies a condition, whichever its polarity.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from byoc_iam.engine.variables import Context, Token, Unresolved, resolve_text, tokenize
 
 
-@dataclass(frozen=True, slots=True)
-class ValueResult:
+class ValueResult(NamedTuple):
     """One policy value tested against one request value (explain mode)."""
 
     value: str

@@ -4,14 +4,13 @@ ones milliseconds. Anything else cannot be compared (no match for either polarit
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from byoc_iam.engine.conditions.base import Operator
 from byoc_iam.engine.conditions.compare import Comparison, comparison_family
+from byoc_iam.model.patterns import lazy
 
-_EPOCH = re.compile(r"-?\d+")
+_EPOCH = lazy(r"-?\d+")
 
 
 @lru_cache(maxsize=4096)
@@ -21,6 +20,8 @@ def parse_date(value: str) -> float | None:
     if _EPOCH.fullmatch(text):
         number = int(text)
         return float(number) if abs(number) >= 10**11 else float(number) * 1000.0
+    from datetime import UTC, datetime  # here: a request without dates does not load datetime (start-up)
+
     try:
         parsed = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:

@@ -7,18 +7,23 @@ cannot be compared and satisfies neither operator.
 
 from __future__ import annotations
 
-import ipaddress
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from byoc_iam.engine.conditions.base import Operator, variant
 from byoc_iam.engine.variables import Context
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+if TYPE_CHECKING:  # ipaddress is imported when a policy has an IP condition (start-up, issue 18)
+    import ipaddress
+
+    Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+    Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @lru_cache(maxsize=4096)
 def parse_address(value: str) -> Address | None:
+    import ipaddress
+
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
@@ -27,6 +32,8 @@ def parse_address(value: str) -> Address | None:
 
 def parse_block(value: str) -> tuple[Network, bool] | None:
     """(network, written-as-CIDR) or ``None``."""
+    import ipaddress
+
     text = value.strip()
     try:
         if "/" in text:

@@ -3,12 +3,11 @@ optional sign and exponent; anything else cannot be compared (no match for eithe
 
 from __future__ import annotations
 
-import re
-
 from byoc_iam.engine.conditions.base import Operator
 from byoc_iam.engine.conditions.compare import Comparison, comparison_family
+from byoc_iam.model.patterns import lazy
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = lazy(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def parse_number(value: str) -> float | None:

@@ -13,7 +13,7 @@ Rules (AWS's documented behaviour, as iam-simulate implements it):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.null import null_matches
@@ -27,8 +27,7 @@ SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
 _SET_OPERATORS = {None: SINGLE, "ForAllValues": FOR_ALL, "ForAnyValue": FOR_ANY}
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOperator:
+class ParsedOperator(NamedTuple):
     """An operator name split into its parts (the engine's reading of :mod:`byoc_iam.model.operators`:
     qualifiers in any case, surrounding spaces ignored)."""
 
@@ -116,8 +115,9 @@ class Clause:
         return ClauseResult(self.op_text, self.key, request, self.values, matched, reason, tuple(per_value))
 
 
-@dataclass(frozen=True)
-class ClauseResult:
+class ClauseResult(NamedTuple):
+    """One clause tested against the request (explain mode); ``to_dict()`` is its JSON form."""
+
     operator: str
     key: str
     request_values: tuple[str, ...] | None
@@ -125,6 +125,18 @@ class ClauseResult:
     matched: bool
     reason: str
     details: tuple[tuple[str, list[ValueResult]], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field by name, each value result a dict (as ``dataclasses.asdict`` gave it)."""
+        return {
+            "operator": self.operator,
+            "key": self.key,
+            "request_values": self.request_values,
+            "policy_values": self.policy_values,
+            "matched": self.matched,
+            "reason": self.reason,
+            "details": tuple((rv, [r._asdict() for r in results]) for rv, results in self.details),
+        }
 
 
 def normalise_value(value: object) -> ContextValue:

@@ -1,12 +1,12 @@
 """E1014: IAM accepts only ASCII letters and digits in a Sid of the policies it stores."""
 
-import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
-_SID = re.compile(r"^[A-Za-z0-9]*$")
+_SID = lazy(r"^[A-Za-z0-9]*$")
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:

@@ -1,6 +1,5 @@
 """E2002: an action (without wildcards) that its service does not have."""
 
-import difflib
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
@@ -18,6 +17,8 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             prefix, name = parts
             if not cat.is_known_service(prefix) or cat.action(a.value) is not None:
                 continue
+            import difflib  # here: only an unknown action needs it (simulate's refusal check, start-up)
+
             names = [x.name for x in cat.actions_for(prefix)]
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
             hint = f"; did you mean {prefix}:{close[0]}?" if close else ""

@@ -7,7 +7,6 @@ ARN") or ``"*"``; a Service principal ``<service>.amazonaws.com``. Sources: IAM 
 elements: Resource" and "Principal"; Access Analyzer's policy check reference.
 """
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -15,14 +14,15 @@ from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.model.arn import all_partitions
+from byoc_iam.model.patterns import lazy
 from byoc_iam.servicecatalog import glob_match
 
 PARTITIONS = all_partitions()  # every AWS partition (data/iam/partitions.json)
-_ACCOUNT = re.compile(r"^\d{12}$")
-_IAM_PRINCIPAL = re.compile(r"^arn:[^:]+:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$")
-_SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
-_ARN_SERVICE = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$")
-_ARN_ACCOUNT = re.compile(r"^(\d{12}|aws|[0-9]*[*?][0-9*?]*|)$")
+_ACCOUNT = lazy(r"^\d{12}$")
+_IAM_PRINCIPAL = lazy(r"^arn:[^:]+:(iam|sts)::\d{12}:(root|user/.+|role/.+|assumed-role/.+|federated-user/.+)$")
+_SERVICE = lazy(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$|^[a-z0-9.-]+\.(amazon|aws)\.internal$")
+_ARN_SERVICE = lazy(r"^[a-z0-9*?][a-z0-9*?-]*$")
+_ARN_ACCOUNT = lazy(r"^(\d{12}|aws|[0-9]*[*?][0-9*?]*|)$")
 
 
 @lru_cache(maxsize=16384)

@@ -1,20 +1,20 @@
 """E2008: a condition value that cannot be read as the operator's type (number, date, IP, bool, ARN)."""
 
-import ipaddress
-import re
 from collections.abc import Iterator
-from datetime import datetime
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder, has_variable, parse_operator
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER = lazy(r"^-?\d+(\.\d+)?$")
 
 
 def _date(text: str) -> bool:
     if _NUMBER.match(text):
         return True  # epoch seconds
+    from datetime import datetime  # here: a document without date conditions does not load it (start-up)
+
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -23,6 +23,8 @@ def _date(text: str) -> bool:
 
 
 def _ip(text: str) -> bool:
+    import ipaddress  # here: a document without IP conditions does not load it (start-up)
+
     try:
         ipaddress.ip_network(text, strict=False)
     except ValueError:

@@ -5,36 +5,49 @@ aws:VpcSourceIp instead. Source: IAM User Guide, "AWS global condition context k
 Access Analyzer checks "Private IP address" and "Private NotIpAddress". Mixed lists are I5004.
 """
 
-import ipaddress
+from __future__ import annotations
+
 from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
 from byoc_iam.lint.context import CondEntry, DocContext
 from byoc_iam.lint.helpers import parse_operator
 from byoc_iam.lint.rules import Hit, Rule
 
+if TYPE_CHECKING:
+    import ipaddress
+
 # RFC 1918, loopback, link-local and their IPv6 counterparts (RFC 4193, 4291): never a request's public source
-PRIVATE = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "fc00::/7",
-        "fe80::/10",
-        "::1/128",
-    )
+PRIVATE_BLOCKS = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
 )
+
+
+@cache
+def _private() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The private networks (ipaddress is imported when a document has an IP condition: start-up, issue 18)."""
+    import ipaddress
+
+    return tuple(ipaddress.ip_network(n) for n in PRIVATE_BLOCKS)
 
 
 def is_private(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
     """True when the whole network lies in one private range."""
-    return any(net.version == p.version and net.subnet_of(p) for p in PRIVATE)  # type: ignore[arg-type]
+    return any(net.version == p.version and net.subnet_of(p) for p in _private())  # type: ignore[arg-type]
 
 
 def private_flags(c: CondEntry) -> list[bool]:
     """For each parseable value of an IP condition: True when the network is private."""
+    import ipaddress
+
     out: list[bool] = []
     for v in c.values:
         try:

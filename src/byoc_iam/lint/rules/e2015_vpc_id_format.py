@@ -4,16 +4,16 @@ IDs are ``vpc-`` / ``vpce-`` followed by 8 or 17 hexadecimal characters (wildcar
 operator). Source: Access Analyzer checks "Invalid vpc format" and "Invalid vpce format".
 """
 
-import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import has_placeholder, has_variable
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
 _FORMATS = {
-    "aws:sourcevpc": ("vpc-", re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")),
-    "aws:sourcevpce": ("vpce-", re.compile(r"^vpce-([0-9a-f]{8}|[0-9a-f]{17})$")),
+    "aws:sourcevpc": ("vpc-", lazy(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")),
+    "aws:sourcevpce": ("vpce-", lazy(r"^vpce-([0-9a-f]{8}|[0-9a-f]{17})$")),
 }
 
 

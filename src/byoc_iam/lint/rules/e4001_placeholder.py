@@ -5,14 +5,14 @@
 The intended ``eks_oidc_url`` of a placeholder-mode BYOC trust is I4002 instead.
 """
 
-import re
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
 from byoc_iam.lint.helpers import PLACEHOLDER_ISSUER, intended_placeholder_ptrs, placeholders
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
-_BRACE = re.compile(r"\{[A-Za-z_]")  # how {accountId} starts (a JSON object's own brace is followed by " or })
+_BRACE = lazy(r"\{[A-Za-z_]")  # how {accountId} starts (a JSON object's own brace is followed by " or })
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
