@@ -276,3 +276,22 @@ def test_the_fast_request_path_refuses_what_iam_could_not_receive() -> None:
         with pytest.raises(UsageError):
             request_parts(request, 0, "batch.json")
     assert request_parts({"action": "s3:GetObject", "resource": "*"}, 0, "batch.json")[1] == "s3:GetObject"
+
+
+def test_known_members_find_texts_indexed_at_every_prefix_length() -> None:
+    """A key's texts are indexed by different prefix lengths (short and long texts); the cut finds each, looking
+    only at the lengths that key uses, and starts afresh (lengths too) once the limit is reached."""
+    long_list = json.dumps([_doc(f"s3:Get{i}") for i in range(8)])  # over 256 characters
+    mid, short = json.dumps(_doc("s3:*")), "[]"  # 64 or more; fewer than 16
+    assert len(long_list) >= 256 and 64 <= len(mid) < 256
+    known = KnownMembers(limit=4)
+    for key, value in (("identity", long_list), ("identity", short), ("session", mid)):
+        known.add(key, value)
+    for identity in (long_list, short):
+        text = json.dumps({"identity": json.loads(identity), "session": json.loads(mid)})
+        assert known.cut(text) == [("identity", identity), ("session", mid)] == split_members(text)
+    assert known.cut(json.dumps({"identity": [], "session": _doc("ec2:*")})) is None  # an unknown session text
+    known.add("scp", "[[]]")
+    known.add("rcp", "[[]]")  # the fifth text: the index starts afresh with it
+    assert known.cut(json.dumps({"identity": []})) is None
+    assert known.cut('{"rcp": [[]]}') == [("rcp", "[[]]")]

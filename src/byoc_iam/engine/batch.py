@@ -49,6 +49,7 @@ _CHUNK = 1 << 16
 _SET_CACHE = 8192
 _MEMBER_CACHE = 4096
 _MISSING = object()
+_EMPTY: dict[str, Any] = {}
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _GC_YOUNG = 10_000  # objects allocated between collections of the youngest generation (default 700)
@@ -780,7 +781,11 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
                     compiled = get(policies, item_name(where, source, names))
                     last = policies
                 assert compiled is not None
-                decided = compiled.decide_parts(*request_parts(request, where, source, names))
+                principal, action, resource, account, context = request_parts(request, where, source, names)
+                # decide_parts' two steps, called here: one Python call fewer per request
+                decided = compiled.decide_request(
+                    compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
+                )
                 line = lines.get(decided)
                 if line is None:
                     line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"

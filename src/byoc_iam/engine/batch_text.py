@@ -85,6 +85,7 @@ class KnownMembers:
         self.limit = limit
         self.count = 0
         self.index: dict[tuple[str, str], list[str]] = {}
+        self.sizes: dict[str, tuple[int, ...]] = {}  # per key, the prefix lengths its texts are indexed by
 
     def add(self, key: str, value: str) -> None:
         """Remember ``value`` (a member text that parsed as JSON, stripped) for the member ``key``."""
@@ -92,8 +93,12 @@ class KnownMembers:
             return
         if self.count >= self.limit:
             self.index.clear()
+            self.sizes.clear()
             self.count = 0
         size = next(size for size in _LEVELS if len(value) >= size)
+        sizes = self.sizes.get(key, ())
+        if size not in sizes:
+            self.sizes[key] = tuple(sorted((*sizes, size), reverse=True))
         bucket = self.index.setdefault((key, value[:size]), [])
         if value not in bucket and len(bucket) < 16:
             bucket.append(value)
@@ -106,15 +111,15 @@ class KnownMembers:
             return None
         pos = m.end()
         out: list[tuple[str, str]] = []
-        key_at, close_at, get = _KEY.match, _CLOSE.match, self.index.get
+        key_at, close_at, get, sizes = _KEY.match, _CLOSE.match, self.index.get, self.sizes
         while True:
             m = key_at(text, pos)
             if m is None:
                 return None
             key = m.group(1)
             pos = m.end()
-            value = _known_at(get, key, text, pos)
-            if value is None or (out and any(k == key for k, _ in out)):
+            value = _known_at(get, sizes.get(key, ()), key, text, pos)
+            if value is None:
                 return None
             out.append((key, value))
             m = close_at(text, pos + len(value))
@@ -122,13 +127,18 @@ class KnownMembers:
                 return None
             if m.group(1) == ",":
                 pos = m.end()
+            elif m.end() == len(text) and len({k for k, _ in out}) == len(out):  # each key once
+                return out
             else:
-                return out if m.end() == len(text) else None
+                return None
 
 
-def _known_at(get: Callable[[tuple[str, str]], list[str] | None], key: str, text: str, pos: int) -> str | None:
-    """A known member text of ``key`` (``get``: the index's lookup) that ``text`` holds at ``pos``."""
-    for size in _LEVELS:
+def _known_at(
+    get: Callable[[tuple[str, str]], list[str] | None], sizes: tuple[int, ...], key: str, text: str, pos: int
+) -> str | None:
+    """A known member text of ``key`` (``get``: the index's lookup; ``sizes``: the prefix lengths its texts are
+    indexed by, longest first) that ``text`` holds at ``pos``."""
+    for size in sizes:
         for value in get((key, text[pos : pos + size])) or ():
             if text.startswith(value, pos):
                 return value
