@@ -13,6 +13,7 @@ import subprocess
 import sys
 import typing
 from dataclasses import MISSING, astuple
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from byoc_iam.blueprint import input_rules
 from byoc_iam.blueprint.fast_inputs import FIELD_TYPES, PlainInputs
 from byoc_iam.blueprint.inputs import BlueprintInputs
 from byoc_iam.errors import UsageError
-from byoc_iam.model import role_plain
+from byoc_iam.model import role_from_json, role_plain
 from byoc_iam.model.role import RoleSpec
 from byoc_iam.model.role_plain import ROLE_FIELDS, PlainRoleSpec
 
@@ -190,9 +191,48 @@ def test_the_plain_role_reader_agrees_with_pydantic(data: dict[str, Any]) -> Non
             assert str(info.value).startswith("f.json: ")
         return
     assert slow is not None, data  # never accepts what pydantic refuses
+    plain = role_plain.plain_role(json.loads(text))  # verify --role FILE's reading (model.role_from_json)
+    assert plain is not None and plain.field_values() == slow.__dict__ and plain.to_json() == slow.to_json()
+    assert role_from_json(text, "f.json") == plain
     fast = RoleSpec.from_json(text, "f.json")
     assert fast == slow and fast.__dict__ == slow.__dict__ and fast.model_fields_set == slow.model_fields_set
     assert fast.to_json() == slow.to_json()
+
+
+def test_role_from_json_refuses_as_pydantic_words_it() -> None:
+    """A file that is not plainly valid goes to pydantic: the same one-line UsageError as RoleSpec.from_json."""
+    for text in ('{"role_name": "bad name", "trust_policy": {}}', "[]", '{"role_name": "r"}', "{"):
+        with pytest.raises(UsageError) as plain_error:
+            role_from_json(text, "f.json")
+        with pytest.raises(UsageError) as model_error:
+            RoleSpec.from_json(text, "f.json")
+        assert str(plain_error.value) == str(model_error.value)
+
+
+def test_role_defaults_are_role_specs() -> None:
+    """The plain reading's defaults are the model's (a field a file leaves out)."""
+    defaults = role_plain.role_defaults()
+    assert set(defaults) == set(ROLE_FIELDS) - {"role_name", "trust_policy"}
+    for name, value in defaults.items():
+        assert RoleSpec.model_fields[name].get_default(call_default_factory=True) == value, name
+
+
+def test_verify_of_a_role_file_imports_no_pydantic(tmp_path: Path) -> None:
+    """``verify --role FILE`` of the rendered EKS role reads it plainly: pydantic is never imported (issue 18)."""
+    from byoc_iam.blueprint.fast_inputs import plain_inputs
+    from byoc_iam.blueprint.render import render_plain
+
+    inputs = plain_inputs({"account_id": "111122223333", "region": "us-east-1"})
+    assert inputs is not None
+    role = tmp_path / "role.json"
+    role.write_text(render_plain(inputs).to_json())
+    code = (
+        "import sys\nfrom byoc_iam.cli import main\n"
+        f"try:\n    main(['verify', '--role', {str(role)!r}, '--allow-unlinked'])\nexcept SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\nprint('pydantic' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert proc.stdout.strip().splitlines()[-1] == "False", proc.stdout
 
 
 def test_a_rendered_role_file_is_read_plainly() -> None:

@@ -109,11 +109,11 @@ def set_document_specs(text: str, label: str) -> list[Any] | None:
 def set_document_members(text: str, label: str) -> list[tuple[str, Any]] | None:
     """``(kind, RoleSpec)`` of each role of a set document (:func:`set_document`), or None when ``text`` is not
     one; UsageError naming the file for a malformed one."""
+    if SET_FORMAT not in text:
+        return None
     from byoc_iam.errors import UsageError
     from byoc_iam.model import RoleSpec
 
-    if SET_FORMAT not in text:
-        return None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError:

@@ -221,13 +221,13 @@ def _role_file(
     from byoc_iam.cli.files import read_text
     from byoc_iam.cli.roleset import set_document_members
     from byoc_iam.errors import UsageError
-    from byoc_iam.model import RoleSpec
+    from byoc_iam.model import role_from_json
     from byoc_iam.verify.file_kind import file_kind
 
     text = read_text(role)
     members = set_document_members(text, str(role))
     if members is None:
-        spec = RoleSpec.from_json(text, str(role))
+        spec = role_from_json(text, str(role))
         kind = file_kind(spec)
         if kind is None:
             raise UsageError(
@@ -236,7 +236,9 @@ def _role_file(
             )
         if kind == "eks":
             return spec
-        members = [(kind, spec)]
+        from byoc_iam.model.role import RoleSpec  # the set's verify takes the model
+
+        members = [(kind, RoleSpec.from_json(text, str(role)))]
     split = [k for k, _ in members if k not in ("eks", "storage", "cross-account")]
     if split:
         raise UsageError(f"--role {role}: the {split[0]} role is the split layout's (verify it with --layout split)")

@@ -6,14 +6,29 @@ starts fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from byoc_iam.model.policy import PolicyDocument, PolicyParseError, Statement, iam_size, policy
 
 if TYPE_CHECKING:
     from byoc_iam.model.role import RoleSpec
 
-__all__ = ["PolicyDocument", "PolicyParseError", "RoleSpec", "Statement", "iam_size", "policy"]
+__all__ = ["PolicyDocument", "PolicyParseError", "RoleSpec", "Statement", "iam_size", "policy", "role_from_json"]
+
+
+def role_from_json(text: str, source: str = "RoleSpec") -> RoleSpec:
+    """A RoleSpec file's role: a plainly valid one as :class:`~byoc_iam.model.role_plain.PlainRoleSpec` (the same
+    fields and views, without importing pydantic: ``verify --role FILE``, issue 18), anything else through
+    :meth:`RoleSpec.from_json`, which validates it and words the error (UsageError, one line)."""
+    from byoc_iam.model.policy import read_json
+    from byoc_iam.model.role_plain import plain_role
+
+    plain = plain_role(read_json(text, source))
+    if plain is not None:
+        return cast("RoleSpec", plain)  # duck-typed, as render's plain path (read only: fields and views)
+    from byoc_iam.model.role import RoleSpec
+
+    return RoleSpec.from_json(text, source)
 
 
 def __getattr__(name: str) -> Any:

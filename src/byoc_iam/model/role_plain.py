@@ -240,3 +240,26 @@ def plain_role_fields(data: Any) -> dict[str, Any] | None:
     except Exception:  # any problem at all (RecursionError too): pydantic decides, and words it, as before
         return None
     return checked
+
+
+def role_defaults() -> dict[str, Any]:
+    """RoleSpec's defaults for the fields a file may leave out (fresh containers each call), as ``model/role.py``
+    declares them (``tests/render/test_plain_path.py`` holds them equal)."""
+    return {
+        "path": "/",
+        "description": "",
+        "max_session_duration": _Q.session_default,
+        "permissions_boundary": None,
+        "managed_policy_arns": [],
+        "inline_policies": {},
+        "customer_managed_policies": {},
+        "tags": {},
+    }
+
+
+def plain_role(data: Any) -> PlainRoleSpec | None:
+    """The role a plainly valid RoleSpec document is (:func:`plain_role_fields` over :func:`role_defaults`),
+    without pydantic; None when pydantic must decide (and word the error). Never raises for bad input."""
+    fields = plain_role_fields(data)
+    return None if fields is None else PlainRoleSpec(**{**role_defaults(), **fields})
+

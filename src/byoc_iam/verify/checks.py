@@ -6,11 +6,11 @@ documents IAM would refuse (:mod:`.documents`), permissions (:mod:`.permissions`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from byoc_iam import __version__
 from byoc_iam.errors import UsageError
-from byoc_iam.model import PolicyDocument, RoleSpec
+from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.verify import beyond
 from byoc_iam.verify.documents import Refusal, refusal
@@ -47,6 +47,9 @@ from byoc_iam.verify.trust import (
     providers,
     trust_mode,
 )
+
+if TYPE_CHECKING:
+    from byoc_iam.model import RoleSpec
 
 __all__ = ["infer_target", "own_policies", "role_policies", "role_session", "verify_role"]
 

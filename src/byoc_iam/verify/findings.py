@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from byoc_iam.model import RoleSpec
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
 from byoc_iam.verify.data import finding_texts
 from byoc_iam.verify.documents import Refusal
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.report import ComponentResult, FederationResult, Finding
 from byoc_iam.verify.trust import TrustMode, providers
+
+if TYPE_CHECKING:
+    from byoc_iam.model import RoleSpec
 
 
 def finding(code: str, **fields: object) -> Finding:

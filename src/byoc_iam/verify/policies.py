@@ -9,11 +9,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from byoc_iam.errors import UsageError
-from byoc_iam.model import PolicyDocument, RoleSpec
+from byoc_iam.model import PolicyDocument
 from byoc_iam.verify.requirements import Component
+
+if TYPE_CHECKING:
+    from byoc_iam.model import RoleSpec
 
 PolicyKind = Literal["aws-managed", "inline", "customer-managed", "trust"]
 
