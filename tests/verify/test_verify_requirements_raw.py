@@ -29,7 +29,7 @@ def test_the_raw_reading_is_the_validated_one(name: str) -> None:
 
 def test_parse_component_validates_and_gives_the_same_value() -> None:
     name = knowledge.names("requirements")[0]
-    text = (knowledge._ROOT / "requirements" / f"{name}.json").read_text(encoding="utf-8")
+    text = (Path(knowledge._ROOT) / "requirements" / f"{name}.json").read_text(encoding="utf-8")
     assert parse_component(text, "x.json") == component_of(knowledge.raw("requirements", name))
 
 
