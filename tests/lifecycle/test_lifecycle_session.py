@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from typing import Any
 
@@ -73,8 +72,7 @@ def test_managed_update_note(ctx: AwsContext, monkeypatch: pytest.MonkeyPatch) -
     assert entry is not None
     assert managed_updates(ctx, make_spec()) == []  # the sandbox's policies match the snapshot
 
-    older = dataclasses.replace(
-        entry,
+    older = entry._replace(
         default_version="v0",
         document=type(entry.document).from_dict(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Old", "Resource": "*"}]}
