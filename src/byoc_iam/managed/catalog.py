@@ -318,6 +318,28 @@ def get_catalog() -> Catalog:
 
 
 @cache
+def _snapshot_documents() -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """lower-cased name -> ``(path, document as JSON)`` of each policy of ``catalog.json`` the snapshot has: the
+    entries :func:`build_catalog` joins, read raw."""
+    snap = {str(p["name"]): p for p in knowledge.raw("managed-snapshot", "snapshot")["policies"]}
+    return {
+        str(m["name"]).lower(): (str(snap[m["name"]]["path"]), snap[m["name"]]["document"])
+        for m in knowledge.raw("managed-catalog", "catalog")["policies"]
+        if m["name"] in snap
+    }
+
+
+def snapshot_document(arn: str) -> Mapping[str, Any] | None:
+    """The snapshot's document (JSON, partition ``aws``) of the catalog policy an AWS managed policy ARN names,
+    or None (unknown, wrong path, no document): ``get_catalog().by_arn(arn).document`` without building the
+    catalog, which parses every document of the snapshot and the history (verify's start-up, issue 18;
+    ``tests/verify/test_verify_managed_documents.py`` holds the two equal)."""
+    parsed = parse_policy_arn(arn)
+    found = None if parsed is None else _snapshot_documents().get(parsed[2].lower())
+    return None if found is None or parsed is None or found[0] != parsed[1] else found[1]
+
+
+@cache
 def aws_managed_policy_names() -> dict[str, tuple[str, str]]:
     """Every AWS managed policy: lower-cased name -> ``(name, path)`` (from ``aws_managed_policy_names.json``)."""
     data = knowledge.raw("managed-policy-names", "aws_managed_policy_names")

@@ -23,12 +23,13 @@ def role_from_json(text: str, source: str = "RoleSpec") -> RoleSpec:
     from byoc_iam.model.policy import read_json
     from byoc_iam.model.role_plain import plain_role
 
-    plain = plain_role(read_json(text, source))
+    data = read_json(text, source)
+    plain = plain_role(data)
     if plain is not None:
         return cast("RoleSpec", plain)  # duck-typed, as render's plain path (read only: fields and views)
     from byoc_iam.model.role import RoleSpec
 
-    return RoleSpec.from_json(text, source)
+    return RoleSpec.from_data(data, source)
 
 
 def __getattr__(name: str) -> Any:

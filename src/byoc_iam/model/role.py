@@ -62,7 +62,11 @@ class RoleSpec(role_plain.RoleViews, BaseModel):
         Plainly valid JSON (``role_plain.plain_role_fields``) is checked by the model's own rules without building
         pydantic's validator (issue 18: ``verify --role FILE``); anything else is validated, and worded, by pydantic.
         """
-        data = read_json(text, source)
+        return cls.from_data(read_json(text, source), source)
+
+    @classmethod
+    def from_data(cls, data: Any, source: str = "RoleSpec") -> RoleSpec:
+        """:meth:`from_json` of JSON already parsed (``data``); UsageError ``{source}: field: rule``."""
         fields = role_plain.plain_role_fields(data)
         if fields is not None:
             return cls.model_construct(**fields)

@@ -75,9 +75,9 @@ def render_text(report: VerifyReport, console: Console, *, verbose: bool = False
         if isinstance(block, Line):
             console.print(Text.assemble(*block.pieces))
             continue
-        grid = Table(title=block.title, title_justify="left")
+        grid = Table(title=Text(block.title, style="table.title"), title_justify="left")  # as written: no markup
         for col in block.columns:
-            grid.add_column(col.header, justify=col.justify)
+            grid.add_column(Text(col.header), justify=col.justify)
         for row in block.rows:
             grid.add_row(*(Text(text, style=style) for text, style in row))
         console.print(grid)

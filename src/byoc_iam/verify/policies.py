@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Literal
 
 from byoc_iam.errors import UsageError
@@ -29,6 +29,11 @@ class LabelledPolicy:
     kind: PolicyKind
     name: str
     document: PolicyDocument
+
+    @cached_property
+    def granted(self) -> frozenset[str]:
+        """The actions (lower case) the document's statements list in Action (computed once per policy)."""
+        return frozenset(a.lower() for s in self.document.statements for a in (s.action or ()))
 
 
 def role_policies(
@@ -61,46 +66,12 @@ def catalog_document(arn: str) -> PolicyDocument:
     return doc
 
 
-def _from_catalog(arn: str) -> PolicyDocument | None:
-    """:func:`catalog_document_or_none` through the whole catalog (``managed.get_catalog``): the long way, which
-    ``tests/verify/test_verify_managed_documents.py`` holds :func:`_from_snapshot` to."""
-    from byoc_iam.managed import get_catalog
-
-    entry = get_catalog().by_arn(arn)
-    return None if entry is None else _in_partition(entry.document, arn)
-
-
 def _in_partition(document: PolicyDocument, arn: str) -> PolicyDocument:
     partition = arn.split(":")[1]
     if partition == "aws":
         return document
     text = json.dumps(document.to_dict()).replace('"arn:aws:', f'"arn:{partition}:')
     return PolicyDocument.from_json(text)
-
-
-@cache
-def _snapshot_index() -> dict[str, tuple[str, dict[str, object]]]:
-    """lower-cased name → (path, document as JSON) of each policy of ``catalog.json`` the snapshot has: the
-    entries ``managed.build_catalog`` joins, read raw (building the whole catalog parses every document of the
-    snapshot and the history: verify needs the five the role attaches; issue 18)."""
-    from byoc_iam import data as knowledge
-
-    snap = {str(p["name"]): p for p in knowledge.raw("managed-snapshot", "snapshot")["policies"]}
-    return {
-        str(m["name"]).lower(): (str(snap[m["name"]]["path"]), snap[m["name"]]["document"])
-        for m in knowledge.raw("managed-catalog", "catalog")["policies"]
-        if m["name"] in snap
-    }
-
-
-def _from_snapshot(arn: str) -> PolicyDocument | None:
-    from byoc_iam.managed.catalog import parse_policy_arn
-
-    parsed = parse_policy_arn(arn)
-    found = None if parsed is None else _snapshot_index().get(parsed[2].lower())
-    if found is None or parsed is None or found[0] != parsed[1]:
-        return None
-    return _in_partition(PolicyDocument.from_dict(found[1]), arn)
 
 
 def unknown_managed(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] | None = None) -> list[str]:
@@ -112,14 +83,14 @@ def unknown_managed(spec: RoleSpec, managed_docs: Mapping[str, PolicyDocument] |
     ]
 
 
-def catalog_document_or_none(arn: str) -> PolicyDocument | None:
-    """:func:`catalog_document`, or None when the catalog has no document for ``arn`` (cached per ARN)."""
-    return _catalog_document_or_none(arn)
-
-
 @cache
-def _catalog_document_or_none(arn: str) -> PolicyDocument | None:
-    return _from_snapshot(arn)
+def catalog_document_or_none(arn: str) -> PolicyDocument | None:
+    """:func:`catalog_document`, or None when the catalog has no document for ``arn`` (cached per ARN; read from
+    the snapshot alone, ``managed.catalog.snapshot_document``)."""
+    from byoc_iam.managed.catalog import snapshot_document
+
+    found = snapshot_document(arn)
+    return None if found is None else _in_partition(PolicyDocument.from_dict(found), arn)
 
 
 def own_policies(component: Component, policies: Sequence[LabelledPolicy]) -> list[LabelledPolicy]:
@@ -136,25 +107,9 @@ def own_policies(component: Component, policies: Sequence[LabelledPolicy]) -> li
         if p.kind == "aws-managed":
             continue
         norm = _norm(p.name)
-        if any(n and n in norm for n in names) or signature & _granted(p.document):
+        if any(n and n in norm for n in names) or signature & p.granted:
             out.append(p)
     return out
-
-
-_GRANTED: dict[int, tuple[PolicyDocument, frozenset[str]]] = {}
-
-
-def _granted(document: PolicyDocument) -> frozenset[str]:
-    """The actions (lower case) the document's statements list in Action (computed once per document)."""
-    hit = _GRANTED.get(id(document))
-    if hit is None or hit[0] is not document:
-        if len(_GRANTED) >= 1024:
-            _GRANTED.clear()
-        hit = _GRANTED[id(document)] = (
-            document,
-            frozenset(a.lower() for s in document.statements for a in (s.action or ())),
-        )
-    return hit[1]
 
 
 def _controller_policy_name(name: str) -> str:
