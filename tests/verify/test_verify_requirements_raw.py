@@ -3,7 +3,6 @@ the ones their schema validates to, defaults included, and verify's own modules 
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from byoc_iam import data as knowledge
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.data import METADATA_KEYS
+from byoc_iam.model.record import asdict
 from byoc_iam.verify.requirements import component_of, components, parse_component
 from byoc_iam.verify.requirements_model import ComponentFile
 
@@ -23,7 +23,7 @@ def test_the_raw_reading_is_the_validated_one(name: str) -> None:
     validated = ComponentFile.model_validate(body)
     fast = component_of(knowledge.raw("requirements", name))
     assert fast == component_of(validated.model_dump())
-    assert dataclasses.asdict(fast) == validated.model_dump()
+    assert asdict(fast) == validated.model_dump()
     assert fast in components()
 
 

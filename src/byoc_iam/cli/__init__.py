@@ -66,8 +66,22 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         _fail_on(exc, args)
         raise
+    finally:
+        if argv is None:  # the process's own command: see _quick_exit
+            _quick_exit()
     # like click's standalone mode: the command always ends with SystemExit (0 on success)
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _quick_exit() -> None:
+    """Let the interpreter's shutdown skip its last garbage collection (:func:`gc.freeze`), which walks the whole
+    heap: 29M instructions of a ``verify --role FILE``'s 537M (issue 18). Exit handlers still run, standard
+    streams are flushed and every object not in a reference cycle is freed; cycles are left to the process's end
+    (every file the CLI writes is closed by then). Only for the process's own command (``main()`` without
+    ``argv``): a test calling ``main(argv)`` in its process keeps collecting."""
+    import gc
+
+    gc.freeze()
 
 
 def _run(args: list[str]) -> Any:

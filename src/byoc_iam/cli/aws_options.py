@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from byoc_iam.cli.params import option
+from byoc_iam.cli.params import defer_signature, option, signature_of
 from byoc_iam.errors import UsageError
 
 if TYPE_CHECKING:
@@ -132,9 +132,7 @@ class AwsOptions:
 
 def extend_signature(func: Callable[..., Any], drop: set[str], extra: list[tuple[str, Any, Any]]) -> Any:
     """``func``'s signature and annotations without ``drop``, with ``extra`` keyword-only options appended."""
-    import inspect  # here: simulate and lint read OUTPUTS from this module and need no inspect (start-up)
-
-    from byoc_iam.cli.params import signature_of
+    import inspect  # here, when typer asks (params.defer_signature): no command's start-up imports it
 
     sig, own_annotations = signature_of(func)
     own = [p for p in sig.parameters.values() if p.name not in drop]
@@ -154,7 +152,6 @@ def with_aws_options(
     def decorate(func: F) -> F:
         table = aws_option_table(region=region, outputs=outputs, verbose=verbose)
         names = [n for n, _, _ in table]
-        sig, annotations = extend_signature(func, {param}, table)
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -164,8 +161,8 @@ def with_aws_options(
             kwargs[param] = AwsOptions(**values)
             return func(*args, **kwargs)
 
-        wrapper.__signature__ = sig  # type: ignore[attr-defined]
-        wrapper.__annotations__ = annotations
+        wrapper.__dict__.pop("__signature__", None)  # wraps copied func's: the deferred one is this wrapper's
+        defer_signature(wrapper, functools.partial(extend_signature, func, {param}, table))
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -401,13 +401,14 @@ def layout_selection(layout: str | None) -> str:
 
 def verify_set_requested(role_values: dict[str, Any]) -> bool:
     """Whether flags, ``BYOC_IAM_ROLES`` or the config's ``role.roles`` select more than the EKS role."""
-    from byoc_iam.blueprint import set_rules
     from byoc_iam.blueprint.config import gather
 
     values, _ = gather({k: v for k, v in role_values.items()})
     raw = values.get("roles")
     if not raw:
         return False
+    from byoc_iam.blueprint import set_rules
+
     try:
         return set_rules.expand_roles(list(raw)) != ("eks",)
     except ValueError:

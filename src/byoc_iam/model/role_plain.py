@@ -262,4 +262,3 @@ def plain_role(data: Any) -> PlainRoleSpec | None:
     without pydantic; None when pydantic must decide (and word the error). Never raises for bad input."""
     fields = plain_role_fields(data)
     return None if fields is None else PlainRoleSpec(**{**role_defaults(), **fields})
-

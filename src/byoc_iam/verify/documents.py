@@ -5,14 +5,14 @@ not evaluate them: a refused document grants nothing and a refused trust policy 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 
 from byoc_iam.engine import PolicySet, compile_policies
 from byoc_iam.model import PolicyDocument
+from byoc_iam.model.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class Refusal:
     """Why a document is refused: its label, the number of problems and the first one (``code pointer: msg``)."""
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, compile_policies
 from byoc_iam.model import PolicyDocument
+from byoc_iam.model.record import field, record
 from byoc_iam.verify.policies import LabelledPolicy
 from byoc_iam.verify.precomputed import wildcard_only as wildcard_only_table
 from byoc_iam.verify.requirements import ContextValue
 from byoc_iam.verify.unknown import Unmodelled, known_context, worst_case
 
 
-@dataclass
+@record(kw_only=False)
 class Evaluator:
     """The role's session calling AWS: ``principal`` (the session ARN), the context every request carries, the
     role's account and permissions boundary. Every call must be allowed, so each document is evaluated at its
@@ -28,7 +29,6 @@ class Evaluator:
     unknown: Unmodelled  # every condition key the requests do not model
     boundary: PolicyDocument | None = None
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
-    _known_base: dict[str, ContextValue] | None = field(default=None, init=False, repr=False, compare=False)
 
     def evaluate(
         self,
@@ -40,10 +40,7 @@ class Evaluator:
     ) -> Decision:
         """The engine's decision for ``action`` on ``resource`` with ``policies`` as the identity policies."""
         cp, _ = self._compiled(policies, resource_policy)
-        known = self._known_base
-        if known is None:  # the base context without the unknown keys, once (the same as filtering the merge)
-            known = self._known_base = known_context(self.base_context, self.unknown)
-        ctx = {**known, **known_context(context, self.unknown)}
+        ctx = {**self._known_base, **known_context(context, self.unknown)}
         # on "*", whether the action is wildcard-only: the packaged table of the engine's own answers
         # (verify/precomputed.py), so the engine need not load the service's catalog; None: the engine asks it
         wildcard_only = wildcard_only_table().get(action) if resource == "*" else None
@@ -63,6 +60,11 @@ class Evaluator:
     ) -> tuple[str, ...]:
         """The unknown condition keys the documents of this evaluation condition on (as written)."""
         return self._compiled(policies, resource_policy)[1]
+
+    @cached_property
+    def _known_base(self) -> dict[str, ContextValue]:
+        """The base context without the unknown keys (the same as filtering the merge), once."""
+        return known_context(self.base_context, self.unknown)
 
     def _compiled(
         self, policies: Sequence[LabelledPolicy], resource_policy: Mapping[str, Any] | None

@@ -6,13 +6,13 @@ live facts are read by :mod:`byoc_iam.aws.read` and passed in."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from byoc_iam.model.arn import eks_issuer
+from byoc_iam.model.record import field, record
 from byoc_iam.verify.report import FederationResult
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class ProviderFacts:
     """What IAM says about one OIDC provider: its issuer URL (without ``https://``) and client IDs."""
 
@@ -20,7 +20,7 @@ class ProviderFacts:
     client_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class Federation:
     """Facts read from AWS: ``providers`` by ARN (None: read and absent), the cluster's issuer (``--cluster``)."""
 

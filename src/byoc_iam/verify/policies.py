@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Literal
 
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument
+from byoc_iam.model.record import record
 from byoc_iam.verify.requirements import Component
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 PolicyKind = Literal["aws-managed", "inline", "customer-managed", "trust"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class LabelledPolicy:
     """One of the role's policies with the name people know it by (``label`` is unique within the role)."""
 

@@ -1,16 +1,18 @@
 """The verify report: a stable, documented value (docs/verify-schema.md) that every output renders.
 
 Pure data: the checks build it, ``byoc_iam.report`` turns it into a terminal matrix, JSON, SARIF or HTML. Plain
-keyword-only dataclasses (no pydantic on verify's start-up path, issue 18), with the two pydantic methods their
-callers use: ``model_copy(update=...)`` and ``model_dump(mode=..., by_alias=...)`` (the JSON form: fields in
-declaration order, lists and dicts copied, ``schema_`` as ``schema`` with ``by_alias``). Only verify builds them,
-typed (mypy --strict holds the Literal fields).
+keyword-only records (:func:`byoc_iam.model.record.record`: neither pydantic nor generated code on verify's
+start-up path, issue 18), with the two pydantic methods their callers use: ``model_copy(update=...)`` and
+``model_dump(mode=..., by_alias=...)`` (the JSON form: fields in declaration order, lists and dicts copied,
+``schema_`` as ``schema`` with ``by_alias``). Only verify builds them, typed (mypy --strict holds the Literal
+fields).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
+
+from byoc_iam.model.record import field, fields, record, replace
 
 SCHEMA = "byoc-iam/verify/v1"
 CallStatus = Literal["passed", "failed", "optional", "not-evaluated"]
@@ -27,30 +29,17 @@ _ALIASES = {"schema_": "schema"}
 
 
 class _Model:
-    """What the report's records share: pydantic's ``model_copy`` and ``model_dump`` for their callers, and one
-    ``__eq__``/``__repr__`` over the fields (dataclass generates only ``__init__``: cheaper to define, issue 18)."""
+    """What the report's records share: pydantic's ``model_copy`` and ``model_dump`` for their callers (equality and
+    repr over the fields come from :func:`~byoc_iam.model.record.record`)."""
 
     def model_copy(self: _M, *, update: dict[str, Any] | None = None) -> _M:
         """A copy with the fields of ``update`` replaced (shallow, as pydantic's)."""
-        return replace(self, **(update or {}))  # type: ignore[type-var]
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(
-            getattr(self, f.name) == getattr(other, f.name)
-            for f in fields(self)  # type: ignore[arg-type]
-        )
-
-    def __repr__(self) -> str:
-        body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
-        return f"{type(self).__name__}({body})"
+        return replace(self, **(update or {}))
 
     def model_dump(self, *, mode: str = "python", by_alias: bool = False) -> dict[str, Any]:
         """The record as plain dicts and lists, fields in declaration order (``mode`` is accepted for
         pydantic's signature: every value is JSON already)."""
-        return {
-            (_ALIASES.get(f.name, f.name) if by_alias else f.name): _dump(getattr(self, f.name), by_alias)
-            for f in fields(self)  # type: ignore[arg-type]
-        }
+        return {(_ALIASES.get(f, f) if by_alias else f): _dump(getattr(self, f), by_alias) for f in fields(self)}
 
 
 def _dump(value: Any, by_alias: bool) -> Any:
@@ -63,7 +52,7 @@ def _dump(value: Any, by_alias: bool) -> Any:
     return value
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class StatementRef(_Model):
     """A statement of one of the role's policies (``policy`` as the role names it, ``index`` from 0)."""
 
@@ -78,7 +67,7 @@ class StatementRef(_Model):
         return f"{self.policy} #{self.index}{sid}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class AuthorizationResult(_Model):
     """One authorization of a call (one resource) and what the engine decided for it."""
 
@@ -92,7 +81,7 @@ class AuthorizationResult(_Model):
     scoped_decision: Decision | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class CallResult(_Model):
     """One call of a component: its status, the decision over its authorizations and why."""
 
@@ -110,7 +99,7 @@ class CallResult(_Model):
     note: str | None = None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class Counts(_Model):
     """How many calls passed, failed, were optional or were not evaluated."""
 
@@ -120,7 +109,7 @@ class Counts(_Model):
     not_evaluated: int = 0
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class ComponentResult(_Model):
     """One component: how it obtains the role, its own policies and its calls."""
 
@@ -135,7 +124,7 @@ class ComponentResult(_Model):
     calls: list[CallResult]
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class TrustResult(_Model):
     """One request to assume the role: what was expected and what the trust policy decided."""
 
@@ -153,7 +142,7 @@ class TrustResult(_Model):
     reason: str = ""
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class FederationResult(_Model):
     """The OIDC provider a trust federates: the checks made (``account``; live: ``exists``, ``audience``, and
     with ``--cluster`` ``issuer``) and the problems found."""
@@ -164,7 +153,7 @@ class FederationResult(_Model):
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class Finding(_Model):
     """A finding: its code, severity, title, message and mitigation."""
 
@@ -175,7 +164,7 @@ class Finding(_Model):
     mitigation: str = ""
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class RoleInfo(_Model):
     """The verified role: name, ARN, where it came from, its policies and its session's context."""
 
@@ -188,7 +177,7 @@ class RoleInfo(_Model):
     request_context: dict[str, str | list[str]]
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class TargetInfo(_Model):
     """The account, region, partition and cluster the requirements were filled in for."""
 
@@ -198,7 +187,7 @@ class TargetInfo(_Model):
     cluster: str
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class Summary(_Model):
     """The counts of the report: calls, trust checks and findings (by severity)."""
 
@@ -210,7 +199,7 @@ class Summary(_Model):
     findings_by_severity: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)  # __eq__, __repr__: _Model's
+@record
 class VerifyReport(_Model):
     """Everything verify found. ``ok``: nothing fails at the default ``--fail-on security`` (no denied required
     call, no failed trust check, no error or security finding); ``status``: ``ready``, ``not-linked`` (placeholder

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.record import field, record, replace
 from byoc_iam.verify.data import component_order
 
 CallKind = Literal[
@@ -28,7 +28,7 @@ _PLACEHOLDER = re.compile(r"\$\{(partition|region|account|cluster)\}")
 _SERVICE_RESOURCE_TAG = ("ec2", "autoscaling", "elasticloadbalancing")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Resource:
     """A resource the call is authorized against, with the tags it carries (``aws:ResourceTag/...``);
     ``created``: the call creates it, so the request's tags are in the context of its authorization only (the
@@ -39,7 +39,7 @@ class Resource:
     created: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Evidence:
     """Why the catalog lists a call: an upstream source path or an AWS documentation page, with the release."""
 
@@ -48,7 +48,7 @@ class Evidence:
     release: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Call:
     """One AWS API call of a component, as IAM authorizes it."""
 
@@ -119,7 +119,7 @@ def _is_request_tag_key(key: str) -> bool:
     return key.startswith("aws:RequestTag/") or key == "aws:TagKeys"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class ObtainsRole:
     """How the component gets the role's credentials; ``layouts``: the role layouts whose trust must admit it."""
 
@@ -130,7 +130,7 @@ class ObtainsRole:
     layouts: tuple[Literal["combined", "split"], ...] = ("combined", "split")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Upstream:
     """The upstream source a component's calls were read from: repository, release, commit, date, what."""
 
@@ -141,7 +141,7 @@ class Upstream:
     what: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class PolicyAttribution:
     """Which of the role's policies are meant for this component."""
 
@@ -151,7 +151,7 @@ class PolicyAttribution:
     signature_actions: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Setting:
     """A deployment setting of the component that changes what its calls carry: with it, every request and every
     existing resource that carries ``marker`` (the component's own tag) also carries ``tags``, and the instances it
@@ -182,7 +182,7 @@ class Setting:
         return res
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True)
 class Component:
     """A component of the cluster that uses the role, and the calls it makes (``settings``: the deployment
     settings that change them, see :meth:`configured`). Read from ``data/requirements/<id>.json`` (its schema:
@@ -252,7 +252,7 @@ def component_of(data: Mapping[str, Any]) -> Component:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class Target:
     """The values substituted into the catalog's templates. ``account_inferred``: the role's account was not
     given (it was taken from the trust's OIDC provider, or is the default), so verify cannot check that the
@@ -275,7 +275,7 @@ _REQUESTS: dict[tuple[int, Target], tuple[Call, list[Authorization]]] = {}
 _CONFIGURED: dict[tuple[int, tuple[str, ...]], tuple[Component, Component]] = {}
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class Authorization:
     """One authorization of a call: a resource ARN and the request context AWS evaluates."""
 

@@ -4,13 +4,13 @@ provider) can assume the role; the unintended ones (``data/verify/trust_negative
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from byoc_iam.engine import CompiledPolicies, PolicySet, Request, compile_policies
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
+from byoc_iam.model.record import record
 from byoc_iam.verify import explain as ex
 from byoc_iam.verify.context import assume_unmodelled
 from byoc_iam.verify.data import Negative, trust_negatives
@@ -75,7 +75,7 @@ def intended_principals(partition: str) -> tuple[list[str], list[str]]:
     return services, accounts
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class TrustAsk:
     """One request to the trust policy and what must come of it."""
 
