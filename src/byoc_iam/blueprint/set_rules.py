@@ -10,17 +10,19 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from byoc_iam.model.patterns import lazy
+
 ROLE_KINDS: tuple[str, ...] = ("eks", "storage", "cross-account")
 ALL = "all"
-BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+BUCKET = lazy(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 BUCKET_BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
-KMS_KEY_ARN = re.compile(
+EXTERNAL_ID = lazy(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
+KMS_KEY_ARN = lazy(
     r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
 )
-NAME_PREFIX = re.compile(r"^zilliz-byoc[\w+=,.@-]{0,30}$", re.ASCII)
+NAME_PREFIX = lazy(r"^zilliz-byoc[\w+=,.@-]{0,30}$", re.ASCII)
 
 
 def check_bucket(value: str) -> str | None:
@@ -61,7 +63,7 @@ def check_name_prefix(value: str) -> str | None:
     return None
 
 
-CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+CLUSTER_NAME = lazy(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
 
 
 def check_cluster_name(value: str) -> str | None:

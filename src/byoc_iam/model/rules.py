@@ -11,23 +11,24 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from byoc_iam.model.arn import supported_partitions
+from byoc_iam.model.patterns import lazy
 from byoc_iam.model.quotas import quotas
 
 _Q = quotas()
 PARTITIONS = supported_partitions()
 # \Z, not $: `$` also matches before a trailing newline ("role\n" is no role name); digits are ASCII [0-9].
-ROLE_NAME = re.compile(rf"^[\w+=,.@-]{{1,{_Q.role_name_length}}}\Z", re.ASCII)
-POLICY_NAME = re.compile(rf"^[\w+=,.@-]{{1,{_Q.policy_name_length}}}\Z", re.ASCII)
-PATH = re.compile(rf"^(/|/[\x21-\x7e]{{1,{_Q.path_length - 2}}}/)\Z")
-ACCOUNT_ID = re.compile(r"^[0-9]{12}\Z")
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}\Z")
-TAG_KEY = re.compile(rf"^[\w\s.:/=+\-@]{{1,{_Q.tag_key_length}}}\Z")
-TAG_VALUE = re.compile(rf"^[\w\s.:/=+\-@]{{0,{_Q.tag_value_length}}}\Z")
+ROLE_NAME = lazy(rf"^[\w+=,.@-]{{1,{_Q.role_name_length}}}\Z", re.ASCII)
+POLICY_NAME = lazy(rf"^[\w+=,.@-]{{1,{_Q.policy_name_length}}}\Z", re.ASCII)
+PATH = lazy(rf"^(/|/[\x21-\x7e]{{1,{_Q.path_length - 2}}}/)\Z")
+ACCOUNT_ID = lazy(r"^[0-9]{12}\Z")
+REGION = lazy(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}\Z")
+TAG_KEY = lazy(rf"^[\w\s.:/=+\-@]{{1,{_Q.tag_key_length}}}\Z")
+TAG_VALUE = lazy(rf"^[\w\s.:/=+\-@]{{0,{_Q.tag_value_length}}}\Z")
 # Kubernetes: a namespace is a DNS label, a service account name a DNS subdomain.
-K8S_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\Z")
-CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}\Z")
-POLICY_ARN = re.compile(
+K8S_NAMESPACE = lazy(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
+K8S_NAME = lazy(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\Z")
+CLUSTER_NAME = lazy(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}\Z")
+POLICY_ARN = lazy(
     rf"^arn:({'|'.join(PARTITIONS)}):iam::(aws|[0-9]{{12}}):policy/([\x21-\x7e]*/)?[\w+=,.@-]{{1,{_Q.policy_name_length}}}\Z"
 )
 MAX_TAGS = _Q.tags_per_role

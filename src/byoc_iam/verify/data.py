@@ -6,21 +6,24 @@ raw through the one loader (:func:`byoc_iam.data.raw`: verify's start-up path, n
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.record import fields, record
 
 FindingSeverity = Literal["error", "security", "warning", "info"]
 
 
-class WebIdentity(NamedTuple):
+@record(frozen=True, kw_only=False)
+class WebIdentity:
     """The web-identity token a negative principal presents: its ``sub`` and ``aud`` (None: the STS audience)."""
 
     sub: str
     aud: str | None = None
 
 
-class Negative(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Negative:
     """A principal that must not be able to assume the role (templates resolved by :mod:`verify.trust`)."""
 
     id: str
@@ -31,7 +34,8 @@ class Negative(NamedTuple):
     context: dict[str, str]
 
 
-class TrustNegatives(NamedTuple):
+@record(frozen=True, kw_only=False)
+class TrustNegatives:
     """``data/verify/trust_negatives.json`` (model: ``data_models.TrustNegatives``)."""
 
     other_accounts: tuple[str, str]
@@ -45,7 +49,8 @@ class TrustNegatives(NamedTuple):
         return next(a for a in self.other_accounts if a != account)
 
 
-class FindingText(NamedTuple):
+@record(frozen=True, kw_only=False)
+class FindingText:
     """A finding's severity and texts; ``message``/``mitigation`` are ``str.format`` templates."""
 
     severity: FindingSeverity
@@ -54,14 +59,16 @@ class FindingText(NamedTuple):
     mitigation: str = ""
 
 
-class FindingTexts(NamedTuple):
+@record(frozen=True, kw_only=False)
+class FindingTexts:
     """``data/verify/findings.json`` (model: ``data_models.FindingTexts``)."""
 
     findings: dict[str, FindingText]
     node_reachable_actions: tuple[str, ...]
 
 
-class RequestContext(NamedTuple):
+@record(frozen=True, kw_only=False)
+class RequestContext:
     """``data/verify/request_context.json`` (model: ``data_models.RequestContextFile``): the condition keys verify
     models of a request (``known`` with their value; ``session``, ``assume``, ``tag_families``: key -> where its
     value comes from) and, as examples, keys it cannot know (``unknown``: key -> why)."""
@@ -80,7 +87,7 @@ def _raw(kind: str, name: str) -> dict[str, Any]:
 @cache
 def request_context() -> RequestContext:
     raw = _raw("request-context", "request_context")
-    return RequestContext(*(dict(raw[f]) for f in RequestContext._fields))
+    return RequestContext(*(dict(raw[f]) for f in fields(RequestContext)))
 
 
 @cache
