@@ -15,6 +15,7 @@ of these bases:
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, ClassVar, NamedTuple, TypeVar, dataclass_transform, overload
 
 
@@ -94,6 +95,7 @@ class _Spec(NamedTuple):
     factories: tuple[tuple[str, Callable[[], Any]], ...]  # (name, default_factory)
     kw_only: bool
     post_init: Callable[[Any], None] | None
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # an instance's __dict__ -> its field values
 
 
 @overload
@@ -138,12 +140,21 @@ def _make(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
         factories=tuple((n, f) for n, d, f in table.values() if f is not _MISSING),
         kw_only=kw_only,
         post_init=getattr(cls, "__post_init__", None),
+        values=_getter(tuple(table)),
     )
     cls.__record_fields__ = tuple(table.values())  # type: ignore[attr-defined]
     for name, method in _methods(frozen).items():
         if name not in cls.__dict__:
             setattr(cls, name, method)
     return cls
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    if len(names) == 1:
+        name = names[0]
+        return lambda d: (d[name],)
+    get: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(*names) if names else lambda d: ()
+    return get
 
 
 def _default(cls: type, name: str) -> tuple[Any, Any]:
@@ -189,7 +200,8 @@ def _positional(name: str, spec: _Spec, args: tuple[Any, ...], kwargs: dict[str,
 
 
 def _values(self: Any) -> tuple[Any, ...]:
-    return tuple(getattr(self, f) for f in type(self).__record__.names)
+    values: tuple[Any, ...] = type(self).__record__.values(self.__dict__)
+    return values
 
 
 def _eq(self: Any, other: object) -> object:  # bool, or NotImplemented

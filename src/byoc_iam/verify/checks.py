@@ -6,12 +6,13 @@ documents IAM would refuse (:mod:`.documents`), permissions (:mod:`.permissions`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from byoc_iam import __version__
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arnmod
+from byoc_iam.model.record import record
 from byoc_iam.verify import beyond
 from byoc_iam.verify.documents import Refusal, refusal
 from byoc_iam.verify.evaluator import Evaluator
@@ -77,7 +78,8 @@ def infer_target(spec: RoleSpec, *, account: str | None, region: str | None, clu
     )
 
 
-class _Sound(NamedTuple):
+@record(frozen=True, kw_only=False)
+class _Sound:
     """The role's documents IAM would accept (refused ones dropped) and the refusals."""
 
     policies: list[LabelledPolicy]

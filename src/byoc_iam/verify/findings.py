@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from byoc_iam.model.arn import PLACEHOLDER_PROVIDER
+from byoc_iam.model.record import record
 from byoc_iam.verify.data import finding_texts
 from byoc_iam.verify.documents import Refusal
 from byoc_iam.verify.policies import LabelledPolicy
@@ -28,7 +29,8 @@ def finding(code: str, **fields: object) -> Finding:
     )
 
 
-class Facts(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Facts:
     """What the findings are made from."""
 
     spec: RoleSpec

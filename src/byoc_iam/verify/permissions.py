@@ -4,8 +4,9 @@ for that component alone."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
+from byoc_iam.model.record import record
 from byoc_iam.verify import explain as ex
 from byoc_iam.verify import unknown
 from byoc_iam.verify.evaluator import Evaluator
@@ -21,7 +22,8 @@ from byoc_iam.verify.report import (
 from byoc_iam.verify.requirements import Authorization, Call, Component, Target
 
 
-class _Run(NamedTuple):
+@record(frozen=True, kw_only=False)
+class _Run:
     """What every call of one verify run shares."""
 
     policies: Sequence[LabelledPolicy]

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import NamedTuple
 
 from byoc_iam import data as knowledge
+from byoc_iam.model.record import record
 from byoc_iam.verify.requirements import ContextValue
 
 
@@ -55,7 +55,8 @@ def altered(value: str) -> list[tuple[str, str]]:
     return out
 
 
-class Variation(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Variation:
     """A negative request derived from a positive one: ``what`` names it (``action:sts:TagSession``,
     ``aud:case``), ``why`` says what changed; ``action`` and ``context`` are the request's."""
 

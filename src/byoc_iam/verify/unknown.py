@@ -21,7 +21,7 @@ engine: :func:`worst_case` is pure.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from byoc_iam.model.record import record
 
@@ -48,7 +48,8 @@ class Unmodelled(Container[str]):
         return not (name.startswith(self.families) or name in _WEB_IDENTITY)
 
 
-class Rewritten(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Rewritten:
     """A document at its worst for one expectation, and the unknown keys it conditioned on (as written)."""
 
     document: dict[str, Any]
