@@ -7,6 +7,8 @@ import itertools
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from byoc_iam.blueprint import BlueprintInputs, render_role
 from byoc_iam.lint import known_clean, lint_role
@@ -18,6 +20,13 @@ ISSUERS = {
     "aws-cn": ("cn-north-1", "https://oidc.eks.cn-north-1.amazonaws.com.cn/id/ABCDEF0123456789"),
     "aws-us-gov": ("us-gov-west-1", "https://oidc.eks.us-gov-west-1.amazonaws.com/id/ABCDEF0123456789"),
 }
+
+
+@given(st.binary(max_size=300))
+def test_the_digest_is_hashlibs_sha256(data: bytes) -> None:
+    import hashlib
+
+    assert known_clean._sha256()(data).hexdigest() == hashlib.sha256(data).hexdigest()
 
 
 def test_the_table_is_exactly_the_packaged_controller_policies() -> None:

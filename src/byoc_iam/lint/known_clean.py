@@ -15,6 +15,8 @@ that :data:`KNOWN_CLEAN` is exactly their digests: a changed policy or a new rul
 from __future__ import annotations
 
 import json
+from functools import cache
+from importlib import import_module
 from typing import Any
 
 # sha256 of canonical_json(controller_policy(name, partition).to_dict()), every controller and partition
@@ -38,9 +40,24 @@ def canonical_json(doc: Any) -> str:
 
 def digest(doc: Any) -> str:
     """The sha256 (hex) of the document's canonical JSON."""
+    hexdigest: str = _sha256()(canonical_json(doc).encode("utf-8")).hexdigest()
+    return hexdigest
+
+
+@cache
+def _sha256() -> Any:
+    """``hashlib.sha256``'s algorithm, from CPython's own module when it has one (3.11 ``_sha256``, 3.12+
+    ``_sha2``): importing :mod:`hashlib` starts OpenSSL and builds every algorithm's constructor, 11M instructions
+    of ``verify --role FILE``'s start-up against 1.4M (issue 18); ``tests/lint/test_known_clean.py`` holds the
+    two equal. Any other Python takes hashlib's."""
+    for module in ("_sha256", "_sha2"):
+        try:
+            return import_module(module).sha256
+        except ImportError:
+            continue
     from hashlib import sha256
 
-    return sha256(canonical_json(doc).encode("utf-8")).hexdigest()
+    return sha256
 
 
 def is_known_clean(doc: Any) -> bool:
