@@ -39,8 +39,9 @@ class PartitionsFile(DataFile):
 def _quotas_file() -> type[DataFile]:
     """``data/iam/quotas.json``: one integer per field of :class:`byoc_iam.model.quotas.Quotas` (the one list)."""
     from byoc_iam.model.quotas import Quotas
+    from byoc_iam.model.record import fields
 
-    model = create_model("QuotasFile", __base__=DataFile, **{name: (int, Field(ge=0)) for name in Quotas._fields})  # type: ignore[call-overload]
+    model = create_model("QuotasFile", __base__=DataFile, **{name: (int, Field(ge=0)) for name in fields(Quotas)})  # type: ignore[call-overload]
     model.KIND = "quotas"
     return model
 

@@ -10,12 +10,13 @@ Read without pydantic (lint's start-up path): :class:`Quotas` is the one list of
 from __future__ import annotations
 
 from functools import cache
-from typing import NamedTuple
 
 from byoc_iam import data
+from byoc_iam.model.record import fields, record
 
 
-class Quotas(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Quotas:
     """The quotas byoc-iam checks, one integer each (see ``data/iam/quotas.json`` for the sources)."""
 
     role_name_length: int
@@ -41,4 +42,4 @@ class Quotas(NamedTuple):
 def quotas() -> Quotas:
     """The packaged quotas (read once)."""
     raw = data.raw("quotas", "quotas")
-    return Quotas(**{name: raw[name] for name in Quotas._fields})
+    return Quotas(**{name: raw[name] for name in fields(Quotas)})

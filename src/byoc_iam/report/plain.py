@@ -24,6 +24,8 @@ import sys
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
+from byoc_iam.model.record import record
+
 Justify = Literal["left", "right"]
 MIN_WIDTH = 20  # narrower consoles are left to rich
 _WORD = re.compile(r"\s*\S+\s*")
@@ -35,7 +37,8 @@ class NotPlain(Exception):
     """The text or the console is outside what this module lays out as rich does: print with rich."""
 
 
-class Column(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Column:
     header: str
     justify: Justify = "left"
 

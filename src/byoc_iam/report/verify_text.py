@@ -10,8 +10,9 @@ markup or emoji codes are interpreted (a ``:name:`` in a policy's text stays as 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from byoc_iam.model.record import record
 from byoc_iam.report.plain import Column, console_width, table, wrap
 from byoc_iam.verify.report import VerifyReport
 
@@ -35,13 +36,15 @@ _TRUST_COLUMNS = (Column("check"), Column("expected"), Column("decision"), Colum
 Piece = tuple[str, str]  # text, rich style ("" for none)
 
 
-class Line(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Line:
     """One printed line (wrapped at the console's width) made of styled pieces."""
 
     pieces: tuple[Piece, ...]
 
 
-class Grid(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Grid:
     """A table: title, columns and rows of styled cells."""
 
     title: str
