@@ -4,10 +4,10 @@ package named ``<letter><4 digits>_<name>``), so adding a rule is adding a modul
 A rule has a code whose letter is its severity, stated once (E error, S security warning, W warning,
 I suggestion; the first digit its family: 1 grammar, 2 catalog, 3 security, 4 this role, 5 redundancy),
 a name, a one-line description, the policy types and document origins (customer, AWS managed) it applies to,
-the IAM Access Analyzer policy checks it implements (``aws_checks``, titles as in AWS's "IAM policy validation
-check reference"), and a check over one document (:class:`DocContext`) or over a whole role
-(:class:`RoleContext`). A check yields :class:`Hit`\\ s; the runner turns them into findings with line, column,
-statement index and Sid.
+the statement elements it needs (``needs``: without any of them it finds nothing), the IAM Access Analyzer policy
+checks it implements (``aws_checks``, titles as in AWS's "IAM policy validation check reference"), and a check
+over one document (:class:`DocContext`) or over a whole role (:class:`RoleContext`). A check yields
+:class:`Hit`\\ s; the runner turns them into findings with line, column, statement index and Sid.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ class Rule(NamedTuple):
     types: tuple[PolicyType, ...] = POLICY_TYPES
     aws_checks: tuple[str, ...] = ()  # Access Analyzer check titles this rule implements
     origins: tuple[Origin, ...] = ORIGINS  # the document origins it runs on (LintOptions.origin)
+    # Statement elements of which some statement (a JSON object) must have at least one for ``check`` to find
+    # anything (empty: any document); the runner skips the rule, unimported, on a document without them
+    # (lint/index.py; tests/lint/test_rule_index.py holds every rule to its claim).
+    needs: tuple[str, ...] = ()
 
     @property
     def severity(self) -> Severity:
@@ -78,6 +82,11 @@ def rule_codes(*, letters: str = "ESWI") -> tuple[str, ...]:
     """The codes of every rule whose severity letter is in ``letters``, in code order, without importing any
     rule (a rule's code is its module's name): e.g. ``rule_codes(letters="SWI")``, the rules below ERROR."""
     return tuple(m[:5].upper() for m in rule_modules() if m[0].upper() in letters)
+
+
+def rule_of(module: str) -> Rule:
+    """The rule of one module of :func:`rule_modules` (imported on first use)."""
+    return _load(module)
 
 
 @cache

@@ -44,4 +44,5 @@ RULE = Rule(
     "Every action must name a known AWS service prefix.",
     check,
     aws_checks=("Invalid service", "Invalid service in action"),
+    needs=("Action", "NotAction"),
 )

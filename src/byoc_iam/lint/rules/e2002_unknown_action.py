@@ -37,4 +37,5 @@ RULE = Rule(
     check,
     aws_checks=("Invalid action",),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Action", "NotAction"),
 )

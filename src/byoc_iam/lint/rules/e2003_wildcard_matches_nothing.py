@@ -33,4 +33,10 @@ def _matches_any(cat: ServiceCatalog, prefix: str, name: str) -> bool:
     return any(rx.fullmatch(x) for x in cat.action_names(prefix))
 
 
-RULE = Rule("E2003", "wildcard-matches-nothing", "An action wildcard must match an action.", check)
+RULE = Rule(
+    "E2003",
+    "wildcard-matches-nothing",
+    "An action wildcard must match an action.",
+    check,
+    needs=("Action", "NotAction"),
+)

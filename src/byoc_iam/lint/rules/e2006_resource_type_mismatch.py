@@ -121,4 +121,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Resource",),
 )

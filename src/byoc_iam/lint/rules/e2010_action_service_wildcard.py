@@ -51,4 +51,5 @@ RULE = Rule(
     'An action\'s service prefix must be literal (service:Action, or "*" alone).',
     check,
     aws_checks=("Wildcard in service name",),
+    needs=("Action", "NotAction"),
 )

@@ -86,4 +86,5 @@ RULE = Rule(
     "aws:SourceIp must be compared with public addresses (use aws:VpcSourceIp for private ones).",
     check,
     aws_checks=("Private IP address", "Private NotIpAddress"),
+    needs=("Condition",),
 )
