@@ -23,8 +23,7 @@ from byoc_iam.lint.finding import Finding, Severity
 from byoc_iam.lint.helpers import TRUST_ACTIONS
 from byoc_iam.lint.known_clean import is_known_clean
 from byoc_iam.lint.positions import SourceMap, escape, scan
-from byoc_iam.lint import index
-from byoc_iam.lint.rules import Hit, Rule, rule, rule_of, rules_except
+from byoc_iam.lint.rules import Hit, Rule, rule, rule_of, rule_table, rules_except
 from byoc_iam.model.patterns import lazy
 
 if TYPE_CHECKING:
@@ -175,23 +174,43 @@ def _doc_rules(
     ignore: frozenset[str], policy_type: PolicyType, origin: Origin, present: frozenset[str] | None
 ) -> tuple[Rule, ...]:
     """The document rules that run on a document of this type and origin (in code order). ``present``: the
-    statement elements of :func:`index.need_elements` the document has (a rule needing others finds nothing, so
+    statement elements some rule needs that the document has (:func:`_present`) (a rule needing others finds nothing, so
     it is left out), or None when it is not a policy document (only E1004 runs). Only these rules' modules are
-    imported, chosen by the packaged table (lint/index.py), or by every rule itself when the table is stale."""
-    rows = index.table()
+    imported, chosen by the packaged table (:func:`~byoc_iam.lint.rules.rule_table`), or by every rule itself when
+    the table does not list the package's rule modules."""
+    rows = rule_table()
     if rows is None:
         return tuple(
             r
             for r in rules_except(ignore)
-            if r.check is not None and _applies(r.code, r.types, r.origins, frozenset(r.needs), policy_type, origin, present)
+            if r.check is not None
+            and _applies(r.code, r.types, r.origins, frozenset(r.needs), policy_type, origin, present)
         )
     return tuple(
-        rule_of(r.module)
-        for r in rows
-        if r.document
-        and r.code not in ignore
-        and _applies(r.code, r.types, r.origins, r.needs, policy_type, origin, present)
+        rule_of(module)
+        for module, code, types, origins, document, _, needs in rows
+        if document and code not in ignore and _applies(code, types, origins, needs, policy_type, origin, present)
     )
+
+
+@cache
+def _need_elements() -> frozenset[str]:
+    """Every statement element some rule needs (``Rule.needs``)."""
+    rows = rule_table()
+    if rows is None:
+        return frozenset(n for r in rules_except(frozenset()) for n in r.needs)
+    return frozenset().union(*(row[6] for row in rows))
+
+
+def _present(doc: dict[str, Any]) -> frozenset[str]:
+    """The elements some rule needs that some statement of ``doc`` (a dict with ``Statement``) has, a statement
+    being a JSON object of the Statement list, or the Statement object itself."""
+    body = doc["Statement"]
+    found: set[Any] = set()
+    for st in body if isinstance(body, list) else (body,):
+        if isinstance(st, dict):
+            found.update(st)
+    return _need_elements().intersection(found)
 
 
 def _applies(
@@ -213,10 +232,10 @@ def _applies(
 @cache
 def _role_rules(ignore: frozenset[str]) -> tuple[Rule, ...]:
     """The rules with a role check, in code order (only their modules imported when the table is current)."""
-    rows = index.table()
+    rows = rule_table()
     if rows is None:
         return tuple(r for r in rules_except(ignore) if r.check_role is not None)
-    return tuple(rule_of(r.module) for r in rows if r.role and r.code not in ignore)
+    return tuple(rule_of(module) for module, code, *_, role, _ in rows if role and code not in ignore)
 
 
 def _run_doc(ctx: DocContext) -> list[Finding]:
@@ -226,7 +245,7 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
         assert structure is not None
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
         return [_finding(structure, hit, None, ctx.source, ctx.file)]
-    present = index.present(ctx.doc) if isinstance(ctx.doc, dict) and "Statement" in ctx.doc else None
+    present = _present(ctx.doc) if isinstance(ctx.doc, dict) and "Statement" in ctx.doc else None
     for r in _doc_rules(ctx.options.ignore, ctx.policy_type, ctx.options.origin, present):
         assert r.check is not None
         for h in r.check(ctx):

@@ -20,6 +20,7 @@ from importlib import import_module
 from importlib.machinery import all_suffixes
 from typing import NamedTuple
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import ORIGINS, POLICY_TYPES, DocContext, Origin, PolicyType, RoleContext
 from byoc_iam.lint.finding import Severity
 
@@ -82,6 +83,37 @@ def rule_codes(*, letters: str = "ESWI") -> tuple[str, ...]:
     """The codes of every rule whose severity letter is in ``letters``, in code order, without importing any
     rule (a rule's code is its module's name): e.g. ``rule_codes(letters="SWI")``, the rules below ERROR."""
     return tuple(m[:5].upper() for m in rule_modules() if m[0].upper() in letters)
+
+
+# -- the rule table: what each rule declares, known without importing it (issue 18, start-up and first lint) --
+# data/lint/rule_index.json (kind lint-rule-index), written by `python -m byoc_iam.lint.index_gen` from every
+# RULE: per module, its policy types and origins (all when absent), its checks and the statement elements it needs.
+TABLE_KIND = "lint-rule-index"
+TABLE_NAME = "rule_index"
+
+
+# One rule module's row: (module, code, types, origins, has a document check, has a role check, needs): enough to
+# decide whether the rule applies, as a plain tuple (a NamedTuple class costs a million instructions to create).
+TableRow = tuple[str, str, tuple[str, ...], tuple[str, ...], bool, bool, frozenset[str]]
+
+
+@cache
+def rule_table() -> tuple[TableRow, ...] | None:
+    """The packaged table in code order; None when it does not name exactly :func:`rule_modules` (a rule added or
+    renamed without regenerating it: the runner then imports every rule and reads the same facts from them)."""
+    rows: tuple[TableRow, ...] = tuple(
+        (
+            r["module"],
+            r["module"][:5].upper(),
+            tuple(r.get("types", POLICY_TYPES)),
+            tuple(r.get("origins", ORIGINS)),
+            r["checks"] in ("document", "both"),
+            r["checks"] in ("role", "both"),
+            frozenset(r.get("needs", ())),
+        )
+        for r in knowledge.raw(TABLE_KIND, TABLE_NAME)["rules"]
+    )
+    return rows if tuple(r[0] for r in rows) == rule_modules() else None
 
 
 def rule_of(module: str) -> Rule:
