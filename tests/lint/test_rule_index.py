@@ -40,7 +40,8 @@ def test_needs_name_statement_elements() -> None:
     for r in all_rules():
         assert set(r.needs) <= set(STATEMENT_ELEMENTS), r.code
         assert not r.needs or r.check is not None, r.code
-    assert row(rule_of("e1001_invalid_json"), "e1001_invalid_json") == {"module": "e1001_invalid_json", "checks": "none"}
+    invalid_json = "e1001_invalid_json"
+    assert row(rule_of(invalid_json), invalid_json) == {"module": invalid_json, "checks": "none"}
 
 
 def _plain_rules(
