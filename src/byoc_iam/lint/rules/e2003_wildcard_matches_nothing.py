@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.helpers import named_actions
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.model.wildcard import glob_regex
 from byoc_iam.servicecatalog import ServiceCatalog
@@ -13,18 +13,13 @@ from byoc_iam.servicecatalog import ServiceCatalog
 
 def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
-    for st in ctx.good_statements():
-        for a in st.actions:
-            parts = action_prefix(a.value)
-            if parts is None or has_placeholder(a.value):
-                continue
-            prefix, name = parts
-            if "*" in prefix or "?" in prefix or not ("*" in name or "?" in name):
-                continue  # a wildcard service prefix would load every service: E2001 checks it cheaply
-            if not cat.is_known_service(prefix):
-                continue
-            if not _matches_any(cat, prefix, name):
-                yield Hit(f"{a.value} matches no action of {prefix}", a.ptr)
+    for a, prefix, name in named_actions(ctx):
+        if prefix is None or "*" in prefix or "?" in prefix or not ("*" in name or "?" in name):
+            continue  # a wildcard service prefix would load every service: E2001 checks it cheaply
+        if not cat.is_known_service(prefix):
+            continue
+        if not _matches_any(cat, prefix, name):
+            yield Hit(f"{a.value} matches no action of {prefix}", a.ptr)
 
 
 @lru_cache(maxsize=4096)
