@@ -217,10 +217,11 @@ def element_pair(
     a statement needs exactly one (at most one where the type is in ``optional``)."""
     other = f"Not{name}"
     for st in ctx.good_statements():
-        has_it, has_other = st.has(name), st.has(other)
+        raw = st.raw  # a JSON object: good_statements() gives no other
+        has_it, has_other = name in raw, other in raw
         if forbidden and ctx.policy_type in forbidden:
             for element in (name, other):
-                if st.has(element):
+                if element in raw:
                     yield Hit(forbidden[ctx.policy_type].format(name=element), f"{st.ptr}/{element}")
         elif not has_it and not has_other and ctx.policy_type not in optional:
             yield Hit(f"the statement has neither {name} nor {other} ({ctx.policy_type} policy)", st.ptr)
