@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "byoc_iam.aws.operator",
     "byoc_iam.verify.requirements_model",
     "byoc_iam.verify.data_models",
+    "byoc_iam.lint.index_model",
 )
 
 

@@ -332,3 +332,41 @@ def _nest(depth: int, extra: int) -> Any:
 def test_depth_check_from_the_json_brackets_is_the_walk(depth: int, extra: int) -> None:
     doc = _nest(depth, extra)
     assert runner._too_deep(doc, _ctx(doc).compact_json) == runner._too_deep(doc)
+
+
+# -- E2006's and E2003's first-lint shortcuts ------------------------------------------------------------
+GLOB_TEXT = st.text(alphabet="ab:/*?$<>{}", max_size=8)
+
+
+@given(GLOB_TEXT, GLOB_TEXT)
+@settings(max_examples=500)
+def test_prefix_star_intersect_is_the_catalogs_intersection(arn: str, glob: str) -> None:
+    from byoc_iam.servicecatalog import ResourceType, get_catalog
+
+    rt = ResourceType("x", "y", glob)  # its arn_glob: the format with each ${...}/<...> part a '*'
+    fast = e2006.prefix_star_intersect(arn, rt.arn_glob)
+    if fast is not None:
+        assert fast == get_catalog().arn_matches_resource_type(arn, rt)
+        assert fast == _table_dp(arn, rt.arn_glob)
+
+
+def test_prefix_star_intersect_answers_plain_resource_arns() -> None:
+    assert e2006.prefix_star_intersect("arn:aws:s3:::b/*", "arn:*:s3:::*") is True
+    assert e2006.prefix_star_intersect("arn:aws:s3:::b/*", "bucket:*") is False
+    assert e2006.prefix_star_intersect("arn:aws:s3:::b/*", "arn:aws:s3:::b/key") is True
+    assert e2006.prefix_star_intersect("arn:aws:s3:::b/*", "arn:aws:s3:::c/key") is False
+    assert e2006.prefix_star_intersect("arn:aws:*:x:*", "arn:*") is None  # two wildcards: the DP decides
+
+
+@given(
+    st.sampled_from(["s3", "ec2", "iam", "logs", "eks", "sts"]),
+    st.text(alphabet="aAgGeEtTsSdDzZ*?K\u212a\u017f", min_size=1, max_size=6).filter(lambda n: "*" in n or "?" in n),
+)
+@settings(max_examples=300)
+def test_e2003_prefix_search_is_the_wildcard_regex(prefix: str, name: str) -> None:
+    from byoc_iam.lint.rules import e2003_wildcard_matches_nothing as e2003
+    from byoc_iam.servicecatalog import get_catalog
+
+    cat = get_catalog()
+    plain = any(glob_match(name, x, ignore_case=True) for x in cat.action_names(prefix))
+    assert e2003._matches_any(cat, prefix, name) == plain

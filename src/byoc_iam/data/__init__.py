@@ -72,6 +72,7 @@ KINDS: dict[str, Kind] = {
     "confused-deputy": Kind("lint", 1),
     "service-principals": Kind("lint", 1),
     "access-analyzer-checks": Kind("lint", 1),
+    "lint-rule-index": Kind("lint", 1),
     "global-condition-keys": Kind("servicecatalog", 1),
     "merged-services": Kind("servicecatalog", 1),
     "cli-direct": Kind("cli", 1),

@@ -186,6 +186,23 @@ def provider_name(federated: str) -> str:
     return arns.provider_name(federated) if ":oidc-provider/" in federated else federated
 
 
+def named_actions(ctx: DocContext) -> tuple[tuple[Value, str | None, str], ...]:
+    """Every Action/NotAction value of the document's statements (in order) but ``"*"``, ``""`` and values with a
+    placeholder, with its service prefix and action name (prefix None and the value as the name without a
+    colon); computed once per document for the rules that check actions (E2001, E2002, E2003, E2010)."""
+    found: tuple[tuple[Value, str | None, str], ...] | None = ctx.memo.get("actions")
+    if found is None:
+        out: list[tuple[Value, str | None, str]] = []
+        for st in ctx.good_statements():
+            for a in st.actions:
+                if a.value == "*" or not a.value or has_placeholder(a.value):
+                    continue
+                prefix, sep, name = a.value.partition(":")
+                out.append((a, prefix, name) if sep else (a, None, a.value))
+        found = ctx.memo["actions"] = tuple(out)
+    return found
+
+
 def action_prefix(value: str) -> tuple[str, str] | None:
     """``("ec2", "DescribeInstances")`` for ``ec2:DescribeInstances``; None without a colon."""
     prefix, sep, name = value.partition(":")
@@ -200,10 +217,11 @@ def element_pair(
     a statement needs exactly one (at most one where the type is in ``optional``)."""
     other = f"Not{name}"
     for st in ctx.good_statements():
-        has_it, has_other = st.has(name), st.has(other)
+        raw = st.raw  # a JSON object: good_statements() gives no other
+        has_it, has_other = name in raw, other in raw
         if forbidden and ctx.policy_type in forbidden:
             for element in (name, other):
-                if st.has(element):
+                if element in raw:
                     yield Hit(forbidden[ctx.policy_type].format(name=element), f"{st.ptr}/{element}")
         elif not has_it and not has_other and ctx.policy_type not in optional:
             yield Hit(f"the statement has neither {name} nor {other} ({ctx.policy_type} policy)", st.ptr)
@@ -304,23 +322,23 @@ def action_ptr(st: StatementView) -> str:
 
 
 # -- resource ARNs, part by part (ARN Region/account checks) ----------------------------------------------
-def resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
+def resource_arns(ctx: DocContext) -> tuple[tuple[Value, tuple[str, ...]], ...]:
     """Every Resource and NotResource ARN with its six parts (partition, service, region, account...), leaving
-    out ``"*"``, placeholders and ARNs E2007 reports (fewer than six parts)."""
-    if "arns" not in ctx.memo:
-        ctx.memo["arns"] = tuple(_resource_arns(ctx))
-    for r, parts in ctx.memo["arns"]:
-        yield r, list(parts)
+    out ``"*"``, placeholders and ARNs E2007 reports (fewer than six parts); computed once per document."""
+    found: tuple[tuple[Value, tuple[str, ...]], ...] | None = ctx.memo.get("arns")
+    if found is None:
+        found = ctx.memo["arns"] = tuple(_resource_arns(ctx))
+    return found
 
 
-def _resource_arns(ctx: DocContext) -> Iterator[tuple[Value, list[str]]]:
+def _resource_arns(ctx: DocContext) -> Iterator[tuple[Value, tuple[str, ...]]]:
     for st in ctx.good_statements():
         for r in [*(st.resource or []), *(st.not_resource or [])]:
             if not r.value.startswith("arn:") or has_placeholder(r.value):
                 continue
             parts = r.value.split(":", 5)
             if len(parts) == 6:
-                yield r, parts
+                yield r, tuple(parts)
 
 
 def literal_segment(text: str) -> bool:

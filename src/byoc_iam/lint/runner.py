@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from byoc_iam.lint.finding import Finding, Severity
 from byoc_iam.lint.helpers import TRUST_ACTIONS
 from byoc_iam.lint.known_clean import is_known_clean
 from byoc_iam.lint.positions import SourceMap, escape, scan
-from byoc_iam.lint.rules import Hit, Rule, rule, rules_except
+from byoc_iam.lint.rules import Hit, Rule, rule, rule_of, rule_table, rules_except
 from byoc_iam.model.patterns import lazy
 
 if TYPE_CHECKING:
@@ -170,16 +170,72 @@ def _unsuppressed(ctx: DocContext, findings: list[Finding]) -> list[Finding]:
 
 
 @cache
-def _doc_rules(ignore: frozenset[str], policy_type: PolicyType, origin: Origin, is_document: bool) -> tuple[Rule, ...]:
-    """The document rules that run on a document of this type and origin (in code order)."""
+def _doc_rules(
+    ignore: frozenset[str], policy_type: PolicyType, origin: Origin, present: frozenset[str] | None
+) -> tuple[Rule, ...]:
+    """The document rules that run on a document of this type and origin (in code order). ``present``: the
+    statement elements some rule needs that the document has (:func:`_present`) (a rule needing others finds nothing, so
+    it is left out), or None when it is not a policy document (only E1004 runs). Only these rules' modules are
+    imported, chosen by the packaged table (:func:`~byoc_iam.lint.rules.rule_table`), or by every rule itself when
+    the table does not list the package's rule modules."""
+    rows = rule_table()
+    if rows is None:
+        return tuple(
+            r
+            for r in rules_except(ignore)
+            if r.check is not None
+            and _applies(r.code, r.types, r.origins, frozenset(r.needs), policy_type, origin, present)
+        )
     return tuple(
-        r
-        for r in rules_except(ignore)
-        if r.check is not None
-        and policy_type in r.types
-        and origin in r.origins
-        and (is_document or r.code == STRUCTURE)
+        rule_of(module)
+        for module, code, types, origins, document, _, needs in rows
+        if document and code not in ignore and _applies(code, types, origins, needs, policy_type, origin, present)
     )
+
+
+@cache
+def _need_elements() -> frozenset[str]:
+    """Every statement element some rule needs (``Rule.needs``)."""
+    rows = rule_table()
+    if rows is None:
+        return frozenset(n for r in rules_except(frozenset()) for n in r.needs)
+    return frozenset().union(*(row[6] for row in rows))
+
+
+def _present(doc: dict[str, Any]) -> frozenset[str]:
+    """The elements some rule needs that some statement of ``doc`` (a dict with ``Statement``) has, a statement
+    being a JSON object of the Statement list, or the Statement object itself."""
+    body = doc["Statement"]
+    found: set[Any] = set()
+    for st in body if isinstance(body, list) else (body,):
+        if isinstance(st, dict):
+            found.update(st)
+    return _need_elements().intersection(found)
+
+
+def _applies(
+    code: str,
+    types: Collection[str],
+    origins: Collection[str],
+    needs: frozenset[str],
+    policy_type: PolicyType,
+    origin: Origin,
+    present: frozenset[str] | None,
+) -> bool:
+    if policy_type not in types or origin not in origins:
+        return False
+    if present is None:
+        return code == STRUCTURE
+    return not needs or not needs.isdisjoint(present)
+
+
+@cache
+def _role_rules(ignore: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules with a role check, in code order (only their modules imported when the table is current)."""
+    rows = rule_table()
+    if rows is None:
+        return tuple(r for r in rules_except(ignore) if r.check_role is not None)
+    return tuple(rule_of(module) for module, code, *_, role, _ in rows if role and code not in ignore)
 
 
 def _run_doc(ctx: DocContext) -> list[Finding]:
@@ -189,8 +245,8 @@ def _run_doc(ctx: DocContext) -> list[Finding]:
         assert structure is not None
         hit = Hit(f"the JSON is nested more than {MAX_DEPTH} levels deep: not a policy document", ctx.base)
         return [_finding(structure, hit, None, ctx.source, ctx.file)]
-    is_document = isinstance(ctx.doc, dict) and "Statement" in ctx.doc
-    for r in _doc_rules(ctx.options.ignore, ctx.policy_type, ctx.options.origin, is_document):
+    present = _present(ctx.doc) if isinstance(ctx.doc, dict) and "Statement" in ctx.doc else None
+    for r in _doc_rules(ctx.options.ignore, ctx.policy_type, ctx.options.origin, present):
         assert r.check is not None
         for h in r.check(ctx):
             out.append(_finding(r, h, ctx, ctx.source, ctx.file))
@@ -297,9 +353,8 @@ def lint_role(
         if ctx.policy_type == "identity" and is_known_clean(ctx.doc):
             continue  # a packaged controller policy: every document rule passes it (lint/known_clean.py)
         out.extend(_run_doc(ctx))
-    for r in rules_except(opts.ignore):
-        if r.check_role is None:
-            continue
+    for r in _role_rules(opts.ignore):
+        assert r.check_role is not None
         for hit in r.check_role(rctx):
             owner = next((c for c in rctx.documents if hit.ptr.startswith(c.base + "/") or hit.ptr == c.base), None)
             out.append(_finding(r, hit, owner, source, file))

@@ -4,10 +4,10 @@ package named ``<letter><4 digits>_<name>``), so adding a rule is adding a modul
 A rule has a code whose letter is its severity, stated once (E error, S security warning, W warning,
 I suggestion; the first digit its family: 1 grammar, 2 catalog, 3 security, 4 this role, 5 redundancy),
 a name, a one-line description, the policy types and document origins (customer, AWS managed) it applies to,
-the IAM Access Analyzer policy checks it implements (``aws_checks``, titles as in AWS's "IAM policy validation
-check reference"), and a check over one document (:class:`DocContext`) or over a whole role
-(:class:`RoleContext`). A check yields :class:`Hit`\\ s; the runner turns them into findings with line, column,
-statement index and Sid.
+the statement elements it needs (``needs``: without any of them it finds nothing), the IAM Access Analyzer policy
+checks it implements (``aws_checks``, titles as in AWS's "IAM policy validation check reference"), and a check
+over one document (:class:`DocContext`) or over a whole role (:class:`RoleContext`). A check yields
+:class:`Hit`\\ s; the runner turns them into findings with line, column, statement index and Sid.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from importlib import import_module
 from importlib.machinery import all_suffixes
 from typing import NamedTuple
 
+from byoc_iam import data as knowledge
 from byoc_iam.lint.context import ORIGINS, POLICY_TYPES, DocContext, Origin, PolicyType, RoleContext
 from byoc_iam.lint.finding import Severity
 
@@ -54,6 +55,10 @@ class Rule(NamedTuple):
     types: tuple[PolicyType, ...] = POLICY_TYPES
     aws_checks: tuple[str, ...] = ()  # Access Analyzer check titles this rule implements
     origins: tuple[Origin, ...] = ORIGINS  # the document origins it runs on (LintOptions.origin)
+    # Statement elements of which some statement (a JSON object) must have at least one for ``check`` to find
+    # anything (empty: any document); the runner skips the rule, unimported, on a document without them
+    # (lint/index.py; tests/lint/test_rule_index.py holds every rule to its claim).
+    needs: tuple[str, ...] = ()
 
     @property
     def severity(self) -> Severity:
@@ -78,6 +83,42 @@ def rule_codes(*, letters: str = "ESWI") -> tuple[str, ...]:
     """The codes of every rule whose severity letter is in ``letters``, in code order, without importing any
     rule (a rule's code is its module's name): e.g. ``rule_codes(letters="SWI")``, the rules below ERROR."""
     return tuple(m[:5].upper() for m in rule_modules() if m[0].upper() in letters)
+
+
+# -- the rule table: what each rule declares, known without importing it (issue 18, start-up and first lint) --
+# data/lint/rule_index.json (kind lint-rule-index), written by `python -m byoc_iam.lint.index_gen` from every
+# RULE: per module, its policy types and origins (all when absent), its checks and the statement elements it needs.
+TABLE_KIND = "lint-rule-index"
+TABLE_NAME = "rule_index"
+
+
+# One rule module's row: (module, code, types, origins, has a document check, has a role check, needs): enough to
+# decide whether the rule applies, as a plain tuple (a NamedTuple class costs a million instructions to create).
+TableRow = tuple[str, str, tuple[str, ...], tuple[str, ...], bool, bool, frozenset[str]]
+
+
+@cache
+def rule_table() -> tuple[TableRow, ...] | None:
+    """The packaged table in code order; None when it does not name exactly :func:`rule_modules` (a rule added or
+    renamed without regenerating it: the runner then imports every rule and reads the same facts from them)."""
+    rows: tuple[TableRow, ...] = tuple(
+        (
+            r["module"],
+            r["module"][:5].upper(),
+            tuple(r.get("types", POLICY_TYPES)),
+            tuple(r.get("origins", ORIGINS)),
+            r["checks"] in ("document", "both"),
+            r["checks"] in ("role", "both"),
+            frozenset(r.get("needs", ())),
+        )
+        for r in knowledge.raw(TABLE_KIND, TABLE_NAME)["rules"]
+    )
+    return rows if tuple(r[0] for r in rows) == rule_modules() else None
+
+
+def rule_of(module: str) -> Rule:
+    """The rule of one module of :func:`rule_modules` (imported on first use)."""
+    return _load(module)
 
 
 @cache

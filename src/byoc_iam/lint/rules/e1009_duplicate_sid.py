@@ -24,4 +24,5 @@ RULE = Rule(
     "Sids must be unique within a document.",
     check,
     aws_checks=("Unique Sids required",),
+    needs=("Sid",),
 )

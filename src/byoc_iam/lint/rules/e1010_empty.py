@@ -18,9 +18,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
     if isinstance(ctx.doc, dict) and ctx.doc.get("Statement") == []:
         yield Hit("Statement is an empty list", ctx.ptr("Statement"))
     for st in ctx.good_statements():
+        raw = st.raw  # a JSON object: good_statements() gives no other
         for name in _LISTS:
-            if st.has(name):
-                value = st.raw[name]
+            if name in raw:
+                value = raw[name]
                 if _empty(value):
                     yield Hit(f"{name} is empty", f"{st.ptr}/{name}")
                 elif isinstance(value, list):
@@ -28,14 +29,14 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                         if v == "":
                             yield Hit(f"{name} has an empty string", f"{st.ptr}/{name}/{i}")
         for name in ("Principal", "NotPrincipal"):
-            p = st.raw.get(name)
+            p = raw.get(name)
             if p in ({}, ""):
                 yield Hit(f"{name} is empty", f"{st.ptr}/{name}")
             elif isinstance(p, dict):
                 for kind, v in p.items():
                     if _empty(v):
                         yield Hit(f"{name} {kind} is empty", f"{st.ptr}/{name}/{escape(str(kind))}")
-        cond = st.raw.get("Condition")
+        cond = raw.get("Condition")
         if isinstance(cond, dict):
             for op, keys in cond.items():
                 op_ptr = f"{st.ptr}/Condition/{escape(str(op))}"

@@ -23,4 +23,5 @@ RULE = Rule(
     check,
     types=("identity", "trust", "scp"),
     aws_checks=("Unsupported Sid",),
+    needs=("Sid",),
 )

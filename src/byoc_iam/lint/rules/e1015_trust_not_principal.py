@@ -23,4 +23,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Role trust policy syntax error notprincipal",),
+    needs=("NotPrincipal",),
 )

@@ -28,4 +28,5 @@ RULE = Rule(
     "A condition block must not repeat a key in another case.",
     check,
     aws_checks=("Duplicate keys with different case",),
+    needs=("Condition",),
 )

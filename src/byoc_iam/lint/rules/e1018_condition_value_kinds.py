@@ -29,4 +29,5 @@ RULE = Rule(
     "A condition's values must share one JSON type; a Bool condition takes one value.",
     check,
     aws_checks=("Invalid condition data type", "Invalid condition multiple Boolean"),
+    needs=("Condition",),
 )

@@ -7,26 +7,21 @@ In an AWS managed policy (``origin="aws-managed"``) a prefix the catalog snapsho
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.helpers import named_actions
 from byoc_iam.lint.rules import Hit, Rule
 
 
 def _hits(ctx: DocContext, *, grammar: bool, catalog: bool) -> Iterator[Hit]:
     cat = ctx.catalog
-    for st in ctx.good_statements():
-        for a in st.actions:
-            if a.value == "*" or not a.value or has_placeholder(a.value):
-                continue
-            parts = action_prefix(a.value)
-            if parts is None:
-                if grammar:
-                    yield Hit(f"{a.value!r} is not an action: write service:Action, e.g. ec2:DescribeInstances", a.ptr)
-                continue
-            prefix = parts[0]
-            if "*" in prefix or "?" in prefix:
-                continue  # E2010
-            if catalog and not cat.is_known_service(prefix):
-                yield Hit(f"unknown service prefix {prefix!r} in {a.value}", a.ptr)
+    for a, prefix, _ in named_actions(ctx):
+        if prefix is None:
+            if grammar:
+                yield Hit(f"{a.value!r} is not an action: write service:Action, e.g. ec2:DescribeInstances", a.ptr)
+            continue
+        if "*" in prefix or "?" in prefix:
+            continue  # E2010
+        if catalog and not cat.is_known_service(prefix):
+            yield Hit(f"unknown service prefix {prefix!r} in {a.value}", a.ptr)
 
 
 def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
@@ -44,4 +39,5 @@ RULE = Rule(
     "Every action must name a known AWS service prefix.",
     check,
     aws_checks=("Invalid service", "Invalid service in action"),
+    needs=("Action", "NotAction"),
 )

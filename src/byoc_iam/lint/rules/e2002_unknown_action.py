@@ -3,26 +3,23 @@
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.helpers import named_actions
 from byoc_iam.lint.rules import Hit, Rule
 
 
 def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
-    for st in ctx.good_statements():
-        for a in st.actions:
-            parts = action_prefix(a.value)
-            if parts is None or "*" in a.value or "?" in a.value or has_placeholder(a.value):
-                continue
-            prefix, name = parts
-            if not cat.is_known_service(prefix) or cat.action(a.value) is not None:
-                continue
-            import difflib  # here: only an unknown action needs it (simulate's refusal check, start-up)
+    for a, prefix, name in named_actions(ctx):
+        if prefix is None or "*" in a.value or "?" in a.value:
+            continue
+        if not cat.is_known_service(prefix) or cat.action(a.value) is not None:
+            continue
+        import difflib  # here: only an unknown action needs it (simulate's refusal check, start-up)
 
-            names = [x.name for x in cat.actions_for(prefix)]
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-            hint = f"; did you mean {prefix}:{close[0]}?" if close else ""
-            yield Hit(f"{prefix} has no action {name!r}{hint}", a.ptr)
+        names = [x.name for x in cat.actions_for(prefix)]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+        hint = f"; did you mean {prefix}:{close[0]}?" if close else ""
+        yield Hit(f"{prefix} has no action {name!r}{hint}", a.ptr)
 
 
 def catalog_hits(ctx: DocContext) -> Iterator[Hit]:
@@ -37,4 +34,5 @@ RULE = Rule(
     check,
     aws_checks=("Invalid action",),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Action", "NotAction"),
 )

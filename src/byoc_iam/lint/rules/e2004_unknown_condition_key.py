@@ -63,4 +63,5 @@ RULE = Rule(
         "Invalid service condition key",
         "Invalid condition key format",
     ),
+    needs=("Condition",),
 )

@@ -41,4 +41,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
                 )
 
 
-RULE = Rule("E2005", "operator-type-mismatch", "A condition operator must suit the type of its key.", check)
+RULE = Rule(
+    "E2005",
+    "operator-type-mismatch",
+    "A condition operator must suit the type of its key.",
+    check,
+    needs=("Condition",),
+)

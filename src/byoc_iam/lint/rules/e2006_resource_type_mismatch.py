@@ -24,13 +24,22 @@ def check(ctx: DocContext) -> Iterator[Hit]:
         arns = [r for r in st.resource if _checkable(r.value)]
         if not arns:
             continue  # nothing to check: the actions' resource types are not needed
-        summary = _summary(cat, tuple(a.value for a in st.action))
-        if summary is None:
-            continue
-        for r in arns:
-            msg = _mismatch(cat, r.value, summary)
+        found = _messages(cat, tuple(a.value for a in st.action), tuple(r.value for r in arns))
+        for r, msg in zip(arns, found, strict=True):
             if msg is not None:
                 yield Hit(msg, r.ptr)
+
+
+@lru_cache(maxsize=16384)
+def _messages(cat: ServiceCatalog, actions: tuple[str, ...], arns: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Each checkable ARN's finding (None: none) against the statement's actions (documents repeat statements)."""
+    literal = _literal_types(cat, actions)
+    # an ARN one of the named actions acts on is fine whatever the wildcards add: no expansion needed for it
+    fine = {a for a in arns if any(_arn_matches(cat, a, rt) for rt in literal)} if literal else set()
+    summary = _summary(cat, actions) if len(fine) < len(set(arns)) else None
+    if summary is None:
+        return (None,) * len(arns)
+    return tuple(None if a in fine else _mismatch(cat, a, summary) for a in arns)
 
 
 class _Actions:
@@ -72,6 +81,21 @@ def _summary(cat: ServiceCatalog, actions: tuple[str, ...]) -> _Actions | None:
     return _Actions(tuple(types.values()), tuple(star_only))
 
 
+@lru_cache(maxsize=16384)
+def _literal_types(cat: ServiceCatalog, actions: tuple[str, ...]) -> tuple[ResourceType, ...]:
+    """The resource types of the list's actions named without wildcards (a subset of :func:`_summary`'s types:
+    an ARN matching one of them matches the summary, so it needs no wildcard expanded)."""
+    types: dict[tuple[str, str], ResourceType] = {}
+    for value in actions:
+        parts = action_prefix(value)
+        if parts is None or "*" in value or "?" in value or has_placeholder(value):
+            continue
+        if cat.is_known_service(parts[0]):
+            for rt in _types_of(cat, value)[0]:
+                types[(rt.service, rt.key)] = rt
+    return tuple(types.values())
+
+
 @lru_cache(maxsize=65536)
 def _mismatch(cat: ServiceCatalog, arn: str, actions: _Actions) -> str | None:
     """The finding's message when the ARN names no resource type of the actions, else None."""
@@ -94,7 +118,25 @@ def _expand(cat: ServiceCatalog, pattern: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def _arn_matches(cat: ServiceCatalog, arn: str, rt: ResourceType) -> bool:
-    return cat.arn_matches_resource_type(arn, rt)
+    fast = prefix_star_intersect(arn, rt.arn_glob)
+    return fast if fast is not None else cat.arn_matches_resource_type(arn, rt)
+
+
+def prefix_star_intersect(arn: str, glob: str) -> bool | None:
+    """:meth:`ServiceCatalog.arn_matches_resource_type` without the wildcard DP for an ARN whose one wildcard is
+    its final ``*`` (``arn:aws:s3:::bucket/*``, most Resource ARNs) and a format glob with ``*`` only; None for
+    anything else. Such an ARN is ``P*``: a string with prefix ``P`` matches the glob ``B0*...`` exactly when
+    ``P`` and ``B0`` (the glob's text before its first ``*``) agree on their common length (the first ``*``
+    can take the rest of ``P``; what follows it can always be matched), and a glob without ``*`` when it
+    starts with ``P``."""
+    if "$" in arn or "<" in arn or "?" in arn or "?" in glob or not arn.endswith("*") or arn.count("*") > 1:
+        return None  # a policy variable, a '?', no '*' or another '*': the catalog's DP decides
+    head = arn[:-1]
+    cut = glob.find("*")
+    if cut < 0:
+        return glob.startswith(head)
+    start = glob[:cut]
+    return start.startswith(head) or head.startswith(start)
 
 
 @lru_cache(maxsize=16384)
@@ -121,4 +163,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Resource",),
 )

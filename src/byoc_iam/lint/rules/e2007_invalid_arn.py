@@ -101,4 +101,5 @@ RULE = Rule(
         "Invalid principal format",
         "Invalid service principal format",
     ),
+    needs=("Resource", "NotResource", "Principal", "NotPrincipal"),
 )

@@ -66,4 +66,5 @@ RULE = Rule(
     "condition-value-type",
     "Condition values must parse as the operator's type (number, date, IP, bool, ARN).",
     check,
+    needs=("Condition",),
 )

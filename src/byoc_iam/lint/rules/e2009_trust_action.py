@@ -25,4 +25,5 @@ RULE = Rule(
     "A trust policy may only grant the sts: actions that start or tag a role session.",
     check,
     types=("trust",),
+    needs=("Action",),
 )

@@ -9,7 +9,7 @@ makes it an ERROR because the engine must not evaluate what IAM would refuse.
 from collections.abc import Iterator
 
 from byoc_iam.lint.context import DocContext
-from byoc_iam.lint.helpers import action_prefix, has_placeholder
+from byoc_iam.lint.helpers import named_actions
 from byoc_iam.lint.rules import Hit, Rule
 from byoc_iam.servicecatalog import ServiceCatalog, glob_match
 
@@ -30,19 +30,15 @@ def _examples(cat: ServiceCatalog, prefix: str, name: str) -> list[str]:
 
 def check(ctx: DocContext) -> Iterator[Hit]:
     cat = ctx.catalog
-    for st in ctx.good_statements():
-        for a in st.actions:
-            if a.value == "*" or has_placeholder(a.value):
-                continue
-            parts = action_prefix(a.value)
-            if parts is None or not ("*" in parts[0] or "?" in parts[0]):
-                continue
-            example = ", ".join(_examples(cat, parts[0], parts[1])) or f"ec2:{parts[1]}"
-            yield Hit(
-                f"{a.value!r} has a wildcard in the service prefix, which IAM refuses: name each service "
-                f'(e.g. {example}) or write "*" for every action',
-                a.ptr,
-            )
+    for a, prefix, name in named_actions(ctx):
+        if prefix is None or not ("*" in prefix or "?" in prefix):
+            continue
+        example = ", ".join(_examples(cat, prefix, name)) or f"ec2:{name}"
+        yield Hit(
+            f"{a.value!r} has a wildcard in the service prefix, which IAM refuses: name each service "
+            f'(e.g. {example}) or write "*" for every action',
+            a.ptr,
+        )
 
 
 RULE = Rule(
@@ -51,4 +47,5 @@ RULE = Rule(
     'An action\'s service prefix must be literal (service:Action, or "*" alone).',
     check,
     aws_checks=("Wildcard in service name",),
+    needs=("Action", "NotAction"),
 )

@@ -55,4 +55,5 @@ RULE = Rule(
     "A service principal must exist in the document's partition (aws-cn: eks.amazonaws.com, ec2.amazonaws.com.cn).",
     check,
     types=("trust", "resource"),
+    needs=("Principal", "NotPrincipal"),
 )

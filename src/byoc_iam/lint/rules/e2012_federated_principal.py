@@ -32,4 +32,5 @@ RULE = Rule(
     check,
     types=("trust", "resource"),
     aws_checks=("Invalid federated principal syntax in role trust policy",),
+    needs=("Principal", "NotPrincipal"),
 )

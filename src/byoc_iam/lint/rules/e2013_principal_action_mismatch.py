@@ -49,4 +49,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Mismatched action for principal",),
+    needs=("Principal",),
 )

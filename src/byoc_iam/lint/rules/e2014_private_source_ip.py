@@ -8,7 +8,7 @@ Access Analyzer checks "Private IP address" and "Private NotIpAddress". Mixed li
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from byoc_iam.lint.context import CondEntry, DocContext
@@ -46,16 +46,20 @@ def is_private(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
 
 def private_flags(c: CondEntry) -> list[bool]:
     """For each parseable value of an IP condition: True when the network is private."""
+    return [flag for flag in (_private_flag(v.text) for v in c.values) if flag is not None]
+
+
+@lru_cache(maxsize=4096)
+def _private_flag(text: str) -> bool | None:
+    """Whether the network a condition value names is private; None when it names none (documents repeat the
+    same ranges: parsing one costs tens of microseconds)."""
     import ipaddress
 
-    out: list[bool] = []
-    for v in c.values:
-        try:
-            net = ipaddress.ip_network(v.text, strict=False)
-        except ValueError:
-            continue
-        out.append(is_private(net))
-    return out
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    return is_private(net)
 
 
 def source_ip_entries(ctx: DocContext) -> Iterator[tuple[CondEntry, str, list[bool]]]:
@@ -86,4 +90,5 @@ RULE = Rule(
     "aws:SourceIp must be compared with public addresses (use aws:VpcSourceIp for private ones).",
     check,
     aws_checks=("Private IP address", "Private NotIpAddress"),
+    needs=("Condition",),
 )

@@ -41,4 +41,5 @@ RULE = Rule(
     "aws:SourceVpc/aws:SourceVpce values must be vpc-/vpce- IDs.",
     check,
     aws_checks=("Invalid vpc format", "Invalid vpce format"),
+    needs=("Condition",),
 )

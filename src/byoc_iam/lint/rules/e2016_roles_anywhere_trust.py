@@ -36,4 +36,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Missing action for roles anywhere trust policy",),
+    needs=("Principal",),
 )

@@ -35,4 +35,5 @@ RULE = Rule(
     types=("identity", "resource", "scp"),
     aws_checks=("ARN account not allowed",),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Resource", "NotResource"),
 )

@@ -36,4 +36,5 @@ RULE = Rule(
     types=("identity", "resource", "scp"),
     aws_checks=("Missing ARN Region",),
     origins=("customer",),  # in an AWS managed policy the snapshot is behind: W2018
+    needs=("Resource", "NotResource"),
 )

@@ -28,4 +28,5 @@ RULE = Rule(
     "Placeholder trust mode: the trust is not usable until the cluster's OIDC provider is linked.",
     check,
     types=("trust",),
+    needs=("Principal",),
 )

@@ -92,4 +92,5 @@ RULE = Rule(
     "A statement that another statement already covers can be removed.",
     check,
     aws_checks=("Redundant statement",),
+    needs=("Action",),
 )

@@ -23,4 +23,5 @@ RULE = Rule(
     "Private addresses in an aws:SourceIp list have no effect.",
     check,
     aws_checks=("Private IP address subset", "Private NotIpAddress subset"),
+    needs=("Condition",),
 )

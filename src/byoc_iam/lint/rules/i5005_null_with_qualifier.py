@@ -21,4 +21,5 @@ RULE = Rule(
     "The Null operator takes no ForAllValues:/ForAnyValue: qualifier.",
     check,
     aws_checks=("Null with qualifier",),
+    needs=("Condition",),
 )

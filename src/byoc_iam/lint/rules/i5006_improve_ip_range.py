@@ -30,4 +30,5 @@ RULE = Rule(
     "Write a CIDR by its network address.",
     check,
     aws_checks=("Improve IP range",),
+    needs=("Condition",),
 )

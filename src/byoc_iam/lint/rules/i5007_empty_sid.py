@@ -12,4 +12,11 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             yield Hit('the Sid is empty: remove it or name the statement (e.g. "AllowReadBucket")', f"{st.ptr}/Sid")
 
 
-RULE = Rule("I5007", "empty-sid", "A Sid, when present, names the statement.", check, aws_checks=("Empty Sid value",))
+RULE = Rule(
+    "I5007",
+    "empty-sid",
+    "A Sid, when present, names the statement.",
+    check,
+    aws_checks=("Empty Sid value",),
+    needs=("Sid",),
+)

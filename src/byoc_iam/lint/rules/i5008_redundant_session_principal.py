@@ -31,4 +31,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Redundant principal in role trust policy",),
+    needs=("Principal",),
 )

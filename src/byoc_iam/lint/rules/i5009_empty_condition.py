@@ -20,4 +20,5 @@ RULE = Rule(
     "An empty Condition block has no effect.",
     check,
     aws_checks=("Empty object condition",),
+    needs=("Condition",),
 )

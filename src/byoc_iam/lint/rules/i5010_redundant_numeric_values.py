@@ -38,4 +38,5 @@ RULE = Rule(
     "A Numeric less-/greater-than condition needs one value.",
     check,
     aws_checks=("Redundant condition value num",),
+    needs=("Condition",),
 )

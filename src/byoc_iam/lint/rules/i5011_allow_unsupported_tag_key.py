@@ -26,4 +26,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     aws_checks=("Allow with unsupported tag condition key for service",),
+    needs=("Condition",),
 )

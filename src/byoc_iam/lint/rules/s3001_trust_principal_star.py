@@ -27,4 +27,5 @@ RULE = Rule(
     'A trust policy must not allow Principal "*".',
     check,
     types=("trust",),
+    needs=("Principal",),
 )

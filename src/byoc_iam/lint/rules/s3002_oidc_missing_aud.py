@@ -42,4 +42,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Missing condition key for oidc principal",),
+    needs=("Principal",),
 )

@@ -56,4 +56,5 @@ RULE = Rule(
     check,
     types=("trust",),
     aws_checks=("Missing github repo condition key",),
+    needs=("Principal",),
 )

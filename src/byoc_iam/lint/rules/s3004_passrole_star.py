@@ -28,4 +28,5 @@ RULE = Rule(
     check,
     types=("identity", "resource"),
     aws_checks=broad_grant_checks("Pass role"),
+    needs=("Action", "NotAction"),
 )

@@ -22,4 +22,5 @@ RULE = Rule(
     check,
     types=("resource",),  # in a trust policy NotPrincipal is E1015
     aws_checks=("Allow with NotPrincipal",),
+    needs=("NotPrincipal",),
 )

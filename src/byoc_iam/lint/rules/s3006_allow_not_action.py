@@ -15,4 +15,10 @@ def check(ctx: DocContext) -> Iterator[Hit]:
             )
 
 
-RULE = Rule("S3006", "allow-not-action", "Allow statements must not use NotAction.", check)
+RULE = Rule(
+    "S3006",
+    "allow-not-action",
+    "Allow statements must not use NotAction.",
+    check,
+    needs=("NotAction",),
+)

@@ -36,4 +36,5 @@ RULE = Rule(
     "ForAllValues must only qualify multivalued condition keys.",
     check,
     aws_checks=("ForAllValues with single valued key",),
+    needs=("Condition",),
 )

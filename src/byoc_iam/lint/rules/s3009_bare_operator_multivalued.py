@@ -36,4 +36,5 @@ RULE = Rule(
     "bare-operator-multivalued",
     "A multivalued condition key needs ForAnyValue: or ForAllValues:.",
     check,
+    needs=("Condition",),
 )

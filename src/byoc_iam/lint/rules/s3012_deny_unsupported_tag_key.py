@@ -27,4 +27,5 @@ RULE = Rule(
     check,
     types=("identity", "resource", "scp"),
     aws_checks=("Deny with unsupported tag condition key for service",),
+    needs=("Condition",),
 )

@@ -36,4 +36,5 @@ RULE = Rule(
     check,
     types=("trust", "resource"),
     aws_checks=("Invalid role reference", "Invalid user reference"),
+    needs=("Principal", "NotPrincipal"),
 )

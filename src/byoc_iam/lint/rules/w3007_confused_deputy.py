@@ -52,4 +52,5 @@ RULE = Rule(
     "A service trust should carry aws:SourceAccount/aws:SourceArn where the service supports it.",
     check,
     types=("trust",),
+    needs=("Principal",),
 )

@@ -43,4 +43,5 @@ RULE = Rule(
     "A * or ? in a condition value needs a Like operator to act as a wildcard.",
     check,
     aws_checks=("Wildcard without like operator",),
+    needs=("Condition",),
 )

@@ -26,4 +26,5 @@ RULE = Rule(
     check,
     types=("identity",),
     aws_checks=broad_grant_checks("Create SLR"),
+    needs=("Action", "NotAction"),
 )
