@@ -10,6 +10,9 @@ of these bases:
 - :class:`FrozenRecord`: ``@dataclass(frozen=True)`` — equality and hash over ``_FIELDS``, repr over them,
   assigning or deleting an attribute raises ``AttributeError`` (``__init__`` sets fields with
   ``object.__setattr__``).
+
+A class that need not be fast to build by the thousand takes :func:`record` instead: the dataclass declaration
+(fields as annotations, :func:`field` defaults, mypy reads it as a dataclass) with one shared ``__init__``.
 """
 
 from __future__ import annotations
