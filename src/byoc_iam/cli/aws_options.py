@@ -161,7 +161,6 @@ def with_aws_options(
             kwargs[param] = AwsOptions(**values)
             return func(*args, **kwargs)
 
-        wrapper.__dict__.pop("__signature__", None)  # wraps copied func's: the deferred one is this wrapper's
         defer_signature(wrapper, functools.partial(extend_signature, func, {param}, table))
         return wrapper  # type: ignore[return-value]
 

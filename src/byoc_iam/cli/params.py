@@ -52,7 +52,10 @@ def argument(default: Any, *decls: str, **kwargs: Any) -> Any:
 
 def defer_signature(wrapper: Callable[..., Any], build: SignatureBuilder) -> None:
     """State that ``wrapper``'s signature and annotations are ``build()``'s, made when typer (or another decorator)
-    asks :func:`signature_of`, not at import: building it imports :mod:`inspect` (a tenth of ``render``'s start)."""
+    asks :func:`signature_of`, not at import: building it imports :mod:`inspect` (a tenth of ``render``'s start).
+    A ``__signature__`` that ``functools.wraps`` copied from the wrapped function is dropped: this one is the
+    wrapper's."""
+    wrapper.__dict__.pop("__signature__", None)
     wrapper.byoc_signature = build  # type: ignore[attr-defined]
 
 
