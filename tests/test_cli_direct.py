@@ -170,6 +170,7 @@ def test_plain_arguments_run_directly_as_typer_would(argv: list[str]) -> None:
         ["lint", "--strict=yes", "a.json"],
         ["simulate", "-a"],  # a value missing
         ["simulate", "--context", "--help"],
+        ["verify", "--role", "-x"],  # a value that looks like an option
         ["render", *ROLE, "--out", HERE],  # --out must not be a file
         ["render", "extra", *ROLE],
         ["plan", *ROLE],  # not a direct command
@@ -179,6 +180,13 @@ def test_plain_arguments_run_directly_as_typer_would(argv: list[str]) -> None:
 )
 def test_anything_else_is_left_to_typer(argv: list[str]) -> None:
     assert parse(argv) is None
+
+
+def test_posixly_correct_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """getopt stops at the first argument under POSIXLY_CORRECT; click reads options after it."""
+    assert parse(["lint", "a.json", "--strict"]) is not None
+    monkeypatch.setenv("POSIXLY_CORRECT", "1")
+    assert parse(["lint", "a.json", "--strict"]) is None
 
 
 def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,6 @@ The module-level functions delegate to the shared :func:`get_catalog` instance. 
 re-exported here.
 """
 
-from __future__ import annotations
 
 import json
 import os

@@ -17,7 +17,6 @@ higher source replaces the lower one whole. Every problem is one :class:`UsageEr
 as the user wrote it (``--account-id``, ``BYOC_IAM_ACCOUNT_ID`` or ``byoc-iam.toml: role.account_id``).
 """
 
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping
@@ -185,7 +184,7 @@ def gather(
 
 def load_inputs(
     flags: Mapping[str, Any], config: str | Path | None = None, env: Mapping[str, str] | None = None
-) -> BlueprintInputs:
+) -> "BlueprintInputs":
     """BlueprintInputs from flags (a dict of field → value, None/empty = not given), env and config file.
 
     Raises :class:`UsageError` with one line ``<setting as the user wrote it>: <rule>``.
@@ -195,7 +194,7 @@ def load_inputs(
 
 def load_plain_inputs(
     flags: Mapping[str, Any], config: str | Path | None = None, env: Mapping[str, str] | None = None
-) -> PlainInputs | BlueprintInputs:
+) -> "PlainInputs | BlueprintInputs":
     """:func:`load_inputs` for ``render`` of the EKS role alone: the :class:`PlainInputs` of plainly valid values
     of the single combined EKS role (no pydantic imported, issue 18); otherwise, and for every problem, the
     ``BlueprintInputs`` or the error :func:`load_inputs` gives."""
@@ -206,14 +205,14 @@ def load_plain_inputs(
     return _inputs(values, origins)
 
 
-def _inputs(values: dict[str, Any], origins: dict[str, Origin]) -> BlueprintInputs:
+def _inputs(values: dict[str, Any], origins: dict[str, Origin]) -> "BlueprintInputs":
     from byoc_iam.blueprint.fast_inputs import fast_inputs
 
     fast = fast_inputs(values)  # the common case, without building pydantic's validator (issue 18)
     return fast if fast is not None else _validate(values, origins)
 
 
-def _validate(values: dict[str, Any], origins: dict[str, Origin]) -> BlueprintInputs:
+def _validate(values: dict[str, Any], origins: dict[str, Origin]) -> "BlueprintInputs":
     """pydantic's validation of ``values``; its first problem as one UsageError line."""
     from pydantic import ValidationError
 

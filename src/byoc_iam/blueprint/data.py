@@ -8,7 +8,6 @@ Controller policies are written once with ``${partition}`` in their ARNs; :func:
 the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from the ``aws`` one only in that).
 """
 
-from __future__ import annotations
 
 from functools import cache
 from typing import Any, NamedTuple

@@ -11,7 +11,6 @@ Each field validator returns the value or raises ``ValueError`` naming the rule;
 mode) both kinds of inputs have.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Callable
@@ -307,14 +306,14 @@ def check_consistent(inputs: Any) -> Any:
 MODEL_CHECKS: tuple[Callable[[Any], Any], ...] = (check_role_set, check_consistent)
 
 
-def issuer_of(inputs: _Settings) -> Issuer | None:
+def issuer_of(inputs: "_Settings") -> Issuer | None:
     """The parsed OIDC issuer of the inputs, or None without one."""
     if inputs.oidc_issuer is None:
         return None
     return parse_issuer(inputs.oidc_issuer, allow_custom=inputs.allow_custom_issuer)
 
 
-def partition_of(inputs: _Settings) -> str:
+def partition_of(inputs: "_Settings") -> str:
     """The partition: as given, else the region's, else the EKS issuer's, else ``aws``."""
     if inputs.partition:
         return inputs.partition
@@ -326,7 +325,7 @@ def partition_of(inputs: _Settings) -> str:
     return "aws"
 
 
-def trust_mode_of(inputs: _Settings) -> TrustMode:
+def trust_mode_of(inputs: "_Settings") -> TrustMode:
     """``resolved`` when an issuer is given, else ``placeholder``."""
     return "resolved" if inputs.oidc_issuer is not None else "placeholder"
 
@@ -338,15 +337,15 @@ class InputsViews:
     __slots__ = ()
 
     @property
-    def issuer(self: _Settings) -> Issuer | None:
+    def issuer(self: "_Settings") -> Issuer | None:
         return issuer_of(self)
 
     @property
-    def resolved_partition(self: _Settings) -> str:
+    def resolved_partition(self: "_Settings") -> str:
         """The partition: as given, else the region's, else the EKS issuer's, else ``aws``."""
         return partition_of(self)
 
     @property
-    def resolved_trust_mode(self: _Settings) -> TrustMode:
+    def resolved_trust_mode(self: "_Settings") -> TrustMode:
         """``resolved`` when an issuer is given, else ``placeholder``."""
         return trust_mode_of(self)

@@ -3,8 +3,10 @@
 typer and click cost a tenth of a second or more of start-up, more than ``lint FILE`` needs for all its work.
 The typer app stays the one declaration of every command and option: ``data/cli/direct.json`` is generated from
 its click parameters (``python -m byoc_iam.cli.direct_spec``; ``tests/test_cli_direct.py`` fails when the file
-is stale) for the commands listed there. :func:`dispatch` reads argv against that table with :mod:`argparse`
-and returns the command's own function (the one typer calls) bound to the values click would have passed.
+is stale) for the commands listed there. :func:`dispatch` reads argv against that table with :mod:`getopt` (GNU
+order: options and arguments intermixed, as click reads them; :mod:`argparse` costs three times as much to import
+and build, with the locale lookups of its messages) and returns the command's own function (the one typer calls)
+bound to the values click would have passed.
 
 It only ever accepts what it reads exactly as click does. Anything else returns ``None`` and the typer app
 handles argv, with typer's help and error messages: ``--help``, an unknown or abbreviated option, a missing
@@ -16,7 +18,7 @@ dispatch accepts, the function receives what typer gives it.
 
 from __future__ import annotations
 
-import argparse
+import getopt
 import os
 import stat
 import sys
@@ -35,11 +37,6 @@ COMPLETION_VARIABLE = "_BYOC_IAM_COMPLETE"  # set by the shell when it asks type
 
 class _NotDirect(Exception):
     """argv is not one this module reads exactly as click does: typer handles it."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse would print usage and exit
-        raise _NotDirect(message)
 
 
 def dispatch(argv: list[str]) -> Callable[[], Any] | None:
@@ -78,40 +75,83 @@ def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
     params: list[dict[str, Any]] = spec["params"]
     if any(os.environ.get(v) is not None for p in params for v in p.get("envvar", ())):
         raise _NotDirect("an option's environment variable is set")
-    if "--" in args:  # argparse drops a second "--" that click reads as a value
+    if "--" in args or "POSIXLY_CORRECT" in os.environ:  # click reads a second "--" as a value; getopt stops early
         raise _NotDirect("'--' is left to click")
-    parser = _parser(params)
+    options = _options(params)
+    _plain(args, options)
+    shorts = "".join(o[1] + ("" if flag is not None else ":") for o, (_, flag) in options.items() if o[1] != "-")
+    longs = [o[2:] + ("" if flag is not None else "=") for o, (_, flag) in options.items() if o[1] == "-"]
     try:
-        parsed = parser.parse_intermixed_args(args)  # click reads options and arguments in any order
-    except argparse.ArgumentError as exc:
+        pairs, positional = getopt.gnu_getopt(args, shorts, longs)  # options and arguments in any order, as click
+    except getopt.GetoptError as exc:
         raise _NotDirect(str(exc)) from None
-    given = vars(parsed)
+    given: dict[str, Any] = {}
+    for opt, value in pairs:
+        p, flag = options[opt]
+        if flag is not None:
+            given[p["name"]] = flag
+        elif p["multiple"]:
+            given.setdefault(p["name"], []).append(value)
+        else:
+            given[p["name"]] = value  # the last one given wins, as in click
+    _arguments(params, positional, given)
     return {p["name"]: _value(p, given.get(p["name"])) for p in params}
 
 
-class _Formatter(argparse.HelpFormatter):
-    """A fixed width: argparse would import :mod:`shutil` to ask the terminal's (help is never printed here)."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=80)
-
-
-def _parser(params: list[dict[str, Any]]) -> _Parser:
-    """argparse's reading of the parameters; a value not given is None. A usage line is given so that
-    ``parse_intermixed_args`` does not format one (its messages are never shown: typer words the errors)."""
-    parser = _Parser(
-        add_help=False, allow_abbrev=False, exit_on_error=False, usage="byoc-iam", formatter_class=_Formatter
-    )
+def _options(params: list[dict[str, Any]]) -> dict[str, tuple[dict[str, Any], bool | None]]:
+    """Each option string -> (its parameter, the flag's value; None for an option that takes a value)."""
+    out: dict[str, tuple[dict[str, Any], bool | None]] = {}
     for p in params:
-        if p["kind"] == "argument":
-            parser.add_argument(p["name"], nargs="*" if p["nargs"] == -1 else None)
-        elif p["kind"] == "flag":
-            parser.add_argument(*p["opts"], dest=p["name"], action="store_const", const=True)
-            if p["secondary"]:
-                parser.add_argument(*p["secondary"], dest=p["name"], action="store_const", const=False)
-        else:
-            parser.add_argument(*p["opts"], dest=p["name"], action="append" if p["multiple"] else "store")
-    return parser
+        if p["kind"] == "flag":
+            out.update({o: (p, True) for o in p["opts"]})
+            out.update({o: (p, False) for o in p["secondary"]})
+        elif p["kind"] == "option":
+            out.update({o: (p, None) for o in p["opts"]})
+    return out
+
+
+def _plain(args: list[str], options: dict[str, tuple[dict[str, Any], bool | None]]) -> None:
+    """:class:`_NotDirect` unless every option in ``args`` is one of ``options`` written out in full (getopt takes a
+    unique prefix of a long option, click does not) and no option's value looks like an option (``--context
+    --help``: left to click's own reading)."""
+    takes_value = False
+    for arg in args:
+        if takes_value:
+            takes_value = False
+            if arg.startswith("-") and arg != "-":
+                raise _NotDirect(f"the value {arg!r} looks like an option")
+        elif arg.startswith("--"):
+            name, equals, _ = arg.partition("=")
+            if name not in options:
+                raise _NotDirect(f"no such option {name!r}")
+            takes_value = options[name][1] is None and not equals
+        elif arg.startswith("-") and arg != "-":
+            takes_value = _short_cluster(arg, options)
+
+
+def _short_cluster(arg: str, options: dict[str, tuple[dict[str, Any], bool | None]]) -> bool:
+    """Check the short options of ``-abc`` (flags, then at most one option with its value joined); True when the
+    last one takes its value from the next argument."""
+    for i, ch in enumerate(arg[1:], 1):
+        found = options.get("-" + ch)
+        if found is None:
+            raise _NotDirect(f"no such option -{ch}")
+        if found[1] is None:
+            return i == len(arg) - 1
+    return False
+
+
+def _arguments(params: list[dict[str, Any]], positional: list[str], given: dict[str, Any]) -> None:
+    """Put the positional arguments in ``given`` (the commands here take at most one, of any number of values)."""
+    arguments = [p for p in params if p["kind"] == "argument"]
+    if not arguments:
+        if positional:
+            raise _NotDirect("unexpected arguments")
+        return
+    (p,) = arguments
+    if p["nargs"] != -1 and len(positional) != 1:
+        raise _NotDirect("one argument expected")
+    given[p["name"]] = positional if p["nargs"] == -1 else positional[0]
 
 
 def _value(p: dict[str, Any], given: Any) -> Any:

@@ -16,17 +16,14 @@ A broken file (missing, not JSON, wrong ``$schema``, failing its model) is one l
 This module imports only the standard library.
 """
 
-from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, TypeVar
+from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 
 from byoc_iam.errors import UsageError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 # The package's folder, as importlib.resources.files(__name__) gives it for an installed (unzipped) package;
 # read directly because importing importlib.resources (zipfile, tempfile...) cost `lint FILE` a tenth of its start;

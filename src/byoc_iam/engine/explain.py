@@ -10,8 +10,6 @@ The records are NamedTuples and a :class:`byoc_iam.model.record.Record`, not dat
 costs a single ``simulate`` more start-up than deciding its request (issue 18).
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -29,7 +27,7 @@ if TYPE_CHECKING:
 class Explainer(Protocol):
     """What a :class:`Decision` needs of the compiled policies that made it."""
 
-    def explain(self, request: Request, *, matched_only: bool = False) -> Explanation: ...
+    def explain(self, request: "Request", *, matched_only: bool = False) -> "Explanation": ...
 
 
 class Trace(Record):
@@ -124,7 +122,7 @@ class Decision:
 
     __slots__ = ("blocked_by", "compiled", "decision", "request")
 
-    def __init__(self, decision: str, blocked_by: tuple[str, ...], compiled: Explainer, request: Request) -> None:
+    def __init__(self, decision: str, blocked_by: tuple[str, ...], compiled: Explainer, request: "Request") -> None:
         self.decision = decision
         self.blocked_by = blocked_by
         self.compiled = compiled
@@ -239,7 +237,9 @@ def explain_statement(
     )
 
 
-def _summary(decision: str, blocked_by: tuple[str, ...], applied: list[StatementExplanation], request: Request) -> str:
+def _summary(
+    decision: str, blocked_by: tuple[str, ...], applied: list[StatementExplanation], request: "Request"
+) -> str:
     if decision == "ExplicitlyDenied":
         deciding = [s for s in applied if s.effect == "Deny"]
         return "explicitly denied by " + ", ".join(s.label for s in deciding) if deciding else "explicitly denied"
@@ -259,7 +259,7 @@ def build_explanation(
     documents: list[tuple[CompiledDocument, int, int | None]],
     has_boundary: bool,
     req: Prepared,
-    request: Request,
+    request: "Request",
     decision: str,
     blocked_by: tuple[str, ...],
     trace: Trace,

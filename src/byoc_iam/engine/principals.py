@@ -7,7 +7,6 @@ as ``123456789012`` or ``arn:aws:iam::123456789012:root``), NONE. Wildcards are 
 principal values, so everything else compares exactly.
 """
 
-from __future__ import annotations
 
 import re
 from enum import IntEnum

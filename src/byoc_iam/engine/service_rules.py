@@ -10,7 +10,6 @@ changed (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage
 under ``/aws-reserved/`` are managed by AWS (IAM Identity Center) and cannot be changed.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -6,7 +6,6 @@ a request substitutes each variable with its (single) context value, which is al
 multi-valued cannot be resolved: the string then matches nothing, as AWS documents.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Mapping

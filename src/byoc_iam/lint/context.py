@@ -5,7 +5,6 @@ them), so catalog, security and redundancy rules can work on whatever part of th
 Every value carries its JSON pointer, so a finding points at the exact array item or condition key.
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
@@ -54,20 +53,20 @@ class cached_property(Generic[_T]):
         self.name = name
 
     @overload
-    def __get__(self, obj: None, owner: type | None = None) -> cached_property[_T]: ...
+    def __get__(self, obj: None, owner: type | None = None) -> "cached_property[_T]": ...
     @overload
     def __get__(self, obj: object, owner: type | None = None) -> _T: ...
-    def __get__(self, obj: object | None, owner: type | None = None) -> _T | cached_property[_T]:
+    def __get__(self, obj: object | None, owner: type | None = None) -> "_T | cached_property[_T]":
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.func(obj)
         return value
 
 
-_catalog: ServiceCatalog | None = None
+_catalog: "ServiceCatalog | None" = None
 
 
-def shared_catalog() -> ServiceCatalog:
+def shared_catalog() -> "ServiceCatalog":
     """The process-wide service catalog, imported on first use (a lint that needs no catalog rule, such as
     the grammar-only checks, never loads it)."""
     global _catalog
@@ -281,7 +280,7 @@ class DocContext(Record):
         return iter(self._good)
 
     @property
-    def catalog(self) -> ServiceCatalog:
+    def catalog(self) -> "ServiceCatalog":
         return _catalog if _catalog is not None else shared_catalog()
 
     def ptr(self, *tokens: str | int) -> str:
@@ -335,7 +334,7 @@ class RoleContext(Record):
 
     def __init__(
         self,
-        spec: RoleSpec,
+        spec: "RoleSpec",
         options: LintOptions,
         documents: list[DocContext] | None = None,
         source: SourceMap | None = None,

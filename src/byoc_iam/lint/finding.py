@@ -1,6 +1,5 @@
 """What the linter reports: a :class:`Finding` with a :class:`Severity`."""
 
-from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any, NamedTuple

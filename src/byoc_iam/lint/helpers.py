@@ -1,6 +1,5 @@
 """Small pieces several rules share: condition operators, placeholders, web-identity statements."""
 
-from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from byoc_iam import data as knowledge
 from byoc_iam.errors import UsageError
 from byoc_iam.model import PolicyDocument
 from byoc_iam.model import arn as arns
+from byoc_iam.model.record import record
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -61,18 +62,22 @@ def parse_policy_arn(arn: str) -> tuple[str, str, str] | None:
     return parsed.partition, f"{path}/", name
 
 
-class Grant(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Grant:
     """One permission bullet from the EKS page: the service prefix and what it is for."""
 
     service: str
     what: str
 
 
-class ManagedPolicy(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ManagedPolicy:
     """One AWS managed policy: snapshot facts (path, version, dates, document) and hand-written metadata.
 
-    The catalog's records are NamedTuples, not dataclasses: lint's managed-policy rules load this module at the
-    start of ``render`` and ``verify``, and ``dataclasses`` (with :mod:`inspect`) cost more than the work (issue 18)."""
+    The catalog's records are :func:`~byoc_iam.model.record.record`s, not dataclasses or NamedTuples: lint's
+    managed-policy rules load this module at the start of ``render`` and ``verify``, where ``dataclasses`` (with
+    :mod:`inspect`) and ``typing.NamedTuple`` (its string annotations are compiled) cost more than the work
+    (issue 18)."""
 
     name: str
     path: str
@@ -123,7 +128,8 @@ class ManagedPolicy(NamedTuple):
         return out
 
 
-class HistoryEntry(NamedTuple):
+@record(frozen=True, kw_only=False)
+class HistoryEntry:
     """One dated change from the EKS page's update table. ``policy`` is None for an entry about all policies."""
 
     date: date

@@ -16,7 +16,6 @@
 Pure; reads only packaged data (cached), without pydantic.
 """
 
-from __future__ import annotations
 
 import re
 from functools import cache

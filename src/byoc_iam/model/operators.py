@@ -7,7 +7,6 @@ engine evaluates leniently) and recording whether everything is written in IAM's
 lint requires). The engine and lint both parse through it.
 """
 
-from __future__ import annotations
 
 from functools import lru_cache
 from typing import NamedTuple

@@ -15,7 +15,6 @@ A class that need not be fast to build by the thousand takes :func:`record` inst
 (fields as annotations, :func:`field` defaults, mypy reads it as a dataclass) with one shared ``__init__``.
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from operator import itemgetter

@@ -13,7 +13,6 @@ validate): the same fields (every one given, no defaults) and views as ``RoleSpe
 read a ``RoleSpec``.
 """
 
-from __future__ import annotations
 
 import json
 import typing
@@ -86,19 +85,19 @@ if TYPE_CHECKING:
         def customer_managed_policies(self) -> dict[str, dict[str, Any]]: ...
 
 
-def _trust(role: _Role) -> PolicyDocument:
+def _trust(role: "_Role") -> PolicyDocument:
     return PolicyDocument.from_dict(role.trust_policy)
 
 
-def _inline(role: _Role) -> dict[str, PolicyDocument]:
+def _inline(role: "_Role") -> dict[str, PolicyDocument]:
     return {n: PolicyDocument.from_dict(d) for n, d in role.inline_policies.items()}
 
 
-def _customer_managed(role: _Role) -> dict[str, PolicyDocument]:
+def _customer_managed(role: "_Role") -> dict[str, PolicyDocument]:
     return {n: PolicyDocument.from_dict(d) for n, d in role.customer_managed_policies.items()}
 
 
-def _inline_size(role: _Role) -> int:
+def _inline_size(role: "_Role") -> int:
     return sum(iam_size(d) for d in role.inline_policies.values())
 
 
@@ -112,16 +111,16 @@ class RoleViews:
 
     __slots__ = ()
 
-    def trust(self: _Role) -> PolicyDocument:
+    def trust(self: "_Role") -> PolicyDocument:
         return _trust(self)
 
-    def inline(self: _Role) -> dict[str, PolicyDocument]:
+    def inline(self: "_Role") -> dict[str, PolicyDocument]:
         return _inline(self)
 
-    def customer_managed(self: _Role) -> dict[str, PolicyDocument]:
+    def customer_managed(self: "_Role") -> dict[str, PolicyDocument]:
         return _customer_managed(self)
 
-    def inline_size(self: _Role) -> int:
+    def inline_size(self: "_Role") -> int:
         """Aggregate size of the inline policies, as IAM counts it (quota 10,240)."""
         return _inline_size(self)
 

@@ -16,7 +16,6 @@ console narrower than :data:`MIN_WIDTH`, a stdout whose encoding is not UTF-8 (r
 module with rich's own output, colour stripped, over generated text and tables at many widths.
 """
 
-from __future__ import annotations
 
 import os
 import re
@@ -136,11 +135,11 @@ class _Measure(NamedTuple):
     minimum: int
     maximum: int
 
-    def normalize(self) -> _Measure:
+    def normalize(self) -> "_Measure":
         low = min(max(0, self.minimum), self.maximum)
         return _Measure(max(0, low), max(0, max(low, self.maximum)))
 
-    def at_most(self, width: int) -> _Measure:
+    def at_most(self, width: int) -> "_Measure":
         return _Measure(min(self.minimum, width), min(self.maximum, width))
 
 

@@ -10,7 +10,7 @@ fields).
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Self
 
 from byoc_iam.model.record import field, fields, record, replace
 
@@ -24,7 +24,6 @@ Status = Literal["ready", "not-linked", "fails"]
 TrustStatus = Literal["passed", "failed", "not-linked"]
 
 
-_M = TypeVar("_M", bound="_Model")
 _ALIASES = {"schema_": "schema"}
 
 
@@ -32,7 +31,7 @@ class _Model:
     """What the report's records share: pydantic's ``model_copy`` and ``model_dump`` for their callers (equality and
     repr over the fields come from :func:`~byoc_iam.model.record.record`)."""
 
-    def model_copy(self: _M, *, update: dict[str, Any] | None = None) -> _M:
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
         """A copy with the fields of ``update`` replaced (shallow, as pydantic's)."""
         return replace(self, **(update or {}))
 

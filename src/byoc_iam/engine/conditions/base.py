@@ -8,7 +8,6 @@ variable). A positive operator matches when any value checks ``True``; a negated
 never satisfies a condition, whichever its polarity.
 """
 
-from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from typing import Any, NamedTuple

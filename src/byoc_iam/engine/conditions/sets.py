@@ -11,7 +11,6 @@ Rules (AWS's documented behaviour, as iam-simulate implements it):
 - an unknown operator never matches.
 """
 
-from __future__ import annotations
 
 from typing import Any, NamedTuple
 
@@ -85,7 +84,7 @@ class Clause:
             return op.matches(value, context)
         return any(op.matches(v, context) for v in value)
 
-    def explain(self, context: Context) -> ClauseResult:
+    def explain(self, context: Context) -> "ClauseResult":
         """The clause's result with the request value(s), the policy values and why."""
         value = context.get(self.lkey)
         matched = self.test(context)

@@ -10,7 +10,6 @@ over one document (:class:`DocContext`) or over a whole role (:class:`RoleContex
 :class:`Hit`\\ s; the runner turns them into findings with line, column, statement index and Sid.
 """
 
-from __future__ import annotations
 
 import os
 import re
