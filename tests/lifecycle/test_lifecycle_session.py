@@ -65,6 +65,7 @@ def test_thumbprint_is_sha1_of_der() -> None:
 
 def test_managed_update_note(ctx: AwsContext, monkeypatch: pytest.MonkeyPatch) -> None:
     from byoc_iam import managed
+    from byoc_iam.model.record import replace
 
     real = managed.get_catalog()
     arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
@@ -72,7 +73,8 @@ def test_managed_update_note(ctx: AwsContext, monkeypatch: pytest.MonkeyPatch) -
     assert entry is not None
     assert managed_updates(ctx, make_spec()) == []  # the sandbox's policies match the snapshot
 
-    older = entry._replace(
+    older = replace(
+        entry,
         default_version="v0",
         document=type(entry.document).from_dict(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "eks:Old", "Resource": "*"}]}

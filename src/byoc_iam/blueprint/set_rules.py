@@ -7,7 +7,6 @@ Sources: S3 user guide "General purpose bucket naming rules"; STS API reference 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from byoc_iam.model.patterns import lazy
@@ -32,6 +31,8 @@ def check_bucket(value: str) -> str | None:
             "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', "
             "starting and ending with a letter or digit"
         )
+    import ipaddress  # here: verify --role imports this module for role_flag_value (issue 18)
+
     try:
         ipaddress.IPv4Address(value)
         return "must not be formatted as an IP address"

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # far above any IAM document set: a RoleSpec at IAM's quotas is < 1 MiB
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
-    """The UTF-8 text of ``path``; a missing, unreadable, binary or larger-than-``max_bytes`` file is a one-line
-    UsageError. At most ``max_bytes + 1`` bytes are read, so a huge file (or ``/dev/zero``) costs bounded memory."""
+def read_text(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of ``path`` (a ``Path`` or a file name); a missing, unreadable, binary or
+    larger-than-``max_bytes`` file is a one-line UsageError. At most ``max_bytes + 1`` bytes are read, so a huge
+    file (or ``/dev/zero``) costs bounded memory."""
     return _read_file(path, max_bytes)
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from byoc_iam.cli.params import defer_signature, option
@@ -62,7 +61,7 @@ def role_option_table() -> list[tuple[str, Any, Any]]:
     return [
         (
             "config",
-            Path | None,
+            str | None,  # a file name (blueprint.config reads it): no pathlib on the start-up path (issue 18)
             _opt("--config", help="TOML file whose \\[role] table sets these options.", metavar="FILE"),
         ),
         ("account_id", str | None, _opt("--account-id", help="AWS account id (12 digits). Required.")),

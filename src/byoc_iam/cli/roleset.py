@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from byoc_iam.blueprint import BlueprintInputs
     from byoc_iam.blueprint.roleset import RoleSet, RoleSetMember
 

@@ -9,8 +9,8 @@ cluster yet (placeholder provider; ``--allow-unlinked`` accepts that); 0 otherwi
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from byoc_iam.cli import role_options
@@ -18,6 +18,8 @@ from byoc_iam.cli.aws_options import AwsOptions, with_aws_options
 from byoc_iam.cli.params import option
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from typer import Typer
 
     from byoc_iam.model import PolicyDocument, RoleSpec
@@ -31,7 +33,7 @@ FAIL_ON = ("error", "security", "warning")
 @with_aws_options(region=False, outputs=OUTPUTS, verbose=False)
 @role_options.with_role_options(inputs_param="role_values", lazy=True)
 def verify(
-    role: Path | None = option(
+    role: str | None = option(  # a file or a kind: a string (and no pathlib on verify's start-up, issue 18)
         None,
         "--role",
         help="Verify this RoleSpec JSON file instead of rendering; or the roles of the set to render and verify: "
@@ -49,7 +51,7 @@ def verify(
         help="EKS cluster name used in tags \\[default: zilliz-byoc]; with --live its OIDC issuer must be the "
         "trust's provider.",
     ),
-    html: Path | None = option(None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"),
+    html: str | None = option(None, "--html", help="Also write a self-contained HTML report here.", metavar="FILE"),
     verbose: bool = option(False, "--verbose", "-v", help="text: list every call with its deciding statement."),
     fail_on: str = option(
         "security",
@@ -83,29 +85,30 @@ def verify(
         _print_features()
         return
     role = _role_selection(role, role_values)
+    html_file = _path(html)
     role_file = None
     if role:
-        role_file = _role_file(role, role_values, live, aws, cluster, feature or [], output, html, allow_unlinked)
+        role_file = _role_file(role, role_values, live, aws, cluster, feature or [], output, html_file, allow_unlinked)
         if role_file is None:  # a role set's document or member: verified as the set
             return
-    if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html, allow_unlinked):
+    if role is None and _layout_verified(role_values, live, aws, cluster, feature or [], html_file, allow_unlinked):
         return
     if role is None:
         from byoc_iam.cli.roleset import verify_set_requested
 
         if verify_set_requested(role_values):
-            _verify_set(role_values, live, aws, cluster, feature or [], _set_output(output, html), allow_unlinked)
+            _verify_set(role_values, live, aws, cluster, feature or [], _set_output(output, html_file), allow_unlinked)
             return
     if role is not None and live:
         raise UsageError("--role and --live are mutually exclusive")
     if aws.given and not live:
         raise UsageError("--profile/--endpoint-url/--sandbox read AWS: add --live")
     # the deciding statement of every allowed call: for the machine-readable and HTML reports, and --verbose
-    explain = output != "text" or html is not None or verbose
+    explain = output != "text" or html_file is not None or verbose
     report = run_verify(role_file, live, aws, feature or [], cluster, role_values, explain=explain)
     failed = report.fails_at(fail_on, allow_unlinked=allow_unlinked)  # type: ignore[arg-type]  # checked above
     report = report.model_copy(update={"ok": not failed})  # ok <=> exit 0, with this run's flags
-    _emit_report(report, output, html=html, role=role, verbose=verbose)
+    _emit_report(report, output, html=html_file, role=role, verbose=verbose)
     if failed:
         raise SystemExit(3)
 
@@ -144,7 +147,7 @@ def _layout_verified(
     return True
 
 
-def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: Path | None, verbose: bool) -> None:
+def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: str | None, verbose: bool) -> None:
     """Write the HTML report (if asked) and print the report as json, sarif or text."""
     if html is not None:
         from byoc_iam.report.verify_html import render_html
@@ -159,7 +162,7 @@ def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: 
 
         from byoc_iam.report.verify_sarif import to_sarif
 
-        sys.stdout.write(json.dumps(to_sarif(report, artifact_uri=str(role) if role else None), indent=2) + "\n")
+        sys.stdout.write(json.dumps(to_sarif(report, artifact_uri=role), indent=2) + "\n")
     else:
         _print_text(report, verbose)
 
@@ -185,7 +188,16 @@ def _print_text(report: VerifyReport, verbose: bool) -> None:
     render_text(report, Console(), verbose=verbose)
 
 
-def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | None:
+def _path(name: str | None) -> Path | None:
+    """``Path(name)`` (None for None): pathlib is imported only when a path is given."""
+    if name is None:
+        return None
+    from pathlib import Path
+
+    return Path(name)
+
+
+def _role_selection(role: str | None, role_values: dict[str, Any]) -> str | None:
     """``--role eks|storage|cross-account|all`` selects roles (into ``role_values``); else it names a file."""
     from byoc_iam.blueprint.set_rules import role_flag_value
     from byoc_iam.errors import UsageError
@@ -193,7 +205,7 @@ def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | No
     if role is None:
         return None
     try:
-        kinds = role_flag_value(str(role), role.exists())
+        kinds = role_flag_value(role, os.path.exists(role))
     except ValueError as exc:
         raise UsageError(f"--role: {exc} (or a RoleSpec file)") from None
     if kinds is None:
@@ -203,7 +215,7 @@ def _role_selection(role: Path | None, role_values: dict[str, Any]) -> Path | No
 
 
 def _role_file(
-    role: Path,
+    role: str,
     role_values: dict[str, Any],
     live: bool,
     aws: AwsOptions,
@@ -225,9 +237,9 @@ def _role_file(
     from byoc_iam.verify.file_kind import file_kind
 
     text = read_text(role)
-    members = set_document_members(text, str(role))
+    members = set_document_members(text, role)
     if members is None:
-        spec = role_from_json(text, str(role))
+        spec = role_from_json(text, role)
         kind = file_kind(spec)
         if kind is None:
             raise UsageError(
@@ -238,7 +250,7 @@ def _role_file(
             return spec
         from byoc_iam.model.role import RoleSpec  # the set's verify takes the model
 
-        members = [(kind, RoleSpec.from_json(text, str(role)))]
+        members = [(kind, RoleSpec.from_json(text, role))]
     split = [k for k, _ in members if k not in ("eks", "storage", "cross-account")]
     if split:
         raise UsageError(f"--role {role}: the {split[0]} role is the split layout's (verify it with --layout split)")

@@ -8,9 +8,10 @@ principal values, so everything else compares exactly.
 """
 
 
-import re
 from enum import IntEnum
 from typing import NamedTuple
+
+from byoc_iam.model.patterns import lazy
 
 
 class Level(IntEnum):
@@ -50,7 +51,7 @@ LEVEL_NAMES: dict[int, str] = {
 }
 
 ANONYMOUS, SERVICE, AWS = Kind
-_ACCOUNT = re.compile(r"\d{12}")
+_ACCOUNT = lazy(r"\d{12}")
 _ANONYMOUS_NAMES = frozenset({"", "anonymous", "*"})
 
 

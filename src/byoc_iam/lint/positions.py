@@ -14,12 +14,13 @@ from bisect import bisect_right
 from collections.abc import Callable
 from json import decoder as _decoder
 
+from byoc_iam.model.patterns import lazy
 from byoc_iam.model.record import Record
 
 # the C string scanner json itself uses (typeshed does not declare it)
 scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
-_WS = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_WS = lazy(r"[ \t\n\r]*")
+_NUMBER = lazy(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def escape(token: str) -> str:

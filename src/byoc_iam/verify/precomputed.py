@@ -13,15 +13,15 @@ no verdicts: each value is the engine's own ``engine._catalog.is_wildcard_only(a
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from byoc_iam import data as knowledge
 
 NAME = "wildcard_only"
-PATH = Path(knowledge.__file__).parent / "verify" / f"{NAME}.json"
+PATH = os.path.join(os.path.dirname(knowledge.__file__), "verify", f"{NAME}.json")  # the generated file
 
 
 def star_actions() -> list[str]:
@@ -72,11 +72,13 @@ def _text() -> str:
 def main(argv: list[str]) -> int:
     text = _text()
     if "--check" in argv:
-        stale = PATH.read_text(encoding="utf-8") != text
+        with open(PATH, encoding="utf-8") as f:
+            stale = f.read() != text
         if stale:
             print(f"{PATH} is stale: run python -m byoc_iam.verify.precomputed", file=sys.stderr)
         return 1 if stale else 0
-    PATH.write_text(text, encoding="utf-8")
+    with open(PATH, "w", encoding="utf-8") as f:
+        f.write(text)
     return 0
 
 

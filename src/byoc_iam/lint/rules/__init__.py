@@ -12,7 +12,6 @@ over one document (:class:`DocContext`) or over a whole role (:class:`RoleContex
 
 
 import os
-import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import import_module
@@ -22,6 +21,7 @@ from typing import NamedTuple
 from byoc_iam import data as knowledge
 from byoc_iam.lint.context import ORIGINS, POLICY_TYPES, DocContext, Origin, PolicyType, RoleContext
 from byoc_iam.lint.finding import Severity
+from byoc_iam.model.patterns import lazy
 
 
 class Hit(NamedTuple):
@@ -40,7 +40,7 @@ SEVERITY_LETTERS = {
     "W": Severity.WARNING,
     "I": Severity.SUGGESTION,
 }
-_MODULE = re.compile(r"^[eswi]\d{4}_[a-z0-9_]+$")
+_MODULE = lazy(r"^[eswi]\d{4}_[a-z0-9_]+$")
 
 
 class Rule(NamedTuple):

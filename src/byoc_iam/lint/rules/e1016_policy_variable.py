@@ -14,8 +14,9 @@ from byoc_iam.lint.context import DocContext, StatementView
 from byoc_iam.lint.helpers import is_policy_variable, parse_operator
 from byoc_iam.lint.positions import escape
 from byoc_iam.lint.rules import Hit, Rule
+from byoc_iam.model.patterns import lazy
 
-_VAR = re.compile(r"\$\{([^}]*)\}")
+_VAR = lazy(r"\$\{([^}]*)\}")
 
 
 def syntax_problem(text: str) -> str | None:
