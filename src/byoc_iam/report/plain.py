@@ -12,16 +12,17 @@ stdout and stderr that is a terminal, else 80).
 Anything outside that subset raises :class:`NotPlain` and the caller prints with rich instead: a character
 other than printable ASCII and ``✓ ✗ … ←`` (rich measures others by their cell width), a newline or tab, a
 console narrower than :data:`MIN_WIDTH`, a stdout whose encoding is not UTF-8 (rich draws ASCII boxes then),
-``TTY_COMPATIBLE=1`` (rich colours a pipe then) or Windows. ``tests/report/test_report_plain.py`` compares this
+``TTY_COMPATIBLE=1`` (rich colours a pipe then) or Windows. ``tests/verify/test_verify_plain_text.py`` compares this
 module with rich's own output, colour stripped, over generated text and tables at many widths.
 """
 
+from __future__ import annotations
 
 import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from byoc_iam.model.record import record
 
@@ -131,40 +132,19 @@ def _divide_line(text: str, width: int, fold: bool) -> list[int]:
     return breaks
 
 
-class _Measure(NamedTuple):
-    minimum: int
-    maximum: int
-
-    def normalize(self) -> "_Measure":
-        low = min(max(0, self.minimum), self.maximum)
-        return _Measure(max(0, low), max(0, max(low, self.maximum)))
-
-    def at_most(self, width: int) -> "_Measure":
-        return _Measure(min(self.minimum, width), min(self.maximum, width))
+def _cell_width(text: str, width: int) -> int:
+    """The maximum of rich's ``Measurement.get`` of a table cell (``_Padding`` of 1 each side around the text) at
+    ``width``: its longest line and the padding, at most ``width`` (the minimum is never used here)."""
+    if width < 3:
+        return max(width, 0)
+    return min(max((len(line) for line in text.splitlines()), default=0), width - 2) + 2
 
 
-def _measure_cell(text: str, width: int) -> _Measure:
-    """rich's ``Measurement.get`` of a table cell (``_Padding`` of 1 each side around the text) at ``width``."""
+def _column_width(cells: Sequence[str], width: int) -> int:
+    """The maximum of rich's measurement of a column: its widest cell, at most ``width``."""
     if width < 1:
-        return _Measure(0, 0)
-    if width - 2 < 1:
-        inner = _Measure(width, width)
-    else:
-        lines = text.splitlines()
-        longest = max((len(line) for line in lines), default=0)
-        words = text.split()
-        got = _Measure(max((len(w) for w in words), default=longest), longest).normalize().at_most(width - 2)
-        got = _Measure(0, 0) if got.maximum < 1 else got.normalize()
-        inner = _Measure(got.minimum + 2, got.maximum + 2).at_most(width)
-    measured = inner.normalize().at_most(width)
-    return _Measure(0, 0) if measured.maximum < 1 else measured.normalize()
-
-
-def _measure_column(cells: Sequence[str], width: int) -> _Measure:
-    if width < 1:
-        return _Measure(0, 0)
-    got = [_measure_cell(c, width) for c in cells]
-    return _Measure(max(m.minimum for m in got), max(m.maximum for m in got)).at_most(width)
+        return 0
+    return min(max(_cell_width(c, width) for c in cells), width)
 
 
 def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
@@ -205,12 +185,12 @@ def _collapse(widths: list[int], max_width: int) -> list[int]:
 def _column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], max_width: int) -> list[int]:
     """rich's ``Table._calculate_column_widths`` (no fixed widths, ratios or expand)."""
     cells = [[col.header, *(row[i] for row in rows)] for i, col in enumerate(columns)]
-    widths = [_measure_column(c, max_width).maximum or 1 for c in cells]
+    widths = [_column_width(c, max_width) or 1 for c in cells]
     if sum(widths) > max_width:
         widths = _collapse(widths, max_width)
         if sum(widths) > max_width:
             widths = _ratio_reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
-        widths = [_measure_column(c, w).maximum or 0 for c, w in zip(cells, widths, strict=True)]
+        widths = [_column_width(c, w) or 0 for c, w in zip(cells, widths, strict=True)]
     return widths
 
 
