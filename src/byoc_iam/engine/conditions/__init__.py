@@ -7,18 +7,63 @@ missing key; ``context`` supplies policy variables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
+from importlib import import_module
 
-from byoc_iam.engine.conditions import arn, binary, date, ip, numeric, string
-from byoc_iam.engine.conditions import bool as boolean
 from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.sets import Clause, ClauseResult, normalise_value, parse_operator
 from byoc_iam.engine.variables import ContextValue, literal_variables
 
-OPERATORS: dict[str, type[Operator]] = {
-    cls.name.lower(): cls for module in (string, numeric, date, boolean, binary, ip, arn) for cls in module.OPERATORS
+_ORDERED = ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
+# Each family's module (under this package) and the operators it defines. A family's module is imported when one of
+# its operators is first looked up: a role's documents use two or three of the seven (issue 18, verify's start-up).
+# tests/engine/test_engine_conditions.py holds this table to the modules' own OPERATORS.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "string": (
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+    ),
+    "numeric": tuple("Numeric" + s for s in _ORDERED),
+    "date": tuple("Date" + s for s in _ORDERED),
+    "bool": ("Bool",),
+    "binary": ("BinaryEquals",),
+    "ip": ("IpAddress", "NotIpAddress"),
+    "arn": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
 }
+_FAMILY_OF = {name.lower(): family for family, names in FAMILIES.items() for name in names}
+
+
+class _Operators(Mapping[str, type[Operator]]):
+    """Operator name (lower case) -> its class; a name's family module is imported on its first lookup."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, type[Operator]] = {}
+
+    def __getitem__(self, name: str) -> type[Operator]:
+        cls = self._loaded.get(name)
+        if cls is None:
+            family = _FAMILY_OF[name]  # KeyError: not an operator
+            module = import_module(f"{__name__}.{family}")
+            self._loaded.update({c.name.lower(): c for c in module.OPERATORS})
+            cls = self._loaded[name]
+        return cls
+
+    def __contains__(self, name: object) -> bool:
+        return name in _FAMILY_OF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FAMILY_OF)
+
+    def __len__(self) -> int:
+        return len(_FAMILY_OF)
+
+
+OPERATORS: Mapping[str, type[Operator]] = _Operators()
 
 
 def make_operator(base: str, values: tuple[str, ...]) -> Operator | None:
@@ -56,12 +101,16 @@ def normalise_context(context: Mapping[str, object] | None) -> dict[str, Context
     return out
 
 
-# a catalog type -> (the reader its operators use, what the value must be)
-_TYPED: dict[str, tuple[Callable[[str], object], str]] = {
-    "date": (date.parse_date, "a date (ISO 8601, or seconds or milliseconds since the epoch)"),
-    "numeric": (numeric.parse_number, "a number"),
-    "ipaddress": (ip.parse_address, "an IP address"),
-    "bool": (lambda v: v.lower() in ("true", "false") or None, "true or false"),
+def _bool(value: str) -> object:
+    return value.lower() in ("true", "false") or None
+
+
+# a catalog type -> (the family module and its reader, or None for Bool's; what the value must be)
+_TYPED: dict[str, tuple[tuple[str, str] | None, str]] = {
+    "date": (("date", "parse_date"), "a date (ISO 8601, or seconds or milliseconds since the epoch)"),
+    "numeric": (("numeric", "parse_number"), "a number"),
+    "ipaddress": (("ip", "parse_address"), "an IP address"),
+    "bool": (None, "true or false"),
 }
 
 
@@ -71,7 +120,14 @@ def typed_reader(key: str) -> tuple[Callable[[str], object], str] | None:
     ``ArrayOf`` one); None for any other key (cached per key)."""
     from byoc_iam.engine._catalog import key_type
 
-    return _TYPED.get((key_type(key) or "").lower().removeprefix("arrayof"))
+    typed = _TYPED.get((key_type(key) or "").lower().removeprefix("arrayof"))
+    if typed is None:
+        return None
+    where, what = typed
+    if where is None:
+        return _bool, what
+    reader: Callable[[str], object] = getattr(import_module(f"{__name__}.{where[0]}"), where[1])
+    return reader, what
 
 
 def context_problem(key: str, value: object) -> str | None:
