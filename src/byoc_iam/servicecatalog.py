@@ -24,16 +24,18 @@ The module-level functions delegate to the shared :func:`get_catalog` instance. 
 re-exported here.
 """
 
+from __future__ import annotations
 
 import json
 import os
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from byoc_iam import data as knowledge
 from byoc_iam.model.patterns import lazy
+from byoc_iam.model.record import record
 from byoc_iam.model.wildcard import glob_covers, glob_match, globs_intersect
 
 ConditionType = Literal[
@@ -51,7 +53,8 @@ def _template_to_glob(template: str) -> str:
 
 
 # -- catalog records ----------------------------------------------------------------------------------
-class ActionResource(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ActionResource:
     """A resource type an action can act on (``required``: the action always names one)."""
 
     name: str
@@ -59,7 +62,8 @@ class ActionResource(NamedTuple):
     condition_keys: tuple[str, ...] = ()
 
 
-class ActionInfo(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ActionInfo:
     """One action of a service, with its access level, resource types and condition keys."""
 
     service: str
@@ -75,7 +79,8 @@ class ActionInfo(NamedTuple):
         return f"{self.service}:{self.name}"
 
 
-class ResourceType(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ResourceType:
     """A resource type of a service, with its ARN format (``arn:${Partition}:iam::${Account}:role/...``)."""
 
     service: str
@@ -89,7 +94,8 @@ class ResourceType(NamedTuple):
         return _template_to_glob(self.arn_format)
 
 
-class ConditionKey(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ConditionKey:
     """A condition key: its canonical spelling (may contain ``${TagKey}``), type and owner."""
 
     key: str

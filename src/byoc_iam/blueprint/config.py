@@ -17,7 +17,8 @@ higher source replaces the lower one whole. Every problem is one :class:`UsageEr
 as the user wrote it (``--account-id``, ``BYOC_IAM_ACCOUNT_ID`` or ``byoc-iam.toml: role.account_id``).
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import os
 from collections.abc import Mapping
 from pathlib import Path

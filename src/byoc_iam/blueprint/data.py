@@ -8,7 +8,8 @@ Controller policies are written once with ``${partition}`` in their ARNs; :func:
 the partition (the upstream ``aws-cn`` and ``aws-us-gov`` variants differ from the ``aws`` one only in that).
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from functools import cache
 from typing import Any, NamedTuple
 

@@ -11,7 +11,8 @@ Each field validator returns the value or raises ``ValueError`` naming the rule;
 mode) both kinds of inputs have.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple

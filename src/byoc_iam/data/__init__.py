@@ -16,7 +16,8 @@ A broken file (missing, not JSON, wrong ``$schema``, failing its model) is one l
 This module imports only the standard library.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import json
 import os
 from collections.abc import Mapping

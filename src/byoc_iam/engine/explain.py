@@ -10,6 +10,8 @@ The records are NamedTuples and a :class:`byoc_iam.model.record.Record`, not dat
 costs a single ``simulate`` more start-up than deciding its request (issue 18).
 """
 
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol

@@ -7,7 +7,8 @@ as ``123456789012`` or ``arn:aws:iam::123456789012:root``), NONE. Wildcards are 
 principal values, so everything else compares exactly.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from enum import IntEnum
 from typing import NamedTuple
 

@@ -10,13 +10,15 @@ changed (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage
 under ``/aws-reserved/`` are managed by AWS (IAM Identity Center) and cannot be changed.
 """
 
+from __future__ import annotations
 
-from typing import NamedTuple
+from byoc_iam.model.record import record
 
 TRUST_SERVICES = frozenset({"sts", "kms"})
 
 
-class Refusal(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Refusal:
     """AWS refuses ``actions`` on resources of ``service`` whose resource part starts with ``prefix``
     (lower case); ``account``: only when the ARN's account segment is this value (``aws``: AWS managed)."""
 

@@ -6,7 +6,8 @@ a request substitutes each variable with its (single) context value, which is al
 multi-valued cannot be resolved: the string then matches nothing, as AWS documents.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import re
 from collections.abc import Mapping
 from typing import NamedTuple

@@ -5,14 +5,15 @@ them), so catalog, security and redundancy rules can work on whatever part of th
 Every value carries its JSON pointer, so a finding points at the exact array item or condition key.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, overload
 
 from byoc_iam.lint.positions import SourceMap, escape
 from byoc_iam.model.quotas import quotas
-from byoc_iam.model.record import Record
+from byoc_iam.model.record import Record, record
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -77,7 +78,8 @@ def shared_catalog() -> "ServiceCatalog":
     return _catalog
 
 
-class LintOptions(NamedTuple):
+@record(frozen=True, kw_only=False)
+class LintOptions:
     """Knobs of a lint run (every field has the documented default)."""
 
     trust_mode: TrustMode = "auto"

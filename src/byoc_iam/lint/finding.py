@@ -1,6 +1,7 @@
 """What the linter reports: a :class:`Finding` with a :class:`Severity`."""
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from enum import StrEnum
 from typing import Any, NamedTuple
 

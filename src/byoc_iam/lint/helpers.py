@@ -1,10 +1,10 @@
 """Small pieces several rules share: condition operators, placeholders, web-identity statements."""
 
+from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import NamedTuple
 
 from byoc_iam import data as knowledge
 from byoc_iam.lint.context import CondEntry, DocContext, StatementView, Value
@@ -13,13 +13,15 @@ from byoc_iam.model import arn as arns
 from byoc_iam.model import operators as model_operators
 from byoc_iam.model.operators import OPERATOR_KINDS
 from byoc_iam.model.patterns import lazy
+from byoc_iam.model.record import record
 
 # The actions a role trust policy can grant (everything else is E2009): data/iam/trust_policy.json.
 TRUST_ACTIONS: tuple[str, ...] = tuple(knowledge.raw("trust-policy", "trust_policy")["actions"])
 
 
 # -- condition operators: parsed by the one parser in model/operators.py ------------------------------
-class Operator(NamedTuple):
+@record(frozen=True, kw_only=False)
+class Operator:
     """A parsed condition operator: ``ForAnyValue:StringLikeIfExists`` -> set, base, if_exists."""
 
     text: str

@@ -25,6 +25,7 @@ from byoc_iam.lint.known_clean import is_known_clean
 from byoc_iam.lint.positions import SourceMap, escape, scan
 from byoc_iam.lint.rules import Hit, Rule, rule, rule_of, rule_table, rules_except
 from byoc_iam.model.patterns import lazy
+from byoc_iam.model.record import replace
 
 if TYPE_CHECKING:
     from byoc_iam.model import RoleSpec
@@ -81,7 +82,7 @@ def _build_options(options: LintOptions | None, **overrides: Any) -> LintOptions
         raise ValueError(f"trust_mode must be one of {', '.join(TRUST_MODES)}")
     if fields.get("origin", base.origin) not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
-    return base._replace(**fields)
+    return replace(base, **fields)
 
 
 def _finding(r: Rule, hit: Hit, ctx: DocContext | None, source: SourceMap | None, file: str | None) -> Finding:

@@ -16,7 +16,8 @@
 Pure; reads only packaged data (cached), without pydantic.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import re
 from functools import cache
 from typing import Any, NamedTuple

@@ -7,9 +7,11 @@ engine evaluates leniently) and recording whether everything is written in IAM's
 lint requires). The engine and lint both parse through it.
 """
 
+from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
+
+from byoc_iam.model.record import record
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 
@@ -57,7 +59,8 @@ OPERATOR_KINDS = {
 _CANONICAL = {k.lower(): k for k in OPERATOR_KINDS}
 
 
-class ParsedOperator(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ParsedOperator:
     """An operator name split into its parts.
 
     ``base``: the name without qualifier and ``IfExists``, as written; ``set_qualifier``: ``ForAllValues``,

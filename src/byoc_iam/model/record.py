@@ -15,10 +15,11 @@ A class that need not be fast to build by the thousand takes :func:`record` inst
 (fields as annotations, :func:`field` defaults, mypy reads it as a dataclass) with one shared ``__init__``.
 """
 
+from __future__ import annotations
 
 from collections.abc import Callable
 from operator import itemgetter
-from typing import Any, ClassVar, NamedTuple, TypeVar, dataclass_transform, overload
+from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
 
 
 def _repr(obj: object, fields: tuple[str, ...]) -> str:
@@ -90,14 +91,22 @@ def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] = _MISS
     return _Field(default, default_factory)
 
 
-class _Spec(NamedTuple):
-    names: tuple[str, ...]  # in declaration order
-    name_set: frozenset[str]
-    defaults: dict[str, Any]  # name -> default
-    factories: tuple[tuple[str, Callable[[], Any]], ...]  # (name, default_factory)
-    kw_only: bool
-    post_init: Callable[[Any], None] | None
-    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # an instance's __dict__ -> its field values
+class _Spec:
+    """A record class's field table (a plain class: a NamedTuple costs more to define than every record here)."""
+
+    __slots__ = ("defaults", "factories", "kw_only", "name_set", "names", "post_init", "values")
+
+    def __init__(
+        self,
+        names: tuple[str, ...],  # in declaration order
+        defaults: dict[str, Any],  # name -> default
+        factories: tuple[tuple[str, Callable[[], Any]], ...],  # (name, default_factory)
+        kw_only: bool,
+        post_init: Callable[[Any], None] | None,
+    ) -> None:
+        self.names, self.name_set = names, frozenset(names)
+        self.defaults, self.factories, self.kw_only, self.post_init = defaults, factories, kw_only, post_init
+        self.values = _getter(names)  # an instance's __dict__ -> its field values
 
 
 @overload
@@ -137,12 +146,10 @@ def _make(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
     table = {d[0]: d for d in inherited} | {d[0]: d for d in own}
     cls.__record__ = _Spec(  # type: ignore[attr-defined]
         names=tuple(table),
-        name_set=frozenset(table),
         defaults={n: d for n, d, _ in table.values() if d is not _MISSING},
         factories=tuple((n, f) for n, d, f in table.values() if f is not _MISSING),
         kw_only=kw_only,
         post_init=getattr(cls, "__post_init__", None),
-        values=_getter(tuple(table)),
     )
     cls.__record_fields__ = tuple(table.values())  # type: ignore[attr-defined]
     for name, method in _methods(frozen).items():

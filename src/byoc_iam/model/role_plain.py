@@ -13,7 +13,8 @@ validate): the same fields (every one given, no defaults) and views as ``RoleSpe
 read a ``RoleSpec``.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 import json
 import typing
 from collections.abc import Callable

@@ -8,7 +8,8 @@ variable). A positive operator matches when any value checks ``True``; a negated
 never satisfies a condition, whichever its polarity.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from abc import ABC, abstractmethod
 from typing import Any, NamedTuple
 

@@ -11,7 +11,8 @@ Rules (AWS's documented behaviour, as iam-simulate implements it):
 - an unknown operator never matches.
 """
 
-
+# No ``from __future__ import annotations``: typing.NamedTuple would compile each string annotation (the first
+# compile() builds every AST type, ~10M instructions of start-up; issue 18). tests/test_cold_start.py checks it.
 from typing import Any, NamedTuple
 
 from byoc_iam.engine.conditions.base import Operator, ValueResult
@@ -19,6 +20,7 @@ from byoc_iam.engine.conditions.null import null_matches
 from byoc_iam.engine.variables import Context, ContextValue
 from byoc_iam.model import operators as model_operators
 from byoc_iam.model.policy import scalar_to_str
+from byoc_iam.model.record import record
 
 SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
 
@@ -26,7 +28,8 @@ SINGLE, FOR_ALL, FOR_ANY = 0, 1, 2
 _SET_OPERATORS = {None: SINGLE, "ForAllValues": FOR_ALL, "ForAnyValue": FOR_ANY}
 
 
-class ParsedOperator(NamedTuple):
+@record(frozen=True, kw_only=False)
+class ParsedOperator:
     """An operator name split into its parts (the engine's reading of :mod:`byoc_iam.model.operators`:
     qualifiers in any case, surrounding spaces ignored)."""
 
