@@ -162,7 +162,8 @@ def _emit_report(report: VerifyReport, output: str, *, html: Path | None, role: 
 
         from byoc_iam.report.verify_sarif import to_sarif
 
-        sys.stdout.write(json.dumps(to_sarif(report, artifact_uri=role), indent=2) + "\n")
+        uri = str(_path(role)) if role else None  # as a path reads it (``./role.json`` is ``role.json``)
+        sys.stdout.write(json.dumps(to_sarif(report, artifact_uri=uri), indent=2) + "\n")
     else:
         _print_text(report, verbose)
 
