@@ -144,6 +144,21 @@ def test_sarif_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert {r["level"] for r in results} <= {"error", "warning", "note"}
 
 
+def test_sarif_artifact_uri_is_the_file_name_as_a_path_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--role ./role.json`` is named ``role.json`` (a relative URI GitHub code scanning resolves), as before
+    ``--role`` became a plain string."""
+    path = _broken_role_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["verify", "--role", f"./{path.name}", "-o", "sarif"], capsys)
+    assert code == 3
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {path.name}
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
