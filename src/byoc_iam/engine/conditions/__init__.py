@@ -14,28 +14,25 @@ from importlib import import_module
 from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.sets import Clause, ClauseResult, normalise_value, parse_operator
 from byoc_iam.engine.variables import ContextValue, literal_variables
+from byoc_iam.model.operators import OPERATOR_KINDS
 
-_ORDERED = ("Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
-# Each family's module (under this package) and the operators it defines. A family's module is imported when one of
-# its operators is first looked up: a role's documents use two or three of the seven (issue 18, verify's start-up).
-# tests/engine/test_engine_conditions.py holds this table to the modules' own OPERATORS.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "string": (
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-    ),
-    "numeric": tuple("Numeric" + s for s in _ORDERED),
-    "date": tuple("Date" + s for s in _ORDERED),
-    "bool": ("Bool",),
-    "binary": ("BinaryEquals",),
-    "ip": ("IpAddress", "NotIpAddress"),
-    "arn": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
+# The engine module of each operator kind of the one vocabulary (``model/operators.py``'s ``OPERATOR_KINDS``; Null
+# is read by ``sets.py``). A family's module is imported when one of its operators is first looked up: a role's
+# documents use two or three of the seven (issue 18, verify's start-up). tests/engine/test_engine_conditions.py
+# holds the modules' own OPERATORS to this table.
+_MODULE_OF_KIND = {
+    "String": "string",
+    "Numeric": "numeric",
+    "Date": "date",
+    "Bool": "bool",
+    "Binary": "binary",
+    "IPAddress": "ip",
+    "ARN": "arn",
 }
-_FAMILY_OF = {name.lower(): family for family, names in FAMILIES.items() for name in names}
+_FAMILY_OF = {n.lower(): _MODULE_OF_KIND[k] for n, k in OPERATOR_KINDS.items() if k in _MODULE_OF_KIND}
+FAMILIES: dict[str, tuple[str, ...]] = {
+    module: tuple(n for n, k in OPERATOR_KINDS.items() if k == kind) for kind, module in _MODULE_OF_KIND.items()
+}
 
 
 class _Operators(Mapping[str, type[Operator]]):
