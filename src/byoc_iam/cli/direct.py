@@ -75,8 +75,10 @@ def _values(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
     params: list[dict[str, Any]] = spec["params"]
     if any(os.environ.get(v) is not None for p in params for v in p.get("envvar", ())):
         raise _NotDirect("an option's environment variable is set")
-    if "--" in args or "POSIXLY_CORRECT" in os.environ:  # click reads a second "--" as a value; getopt stops early
+    if "--" in args:  # click reads a second "--" as a value
         raise _NotDirect("'--' is left to click")
+    if "POSIXLY_CORRECT" in os.environ:  # getopt would stop at the first argument; click reads options after it
+        raise _NotDirect("POSIXLY_CORRECT is set")
     options = _options(params)
     _plain(args, options)
     shorts = "".join(o[1] + ("" if flag is not None else ":") for o, (_, flag) in options.items() if o[1] != "-")
