@@ -208,3 +208,10 @@ def test_lazy_role_options_pass_raw_values() -> None:
     assert got[1].inputs(env={}).tags == {"a": "b"}
     with pytest.raises(UsageError, match="--region: must look like"):
         type(got[1])({**got[1], "region": "x"}).inputs(env={})
+
+
+def test_an_empty_config_file_name_is_refused_not_ignored() -> None:
+    """``--config ""`` names a file (it cannot be read), unlike an empty ``BYOC_IAM_CONFIG``, which is unset."""
+    with pytest.raises(UsageError, match="--config: cannot read"):
+        load_inputs(flags(config="", account_id="123456789012"), env={})
+    assert load_inputs(flags(account_id="123456789012"), env={"BYOC_IAM_CONFIG": ""}).account_id == "123456789012"

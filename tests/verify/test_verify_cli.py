@@ -287,3 +287,9 @@ def test_live_with_cluster_checks_the_issuer(aws_env: Any, capsys: pytest.Captur
     code, out, _ = run(argv, capsys)
     assert code == 0, out
     assert "READY" in out and "federation" in out
+
+
+def test_an_empty_role_file_name_is_refused_not_ignored(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--role ""`` names no file: one line and exit 2, never a verify of the rendered role instead."""
+    code, _, err = run(["verify", "--role", "", "--account-id", ACCOUNT], capsys)
+    assert code == 2 and "--role: empty" in err

@@ -172,9 +172,12 @@ def gather(
 ) -> tuple[dict[str, Any], dict[str, Origin]]:
     """Merge the three sources: the values and, per setting, where it came from."""
     environ = os.environ if env is None else env
-    config = config or flags.get("config") or environ.get(ENV_PREFIX + "CONFIG") or None
+    if config is None:
+        config = flags.get("config")  # --config "" is a file name too (and an error), not "no --config"
+    if config is None:
+        config = environ.get(ENV_PREFIX + "CONFIG") or None
     merged: dict[str, tuple[Any, str]] = {}
-    if config:
+    if config is not None:
         merged.update(_from_config(read_config(config), Path(config).name))
     merged.update(_from_env(environ))
     merged.update(_from_flags(flags))

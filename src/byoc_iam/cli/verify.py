@@ -205,6 +205,8 @@ def _role_selection(role: str | None, role_values: dict[str, Any]) -> str | None
 
     if role is None:
         return None
+    if not role:  # not silently "no --role": the file name is missing
+        raise UsageError("--role: empty (give a RoleSpec file or eks, storage, cross-account, all)")
     try:
         kinds = role_flag_value(role, os.path.exists(role))
     except ValueError as exc:
