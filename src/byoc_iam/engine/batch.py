@@ -145,52 +145,59 @@ _plain_resource: Callable[[str], Any] | None = None
 
 
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
-_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}  # context key -> (lower case, typed reader)
+_Shape = tuple[tuple[str, ...], tuple[tuple[int, str, Callable[[str], object]], ...]]
+_SHAPES: dict[tuple[str, ...], _Shape] = {}  # a context's keys -> (their lower case, (index, key, typed reader))
 
 
-def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
-    """A context key's lower case and the reader of its catalog type (None: not typed), remembered (bounded)."""
-    hit = _KEYS.get(key)
+def _shape(keys: tuple[str, ...]) -> _Shape:
+    """A context's keys in lower case and those the catalog types (with their readers), remembered (bounded)."""
+    hit = _SHAPES.get(keys)
     if hit is None:
-        typed = typed_reader(key)
-        hit = (key.lower(), typed[0] if typed is not None else None)
-        if len(_KEYS) >= _FIELDS_MAX:
-            _KEYS.clear()
-        _KEYS[key] = hit
+        typed = tuple((i, k, reader[0]) for i, k in enumerate(keys) if (reader := typed_reader(k)) is not None)
+        hit = (tuple(k.lower() for k in keys), typed)
+        if len(_SHAPES) >= _FIELDS_MAX:
+            _SHAPES.clear()
+        _SHAPES[keys] = hit
     return hit
 
 
 def _context_norm(context: dict[str, Any]) -> dict[str, Any] | None:
     """``context`` normalised as :func:`normalise_context` does (lower-case keys), when every value is a string that
     reads as its key's type (a date, number, IP address or boolean) where the catalog types the key (the common
-    shape); else None (the rest goes through :func:`check_request`). Typed pairs that read are remembered
-    (bounded): the check is per key and value."""
-    ok = _TYPED_OK
-    keys = _KEYS
-    out: dict[str, Any] = {}
-    for k, v in context.items():
+    shape); else None (the rest goes through :func:`check_request`). The keys are looked at once per distinct key
+    tuple (:func:`_shape`); typed pairs that read are remembered (bounded): the check is per key and value."""
+    keys = tuple(context)
+    lowered, typed = _SHAPES.get(keys) or _shape(keys)
+    values = tuple(context.values())
+    for v in values:
         if type(v) is not str:
             return None
-        low, read = keys.get(k) or _key(k)
-        if read is not None and (k, v) not in ok:
+    ok = _TYPED_OK
+    for i, k, read in typed:
+        v = values[i]
+        if (k, v) not in ok:
             if read(v) is None:
                 return None
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
             ok.add((k, v))
-        out[low] = v
-    return out
+    return dict(zip(lowered, values, strict=True))
 
 
 def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
     """``(principal, action, resource, resource_account, context)`` of a batch request of the common shape, checked
     as :func:`check_request` checks it, the context normalised (:func:`_context_norm`; ``{}`` when absent); None for
     any other request (then :func:`request_parts` reads it, or names its error)."""
-    if type(data) is not dict or not _REQUEST_KEYS.issuperset(data):
+    if type(data) is not dict:
         return None
-    get = data.get
-    principal, action, resource = get("principal"), get("action"), get("resource")
-    account, context = get("resource_account"), get("context")
+    if len(data) == 5 and tuple(data) == REQUEST_KEYS:  # every field, in the documented order
+        principal, action, resource, account, context = data.values()
+    elif _REQUEST_KEYS.issuperset(data):
+        get = data.get
+        principal, action, resource = get("principal"), get("action"), get("resource")
+        account, context = get("resource_account"), get("context")
+    else:
+        return None
     if (
         (principal is not None and type(principal) is not str)
         or type(action) is not str
@@ -289,6 +296,8 @@ class JsonStream:
         self.eof = False
         self.decoder = json.JSONDecoder()
         self.texts: dict[str, Any] = {}
+        self.seen: dict[tuple[int, str, str], list[str]] = {}  # policies texts read before (see :meth:`_policies_at`)
+        self.seen_count = 0
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
 
@@ -359,7 +368,7 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
-        ptext = text[p0:p1]
+        ptext = self._policies_at(text, p0, p1)
         policies = None
         try:
             compiled = self.known.get(ptext)
@@ -377,6 +386,29 @@ class JsonStream:
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request, compiled)
+
+    def _policies_at(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]``: a policies text read before when ``text`` holds one there (compared in place: no
+        copy, and its hash is already computed), else a new copy, remembered. The index key is the length and
+        the first and last 32 characters; a candidate of that length that ``text`` starts with at ``start`` is
+        exactly ``text[start:end]``. Bounded: it starts afresh at :data:`_SET_CACHE` texts."""
+        key = (end - start, text[start : start + 32], text[end - 32 : end])
+        seen = self.seen.get(key)
+        if seen is not None:
+            for known in seen:
+                if text.startswith(known, start):
+                    return known
+        new = text[start:end]
+        if self.seen_count >= _SET_CACHE:
+            self.seen.clear()
+            self.seen_count = 0
+            seen = None
+        if seen is None:
+            self.seen[key] = [new]
+        else:
+            seen.append(new)
+        self.seen_count += 1
+        return new
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
