@@ -18,8 +18,8 @@ falls back to orjson on the block, then to the standard library's incremental de
 lines are parsed with orjson a block at a time. A policy set is compiled once per distinct content and each
 document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the runner a block at a
 time (:func:`batch_blocks`); each request is checked and its context normalised in one pass (:func:`fast_parts`:
-a principal, action and account each checked once per distinct value, a context's keys once per distinct key
-tuple, a typed context value once per key and value); output lines are shared per distinct answer and written in
+a principal, action and account each checked once per distinct value, a context key once per distinct key, a
+typed context value once per key and value); output lines are shared per distinct answer and written in
 blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of on allocation counts: a
 request's objects die by reference counting, and each collection would walk every cache entry made since the last.
 Memory stays flat however long the stream: the reader holds one block, the caches are bounded.
@@ -150,43 +150,41 @@ _plain_resource: Callable[[str], Any] | None = None
 
 
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
-_Shape = tuple[tuple[str, ...], tuple[tuple[int, str, Callable[[str], object]], ...]]
-_SHAPES: dict[tuple[str, ...], _Shape] = {}  # a context's keys -> (their lower case, (index, key, typed reader))
+_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}  # context key -> (lower case, typed reader)
 
 
-def _shape(keys: tuple[str, ...]) -> _Shape:
-    """A context's keys in lower case and those the catalog types (with their readers), remembered (bounded)."""
-    hit = _SHAPES.get(keys)
+def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
+    """A context key's lower case and the reader of its catalog type (None: not typed), remembered (bounded)."""
+    hit = _KEYS.get(key)
     if hit is None:
-        typed = tuple((i, k, reader[0]) for i, k in enumerate(keys) if (reader := typed_reader(k)) is not None)
-        hit = (tuple(k.lower() for k in keys), typed)
-        if len(_SHAPES) >= _FIELDS_MAX:
-            _SHAPES.clear()
-        _SHAPES[keys] = hit
+        typed = typed_reader(key)
+        hit = (key.lower(), typed[0] if typed is not None else None)
+        if len(_KEYS) >= _FIELDS_MAX:
+            _KEYS.clear()
+        _KEYS[key] = hit
     return hit
 
 
 def _context_norm(context: dict[str, Any]) -> dict[str, Any] | None:
     """``context`` normalised as :func:`normalise_context` does (lower-case keys), when every value is a string that
     reads as its key's type (a date, number, IP address or boolean) where the catalog types the key (the common
-    shape); else None (the rest goes through :func:`check_request`). The keys are looked at once per distinct key
-    tuple (:func:`_shape`); typed pairs that read are remembered (bounded): the check is per key and value."""
-    keys = tuple(context)
-    lowered, typed = _SHAPES.get(keys) or _shape(keys)
-    values = tuple(context.values())
-    for v in values:
+    shape); else None (the rest goes through :func:`check_request`). Typed pairs that read are remembered
+    (bounded): the check is per key and value."""
+    ok = _TYPED_OK
+    keys = _KEYS
+    out: dict[str, Any] = {}
+    for k, v in context.items():
         if type(v) is not str:
             return None
-    ok = _TYPED_OK
-    for i, k, read in typed:
-        v = values[i]
-        if (k, v) not in ok:
+        low, read = keys.get(k) or _key(k)
+        if read is not None and (k, v) not in ok:
             if read(v) is None:
                 return None
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
             ok.add((k, v))
-    return dict(zip(lowered, values, strict=True))
+        out[low] = v
+    return out
 
 
 def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
