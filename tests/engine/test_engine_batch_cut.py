@@ -350,37 +350,3 @@ def test_runner_decides_as_decide_parts(
     decision, blocked = reference.decide(Request(principal, action, resource, context=context))
     for line in out.getvalue().splitlines():
         assert json.loads(line) == {"decision": decision, "blocked_by": list(blocked)}
-
-
-def test_reader_recognises_a_policies_text_in_place_and_only_that_text() -> None:
-    """``JsonStream._policies_at`` returns the text read before (the same object: no copy) when the block holds
-    it, and never a different text of the same length with the same first and last 32 characters."""
-    from byoc_iam.engine.batch import JsonStream
-
-    js = JsonStream(io.StringIO(""))
-    head, tail = "{" + "a" * 40, "z" * 40 + "}"
-    one, other = head + "MIDDLE-1" + tail, head + "MIDDLE-2" + tail
-    block = f"xx{one}, {other}, {one}"
-    first = js._policies_at(block, 2, 2 + len(one))
-    assert first == one
-    start = 2 + len(one) + 2
-    second = js._policies_at(block, start, start + len(other))
-    assert second == other and second is not first
-    start += len(other) + 2
-    again = js._policies_at(block, start, start + len(one))
-    assert again is first  # recognised in place
-    assert js._policies_at(block, 2, 2 + len(one) - 1) == one[:-1]  # another length: another text
-
-
-@settings(max_examples=200)
-@given(st.lists(st.text(alphabet="ab{}", min_size=0, max_size=70), min_size=1, max_size=8))
-def test_reader_in_place_texts_equal_the_slices(texts: list[str]) -> None:
-    """Whatever texts a block holds, the recognised text is exactly the slice at those positions."""
-    from byoc_iam.engine.batch import JsonStream
-
-    js = JsonStream(io.StringIO(""))
-    block = "|".join(texts + texts)
-    pos = 0
-    for t in texts + texts:
-        assert js._policies_at(block, pos, pos + len(t)) == t
-        pos += len(t) + 1

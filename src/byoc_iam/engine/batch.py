@@ -7,22 +7,22 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``); only each
-request is parsed (orjson). A ``policies`` text seen before is recognised in place (:meth:`JsonStream._policies_at`:
-indexed by its length and first and last 32 characters, then compared; not copied, not hashed again) and handed to
-the runner with its compiled set; a new one is cut into its members (:mod:`byoc_iam.engine.batch_text`: known member
-texts compared in place), each distinct member text parsed, checked and compiled once. Parsing a whole item with
-orjson instead costs about 3x cutting a new ``policies`` text and 20x recognising a known one (measured on the
-varied bench batch). An item is named (``source[i].request``) only when it fails; any cut that does not parse
-falls back to orjson on the block, then to the standard library's incremental decoder to report an error. JSON
-lines are parsed with orjson a block at a time. A policy set is compiled once per distinct content and each
-document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the runner a block at a
-time (:func:`batch_blocks`); each request is checked and its context normalised in one pass (:func:`fast_parts`:
-a principal, action and account each checked once per distinct value, a context key once per distinct key, a
-typed context value once per key and value); output lines are shared per distinct answer and written in
-blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of on allocation counts: a
-request's objects die by reference counting, and each collection would walk every cache entry made since the last.
-Memory stays flat however long the stream: the reader holds one block, the caches are bounded.
+Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy
+per item: its ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before maps
+straight to its compiled set, which the reader hands to the runner with the item; a new one is cut into its members
+(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed,
+checked and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies``
+text and 20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``)
+only when it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's
+incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
+compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
+items are handed to the runner a block at a time (:func:`batch_blocks`); each request is checked and its context
+normalised in one pass (:func:`fast_parts`: a principal, action and account each checked once per distinct value,
+a context key once per distinct key, a typed context value once per key and value); output lines are shared per
+distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead
+of on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
+entry made since the last. Memory stays flat however long the stream: the reader holds one block, the caches are
+bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
 ``source:7`` for a JSON line); a document IAM would refuse raises
@@ -57,7 +57,6 @@ _EMPTY: dict[str, Any] = {}
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _GC_EVERY = 100_000  # requests between two runs of the cyclic garbage collector (see run_batch)
-_SEEN_SIZE = 1 << 24  # characters of the policies texts the reader recognises in place (16 MiB of ASCII)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
 
 
@@ -299,8 +298,6 @@ class JsonStream:
         self.eof = False
         self.decoder = json.JSONDecoder()
         self.texts: dict[str, Any] = {}
-        self.seen: dict[tuple[int, str, str], list[str]] = {}  # policies texts read before (see :meth:`_policies_at`)
-        self.seen_size = 0  # characters of the texts in ``seen``
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
 
@@ -371,7 +368,7 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
-        ptext = self._policies_at(text, p0, p1)
+        ptext = text[p0:p1]
         policies = None
         try:
             compiled = self.known.get(ptext)
@@ -389,29 +386,6 @@ class JsonStream:
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request, compiled)
-
-    def _policies_at(self, text: str, start: int, end: int) -> str:
-        """``text[start:end]``: a policies text read before when ``text`` holds one there (compared in place: no
-        copy, and its hash is already computed), else a new copy, remembered. The index key is the length and
-        the first and last 32 characters; a candidate of that length that ``text`` starts with at ``start`` is
-        exactly ``text[start:end]``. Bounded: it starts afresh at :data:`_SEEN_SIZE` characters."""
-        key = (end - start, text[start : start + 32], text[end - 32 : end])
-        seen = self.seen.get(key)
-        if seen is not None:
-            for known in seen:
-                if text.startswith(known, start):
-                    return known
-        new = text[start:end]
-        if self.seen_size >= _SEEN_SIZE:
-            self.seen.clear()
-            self.seen_size = 0
-            seen = None
-        if seen is None:
-            self.seen[key] = [new]
-        else:
-            seen.append(new)
-        self.seen_size += len(new)
-        return new
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
