@@ -841,6 +841,7 @@ def _run_block(
     """Decide a block's requests, appending each answer's line to ``pending`` (``lines``: the line per answer)."""
     by_text, get = sets.by_text, sets.get
     compiled: CompiledPolicies | None = None
+    last: Any = _MISSING
     for policies, request, where in block:
         if type(policies) is Presplit:
             compiled = policies.compiled
@@ -848,8 +849,10 @@ def _run_block(
                 compiled = by_text.get(policies.text)
                 if compiled is None:
                     compiled = get(policies, item_name(where, source, names))
-        else:  # the object form: one policies value for every request (``get`` remembers the last one)
+        elif policies is not last:  # the object form: one policies value for every request
             compiled = get(policies, item_name(where, source, names))
+            last = policies
+        assert compiled is not None
         parts = fast_parts(request)
         if parts is not None:
             principal, action, resource, account, context = parts
