@@ -300,18 +300,16 @@ def test_known_members_find_texts_indexed_at_every_prefix_length() -> None:
 @settings(max_examples=400)
 @given(REQUEST_SHAPES)
 def test_fast_parts_reads_a_request_as_the_checked_path_does(data: Any) -> None:
-    """:func:`fast_parts` (the runner's one-pass check with the context normalised) either declines or returns
-    the checked request's fields with :func:`normalise_context`'s context; it never accepts a request
-    :func:`check_request` refuses."""
+    """:func:`fast_parts` (the runner's inline check) either declines or returns the checked request's fields
+    (``{}`` for an absent context); it never accepts a request :func:`check_request` refuses."""
     from byoc_iam.engine.batch import fast_parts
-    from byoc_iam.engine.conditions import normalise_context
 
     fast = fast_parts(data)
     if fast is None:
         return
     r = check_request(data, "b[0].request")  # raises if fast_parts accepted a bad request
     assert fast[:4] == (r.get("principal"), r["action"], r["resource"], r.get("resource_account"))
-    assert fast[4] == normalise_context(r.get("context"))
+    assert fast[4] == (r.get("context") or {})
 
 
 _PAIRS = [
@@ -334,7 +332,7 @@ CONTEXTS = st.lists(st.sampled_from(_PAIRS), max_size=4).map(dict)
 def test_runner_decides_as_decide_parts(
     identity: list[Any], session: Any, request: tuple[str, str], context: dict[str, str]
 ) -> None:
-    """The runner (reader's compiled set, one-pass request check, context normalised once) decides every request
+    """The runner (the reader's compiled set, the inline request check) decides every request
     as :meth:`CompiledPolicies.decide_parts` does on the same policy set (case-varied context keys included)."""
     from byoc_iam.engine import PolicySet, Request, compile_policies
 

@@ -7,20 +7,20 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy
-per item: its ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before maps
-straight to its compiled set, which the reader hands to the runner with the item; a new one is cut into its members
-(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed,
-checked and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies``
-text and 20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``)
-only when it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's
-incremental decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is
-compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
-items are handed to the runner a block at a time (:func:`batch_blocks`); each request is checked and its context
-normalised in one pass (:func:`fast_parts`: a principal, action and account each checked once per distinct value,
-a context key once per distinct key, a typed context value once per key and value); output lines are shared per
-distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead
-of on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
+Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy per
+item: its ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before maps straight to
+its compiled set, which the reader hands to the runner with the item; a new one is cut into its members
+(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed, checked
+and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies`` text and
+20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``) only when
+it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's incremental
+decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is compiled once per
+distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the
+runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request of
+the documented shape unpacked in one step; a principal, action and account each checked once per distinct value, a
+context key's type looked up once, a typed context value once per key and value); output lines are shared per
+distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of
+on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
 entry made since the last. Memory stays flat however long the stream: the reader holds one block, the caches are
 bounded.
 
@@ -164,32 +164,29 @@ def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
     return hit
 
 
-def _context_norm(context: dict[str, Any]) -> dict[str, Any] | None:
-    """``context`` normalised as :func:`normalise_context` does (lower-case keys), when every value is a string that
-    reads as its key's type (a date, number, IP address or boolean) where the catalog types the key (the common
-    shape); else None (the rest goes through :func:`check_request`). Typed pairs that read are remembered
-    (bounded): the check is per key and value."""
+def _context_ok(context: dict[str, Any]) -> bool:
+    """Whether every value of the object ``context`` is a string that reads as its key's type (a date, number,
+    IP address or boolean) when the catalog types the key (the common shape; the rest goes through
+    :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
     ok = _TYPED_OK
     keys = _KEYS
-    out: dict[str, Any] = {}
     for k, v in context.items():
         if type(v) is not str:
-            return None
-        low, read = keys.get(k) or _key(k)
+            return False
+        read = (keys.get(k) or _key(k))[1]
         if read is not None and (k, v) not in ok:
             if read(v) is None:
-                return None
+                return False
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
             ok.add((k, v))
-        out[low] = v
-    return out
+    return True
 
 
 def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
     """``(principal, action, resource, resource_account, context)`` of a batch request of the common shape, checked
-    as :func:`check_request` checks it, the context normalised (:func:`_context_norm`; ``{}`` when absent); None for
-    any other request (then :func:`request_parts` reads it, or names its error)."""
+    as :func:`check_request` checks it (``{}`` when the context is absent); None for any other request (then
+    :func:`request_parts` reads it, or names its error)."""
     if type(data) is not dict:
         return None
     if len(data) == 5 and tuple(data) == REQUEST_KEYS:  # every field, in the documented order
@@ -207,12 +204,9 @@ def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
         or (account is not None and type(account) is not str)
     ):
         return None
-    if not context:
-        ctx: dict[str, Any] | None = _EMPTY if context is None or type(context) is dict else None
-    else:
-        ctx = _context_norm(context) if type(context) is dict else None
-    if ctx is None:
+    if context is not None and (type(context) is not dict or (context and not _context_ok(context))):
         return None
+    ctx: dict[str, Any] = context or _EMPTY
     ok_p, ok_a, ok_acct = _FIELDS_OK
     if principal in ok_p and action in ok_a and account in ok_acct:
         plain = _plain_resource
@@ -856,7 +850,7 @@ def _run_block(
         parts = fast_parts(request)
         if parts is not None:
             principal, action, resource, account, context = parts
-            req = compiled._prepare(principal, action, resource, account, context, None, True)
+            req = compiled._prepare(principal, action, resource, account, context, None)
         else:
             principal, action, resource, account, context = request_parts(request, where, source, names)
             req = compiled._prepare(principal, action, resource, account, context or _EMPTY, None)

@@ -388,9 +388,7 @@ class CompiledPolicies:
         account: str | None,
         context: Mapping[str, Any],
         wo: bool | None,
-        normalised: bool = False,
     ) -> Prepared:
-        """``normalised``: ``context`` already has lower-case keys and string or tuple values (the batch path)."""
         principal = _PRINCIPALS.get(raw)
         if principal is None:
             principal = P.parse_principal(raw)
@@ -406,7 +404,7 @@ class CompiledPolicies:
         req.service = plan.service
         req.resource = resource
         req.principal = principal
-        req.context = (context if normalised else normalise_context(context)) if plan.needs_context else _EMPTY
+        req.context = normalise_context(context) if plan.needs_context else _EMPTY
         wild = req.wild = "*" in resource
         if account is None:
             arn = split_resource_arn(resource)
