@@ -227,6 +227,13 @@ def request_parts(
     fast = fast_parts(data)
     if fast is not None:
         return fast[0], fast[1], fast[2], fast[3], data.get("context")
+    return checked_parts(data, where, source, names)
+
+
+def checked_parts(
+    data: Any, where: str | int, source: str = "", names: str | None = None
+) -> tuple[Any, str, str, Any, Any]:
+    """:func:`request_parts` through :func:`check_request` alone (for a request :func:`fast_parts` declined)."""
     r = check_request(data, item_name(where, source, names))
     return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
 
@@ -852,7 +859,7 @@ def _run_block(
             principal, action, resource, account, context = parts
             req = compiled._prepare(principal, action, resource, account, context, None)
         else:
-            principal, action, resource, account, context = request_parts(request, where, source, names)
+            principal, action, resource, account, context = checked_parts(request, where, source, names)
             req = compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
         decided = compiled.decide_request(req)
         line = lines.get(decided)
