@@ -295,3 +295,56 @@ def test_known_members_find_texts_indexed_at_every_prefix_length() -> None:
     known.add("rcp", "[[]]")  # the fifth text: the index starts afresh with it
     assert known.cut(json.dumps({"identity": []})) is None
     assert known.cut('{"rcp": [[]]}') == [("rcp", "[[]]")]
+
+
+@settings(max_examples=400)
+@given(REQUEST_SHAPES)
+def test_fast_parts_reads_a_request_as_the_checked_path_does(data: Any) -> None:
+    """:func:`fast_parts` (the runner's inline check) either declines or returns the checked request's fields
+    (``{}`` for an absent context); it never accepts a request :func:`check_request` refuses."""
+    from byoc_iam.engine.batch import fast_parts
+
+    fast = fast_parts(data)
+    if fast is None:
+        return
+    r = check_request(data, "b[0].request")  # raises if fast_parts accepted a bad request
+    assert fast[:4] == (r.get("principal"), r["action"], r["resource"], r.get("resource_account"))
+    assert fast[4] == (r.get("context") or {})
+
+
+_PAIRS = [
+    ("aws:ResourceTag/team", "red"),
+    ("AWS:ResourceTag/Team", "blue"),  # the same key in another case: the later one counts, as in the reference
+    ("aws:SourceIp", "203.0.113.7"),
+    ("aws:SecureTransport", "false"),
+    ("k", "x"),
+]
+CONTEXTS = st.lists(st.sampled_from(_PAIRS), max_size=4).map(dict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(IDENTITY),
+    st.sampled_from([None, *MEMBERS["session"]]),
+    st.sampled_from(REQUESTS),
+    CONTEXTS,
+)
+def test_runner_decides_as_decide_parts(
+    identity: list[Any], session: Any, request: tuple[str, str], context: dict[str, str]
+) -> None:
+    """The runner (the reader's compiled set, the inline request check) decides every request
+    as :meth:`CompiledPolicies.decide_parts` does on the same policy set (case-varied context keys included)."""
+    from byoc_iam.engine import PolicySet, Request, compile_policies
+
+    policies: dict[str, Any] = {"identity": identity}
+    if session is not None:
+        policies["session"] = session
+    action, resource = request
+    principal = f"arn:aws:sts::{ACCOUNT}:assumed-role/r/s"
+    req = {"principal": principal, "action": action, "resource": resource, "context": context}
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps([{"policies": policies, "request": req}] * 2)), out, "b")
+    reference = compile_policies(PolicySet(identity=identity, session=session))
+    decision, blocked = reference.decide(Request(principal, action, resource, context=context))
+    for line in out.getvalue().splitlines():
+        assert json.loads(line) == {"decision": decision, "blocked_by": list(blocked)}

@@ -7,18 +7,22 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy
-per item: its ``policies`` text); only each request is parsed (orjson) and checked inline (:func:`request_parts`),
-a ``policies`` text seen before maps straight to its compiled set, and a new one is cut into its members
-(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed,
-checked and compiled once; an item is named (``source[i].request``) only when it fails; any cut that does
-not parse falls back to orjson on the block, then to the standard library's incremental decoder to report an
-error. JSON lines are parsed with orjson a block at a time. A policy set is
-compiled once per distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`);
-items are handed to the runner a block at a time (:func:`batch_blocks`); a request's principal, action and
-account are each checked once per distinct value; output lines are shared per distinct answer and written in
-blocks. Memory stays flat however long the stream:
-the reader holds one block, the caches are bounded.
+Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy per
+item: its ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before maps straight to
+its compiled set, which the reader hands to the runner with the item; a new one is cut into its members
+(:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed, checked
+and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies`` text and
+20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``) only when
+it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's incremental
+decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is compiled once per
+distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the
+runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request of
+the documented shape unpacked in one step; a principal, action and account each checked once per distinct value, a
+context key's type looked up once, a typed context value once per key and value); output lines are shared per
+distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of
+on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
+entry made since the last. Memory stays flat however long the stream: the reader holds one block, the caches are
+bounded.
 
 Bad input raises :class:`byoc_iam.errors.UsageError` naming the item (``source[3].request.action``, or
 ``source:7`` for a JSON line); a document IAM would refuse raises
@@ -52,7 +56,7 @@ _MISSING = object()
 _EMPTY: dict[str, Any] = {}
 _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
-_GC_YOUNG = 10_000  # objects allocated between collections of the youngest generation (default 700)
+_GC_EVERY = 100_000  # requests between two runs of the cyclic garbage collector (see run_batch)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
 
 
@@ -60,12 +64,13 @@ class Presplit:
     """An item read without parsing its ``policies`` again: the text of that value (the cache key), the
     value as parsed the first time this text was seen, and the parsed request."""
 
-    __slots__ = ("policies", "request", "text")
+    __slots__ = ("compiled", "policies", "request", "text")
 
-    def __init__(self, text: str, policies: Any, request: Any) -> None:
+    def __init__(self, text: str, policies: Any, request: Any, compiled: CompiledPolicies | None = None) -> None:
         self.text = text
         self.policies = policies
         self.request = request
+        self.compiled = compiled  # the runner's compiled set for ``text``, when the reader found it
 
 
 # -- the format ---------------------------------------------------------------------------------------
@@ -144,6 +149,19 @@ _plain_resource: Callable[[str], Any] | None = None
 
 
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
+_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}  # context key -> (lower case, typed reader)
+
+
+def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
+    """A context key's lower case and the reader of its catalog type (None: not typed), remembered (bounded)."""
+    hit = _KEYS.get(key)
+    if hit is None:
+        typed = typed_reader(key)
+        hit = (key.lower(), typed[0] if typed is not None else None)
+        if len(_KEYS) >= _FIELDS_MAX:
+            _KEYS.clear()
+        _KEYS[key] = hit
+    return hit
 
 
 def _context_ok(context: dict[str, Any]) -> bool:
@@ -151,12 +169,13 @@ def _context_ok(context: dict[str, Any]) -> bool:
     IP address or boolean) when the catalog types the key (the common shape; the rest goes through
     :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
     ok = _TYPED_OK
+    keys = _KEYS
     for k, v in context.items():
         if type(v) is not str:
             return False
-        typed = typed_reader(k)
-        if typed is not None and (k, v) not in ok:
-            if typed[0](v) is None:
+        read = (keys.get(k) or _key(k))[1]
+        if read is not None and (k, v) not in ok:
+            if read(v) is None:
                 return False
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
@@ -164,35 +183,57 @@ def _context_ok(context: dict[str, Any]) -> bool:
     return True
 
 
+def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
+    """``(principal, action, resource, resource_account, context)`` of a batch request of the common shape, checked
+    as :func:`check_request` checks it (``{}`` when the context is absent); None for any other request (then
+    :func:`request_parts` reads it, or names its error)."""
+    if type(data) is not dict:
+        return None
+    if len(data) == 5 and tuple(data) == REQUEST_KEYS:  # every field, in the documented order
+        principal, action, resource, account, context = data.values()
+    elif _REQUEST_KEYS.issuperset(data):
+        get = data.get
+        principal, action, resource = get("principal"), get("action"), get("resource")
+        account, context = get("resource_account"), get("context")
+    else:
+        return None
+    if (
+        (principal is not None and type(principal) is not str)
+        or type(action) is not str
+        or type(resource) is not str
+        or (account is not None and type(account) is not str)
+    ):
+        return None
+    if context is not None and (type(context) is not dict or (context and not _context_ok(context))):
+        return None
+    ctx: dict[str, Any] = context or _EMPTY
+    ok_p, ok_a, ok_acct = _FIELDS_OK
+    if principal in ok_p and action in ok_a and account in ok_acct:
+        plain = _plain_resource
+        if resource == "*" or (plain is not None and plain(resource) is not None):
+            return principal, action, resource, account, ctx
+    if (":" in action or action == "*") and resource and request_problem(principal, action, resource, account) is None:
+        _fields_passed(principal, action, account)  # cached per field
+        return principal, action, resource, account, ctx
+    return None
+
+
 def request_parts(
     data: Any, where: str | int, source: str = "", names: str | None = None
 ) -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
-    :func:`check_request` checks it (the common shape tested inline; anything else goes through it).
-    ``where``/``source``/``names`` name the request in errors (see :func:`item_name`)."""
-    if type(data) is dict and _REQUEST_KEYS.issuperset(data):
-        get = data.get
-        principal, action, resource = get("principal"), get("action"), get("resource")
-        account, context = get("resource_account"), get("context")
-        if (
-            (principal is None or type(principal) is str)
-            and type(action) is str
-            and type(resource) is str
-            and (account is None or type(account) is str)
-            and (context is None or (type(context) is dict and (not context or _context_ok(context))))
-        ):
-            ok_p, ok_a, ok_acct = _FIELDS_OK
-            if principal in ok_p and action in ok_a and account in ok_acct:
-                plain = _plain_resource
-                if resource == "*" or (plain is not None and plain(resource) is not None):
-                    return principal, action, resource, account, context
-            if (
-                (":" in action or action == "*")
-                and resource
-                and request_problem(principal, action, resource, account) is None  # cached per field
-            ):
-                _fields_passed(principal, action, account)
-                return principal, action, resource, account, context
+    :func:`check_request` checks it (the common shape tested inline, :func:`fast_parts`; anything else goes through
+    it). ``where``/``source``/``names`` name the request in errors (see :func:`item_name`)."""
+    fast = fast_parts(data)
+    if fast is not None:
+        return fast[0], fast[1], fast[2], fast[3], data.get("context")
+    return checked_parts(data, where, source, names)
+
+
+def checked_parts(
+    data: Any, where: str | int, source: str = "", names: str | None = None
+) -> tuple[Any, str, str, Any, Any]:
+    """:func:`request_parts` through :func:`check_request` alone (for a request :func:`fast_parts` declined)."""
     r = check_request(data, item_name(where, source, names))
     return r.get("principal"), r["action"], r["resource"], r.get("resource_account"), r.get("context")
 
@@ -331,17 +372,21 @@ class JsonStream:
         ptext = text[p0:p1]
         policies = None
         try:
-            if ptext not in self.known:
+            compiled = self.known.get(ptext)
+            if compiled is None:
                 policies = self.texts.get(ptext)
-                if policies is None and (self.compile_text is None or not self.compile_text(ptext)):
-                    policies = orjson.loads(ptext)
-                    if len(self.texts) >= _TEXTS:
-                        self.texts.clear()
-                    self.texts[ptext] = policies
+                if policies is None:
+                    if self.compile_text is not None and self.compile_text(ptext):
+                        compiled = self.known.get(ptext)
+                    else:
+                        policies = orjson.loads(ptext)
+                        if len(self.texts) >= _TEXTS:
+                            self.texts.clear()
+                        self.texts[ptext] = policies
             request = orjson.loads(text[colon + 1 : close])
         except orjson.JSONDecodeError:
             return None
-        return Presplit(ptext, policies, request)
+        return Presplit(ptext, policies, request, compiled)
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
@@ -762,39 +807,62 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
             pending.clear()
         out.flush()
 
-    thresholds = gc.get_threshold()
-    # The caches only grow between their bounds and a request's objects die by reference counting: collect
-    # the young generation 14x less often and the old one 10x less (each collection walks what survives).
-    gc.set_threshold(_GC_YOUNG, thresholds[1], max(thresholds[2], 100))
+    # A request's objects die by reference counting and the caches are bounded, so the cyclic collector runs
+    # every _GC_EVERY requests instead of on allocation counts (each collection walks every cache entry made
+    # since the last one; the count also drifts upwards with objects recycled through free lists).
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        by_text, get = sets.by_text, sets.get
-        blocks = batch_blocks(stream, source, flush if interactive else None, by_text, sets.compile_text)
-        last: Any = _MISSING
-        compiled: CompiledPolicies | None = None
+        blocks = batch_blocks(stream, source, flush if interactive else None, sets.by_text, sets.compile_text)
+        collect_at = _GC_EVERY
         for block, names in blocks:
-            for policies, request, where in block:
-                if type(policies) is Presplit:
-                    compiled = by_text.get(policies.text)
-                    if compiled is None:
-                        compiled = get(policies, item_name(where, source, names))
-                elif policies is not last:  # the object form: one policies value for every request
-                    compiled = get(policies, item_name(where, source, names))
-                    last = policies
-                assert compiled is not None
-                principal, action, resource, account, context = request_parts(request, where, source, names)
-                # decide_parts' two steps, called here: one Python call fewer per request
-                decided = compiled.decide_request(
-                    compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
-                )
-                line = lines.get(decided)
-                if line is None:
-                    line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
-                pending.append(line)
+            _run_block(block, names, source, sets, lines, pending)
             n += len(block)
             if len(pending) >= 4096:
                 out.write("".join(pending))
                 pending.clear()
+            if n >= collect_at:
+                gc.collect(1)
+                collect_at = n + _GC_EVERY
     finally:
-        gc.set_threshold(*thresholds)
+        if enabled:
+            gc.enable()
         flush()
     return n
+
+
+def _run_block(
+    block: list[Item],
+    names: str,
+    source: str,
+    sets: PolicySets,
+    lines: dict[tuple[str, tuple[str, ...]], str],
+    pending: list[str],
+) -> None:
+    """Decide a block's requests, appending each answer's line to ``pending`` (``lines``: the line per answer)."""
+    by_text, get = sets.by_text, sets.get
+    compiled: CompiledPolicies | None = None
+    last: Any = _MISSING
+    for policies, request, where in block:
+        if type(policies) is Presplit:
+            compiled = policies.compiled
+            if compiled is None:
+                compiled = by_text.get(policies.text)
+                if compiled is None:
+                    compiled = get(policies, item_name(where, source, names))
+        elif policies is not last:  # the object form: one policies value for every request
+            compiled = get(policies, item_name(where, source, names))
+            last = policies
+        assert compiled is not None
+        parts = fast_parts(request)
+        if parts is not None:
+            principal, action, resource, account, context = parts
+            req = compiled._prepare(principal, action, resource, account, context, None)
+        else:
+            principal, action, resource, account, context = checked_parts(request, where, source, names)
+            req = compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
+        decided = compiled.decide_request(req)
+        line = lines.get(decided)
+        if line is None:
+            line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
+        pending.append(line)
