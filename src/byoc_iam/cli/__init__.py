@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> None:
 def _own_process() -> None:
     """Collect cyclic garbage every 100,000 new objects instead of 700 (:func:`gc.set_threshold`): a command
     creates its objects and keeps most of them, so the default collects again and again for little (13M
-    instructions of a ``verify --role FILE``'s 387M, issue 18). ``simulate --batch`` sets its own threshold for its
-    stream (memory stays flat on 1,000,000 lines, ``bench/engine.py --memory``). Only for the process's own
-    command, as :func:`_quick_exit`."""
+    instructions of a ``verify --role FILE``'s 387M, issue 18). ``simulate --batch`` collects on its own schedule
+    (:mod:`byoc_iam.engine.batch`; memory stays flat on 1,000,000 lines, ``bench/engine.py --memory``). Only for the
+    process's own command, as :func:`_quick_exit`."""
     import gc
 
     gc.set_threshold(100_000, 20, 20)

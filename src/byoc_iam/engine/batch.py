@@ -18,7 +18,7 @@ decoder to report an error. JSON lines are parsed with orjson a block at a time.
 distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the
 runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request of
 the documented shape unpacked in one step; a principal, action and account each checked once per distinct value, a
-context key's type looked up once, a typed context value once per key and value); output lines are shared per
+typed context value once per key and value); output lines are shared per
 distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of
 on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
 entry made since the last. Memory stays flat however long the stream: the reader holds one block, the caches are
@@ -149,19 +149,6 @@ _plain_resource: Callable[[str], Any] | None = None
 
 
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
-_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}  # context key -> (lower case, typed reader)
-
-
-def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
-    """A context key's lower case and the reader of its catalog type (None: not typed), remembered (bounded)."""
-    hit = _KEYS.get(key)
-    if hit is None:
-        typed = typed_reader(key)
-        hit = (key.lower(), typed[0] if typed is not None else None)
-        if len(_KEYS) >= _FIELDS_MAX:
-            _KEYS.clear()
-        _KEYS[key] = hit
-    return hit
 
 
 def _context_ok(context: dict[str, Any]) -> bool:
@@ -169,13 +156,12 @@ def _context_ok(context: dict[str, Any]) -> bool:
     IP address or boolean) when the catalog types the key (the common shape; the rest goes through
     :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
     ok = _TYPED_OK
-    keys = _KEYS
     for k, v in context.items():
         if type(v) is not str:
             return False
-        read = (keys.get(k) or _key(k))[1]
-        if read is not None and (k, v) not in ok:
-            if read(v) is None:
+        typed = typed_reader(k)  # cached per key
+        if typed is not None and (k, v) not in ok:
+            if typed[0](v) is None:
                 return False
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
@@ -854,14 +840,11 @@ def _run_block(
             compiled = get(policies, item_name(where, source, names))
             last = policies
         assert compiled is not None
-        parts = fast_parts(request)
-        if parts is not None:
-            principal, action, resource, account, context = parts
-            req = compiled._prepare(principal, action, resource, account, context, None)
-        else:
-            principal, action, resource, account, context = checked_parts(request, where, source, names)
-            req = compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
-        decided = compiled.decide_request(req)
+        parts = fast_parts(request) or checked_parts(request, where, source, names)
+        principal, action, resource, account, context = parts
+        decided = compiled.decide_request(
+            compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
+        )
         line = lines.get(decided)
         if line is None:
             line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"

@@ -30,6 +30,10 @@ class Evaluator:
     unknown: Unmodelled  # every condition key the requests do not model
     boundary: PolicyDocument | None = None
     compiled: dict[tuple[str, ...], tuple[CompiledPolicies, tuple[str, ...]]] = field(default_factory=dict)
+    # each of the role's documents at its worst, compiled, by (label, policy type), with the document it was made of
+    documents: dict[tuple[str, str], tuple[PolicyDocument, CompiledDocument, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
     def evaluate(
         self,
@@ -86,16 +90,12 @@ class Evaluator:
             found = self.compiled[key] = (cp, tuple(dict.fromkeys(k for _, keys in parts for k in keys)))
         return found
 
-    @cached_property
-    def _documents(self) -> dict[tuple[str, str], tuple[PolicyDocument, CompiledDocument, tuple[str, ...]]]:
-        return {}
-
     def _document(self, label: str, document: PolicyDocument, policy_type: str) -> _Worst:
         """The role's document ``label`` at its worst, compiled once per evaluator (a set of the role's policies
         shares them with every other set)."""
-        hit = self._documents.get((label, policy_type))
+        hit = self.documents.get((label, policy_type))
         if hit is None or hit[0] is not document:
-            hit = self._documents[(label, policy_type)] = (document, *self._worst(document.to_dict(), policy_type))
+            hit = self.documents[(label, policy_type)] = (document, *self._worst(document.to_dict(), policy_type))
         return hit[1], hit[2]
 
     def _worst(self, document: dict[str, Any], policy_type: str) -> _Worst:
