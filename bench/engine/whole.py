@@ -1,6 +1,8 @@
 """Whole-process figures (``run.py --whole-process``) and the memory check (``run.py --memory``).
 
 CPU seconds are the child's user+sys (``os.wait4``), best of the runs; per request = (T(n) - T(1)) / (n - 1).
+The runs are interleaved (byoc-iam T(1), T(n), iam-simulate T(1), T(n), then again), so that a slow spell of a
+shared machine falls on both tools alike instead of on whichever ran then.
 """
 
 from __future__ import annotations
@@ -46,10 +48,6 @@ def decisions(path: Path) -> list[str]:
     return [json.loads(line)["decision"] for line in path.read_text().splitlines()]
 
 
-def best(argv: list[str], out_path: Path, runs: int) -> float:
-    return min(cpu_of(argv, out_path) for _ in range(runs))
-
-
 def main(modules: Path, n: int, runs: int, names: list[str] | None) -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     peer = ["node", str(HERE / "iamsim_batch.mjs"), str(modules)]
@@ -59,9 +57,11 @@ def main(modules: Path, n: int, runs: int, names: list[str] | None) -> int:
     for name in names or BATCHES:
         small, big = write_batch(name, 1), write_batch(name, n)
         t: dict[tuple[str, int], float] = {}
-        for side, argv in (("ours", [BYOC, "simulate", "--batch"]), ("peer", peer)):
-            for size, path in ((1, small), (n, big)):
-                t[side, size] = best([*argv, str(path)], CACHE / f"whole-{name}-{side}-{size}.out", runs)
+        for _ in range(runs):  # interleaved (see the module docstring); best of the runs
+            for side, argv in (("ours", [BYOC, "simulate", "--batch"]), ("peer", peer)):
+                for size, path in ((1, small), (n, big)):
+                    cpu = cpu_of([*argv, str(path)], CACHE / f"whole-{name}-{side}-{size}.out")
+                    t[side, size] = min(cpu, t.get((side, size), cpu))
         ours = decisions(CACHE / f"whole-{name}-ours-{n}.out")
         theirs = decisions(CACHE / f"whole-{name}-peer-{n}.out")
         dis = sum(a != b for a, b in zip(ours, theirs, strict=True))

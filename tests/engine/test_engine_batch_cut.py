@@ -300,16 +300,18 @@ def test_known_members_find_texts_indexed_at_every_prefix_length() -> None:
 @settings(max_examples=400)
 @given(REQUEST_SHAPES)
 def test_fast_parts_reads_a_request_as_the_checked_path_does(data: Any) -> None:
-    """:func:`fast_parts` (the runner's inline check) either declines or returns the checked request's fields
-    (``{}`` for an absent context); it never accepts a request :func:`check_request` refuses."""
+    """:func:`fast_parts` (the runner's inline check) either declines or returns the checked request's fields,
+    the context normalised as the engine reads it (``{}`` for an absent context); it never accepts a request
+    :func:`check_request` refuses."""
     from byoc_iam.engine.batch import fast_parts
+    from byoc_iam.engine.conditions import normalise_context
 
     fast = fast_parts(data)
     if fast is None:
         return
     r = check_request(data, "b[0].request")  # raises if fast_parts accepted a bad request
     assert fast[:4] == (r.get("principal"), r["action"], r["resource"], r.get("resource_account"))
-    assert fast[4] == (r.get("context") or {})
+    assert fast[4] == normalise_context(r.get("context"))
 
 
 _PAIRS = [

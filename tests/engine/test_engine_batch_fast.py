@@ -259,3 +259,21 @@ def test_a_context_value_not_of_its_keys_type_is_refused(key: str, value: str, w
     with pytest.raises(UsageError, match=rf"^b\.requests\[1\]\.context\.{key}: .*{what}"):
         run_batch(io.StringIO(json.dumps(batch)), out, "b")
     assert [json.loads(x)["decision"] for x in out.getvalue().splitlines()] == ["ExplicitlyDenied"]
+
+
+def test_texts_of_equal_length_and_ending_are_told_apart() -> None:
+    """The reader finds a policies text seen before by its length and last characters, then compares the whole
+    text in place: two different texts that share both must still get their own answers."""
+    get = {"identity": [_allow("s3:GetObject")], "session": _allow("s3:*")}
+    put = {"identity": [_allow("s3:PutObject")], "session": _allow("s3:*")}
+    a, b = json.dumps(get), json.dumps(put)
+    assert len(a) == len(b) and a[-24:] == b[-24:] and a != b
+    request = {
+        "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::data/a",
+        "resource_account": ACCOUNT,
+    }
+    cases = [{"policies": p, "request": request} for p in (get, put, get, put, put, get) * 50]
+    answers = [r["decision"] for r in _run(json.dumps(cases))]
+    assert answers == ["Allowed", "ImplicitlyDenied", "Allowed", "ImplicitlyDenied", "ImplicitlyDenied", "Allowed"] * 50

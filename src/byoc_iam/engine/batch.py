@@ -8,17 +8,18 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 request, in order.
 
 Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy per
-item: its ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before maps straight to
-its compiled set, which the reader hands to the runner with the item; a new one is cut into its members
+item: a new ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before is found by its
+length and last characters and confirmed by comparing it in place (neither copied nor hashed again), and its
+compiled set is handed to the runner with the item; a new one is cut into its members
 (:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed, checked
 and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies`` text and
 20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``) only when
 it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's incremental
 decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is compiled once per
 distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the
-runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request of
-the documented shape unpacked in one step; a principal, action and account each checked once per distinct value, a
-typed context value once per key and value); output lines are shared per
+runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request with
+the documented keys only; a principal, action and account each checked once per distinct value, a typed context
+value once per key and value, the context's keys lower-cased in the same pass); output lines are shared per
 distinct answer and written in blocks. The cyclic garbage collector runs every :data:`_GC_EVERY` requests instead of
 on allocation counts: a request's objects die by reference counting, and each collection would walk every cache
 entry made since the last. Memory stays flat however long the stream: the reader holds one block, the caches are
@@ -58,6 +59,7 @@ _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _GC_EVERY = 100_000  # requests between two runs of the cyclic garbage collector (see run_batch)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
+_PRINTS = 8192  # compiled policies texts the reader indexes by length and ending (JsonStream._remember)
 
 
 class Presplit:
@@ -149,40 +151,67 @@ _plain_resource: Callable[[str], Any] | None = None
 
 
 _TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
+_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}  # context key: (lower case, typed reader)
 
 
-def _context_ok(context: dict[str, Any]) -> bool:
-    """Whether every value of the object ``context`` is a string that reads as its key's type (a date, number,
-    IP address or boolean) when the catalog types the key (the common shape; the rest goes through
-    :func:`check_request`). Typed pairs that read are remembered (bounded): the check is per key and value."""
-    ok = _TYPED_OK
+def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
+    """``(key in lower case, its type's reader or None)`` (see :func:`typed_reader`), remembered (bounded)."""
+    typed = typed_reader(key)
+    hit = _KEYS[key] = (key.lower(), typed[0] if typed is not None else None)
+    if len(_KEYS) >= _FIELDS_MAX:
+        _KEYS.clear()
+    return hit
+
+
+def _context_ok(context: dict[str, Any]) -> dict[str, Any] | None:
+    """``context`` with lower-case keys (as :func:`byoc_iam.engine.conditions.normalise_context` gives it) when
+    every value is a string that reads as its key's type (a date, number, IP address or boolean) where the
+    catalog types the key (the common shape); else None (then :func:`check_request` reads it). Typed pairs that
+    read are remembered (bounded): the check is per key and value."""
+    ok, keys = _TYPED_OK, _KEYS
+    out: dict[str, Any] = {}
     for k, v in context.items():
         if type(v) is not str:
-            return False
-        typed = typed_reader(k)  # cached per key
-        if typed is not None and (k, v) not in ok:
-            if typed[0](v) is None:
-                return False
+            return None
+        low, read = keys.get(k) or _key(k)
+        if read is not None and (k, v) not in ok:
+            if read(v) is None:
+                return None
             if len(ok) >= _FIELDS_MAX:
                 ok.clear()
             ok.add((k, v))
-    return True
+        out[low] = v
+    return out
 
 
 def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
     """``(principal, action, resource, resource_account, context)`` of a batch request of the common shape, checked
-    as :func:`check_request` checks it (``{}`` when the context is absent); None for any other request (then
-    :func:`request_parts` reads it, or names its error)."""
-    if type(data) is not dict:
+    as :func:`check_request` checks it, the context normalised (lower-case keys; ``{}`` when absent); None for
+    any other request (then :func:`request_parts` reads it, or names its error)."""
+    if type(data) is not dict or not _REQUEST_KEYS.issuperset(data):
         return None
-    if len(data) == 5 and tuple(data) == REQUEST_KEYS:  # every field, in the documented order
-        principal, action, resource, account, context = data.values()
-    elif _REQUEST_KEYS.issuperset(data):
-        get = data.get
-        principal, action, resource = get("principal"), get("action"), get("resource")
-        account, context = get("resource_account"), get("context")
+    get: Callable[[str], Any] = data.get
+    principal, action, resource = get("principal"), get("action"), get("resource")
+    account, context = get("resource_account"), get("context")
+    if context:
+        if type(context) is not dict:
+            return None
+        ctx = _context_ok(context)
+        if ctx is None:
+            return None
+    elif context is None or type(context) is dict:
+        ctx = _EMPTY
     else:
         return None
+    ok_p, ok_a, ok_acct = _FIELDS_OK
+    try:  # fields that passed before (the sets hold only strings, and None where a field may be null)
+        seen = principal in ok_p and action in ok_a and account in ok_acct
+    except TypeError:  # an unhashable value (a list or an object)
+        return None
+    if seen and type(resource) is str:
+        plain = _plain_resource
+        if resource == "*" or (plain is not None and plain(resource) is not None):
+            return principal, action, resource, account, ctx
     if (
         (principal is not None and type(principal) is not str)
         or type(action) is not str
@@ -190,14 +219,6 @@ def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
         or (account is not None and type(account) is not str)
     ):
         return None
-    if context is not None and (type(context) is not dict or (context and not _context_ok(context))):
-        return None
-    ctx: dict[str, Any] = context or _EMPTY
-    ok_p, ok_a, ok_acct = _FIELDS_OK
-    if principal in ok_p and action in ok_a and account in ok_acct:
-        plain = _plain_resource
-        if resource == "*" or (plain is not None and plain(resource) is not None):
-            return principal, action, resource, account, ctx
     if (":" in action or action == "*") and resource and request_problem(principal, action, resource, account) is None:
         _fields_passed(principal, action, account)  # cached per field
         return principal, action, resource, account, ctx
@@ -287,25 +308,27 @@ class JsonStream:
         self.texts: dict[str, Any] = {}
         self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
         self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
+        self.prints: dict[tuple[int, str], list[str]] = {}  # compiled policies texts (see _remember)
 
-    def presplit_all(self, text: str, opening: str) -> list[Any] | None:
-        """The items of ``text`` (whole items joined by commas, each starting with ``opening``, the first item's
-        ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested ``{"policies":`` leaves
-        an item that does not parse, so it falls back too).
+    def presplit_all(self, text: str, opening: str, start: int = 0, stop: int | None = None) -> list[Any] | None:
+        """The items of ``text[start:stop]`` (whole items joined by commas, each starting with ``opening``, the
+        first item's ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested
+        ``{"policies":`` leaves an item that does not parse, so it falls back too).
 
-        Works on positions in ``text`` (no copy of an item but its ``policies`` text): each item's body, after
+        Works on positions in ``text`` (no copy of an item but a new ``policies`` text): each item's body, after
         ``opening`` and before the comma that ends it, is read exactly as :meth:`presplit` reads it."""
-        lead = text.find(opening)
-        if lead == -1 or text[:lead].strip():
+        stop = len(text) if stop is None else stop
+        lead = text.find(opening, start, stop)
+        if lead == -1 or text[start:lead].strip():
             return None
         out: list[Any] = []
         find = text.find
         skip = len(opening)
         pos = lead
         while True:
-            nxt = find(opening, pos + skip)
+            nxt = find(opening, pos + skip, stop)
             if nxt == -1:
-                end = len(text)
+                end = stop
             else:  # the body ends at the comma before the next opening (only whitespace between)
                 end = nxt - 1
                 while end > pos and text[end] in _WS:
@@ -335,16 +358,19 @@ class JsonStream:
         at = text.rfind('"request"', start, end)
         if at == -1:
             return None
-        comma = at - 1  # head = body[:at].rstrip() must end with ","
-        while comma >= start and text[comma] in _WS:
-            comma -= 1
-        if comma < start or text[comma] != ",":
-            return None
-        colon = at + 9  # tail = body[at + 9:].lstrip() must start with ":"
-        while colon < end and text[colon] in _WS:
-            colon += 1
-        if colon >= end or text[colon] != ":":
-            return None
+        if text[at - 2 : at] == ", " and text[at + 9 : at + 10] == ":" and start <= at - 2 and at + 9 < end:
+            comma, colon = at - 2, at + 9
+        else:
+            comma = at - 1  # head = body[:at].rstrip() must end with ","
+            while comma >= start and text[comma] in _WS:
+                comma -= 1
+            if comma < start or text[comma] != ",":
+                return None
+            colon = at + 9  # tail = body[at + 9:].lstrip() must start with ":"
+            while colon < end and text[colon] in _WS:
+                colon += 1
+            if colon >= end or text[colon] != ":":
+                return None
         close = end - 1  # the request text, rstripped, must end with "}" (the item's)
         while close > colon and text[close] in _WS:
             close -= 1
@@ -355,15 +381,26 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
-        ptext = text[p0:p1]
         policies = None
-        try:
+        compiled = None
+        # A text compiled before is found by its length and last characters and confirmed in place (the same
+        # length and ``startswith`` at p0: the same text), neither copied nor hashed (see _remember).
+        for ptext in self.prints.get((p1 - p0, text[p1 - 24 : p1]), ()):
+            if text.startswith(ptext, p0):
+                compiled = self.known.get(ptext)
+                break
+        if compiled is None:
+            ptext = text[p0:p1]
             compiled = self.known.get(ptext)
+            if compiled is not None:  # compiled by the runner (see PolicySets.get)
+                self._remember(ptext)
+        try:
             if compiled is None:
                 policies = self.texts.get(ptext)
                 if policies is None:
                     if self.compile_text is not None and self.compile_text(ptext):
                         compiled = self.known.get(ptext)
+                        self._remember(ptext)
                     else:
                         policies = orjson.loads(ptext)
                         if len(self.texts) >= _TEXTS:
@@ -373,6 +410,17 @@ class JsonStream:
         except orjson.JSONDecodeError:
             return None
         return Presplit(ptext, policies, request, compiled)
+
+    def _remember(self, ptext: str) -> None:
+        """Index a compiled policies text by its length and last 24 characters (bounded, like the sets)."""
+        key = (len(ptext), ptext[-24:])
+        bucket = self.prints.get(key)
+        if bucket is None:
+            if len(self.prints) >= _PRINTS:
+                self.prints.clear()
+            self.prints[key] = [ptext]
+        elif len(bucket) < 8 and ptext not in bucket:
+            bucket.append(ptext)
 
     def fill(self, size: int = _CHUNK) -> bool:
         """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
@@ -453,7 +501,7 @@ class JsonStream:
             end = at
             if buf[cut] != ",":
                 continue
-            fast = self.presplit_all(buf[start:cut], opening) if opening.endswith('"policies":') else None
+            fast = self.presplit_all(buf, opening, start, cut) if opening.endswith('"policies":') else None
             if fast is not None:
                 self.pos = cut
                 return fast
@@ -827,24 +875,25 @@ def _run_block(
 ) -> None:
     """Decide a block's requests, appending each answer's line to ``pending`` (``lines``: the line per answer)."""
     by_text, get = sets.by_text, sets.get
-    compiled: CompiledPolicies | None = None
+    compiled: CompiledPolicies
     last: Any = _MISSING
     for policies, request, where in block:
-        if type(policies) is Presplit:
-            compiled = policies.compiled
-            if compiled is None:
-                compiled = by_text.get(policies.text)
-                if compiled is None:
-                    compiled = get(policies, item_name(where, source, names))
-        elif policies is not last:  # the object form: one policies value for every request
-            compiled = get(policies, item_name(where, source, names))
-            last = policies
-        assert compiled is not None
-        parts = fast_parts(request) or checked_parts(request, where, source, names)
-        principal, action, resource, account, context = parts
-        decided = compiled.decide_request(
-            compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
-        )
+        if policies is not last:
+            if type(policies) is Presplit:  # the compiled set the reader found, or one by its text
+                compiled = (
+                    policies.compiled or by_text.get(policies.text) or get(policies, item_name(where, source, names))
+                )
+            else:  # the object form: one policies value for every request
+                compiled = get(policies, item_name(where, source, names))
+                last = policies
+        parts = fast_parts(request)
+        if parts is None:
+            principal, action, resource, account, context = checked_parts(request, where, source, names)
+            req = compiled._prepare(principal, action, resource, account, context or _EMPTY, None)
+        else:
+            principal, action, resource, account, context = parts
+            req = compiled._prepare(principal, action, resource, account, context, None, True)
+        decided = compiled.decide_request(req)
         line = lines.get(decided)
         if line is None:
             line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"

@@ -73,13 +73,16 @@ _PRINCIPALS: dict[str | None, P.RequestPrincipal] = {}  # parsed request princip
 
 def _group_const(stmts: tuple[CStatement, ...]) -> Result | None:
     """The answer of a group when none of its statements depends on the request (else ``None``)."""
-    if not all(s.unconditional for s in stmts):
-        return None
-    if any(s.deny and s.res_mode == RM_ALWAYS for s in stmts):
-        return EXP
-    if any(not s.deny and s.res_mode == RM_ALWAYS for s in stmts):
-        return ALW
-    return IMP
+    result = IMP
+    for s in stmts:
+        if not s.unconditional:
+            return None
+        if s.res_mode == RM_ALWAYS:
+            if s.deny:
+                result = EXP
+            elif result is IMP:
+                result = ALW
+    return result
 
 
 class _Group:
@@ -88,9 +91,12 @@ class _Group:
     __slots__ = ("const", "stmts")
 
     def __init__(self, docs: tuple[CompiledDocument, ...], action: str) -> None:
-        stmts = [s for d in docs for s in d.for_action(action)]
-        stmts.sort(key=lambda s: not s.deny)
-        self.stmts = tuple(stmts)
+        deny: list[CStatement] = []
+        allow: list[CStatement] = []
+        for d in docs:
+            for s in d.for_action(action):
+                (deny if s.deny else allow).append(s)
+        self.stmts = (*deny, *allow)  # Deny statements first
         self.const = _group_const(self.stmts)
 
     def result(self, req: Prepared) -> Result:
@@ -388,7 +394,10 @@ class CompiledPolicies:
         account: str | None,
         context: Mapping[str, Any],
         wo: bool | None,
+        normalised: bool = False,
     ) -> Prepared:
+        """The request prepared for :meth:`decide_request` (``normalised``: ``context`` already has lower-case
+        keys and string or tuple values, see :func:`normalise_context`)."""
         principal = _PRINCIPALS.get(raw)
         if principal is None:
             principal = P.parse_principal(raw)
@@ -404,7 +413,7 @@ class CompiledPolicies:
         req.service = plan.service
         req.resource = resource
         req.principal = principal
-        req.context = normalise_context(context) if plan.needs_context else _EMPTY
+        req.context = (context if normalised else normalise_context(context)) if plan.needs_context else _EMPTY
         wild = req.wild = "*" in resource
         if account is None:
             arn = split_resource_arn(resource)

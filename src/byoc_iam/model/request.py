@@ -143,7 +143,7 @@ def _account_problem(account: str) -> str | None:
 def _plain_arn() -> re.Pattern[str]:
     """``arn:<an AWS partition>:<service>:<region>:<12 digits, aws or empty>:<resource>``, nothing unusual."""
     partitions = "|".join(re.escape(p) for p in all_partitions())
-    return re.compile(rf"arn:(?:{partitions}):[a-z0-9][a-z0-9-]*:[^:]*:(?:\d{{12}}|aws|):.+", re.S)
+    return re.compile(rf"arn:(?:{partitions}):[a-z0-9][a-z0-9-]*:[^:]*:(?:[0-9]{{12}}|aws|):.+", re.S)
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +151,7 @@ def _plain_principal() -> re.Pattern[str]:
     """``arn:<an AWS partition>:iam|sts::<12 digits>:<resource>``, the resource without a wildcard and not
     starting or ending with whitespace (so ``str.strip`` keeps the value as it is)."""
     partitions = "|".join(re.escape(p) for p in all_partitions())
-    return re.compile(rf"arn:(?:{partitions}):(?:iam|sts)::\d{{12}}:[^\s*?](?:[^*?]*[^\s*?])?", re.S)
+    return re.compile(rf"arn:(?:{partitions}):(?:iam|sts)::[0-9]{{12}}:[^\s*?](?:[^*?]*[^\s*?])?", re.S)
 
 
 def plain_arn_pattern() -> re.Pattern[str]:
