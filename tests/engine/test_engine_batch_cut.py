@@ -278,23 +278,24 @@ def test_the_fast_request_path_refuses_what_iam_could_not_receive() -> None:
     assert request_parts({"action": "s3:GetObject", "resource": "*"}, 0, "batch.json")[1] == "s3:GetObject"
 
 
-def test_known_members_find_texts_indexed_at_every_prefix_length() -> None:
-    """A key's texts are indexed by different prefix lengths (short and long texts); the cut finds each, looking
-    only at the lengths that key uses, and starts afresh (lengths too) once the limit is reached."""
-    long_list = json.dumps([_doc(f"s3:Get{i}") for i in range(8)])  # over 256 characters
-    mid, short = json.dumps(_doc("s3:*")), "[]"  # 64 or more; fewer than 16
-    assert len(long_list) >= 256 and 64 <= len(mid) < 256
-    known = KnownMembers(limit=4)
-    for key, value in (("identity", long_list), ("identity", short), ("session", mid)):
-        known.add(key, value)
-    for identity in (long_list, short):
-        text = json.dumps({"identity": json.loads(identity), "session": json.loads(mid)})
-        assert known.cut(text) == [("identity", identity), ("session", mid)] == split_members(text)
-    assert known.cut(json.dumps({"identity": [], "session": _doc("ec2:*")})) is None  # an unknown session text
-    known.add("scp", "[[]]")
-    known.add("rcp", "[[]]")  # the fifth text: the index starts afresh with it
-    assert known.cut(json.dumps({"identity": []})) is None
-    assert known.cut('{"rcp": [[]]}') == [("rcp", "[[]]")]
+def test_known_members_tell_apart_texts_that_share_a_prefix() -> None:
+    """A key's texts are kept sorted and the cut takes the largest one not above what follows the key: lists that
+    share their first documents (one the start of another but for its closing bracket) are each found, a text
+    between two known ones is not, and the texts start afresh once the limit is reached."""
+    a, b, c = _doc("s3:GetObject"), _doc("s3:PutObject"), _doc("ec2:*")
+    lists = [[a], [a, b], [a, b, c], [a, c], [b]]
+    known = KnownMembers(limit=len(lists) + 1)
+    for value in lists:
+        known.add("identity", json.dumps(value))
+    known.add("session", json.dumps(c))
+    for value in lists:
+        text = json.dumps({"identity": value, "session": c})
+        assert known.cut(text) == [("identity", json.dumps(value)), ("session", json.dumps(c))] == split_members(text)
+    assert known.cut(json.dumps({"identity": [a, b, b], "session": c})) is None  # sorts between known texts
+    assert known.cut(json.dumps({"identity": [c], "session": c})) is None  # above every known text
+    known.add("scp", "[[]]")  # the limit's next text: the texts start afresh with it
+    assert known.cut(json.dumps({"identity": [a], "session": c})) is None
+    assert known.cut('{"scp": [[]]}') == [("scp", "[[]]")]
 
 
 @settings(max_examples=400)

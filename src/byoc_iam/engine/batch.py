@@ -50,7 +50,8 @@ from byoc_iam.model.request import plain_arn_pattern, request_problem
 
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
-_CHUNK = 1 << 16
+_CHUNK = 1 << 16  # the least text a block is cut from (and an interactive read's longest line)
+_READ = 1 << 20  # characters read at a time (not interactive)
 _SET_CACHE = 8192
 _MEMBER_CACHE = 4096
 _MISSING = object()
@@ -422,21 +423,24 @@ class JsonStream:
         elif len(bucket) < 8 and ptext not in bucket:
             bucket.append(ptext)
 
-    def fill(self, size: int = _CHUNK) -> bool:
-        """Read more (a line at a time when interactive, so pipes answer at once); False at the end."""
+    def fill(self) -> bool:
+        """Read more (:data:`_READ` characters, or a line at a time when interactive, so pipes answer at once);
+        False at the end. What was read before the position is dropped then: each character is copied into the
+        buffer about once, not once per read."""
         if self.eof:
             return False
         if self.before_read is not None:
             self.before_read()
-            chunk = self.stream.readline(size)
+            chunk = self.stream.readline(_CHUNK)
         else:
-            chunk = self.stream.read(size)
+            chunk = self.stream.read(_READ)
         if not chunk:
             self.eof = True
             return False
-        if self.pos > _CHUNK or self.pos == len(self.buf):
-            self.buf, self.pos = self.buf[self.pos :], 0
-        self.buf += chunk
+        if self.pos:
+            self.buf, self.pos = self.buf[self.pos :] + chunk, 0
+        else:
+            self.buf += chunk
         return True
 
     def peek(self) -> str:

@@ -14,7 +14,7 @@ text) and fall back to parsing the whole object when it fails.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
 
 MEMBER_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 _WS = " \t\r\n"
@@ -64,7 +64,6 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-_LEVELS = (256, 64, 16, 1)  # a member text is indexed by its first L characters, the largest L it has
 # A member's key (JSON whitespace around it), the object's opening, what follows a member value.
 _KEY = re.compile(r'[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*')
 _OPEN = re.compile(r"[ \t\r\n]*\{")
@@ -72,37 +71,39 @@ _CLOSE = re.compile(r"[ \t\r\n]*([,}])[ \t\r\n]*")
 
 
 class KnownMembers:
-    """Member texts already parsed (each valid JSON), indexed by policy type and their first characters, so a
-    ``policies`` text made of known members is cut by comparing text in place, without scanning all of it.
+    """Member texts already parsed (each valid JSON), kept sorted per policy type, so a ``policies`` text made of
+    known members is cut by comparing text in place, without scanning all of it.
 
-    Exact, not a guess: at a member's value the text must start with a known member text and continue with
-    JSON whitespace and ``,`` or ``}``. A valid JSON value followed by a delimiter is exactly the value a parser
-    reads there, so the object (known keys, each once, known values) is valid JSON with exactly those members.
-    Anything else (an unknown member text, another key, a repeated key, an escaped key) returns None and the
-    caller cuts the text with :func:`split_members`. Bounded: at most ``limit`` texts (then it starts afresh)."""
+    At a member's value the one candidate is the largest known text not above the text that follows (found by
+    bisection): a valid JSON array, object, string or literal is never a proper prefix of another valid one, so
+    a known text that the text holds there is that one. Exact, not a guess: the text must hold the candidate
+    and continue with JSON whitespace and ``,`` or ``}``. A valid JSON value followed by a delimiter is exactly
+    the value a parser reads there, so the object (known keys, each once, known values) is valid JSON with
+    exactly those members. Anything else (an unknown member text, another key, a repeated key, an escaped key)
+    returns None and the caller cuts the text with :func:`split_members`. Bounded: at most ``limit`` texts
+    (then it starts afresh)."""
 
     def __init__(self, limit: int = 4096) -> None:
         self.limit = limit
         self.count = 0
-        self.index: dict[tuple[str, str], list[str]] = {}
-        self.sizes: dict[str, tuple[int, ...]] = {}  # per key, the prefix lengths its texts are indexed by
+        self.texts: dict[str, list[str]] = {}  # per key, its texts in sorted order
+        self.longest: dict[str, int] = {}  # per key, the length of its longest text
 
     def add(self, key: str, value: str) -> None:
         """Remember ``value`` (a member text that parsed as JSON, stripped) for the member ``key``."""
         if not value:
             return
         if self.count >= self.limit:
-            self.index.clear()
-            self.sizes.clear()
+            self.texts.clear()
+            self.longest.clear()
             self.count = 0
-        size = next(size for size in _LEVELS if len(value) >= size)
-        sizes = self.sizes.get(key, ())
-        if size not in sizes:
-            self.sizes[key] = tuple(sorted((*sizes, size), reverse=True))
-        bucket = self.index.setdefault((key, value[:size]), [])
-        if value not in bucket and len(bucket) < 16:
-            bucket.append(value)
+        texts = self.texts.setdefault(key, [])
+        i = bisect_left(texts, value)
+        if i == len(texts) or texts[i] != value:
+            texts.insert(i, value)
             self.count += 1
+            if len(value) > self.longest.get(key, 0):
+                self.longest[key] = len(value)
 
     def cut(self, text: str) -> list[tuple[str, str]] | None:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
@@ -111,15 +112,19 @@ class KnownMembers:
             return None
         pos = m.end()
         out: list[tuple[str, str]] = []
-        key_at, close_at, get, sizes = _KEY.match, _CLOSE.match, self.index.get, self.sizes
+        key_at, close_at, known, longest = _KEY.match, _CLOSE.match, self.texts.get, self.longest.get
         while True:
             m = key_at(text, pos)
             if m is None:
                 return None
             key = m.group(1)
             pos = m.end()
-            value = _known_at(get, sizes.get(key, ()), key, text, pos)
-            if value is None:
+            texts = known(key)
+            if not texts:
+                return None
+            i = bisect_right(texts, text[pos : pos + longest(key, 0)])
+            value = texts[i - 1] if i else ""
+            if not value or not text.startswith(value, pos):
                 return None
             out.append((key, value))
             m = close_at(text, pos + len(value))
@@ -131,15 +136,3 @@ class KnownMembers:
                 return out
             else:
                 return None
-
-
-def _known_at(
-    get: Callable[[tuple[str, str]], list[str] | None], sizes: tuple[int, ...], key: str, text: str, pos: int
-) -> str | None:
-    """A known member text of ``key`` (``get``: the index's lookup; ``sizes``: the prefix lengths its texts are
-    indexed by, longest first) that ``text`` holds at ``pos``."""
-    for size in sizes:
-        for value in get((key, text[pos : pos + size])) or ():
-            if text.startswith(value, pos):
-                return value
-    return None
