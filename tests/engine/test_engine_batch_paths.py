@@ -181,3 +181,29 @@ def test_static_resource_patterns_match_like_each_pattern_tested(
     else:
         return
     assert st_.resource_matches(req) == expected
+
+
+def test_a_string_subclass_is_not_taken_for_a_field_seen_before() -> None:
+    """fast_parts trusts a principal, action and account that passed before by set membership; a ``str`` subclass
+    (only a Python caller can pass one) may claim to equal one, so it is declined and check_request refuses it."""
+    from byoc_iam.engine.batch import fast_parts
+
+    class Claims(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __hash__(self) -> int:
+            return str.__hash__(self)  # the hash of the string it claims to be
+
+    good = {
+        "principal": "arn:aws:iam::111122223333:role/app",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::d/k",
+        "resource_account": ACCOUNT,
+    }
+    assert fast_parts(good) is not None  # the fields are now known
+    for field in ("principal", "action", "resource_account"):
+        odd = {**good, field: Claims(good[field])}
+        assert fast_parts(odd) is None
+        with pytest.raises(UsageError):
+            request_parts(odd, 0, "batch.json")

@@ -209,7 +209,12 @@ def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
         seen = principal in ok_p and action in ok_a and account in ok_acct
     except TypeError:  # an unhashable value (a list or an object)
         return None
-    if seen and type(resource) is str:
+    if (  # exact types: a str subclass could claim to equal a string that passed
+        seen
+        and type(resource) is type(action) is str
+        and (principal is None or type(principal) is str)
+        and (account is None or type(account) is str)
+    ):
         plain = _plain_resource
         if resource == "*" or (plain is not None and plain(resource) is not None):
             return principal, action, resource, account, ctx
