@@ -46,3 +46,17 @@ class ActionMatcher:
         if each is None:
             each = self._each = tuple(ActionMatcher((v,)) for v in self.values)
         return tuple(m.values[0] for m in each if m.matches(action_lower))
+
+
+_MATCHERS: dict[tuple[str, ...], ActionMatcher] = {}
+
+
+def action_matcher(values: tuple[str, ...]) -> ActionMatcher:
+    """``ActionMatcher(values)``, one object for equal values (a matcher never changes but for its explain-mode
+    cache, and the documents of a batch repeat their Action lists); bounded."""
+    hit = _MATCHERS.get(values)
+    if hit is None:
+        if len(_MATCHERS) >= 16384:
+            _MATCHERS.clear()
+        hit = _MATCHERS[values] = ActionMatcher(values)
+    return hit

@@ -14,9 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from byoc_iam.engine import principals as P
-from byoc_iam.engine.actions import ActionMatcher
+from byoc_iam.engine.actions import action_matcher
 from byoc_iam.engine.conditions import Clause, make_clause
-from byoc_iam.engine.resources import K_STATIC, MATCH, NO_MATCH, ResourcePattern, wildcard_request_test
+from byoc_iam.engine.resources import (
+    K_STATIC,
+    MATCH,
+    NO_MATCH,
+    ResourcePattern,
+    resource_pattern,
+    wildcard_request_test,
+)
 from byoc_iam.engine.results import ResourceMode
 from byoc_iam.engine.types import DocLike
 from byoc_iam.model.policy import PolicyDocument, Statement, policy
@@ -49,15 +56,15 @@ class CStatement:
         self.policy_type = policy_type
         self.index = index
         deny = self.deny = st.effect == "Deny"
-        self.action = ActionMatcher(st.action) if st.action is not None else None
-        self.not_action = ActionMatcher(st.not_action) if st.not_action is not None else None
+        self.action = action_matcher(st.action) if st.action is not None else None
+        self.not_action = action_matcher(st.not_action) if st.not_action is not None else None
         self.patterns: tuple[ResourcePattern, ...] = ()
         if st.resource is not None:
-            self.patterns = tuple(ResourcePattern(v, policy_type, variables=variables, deny=deny) for v in st.resource)
+            self.patterns = tuple(resource_pattern(v, policy_type, variables=variables, deny=deny) for v in st.resource)
             self.res_mode = RM_ALWAYS if "*" in st.resource else RM_LIST
         elif st.not_resource is not None:
             self.patterns = tuple(
-                ResourcePattern(v, policy_type, variables=variables, deny=deny, not_resource=True)
+                resource_pattern(v, policy_type, variables=variables, deny=deny, not_resource=True)
                 for v in st.not_resource
             )
             self.res_mode = RM_NEVER if "*" in st.not_resource else RM_NOT_LIST
