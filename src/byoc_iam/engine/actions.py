@@ -5,6 +5,7 @@ whitespace, commas) is taken literally and so matches nothing real."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from byoc_iam.model.wildcard import glob_regex_source
 
@@ -48,15 +49,8 @@ class ActionMatcher:
         return tuple(m.values[0] for m in each if m.matches(action_lower))
 
 
-_MATCHERS: dict[tuple[str, ...], ActionMatcher] = {}
-
-
+@lru_cache(maxsize=16384)
 def action_matcher(values: tuple[str, ...]) -> ActionMatcher:
     """``ActionMatcher(values)``, one object for equal values (a matcher never changes but for its explain-mode
-    cache, and the documents of a batch repeat their Action lists); bounded."""
-    hit = _MATCHERS.get(values)
-    if hit is None:
-        if len(_MATCHERS) >= 16384:
-            _MATCHERS.clear()
-        hit = _MATCHERS[values] = ActionMatcher(values)
-    return hit
+    cache, and the documents of a batch repeat their Action lists)."""
+    return ActionMatcher(values)

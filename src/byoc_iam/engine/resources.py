@@ -178,23 +178,13 @@ class ResourcePattern:
             return None
 
 
-_PATTERNS: dict[tuple[str, str, bool, bool, bool], ResourcePattern] = {}
-
-
+@lru_cache(maxsize=16384)
 def resource_pattern(
     value: str, policy_type: str, *, variables: bool = True, deny: bool = False, not_resource: bool = False
 ) -> ResourcePattern:
     """``ResourcePattern(value, ...)``, one object for equal arguments (a pattern never changes once built, and
-    the documents of a batch repeat their Resource values); bounded."""
-    key = (value, policy_type, variables, deny, not_resource)
-    hit = _PATTERNS.get(key)
-    if hit is None:
-        if len(_PATTERNS) >= 16384:
-            _PATTERNS.clear()
-        hit = _PATTERNS[key] = ResourcePattern(
-            value, policy_type, variables=variables, deny=deny, not_resource=not_resource
-        )
-    return hit
+    the documents of a batch repeat their Resource values)."""
+    return ResourcePattern(value, policy_type, variables=variables, deny=deny, not_resource=not_resource)
 
 
 def wildcard_request_test(
