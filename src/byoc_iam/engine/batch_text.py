@@ -119,12 +119,12 @@ class KnownMembers:
                 return None
             key = m.group(1)
             pos = m.end()
-            texts = known(key)
-            if not texts:
-                return None
+            texts = known(key) or ()
             i = bisect_right(texts, text[pos : pos + longest(key, 0)])
-            value = texts[i - 1] if i else ""
-            if not value or not text.startswith(value, pos):
+            if not i:
+                return None
+            value = texts[i - 1]
+            if not text.startswith(value, pos):
                 return None
             out.append((key, value))
             m = close_at(text, pos + len(value))
