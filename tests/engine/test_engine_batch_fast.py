@@ -262,8 +262,9 @@ def test_a_context_value_not_of_its_keys_type_is_refused(key: str, value: str, w
 
 
 def test_texts_of_equal_length_and_ending_are_told_apart() -> None:
-    """The reader finds a policies text seen before by its length and last characters, then compares the whole
-    text in place: two different texts that share both must still get their own answers."""
+    """The reader finds a policies text seen before by bisection over the sorted texts, then compares the whole
+    text in place: two different texts of the same length and ending (the first one's neighbour in that order)
+    must still get their own answers."""
     get = {"identity": [_allow("s3:GetObject")], "session": _allow("s3:*")}
     put = {"identity": [_allow("s3:PutObject")], "session": _allow("s3:*")}
     a, b = json.dumps(get), json.dumps(put)
@@ -277,3 +278,55 @@ def test_texts_of_equal_length_and_ending_are_told_apart() -> None:
     cases = [{"policies": p, "request": request} for p in (get, put, get, put, put, get) * 50]
     answers = [r["decision"] for r in _run(json.dumps(cases))]
     assert answers == ["Allowed", "ImplicitlyDenied", "Allowed", "ImplicitlyDenied", "ImplicitlyDenied", "Allowed"] * 50
+
+
+def _request(action: str = "s3:GetObject", **context: str) -> dict[str, Any]:
+    return {
+        "principal": f"arn:aws:iam::{ACCOUNT}:role/app",
+        "action": action,
+        "resource": "arn:aws:s3:::data/a",
+        "resource_account": ACCOUNT,
+        "context": context,
+    }
+
+
+def test_known_sets_that_begin_alike_are_told_apart() -> None:
+    """The reader finds a known policies text where an item's value starts, by bisection over the sorted texts:
+    sets that begin with the same members (one set's text runs into the next member where another's ends) must
+    each get their own answer, in every order."""
+    ident = [_allow("s3:GetObject")]
+    deny = {**RESOURCE[1], "Statement": [{**RESOURCE[1]["Statement"][0], "Resource": "arn:aws:s3:::data/*"}]}
+    sets = [
+        {"identity": ident},
+        {"identity": ident, "session": _allow("ec2:*")},
+        {"identity": ident, "session": _allow("s3:*")},
+        {"identity": ident, "session": _allow("s3:*"), "resource": deny},
+    ]
+    cases = [{"policies": sets[i], "request": _request()} for i in (0, 1, 2, 3, 3, 2, 1, 0, 2, 0, 3, 1) * 30]
+    expected = _plain(cases)
+    assert {e["decision"] for e in expected} == {"Allowed", "ImplicitlyDenied", "ExplicitlyDenied"}
+    assert _run(json.dumps(cases)) == expected
+
+
+def test_the_requests_form_among_known_items_is_read_whole() -> None:
+    """An array item of the ``requests`` form with a policies text the reader knows is not taken for a
+    ``request`` item: each of its requests is decided."""
+    policies = {"identity": [_allow("s3:GetObject")]}
+    one = {"policies": policies, "request": _request()}
+    many = {"policies": policies, "requests": [_request("s3:PutObject"), _request()]}
+    answers = [r["decision"] for r in _run(json.dumps([one] * 40 + [many] + [one]))]
+    assert answers == ["Allowed"] * 40 + ["ImplicitlyDenied", "Allowed", "Allowed"]
+
+
+def test_a_request_holding_the_item_opening_is_named_not_cut() -> None:
+    """A request (after a known policies text) holding, after an object, an object with a ``"policies"`` key: the
+    reader's cut there (after ``}, ``) leaves a request that does not parse, so the block is parsed whole, the bad
+    request is named and the lines before it are written. (Inside a JSON string the opening cannot occur: its
+    quotes would be escaped.)"""
+    policies = {"identity": [_allow("s3:GetObject")]}
+    nested = {**_request(), "context": {"x": [{"y": "1"}, {"policies": {"identity": []}, "request": {}}]}}
+    cases = [{"policies": policies, "request": _request()}] * 37 + [{"policies": policies, "request": nested}]
+    out = io.StringIO()
+    with pytest.raises(UsageError, match=r"^b\[37\]\.request\.context\.x: "):
+        run_batch(io.StringIO(json.dumps(cases + cases[:3])), out, "b")
+    assert len(out.getvalue().splitlines()) == 37

@@ -8,9 +8,10 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 request, in order.
 
 Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy per
-item: a new ``policies`` text); only each request is parsed (orjson). A ``policies`` text seen before is found by its
-length and last characters and confirmed by comparing it in place (neither copied nor hashed again), and its
-compiled set is handed to the runner with the item; a new one is cut into its members
+item: a new ``policies`` text); only each request is parsed (orjson). A ``policies`` text compiled before is found
+where the item's value starts, by bisection over the sorted known texts and one comparison in place (neither copied,
+hashed nor scanned: only the request is searched for the next item), and its compiled set is handed to the runner
+with the item; a new one is cut into its members
 (:mod:`byoc_iam.engine.batch_text`: known member texts compared in place), each distinct member text parsed, checked
 and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies`` text and
 20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``) only when
@@ -34,12 +35,14 @@ from __future__ import annotations
 
 import gc
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import orjson
 
-from byoc_iam.engine.batch_text import KnownMembers, split_members
+from byoc_iam.engine.batch_text import KnownMembers, SortedTexts, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
 from byoc_iam.engine.conditions import context_problem, typed_reader
@@ -59,20 +62,26 @@ _WS = " \t\r\n"
 _FIRST_LINE_MAX = 1 << 20
 _GC_EVERY = 100_000  # requests between two runs of the cyclic garbage collector (see run_batch)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
-_PRINTS = 8192  # compiled policies texts the reader indexes by length and ending (JsonStream._remember)
+_SEEN = 8192  # compiled policies texts the reader finds in place (JsonStream.seen)
+_SEEN_LONGEST = 1 << 14  # longer policies texts are looked up by their slice (each item bisects a slice this long)
+_TO_REQUEST = re.compile(r'[ \t\r\n]*,[ \t\r\n]*"request"[ \t\r\n]*:').match  # between policies and request
 
 
 class Presplit:
-    """An item read without parsing its ``policies`` again: the text of that value (the cache key), the
-    value as parsed the first time this text was seen, and the parsed request."""
+    """The ``policies`` of an item the reader cut but could not compile: the text of that value (the cache key)
+    and the value as parsed the first time this text was seen (:class:`PolicySets` compiles it or names its
+    error)."""
 
-    __slots__ = ("compiled", "policies", "request", "text")
+    __slots__ = ("policies", "text")
 
-    def __init__(self, text: str, policies: Any, request: Any, compiled: CompiledPolicies | None = None) -> None:
+    def __init__(self, text: str, policies: Any) -> None:
         self.text = text
         self.policies = policies
-        self.request = request
-        self.compiled = compiled  # the runner's compiled set for ``text``, when the reader found it
+
+
+# (policies, request, where): ``policies`` a value, a :class:`CompiledPolicies` or a :class:`Presplit`; ``where``
+# names the request in errors (for an array item its index, see :func:`item_name`)
+Item = tuple[Any, Any, str | int]
 
 
 # -- the format ---------------------------------------------------------------------------------------
@@ -249,12 +258,15 @@ def _fields_passed(principal: str | None, action: str, account: str | None) -> N
     global _plain_resource
     if _plain_resource is None:
         _plain_resource = plain_arn_pattern().fullmatch
-    for seen, value, none_ok in zip(_FIELDS_OK, (principal, action, account), (True, False, True), strict=True):
+    ok_p, ok_a, ok_acct = _FIELDS_OK
+    for seen in _FIELDS_OK:
         if len(seen) >= _FIELDS_MAX:
             seen.clear()
-            if none_ok:
+            if seen is not ok_a:  # a principal or account may be None (anonymous, or the account left out)
                 seen.add(None)
-        seen.add(value)
+    ok_p.add(principal)
+    ok_a.add(action)
+    ok_acct.add(account)
 
 
 def check_request(data: Any, where: str) -> dict[str, Any]:
@@ -305,26 +317,47 @@ class JsonStream:
         self.eof = False
         self.decoder = json.JSONDecoder()
         self.texts: dict[str, Any] = {}
-        self.known: dict[str, Any] = {}  # policies texts the runner has compiled (their values are not needed)
-        self.compile_text: Callable[[str], bool] | None = None  # compiles a policies text into ``known``
-        self.prints: dict[tuple[int, str], list[str]] = {}  # compiled policies texts (see _remember)
+        self.known: dict[str, CompiledPolicies] = {}  # policies texts the runner has compiled
+        self.compile_text: Callable[[str], CompiledPolicies | None] | None = None  # compiles a policies text
+        self.seen = SortedTexts()  # compiled policies texts (keys of ``known``), found in place (see _remember)
 
-    def presplit_all(self, text: str, opening: str, start: int, stop: int) -> list[Any] | None:
-        """The items of ``text[start:stop]`` (whole items joined by commas, each starting with ``opening``, the
-        first item's ``{"policies":`` as written), each presplit; None if any is not (a cut at a nested
-        ``{"policies":`` leaves an item that does not parse, so it falls back too).
+    def presplit_all(self, text: str, opening: str, start: int, stop: int, first: int) -> list[Item] | None:
+        """The items ``(policies, request, index)`` of ``text[start:stop]`` (whole items joined by commas, each
+        starting with ``opening``, the first item's ``{"policies":`` as written; numbered from ``first``), the
+        policies compiled (a :class:`CompiledPolicies`, or a :class:`Presplit` the runner compiles); None if any
+        item is not of that shape (a cut at a nested ``{"policies":`` leaves an item that does not parse, so it
+        falls back too).
 
-        Works on positions in ``text`` (no copy of an item but a new ``policies`` text): each item's body, after
-        ``opening`` and before the comma that ends it, is read by :meth:`_presplit_at`."""
+        Works on positions in ``text``, no copy of an item but a new ``policies`` text. A policies text compiled
+        before is found where the item's value starts (:meth:`SortedTexts.at`, inlined: bisection, then one
+        comparison in place), so only the request is scanned for the next item's ``opening``; any other item is read by
+        :meth:`_presplit_at`. Sound without parsing the policies again: the known text is valid JSON followed by
+        ``, "request":``, and the request parses, so the item is valid JSON with exactly those members (JSON
+        values are self-delimiting)."""
         lead = text.find(opening, start, stop)
         if lead == -1 or text[start:lead].strip():
             return None
-        out: list[Any] = []
-        find = text.find
+        out: list[Item] = []
+        find, known, to_request = text.find, self.known, _TO_REQUEST
+        texts, longest = self.seen.texts, self.seen.longest  # SortedTexts.at, inlined
         skip = len(opening)
-        pos = lead
+        pos, k = lead, first
         while True:
-            nxt = find(opening, pos + skip, stop)
+            body = p0 = pos + skip
+            while p0 < stop and text[p0] in _WS:
+                p0 += 1
+            i = bisect_right(texts, text[p0 : p0 + longest])
+            ptext = texts[i - 1] if i else ""
+            compiled = known.get(ptext) if i and text.startswith(ptext, p0, stop) else None
+            r0 = -1
+            if compiled is not None:
+                q = p0 + len(ptext)
+                if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
+                    r0 = q + 13
+                else:
+                    m = to_request(text, q, stop)
+                    r0 = m.end() if m is not None else -1
+            nxt = find(opening, r0 if r0 != -1 else body, stop)
             if nxt == -1:
                 end = stop
             else:  # the body ends at the comma before the next opening (only whitespace between)
@@ -333,18 +366,29 @@ class JsonStream:
                     end -= 1
                 if text[end] != ",":
                     return None
-            item = self._presplit_at(text, pos + skip, end)
-            if item is None:
-                return None
-            out.append(item)
+            if r0 == -1:
+                item = self._presplit_at(text, body, end, k)
+                if item is None:
+                    return None
+                out.append(item)
+            else:  # the request, up to the item's closing brace
+                close = end - 1
+                while close > r0 and text[close] in _WS:
+                    close -= 1
+                if close <= r0 or text[close] != "}":
+                    return None
+                try:
+                    out.append((compiled, orjson.loads(text[r0:close]), k))
+                except orjson.JSONDecodeError:
+                    return None
             if nxt == -1:
                 return out
-            pos = nxt
+            pos, k = nxt, k + 1
 
-    def _presplit_at(self, text: str, start: int, end: int) -> Presplit | None:
-        """One item from ``text[start:end]``, its body after the opening ``{"policies":``: `` P, "request": R}``,
-        without copying it. P is parsed only the first time its exact text is seen. None: another shape, or not
-        valid JSON (the caller parses the item the normal way).
+    def _presplit_at(self, text: str, start: int, end: int, k: int) -> Item | None:
+        """Item ``k`` from ``text[start:end]``, its body after the opening ``{"policies":``: `` P, "request": R}``,
+        without copying it but P. P is parsed only the first time its exact text is seen. None: another shape,
+        or not valid JSON (the caller parses the item the normal way).
 
         Sound without parsing P again: P's text is one already parsed (or compiled) and R parses, so the item
         ``{"policies": P, "request": R}`` is valid JSON, and a valid JSON value followed by a delimiter is
@@ -372,27 +416,15 @@ class JsonStream:
             p0 += 1
         while p1 > p0 and text[p1 - 1] in _WS:
             p1 -= 1
+        ptext = text[p0:p1]
+        compiled = self.known.get(ptext)  # compiled by the runner (see PolicySets.get)
         policies = None
-        compiled = None
-        # A text compiled before is found by its length and last characters and confirmed in place (the same
-        # length and ``startswith`` at p0: the same text), neither copied nor hashed (see _remember).
-        for ptext in self.prints.get((p1 - p0, text[p1 - 24 : p1]), ()):
-            if text.startswith(ptext, p0):
-                compiled = self.known.get(ptext)
-                break
-        if compiled is None:
-            ptext = text[p0:p1]
-            compiled = self.known.get(ptext)
-            if compiled is not None:  # compiled by the runner (see PolicySets.get)
-                self._remember(ptext)
         try:
             if compiled is None:
                 policies = self.texts.get(ptext)
                 if policies is None:
-                    if self.compile_text is not None and self.compile_text(ptext):
-                        compiled = self.known.get(ptext)
-                        self._remember(ptext)
-                    else:
+                    compiled = self.compile_text(ptext) if self.compile_text is not None else None
+                    if compiled is None:
                         policies = orjson.loads(ptext)
                         if len(self.texts) >= _TEXTS:
                             self.texts.clear()
@@ -400,18 +432,18 @@ class JsonStream:
             request = orjson.loads(text[colon + 1 : close])
         except orjson.JSONDecodeError:
             return None
-        return Presplit(ptext, policies, request, compiled)
+        if compiled is None:
+            return Presplit(ptext, policies), request, k
+        self._remember(ptext)
+        return compiled, request, k
 
     def _remember(self, ptext: str) -> None:
-        """Index a compiled policies text by its length and last 24 characters (bounded, like the sets)."""
-        key = (len(ptext), ptext[-24:])
-        bucket = self.prints.get(key)
-        if bucket is None:
-            if len(self.prints) >= _PRINTS:
-                self.prints.clear()
-            self.prints[key] = [ptext]
-        elif len(bucket) < 8 and ptext not in bucket:
-            bucket.append(ptext)
+        """Keep a compiled policies text (up to :data:`_SEEN_LONGEST` characters) to find it in place
+        (bounded, like the sets)."""
+        if len(ptext) <= _SEEN_LONGEST:
+            if len(self.seen) >= _SEEN:
+                self.seen.clear()
+            self.seen.add(ptext)
 
     def fill(self) -> bool:
         """Read more (:data:`_CHUNK` characters, or a line at a time when interactive, so pipes answer at once);
@@ -470,8 +502,9 @@ class JsonStream:
             self.pos = end
             return value
 
-    def _block(self) -> list[Any] | None:
-        """Several whole object items from the current position in one orjson call, or None.
+    def _block(self, first: int) -> tuple[list[Any], bool] | None:
+        """Several whole object items from the current position in one orjson call, or None; with True when the
+        items are ready :data:`Item` tuples (:meth:`presplit_all`, items numbered from ``first``).
 
         The cut before an item is found where the first item's opening text (``{"policies":``) recurs after a
         comma; any cut orjson accepts is exact (a cut inside a string or a nested value leaves the text
@@ -495,16 +528,17 @@ class JsonStream:
             end = at
             if buf[cut] != ",":
                 continue
-            fast = self.presplit_all(buf, opening, start, cut) if opening.endswith('"policies":') else None
+            presplit = self.compile_text is not None and opening.endswith('"policies":')
+            fast = self.presplit_all(buf, opening, start, cut, first) if presplit else None
             if fast is not None:
                 self.pos = cut
-                return fast
+                return fast, True
             try:
                 items: list[Any] = orjson.loads("[" + buf[start:cut] + "]")
             except orjson.JSONDecodeError:
                 continue
             self.pos = cut
-            return items
+            return items, False
         if self.eof:  # the rest of the array may be whole
             close = buf.rfind("]")
             if close > start:
@@ -513,33 +547,26 @@ class JsonStream:
                 except orjson.JSONDecodeError:
                     return None
                 self.pos = close
-                return items
+                return items, False
         return None
 
     def array(self, where: str) -> Iterator[Any]:
         """The items of the array starting at the current position."""
-        for _, item in self.indexed_array(where):
-            yield item
+        for _, block, _ in self.indexed_blocks(where):
+            yield from block
 
-    def indexed_array(self, where: str) -> Iterator[tuple[int, Any]]:
-        """``(index, item)`` of the array starting at the current position."""
-        for i, block in self.indexed_blocks(where):
-            for k, item in enumerate(block):
-                yield i + k, item
-
-    def indexed_blocks(self, where: str) -> Iterator[tuple[int, list[Any]]]:
-        """``(index of the first item, items)`` of the array starting at the current position, a block at a
-        time."""
+    def indexed_blocks(self, where: str) -> Iterator[tuple[int, list[Any], bool]]:
+        """``(index of the first item, items, ready)`` of the array starting at the current position, a block at
+        a time; ``ready``: the items are :data:`Item` tuples (see :meth:`_block`)."""
         self.expect("[", where)
         if self.peek() == "]":
             self.pos += 1
             return
         i = 0
         while True:
-            block = self._block() if self.peek() == "{" else None
-            if block is None:
-                block = [self.value(f"{where}[{i}]")]
-            yield i, block
+            got = self._block(i) if self.peek() == "{" else None
+            block, ready = got if got is not None else ([self.value(f"{where}[{i}]")], False)
+            yield i, block, ready
             i += len(block)
             ch = self.peek()
             if ch == ",":
@@ -552,7 +579,6 @@ class JsonStream:
 
 
 # -- items ------------------------------------------------------------------------------------------
-Item = tuple[Any, Any, str | int]  # (policies, request, where: an array item's index for a presplit item)
 
 
 def item_name(where: str | int, source: str, names: str | None = None) -> str:
@@ -576,12 +602,12 @@ def batch_blocks(
     source: str,
     before_read: Callable[[], None] | None = None,
     known: dict[str, Any] | None = None,
-    compile_text: Callable[[str], bool] | None = None,
+    compile_text: Callable[[str], CompiledPolicies | None] | None = None,
 ) -> Iterator[Block]:
     """``(items, names)`` for every block of a batch input, streamed: each item ``(policies, request, where)``,
     ``where`` naming the request in errors (a numbered item is named ``names.format(where)``, see
     :func:`item_name`); ``known``: policies texts already compiled (their values are not parsed);
-    ``compile_text(text)``: compiles a policies text into ``known`` if it can (True), else the text is parsed.
+    ``compile_text(text)``: the compiled policies text if it can compile it, else None (then the text is parsed).
     An item that fails ends its block: the items before it come first, then the error."""
     js = JsonStream(stream, before_read)
     if known is not None:
@@ -592,14 +618,14 @@ def batch_blocks(
         return
     if first == "[":
         names = _names(source, "[{}].request")
-        for i, block in js.indexed_blocks(source):
+        for i, block, ready in js.indexed_blocks(source):
+            if ready:  # named only if it fails (see :func:`item_name`)
+                yield block, names
+                continue
             out: list[Item] = []
             try:
                 for k, item in enumerate(block, i):
-                    if type(item) is Presplit:  # named only if it fails (see :func:`item_name`)
-                        out.append((item, item.request, k))
-                    else:
-                        out.extend(_item(item, f"{source}[{k}]"))
+                    out.extend(_item(item, f"{source}[{k}]"))
             except UsageError:
                 if out:
                     yield out, names
@@ -702,7 +728,7 @@ def _object_form(js: JsonStream, source: str) -> Iterator[Block]:
         if key == "requests" and "policies" in fields and js.peek() == "[":
             policies = fields["policies"]
             names = _names(source, ".requests[{}]")
-            for i, block in js.indexed_blocks(f"{source}.requests"):
+            for i, block, _ in js.indexed_blocks(f"{source}.requests"):
                 yield [(policies, request, k) for k, request in enumerate(block, i)], names
             streamed = True
         else:
@@ -720,11 +746,7 @@ def _expect_end(js: JsonStream, source: str) -> None:
 
 
 def _item(item: Any, where: str) -> Iterator[Item]:
-    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``
-    (or a :class:`Presplit` one: then ``policies`` is the Presplit, which :class:`PolicySets` reads)."""
-    if type(item) is Presplit:
-        yield item, item.request, f"{where}.request"
-        return
+    """``(policies, request, where)`` of one item: ``{"policies", "request"}`` or ``{"policies", "requests"}``."""
     many = type(item) is dict and "requests" in item
     item = _object(item, ("policies", "requests" if many else "request"), where, "expected an object")
     if "policies" not in item:
@@ -753,14 +775,14 @@ class PolicySets:
         self.last: Any = object()
         self.last_compiled: CompiledPolicies | None = None
 
-    def compile_text(self, text: str) -> bool:
+    def compile_text(self, text: str) -> CompiledPolicies | None:
         """Compile the policies object ``text`` member by member, each distinct member text parsed and compiled
-        once (see :mod:`byoc_iam.engine.batch_text`), into :attr:`by_text`. False when the text is not cut
+        once (see :mod:`byoc_iam.engine.batch_text`), into :attr:`by_text`. None when the text is not cut
         cleanly or a member is bad: the caller then parses the whole text, and :meth:`get` names any error."""
         known = self.known_members
         members = known.cut(text) or split_members(text)
         if members is None:
-            return False
+            return None
         parts: dict[str, Any] = {}
         cache = self.members
         for key, value in members:
@@ -769,7 +791,7 @@ class PolicySets:
                 try:
                     hit = _MEMBERS[key](orjson.loads(value), key)
                 except Exception:  # the fallback parses the whole text and names the error
-                    return False
+                    return None
                 if len(cache) >= _MEMBER_CACHE:
                     cache.clear()
                 cache[key, value] = hit
@@ -777,8 +799,8 @@ class PolicySets:
             parts[key] = hit
         if len(self.by_text) >= _SET_CACHE:
             self.by_text.clear()
-        self.by_text[text] = _policies(parts)
-        return True
+        compiled = self.by_text[text] = _policies(parts)
+        return compiled
 
     def get(self, policies: Any, where: str) -> CompiledPolicies:
         if policies is self.last and self.last_compiled is not None:
@@ -859,13 +881,13 @@ def _run_block(
     last: Any = _MISSING
     for policies, request, where in block:
         if policies is not last:
-            if type(policies) is Presplit:  # the compiled set the reader found, or one by its text
-                compiled = (
-                    policies.compiled or by_text.get(policies.text) or get(policies, item_name(where, source, names))
-                )
-            else:  # the object form: one policies value for every request
+            if type(policies) is CompiledPolicies:  # the compiled set the reader found
+                compiled = policies
+            elif type(policies) is Presplit:  # a set by its text (compiled here, or its error named)
+                compiled = by_text.get(policies.text) or get(policies, item_name(where, source, names))
+            else:  # a policies value (the object form: one for every request)
                 compiled = get(policies, item_name(where, source, names))
-                last = policies
+            last = policies
         parts = fast_parts(request)
         if parts is None:
             principal, action, resource, account, context = checked_parts(request, where, source, names)

@@ -64,30 +64,66 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-# A member's key (JSON whitespace around it), the object's opening, what follows a member value.
-_KEY = re.compile(r'[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*')
-_OPEN = re.compile(r"[ \t\r\n]*\{")
-_CLOSE = re.compile(r"[ \t\r\n]*([,}])[ \t\r\n]*")
+# The object's opening and its first member's key; what follows a member value: the next key, or the object's end.
+_FIRST = re.compile(r'[ \t\r\n]*\{[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*').match
+_NEXT = re.compile(
+    r'[ \t\r\n]*(?:,[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*|\}[ \t\r\n]*\Z)'
+).match
+
+
+class SortedTexts:
+    """Valid JSON texts kept sorted, so that the one a text holds at a position is found by comparing text in
+    place (:meth:`at`), without scanning or hashing what follows.
+
+    The one candidate is the largest known text not above the text that follows (found by bisection): a valid
+    JSON array, object, string or literal is never a proper prefix of another valid one, so a known text that the
+    text holds there is that one. The caller still checks what follows it (a delimiter: then the text holds
+    exactly that JSON value there, as a parser reads it)."""
+
+    __slots__ = ("longest", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []  # sorted
+        self.longest = 0  # the length of the longest text
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def add(self, text: str) -> None:
+        """Remember ``text`` (non-empty, valid JSON, stripped)."""
+        texts = self.texts
+        i = bisect_left(texts, text)
+        if i == len(texts) or texts[i] != text:
+            texts.insert(i, text)
+            if len(text) > self.longest:
+                self.longest = len(text)
+
+    def at(self, text: str, pos: int, stop: int) -> str | None:
+        """The known text that ``text[pos:stop]`` starts with (the stored string), else None."""
+        texts = self.texts
+        i = bisect_right(texts, text[pos : pos + self.longest])
+        return texts[i - 1] if i and text.startswith(texts[i - 1], pos, stop) else None
+
+    def clear(self) -> None:
+        self.texts.clear()
+        self.longest = 0
 
 
 class KnownMembers:
-    """Member texts already parsed (each valid JSON), kept sorted per policy type, so a ``policies`` text made of
-    known members is cut by comparing text in place, without scanning all of it.
+    """Member texts already parsed (each valid JSON), kept per policy type in :class:`SortedTexts`, so a
+    ``policies`` text made of known members is cut by comparing text in place, without scanning all of it.
 
-    At a member's value the one candidate is the largest known text not above the text that follows (found by
-    bisection): a valid JSON array, object, string or literal is never a proper prefix of another valid one, so
-    a known text that the text holds there is that one. Exact, not a guess: the text must hold the candidate
-    and continue with JSON whitespace and ``,`` or ``}``. A valid JSON value followed by a delimiter is exactly
-    the value a parser reads there, so the object (known keys, each once, known values) is valid JSON with
-    exactly those members. Anything else (an unknown member text, another key, a repeated key, an escaped key)
-    returns None and the caller cuts the text with :func:`split_members`. Bounded: at most ``limit`` texts
-    (then it starts afresh)."""
+    Exact, not a guess: at a member's value the text must hold a known text (:meth:`SortedTexts.at`) and continue
+    with JSON whitespace and ``,`` and the next key, or ``}`` and the end. A valid JSON value followed by a
+    delimiter is exactly the value a parser reads there, so the object (known keys, each once, known values) is
+    valid JSON with exactly those members. Anything else (an unknown member text, another key, a repeated key, an
+    escaped key) returns None and the caller cuts the text with :func:`split_members`. Bounded: at most ``limit``
+    texts (then it starts afresh)."""
 
     def __init__(self, limit: int = 4096) -> None:
         self.limit = limit
         self.count = 0
-        self.texts: dict[str, list[str]] = {}  # per key, its texts in sorted order
-        self.longest: dict[str, int] = {}  # per key, the length of its longest text
+        self.texts: dict[str, SortedTexts] = {}  # per key
 
     def add(self, key: str, value: str) -> None:
         """Remember ``value`` (a member text that parsed as JSON, stripped) for the member ``key``."""
@@ -95,44 +131,28 @@ class KnownMembers:
             return
         if self.count >= self.limit:
             self.texts.clear()
-            self.longest.clear()
             self.count = 0
-        texts = self.texts.setdefault(key, [])
-        i = bisect_left(texts, value)
-        if i == len(texts) or texts[i] != value:
-            texts.insert(i, value)
-            self.count += 1
-            if len(value) > self.longest.get(key, 0):
-                self.longest[key] = len(value)
+        known = self.texts.get(key)
+        if known is None:
+            known = self.texts[key] = SortedTexts()
+        before = len(known)
+        known.add(value)
+        self.count += len(known) - before
 
     def cut(self, text: str) -> list[tuple[str, str]] | None:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
-        m = _OPEN.match(text)
-        if m is None:
-            return None
-        pos = m.end()
-        out: list[tuple[str, str]] = []
-        key_at, close_at, known, longest = _KEY.match, _CLOSE.match, self.texts.get, self.longest.get
-        while True:
-            m = key_at(text, pos)
-            if m is None:
-                return None
+        m = _FIRST(text)
+        out: dict[str, str] = {}
+        known = self.texts.get
+        while m is not None:
             key = m.group(1)
+            if key is None:  # the object's end
+                return list(out.items())
             pos = m.end()
-            texts = known(key) or ()
-            i = bisect_right(texts, text[pos : pos + longest(key, 0)])
-            if not i:
+            texts = known(key)
+            value = texts.at(text, pos, len(text)) if texts is not None else None
+            if value is None or key in out:  # an unknown member text, or a key seen before
                 return None
-            value = texts[i - 1]
-            if not text.startswith(value, pos):
-                return None
-            out.append((key, value))
-            m = close_at(text, pos + len(value))
-            if m is None:
-                return None
-            if m.group(1) == ",":
-                pos = m.end()
-            elif m.end() == len(text) and len({k for k, _ in out}) == len(out):  # each key once
-                return out
-            else:
-                return None
+            out[key] = value
+            m = _NEXT(text, pos + len(value))
+        return None

@@ -6,7 +6,8 @@ clauses), cached by canonical content (:func:`compile_document`), so a batch who
 compiles each only once. Per distinct lower-case action a document lists its matching statements (lazily,
 once), and a policy set's :class:`_Plan` for the action joins them per policy type (Deny statements first)
 and pre-computes a group's answer when it cannot depend on the resource or the context; sets with the same
-identity, SCP/RCP, endpoint and boundary policies share their plans (:class:`_Core`). Evaluating a
+identity, SCP/RCP, endpoint and boundary policies share their plans (:class:`_Core`), a set's session and resource
+policies being looked up per request. Evaluating a
 request is then: look up the plan, test the remaining statements' resources and conditions, and combine the
 per-type answers in :meth:`CompiledPolicies.decide_request`, the one decision function: given a
 :class:`Trace` it also records each policy type's answer, which :meth:`Decision.explain` shows.
@@ -161,17 +162,15 @@ def _shared(cache: dict[tuple[_K, str], _V], limit: int, make: Callable[[_K, str
 
 
 class _Plan:
-    """Per action: the matching statements of every policy type; ``guards`` lists the guardrail policy types
-    present (session, SCP, RCP, VPC endpoint), in ``blocked_by`` order. A :class:`_Core`'s plan (no session
-    or resource policy) is shared by every policy set with that core; :meth:`extended` adds a set's session
-    and resource policies."""
+    """Per action: the matching statements of a :class:`_Core`'s policy types, shared by every policy set with
+    that core; ``guards`` lists the guardrail policy types present (SCP, RCP, VPC endpoint), in ``blocked_by``
+    order. A set's session and resource policies are looked up per request (:meth:`CompiledPolicies._prepare`),
+    so sets that differ only in them share every plan."""
 
-    __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "resource", "service", "session")
+    __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "service")
 
-    session: _Group | None
     pb: _Group | None
     endpoint: _Group | None
-    resource: tuple[CStatement, ...] | None
 
     def __init__(self, core: _Core, action: str) -> None:
         # The shared groups straight from their caches.
@@ -180,7 +179,7 @@ class _Plan:
         identity = self.identity = gget(key) or group(*key)
         needs = identity.const is None
         guards: list[tuple[str, _Group | _Levels]] = []
-        self.session = self.pb = self.endpoint = None
+        self.pb = self.endpoint = None
         for name, lvls in (("scp", core.scp), ("rcp", core.rcp)):
             if lvls is not None:
                 lk = (lvls, action)
@@ -196,35 +195,16 @@ class _Plan:
             key = (core.boundary, action)
             g = self.pb = gget(key) or group(*key)
             needs = needs or g.const is None
-        self.resource = None
         self.action = action
         self.service = action.partition(":")[0]
         self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple(guards)
         self.needs_context = needs
 
-    def extended(self, session: tuple[CompiledDocument, ...], resource: CompiledDocument | None) -> _Plan:
-        """This (core) plan with a set's session policy (``session``: () or the one document) and resource
-        policy added: the session guard first, as ``blocked_by`` lists it."""
-        plan = _Plan.__new__(_Plan)
-        plan.identity, plan.pb, plan.endpoint = self.identity, self.pb, self.endpoint
-        plan.action, plan.service = self.action, self.service
-        needs = self.needs_context
-        plan.session = None
-        plan.guards = self.guards
-        if session:
-            key = (session, self.action)
-            g = plan.session = _GROUPS.get(key) or group(*key)
-            needs = needs or g.const is None
-            plan.guards = (("session", g), *self.guards)
-        plan.resource = resource.for_action(self.action) if resource is not None else None
-        plan.needs_context = bool(plan.resource) or needs
-        return plan
-
 
 class _Core:
     """The part of a policy set that is not the session or resource policy (identity, SCP/RCP levels, VPC
-    endpoint, boundary) with its plans per lower-case action: policy sets that differ only in their session
-    or resource policy share them (:func:`core`)."""
+    endpoint, boundary) with its plans per action (as written and in lower case): policy sets that differ only in
+    their session or resource policy share them (:func:`plan_core`)."""
 
     __slots__ = ("boundary", "endpoint", "identity", "plans", "rcp", "scp")
 
@@ -239,12 +219,15 @@ class _Core:
         self.identity, self.scp, self.rcp, self.endpoint, self.boundary = identity, scp, rcp, endpoint, boundary
         self.plans: dict[str, _Plan] = {}
 
-    def plan(self, action_lower: str) -> _Plan:
-        plan = self.plans.get(action_lower)
+    def plan(self, action: str) -> _Plan:
+        """The plan for ``action`` (kept under the action as written and in lower case, up to 8192 entries)."""
+        plans = self.plans
+        plan = plans.get(action)
         if plan is None:
-            plan = _Plan(self, action_lower)
-            if len(self.plans) < 4096:
-                self.plans[action_lower] = plan
+            low = action.lower()
+            plan = plans.get(low) or _Plan(self, low)
+            if len(plans) < 8192:
+                plans[action] = plans[low] = plan
         return plan
 
 
@@ -294,8 +277,8 @@ class CompiledPolicies:
         self.endpoint = endpoint or None
         self.has_boundary = bool(boundary)
         self._plan_core = plan_core((identity, self.scp, self.rcp, self.endpoint, self.boundary))
+        self._plans = self._plan_core.plans  # shared by every set with this core
         self._extra = session is not None or resource is not None
-        self._plans: dict[str, _Plan] = {}
 
     @classmethod
     def from_policy_set(cls, ps: PolicySet) -> CompiledPolicies:
@@ -404,16 +387,24 @@ class CompiledPolicies:
             if len(_PRINCIPALS) >= 16384:
                 _PRINCIPALS.clear()
             _PRINCIPALS[raw] = principal
-        plan = self._plans.get(action)
-        if plan is None:
-            plan = self.plan(action)
+        plan = self._plans.get(action) or self._plan_core.plan(action)
         req = Prepared()
         req.plan = plan
-        req.action = plan.action
+        low = req.action = plan.action
         req.service = plan.service
         req.resource = resource
         req.principal = principal
-        req.context = (context if normalised else normalise_context(context)) if plan.needs_context else _EMPTY
+        needs = plan.needs_context
+        req.session_group = req.resource_stmts = None
+        if self._extra:  # the set's own session and resource policies for the action
+            if self.session is not None:
+                key = (self.session_docs, low)
+                g = req.session_group = _GROUPS.get(key) or group(*key)
+                needs = needs or g.const is None
+            if self.resource is not None:
+                stmts = req.resource_stmts = self.resource.for_action(low)
+                needs = needs or bool(stmts)
+        req.context = (context if normalised else normalise_context(context)) if needs else _EMPTY
         wild = req.wild = "*" in resource
         if account is None:
             arn = split_resource_arn(resource)
@@ -429,21 +420,6 @@ class CompiledPolicies:
                 wo = False
         req.wildcard_only = wo
         return req
-
-    def plan(self, action: str) -> _Plan:
-        """The plan for an action (cached under the action as written and in lower case)."""
-        plan = self._plans.get(action)
-        if plan is None:
-            low = action.lower()
-            plan = self._plans.get(low)
-            if plan is None:
-                plan = self._plan_core.plan(low)
-                if self._extra:
-                    plan = plan.extended(self.session_docs, self.resource)
-            if len(self._plans) < 50000:
-                self._plans[action] = plan
-                self._plans[low] = plan
-        return plan
 
     def resource_result(self, stmts: tuple[CStatement, ...] | None, req: Prepared) -> tuple[ResourceAnswer, bool]:
         """The resource policy's answer and whether an Allow trusted the principal's account."""
@@ -476,7 +452,7 @@ class CompiledPolicies:
 
     def names_session(self, req: Prepared) -> bool:
         """Whether an applying resource-policy Allow names the request's session ARN itself."""
-        stmts = req.plan.resource
+        stmts = req.resource_stmts
         if stmts is None:
             return False
         p = req.principal
@@ -503,16 +479,16 @@ class CompiledPolicies:
         """The decision function: ``(decision, blocked_by)``; with ``trace``, also each policy type's answer."""
         p = req.principal
         plan = req.plan
-        if plan.resource is None:
+        if req.resource_stmts is None:
             resource, acct_allow = R_NA, False
         else:
-            resource, acct_allow = self.resource_result(plan.resource, req)
+            resource, acct_allow = self.resource_result(req.resource_stmts, req)
         g = plan.identity
         identity = g.const if g.const is not None else g.result(req)
         if trace is not None:
             if p.kind != _ANONYMOUS:  # an anonymous caller has no identity policies: none apply
                 trace.results["identity"] = identity.label
-            if plan.resource is not None:
+            if req.resource_stmts is not None:
                 trace.results["resource"] = resource.label
         anonymous = p.kind == _ANONYMOUS
         if not anonymous and req.action == "sts:getcalleridentity":
@@ -523,7 +499,8 @@ class CompiledPolicies:
         # Guardrails can only lower the core answer (explicit deny wins); record those that did.
         result = core
         blocked: list[str] = []
-        for name, guard in plan.guards:
+        guards = plan.guards if req.session_group is None else (("session", req.session_group), *plan.guards)
+        for name, guard in guards:
             r = guard.result(req)
             if r == IMP and name == "session" and self._session_bypassed(req, resource):
                 r = ALW
@@ -581,7 +558,7 @@ class CompiledPolicies:
         r = pb.const if pb.const is not None else pb.result(req)
         if trace is not None:
             trace.results["pb"] = r.label
-        if r == IMP and req.same_account and self.boundary_bypassed(req.plan.resource, req):
+        if r == IMP and req.same_account and self.boundary_bypassed(req.resource_stmts, req):
             r = ALW
         if r != ALW:
             if core == ALW or r == EXP:
@@ -598,8 +575,8 @@ class CompiledPolicies:
         core = ALW if resource == R_ALW else (EXP if resource in (R_EXP, R_DENY_ACCT) else IMP)
         result = core
         blocked: list[str] = []
-        for name, guard in plan.guards:
-            if name in ("scp", "session"):
+        for name, guard in plan.guards:  # no session guard: the set's is read per request
+            if name == "scp":
                 continue
             r = guard.result(req)
             if trace is not None:

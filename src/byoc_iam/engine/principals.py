@@ -73,10 +73,11 @@ class RequestPrincipal(NamedTuple):
 
 def parse_principal(principal: str | None) -> RequestPrincipal:
     """Classify a request principal: ARN, account id, service principal, or anonymous (``None``)."""
-    if principal is None or principal.strip().lower() in _ANONYMOUS_NAMES:
+    value = principal.strip() if principal is not None else ""
+    # (lower-casing never shortens a string, so only a short value can be one of the anonymous names)
+    if len(value) <= 9 and value.lower() in _ANONYMOUS_NAMES:
         return RequestPrincipal("anonymous", ANONYMOUS, None)
-    value = principal.strip()
-    if _ACCOUNT.fullmatch(value):
+    if len(value) == 12 and _ACCOUNT.fullmatch(value):
         value = f"arn:aws:iam::{value}:root"
     if not value.startswith("arn:"):
         if value.endswith(("amazonaws.com", "amazonaws.com.cn")):

@@ -224,8 +224,9 @@ def compile_document(doc: DocLike, policy_type: str, key: bytes | str | None = N
 
 
 class Prepared:
-    """A request prepared for evaluation (see :meth:`CompiledPolicies.prepare`); ``plan`` is the policy set's
-    plan for the action."""
+    """A request prepared for evaluation (see :meth:`CompiledPolicies.prepare`); ``plan`` is the plan for the
+    action of the policy set's core, ``session_group`` and ``resource_stmts`` its session and resource policies'
+    statements for the action (None: the set has none)."""
 
     __slots__ = (
         "action",
@@ -234,8 +235,10 @@ class Prepared:
         "principal",
         "resource",
         "resource_account",
+        "resource_stmts",
         "same_account",
         "service",
+        "session_group",
         "wild",
         "wildcard_only",
     )
@@ -246,8 +249,10 @@ class Prepared:
     principal: P.RequestPrincipal
     resource: str
     resource_account: str | None
+    resource_stmts: tuple[CStatement, ...] | None
     same_account: bool
     service: str
+    session_group: Any
     wild: bool
     wildcard_only: bool
 
