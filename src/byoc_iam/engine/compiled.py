@@ -387,7 +387,9 @@ class CompiledPolicies:
             if len(_PRINCIPALS) >= 16384:
                 _PRINCIPALS.clear()
             _PRINCIPALS[raw] = principal
-        plan = self._plans.get(action) or self._plan_core.plan(action)
+        plan = self._plans.get(action)
+        if plan is None:
+            plan = self._plan_core.plan(action)
         req = Prepared()
         req.plan = plan
         low = req.action = plan.action
