@@ -10,7 +10,7 @@ same file (``iamsim_batch.mjs``: runUnsafeSimulation's steps per case, one outpu
 request = (T(n) - T(1)) / (n - 1) for three batches: ``cni`` (one policy, every request on a different
 resource), ``byoc-role`` (the eight policies of the BYOC role) and ``varied`` (every case with its own
 policies: identity, boundary, SCP, resource, session). Decisions are compared line by line.
-``--memory`` streams n requests (JSON lines, each with its policies) into ``simulate --batch -`` and
+``--memory`` streams n requests (JSON lines, then one JSON array; each with its policies) into ``simulate --batch -`` and
 reports the child's peak RSS.
 
 What is timed (both sides in-process, best of ``--runs`` passes, process start-up and JSON reading

