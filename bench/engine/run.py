@@ -10,8 +10,8 @@ same file (``iamsim_batch.mjs``: runUnsafeSimulation's steps per case, one outpu
 request = (T(n) - T(1)) / (n - 1) for three batches: ``cni`` (one policy, every request on a different
 resource), ``byoc-role`` (the eight policies of the BYOC role) and ``varied`` (every case with its own
 policies: identity, boundary, SCP, resource, session). Decisions are compared line by line.
-``--memory`` streams n requests (JSON lines, then one JSON array; each with its policies) into ``simulate --batch -`` and
-reports the child's peak RSS.
+``--memory`` streams n requests (JSON lines, then one JSON array; each with its policies) into
+``simulate --batch -`` and reports the child's peak RSS.
 
 What is timed (both sides in-process, best of ``--runs`` passes, process start-up and JSON reading
 excluded, each side warmed up by one untimed pass):
