@@ -45,7 +45,7 @@ import orjson
 from byoc_iam.engine.batch_text import KnownMembers, SortedTexts, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
-from byoc_iam.engine.conditions import context_problem, typed_reader
+from byoc_iam.engine.conditions import context_problem, normalise_value, typed_reader
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
@@ -65,6 +65,27 @@ _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed v
 _SEEN = 8192  # compiled policies texts the reader finds in place (JsonStream.seen)
 _SEEN_LONGEST = 1 << 14  # longer policies texts are looked up by their slice (each item bisects a slice this long)
 _TO_REQUEST = re.compile(r'[ \t\r\n]*,[ \t\r\n]*"request"[ \t\r\n]*:').match  # between policies and request
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+# The standard library's decoder as strict as orjson: NaN, Infinity and numbers out of a float's range are not JSON
+# (RFC 8259), and IAM would refuse a document holding them. Its ValueError (not a JSONDecodeError) says which.
+_STRICT = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+
+
+def _strict_error(exc: ValueError) -> str:
+    """The message of a :data:`_STRICT` decoding error."""
+    return exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
 
 
 class Presplit:
@@ -293,6 +314,10 @@ def check_request(data: Any, where: str) -> dict[str, Any]:
                 isinstance(value, _SCALARS) or (type(value) is list and all(isinstance(v, _SCALARS) for v in value))
             ):
                 raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
+            try:
+                normalise_value(value)  # (a number too large to read exactly is refused)
+            except PolicyParseError as exc:
+                raise UsageError(f"{where}.context.{key}: {exc}") from None
             bad = context_problem(key, value)
             if bad:
                 raise UsageError(f"{where}.context.{bad}")
@@ -315,7 +340,7 @@ class JsonStream:
         self.buf = ""
         self.pos = 0
         self.eof = False
-        self.decoder = json.JSONDecoder()
+        self.decoder = _STRICT
         self.texts: dict[str, Any] = {}
         self.known: dict[str, CompiledPolicies] = {}  # policies texts the runner has compiled
         self.compile_text: Callable[[str], CompiledPolicies | None] | None = None  # compiles a policies text
@@ -494,6 +519,8 @@ class JsonStream:
                 if self.fill():
                     continue
                 raise UsageError(f"{where}: invalid JSON: {exc.msg}") from None
+            except ValueError as exc:  # NaN, Infinity, a number out of range (see _STRICT)
+                raise UsageError(f"{where}: invalid JSON: {exc}") from None
             except RecursionError:
                 raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
             # a number or literal at the end of the buffer may continue in the next chunk
@@ -635,14 +662,14 @@ def batch_blocks(
         return
     if first != "{":
         raise UsageError(f"{source}: expected a JSON array, JSON lines or an object")
-    line = _first_line(js)
+    line = _first_line(js, source)
     if line is not None:
         yield from _json_lines(js, line, source)
         return
     yield from _object_form(js, source)
 
 
-def _first_line(js: JsonStream) -> Any:
+def _first_line(js: JsonStream, source: str) -> Any:
     """The first JSON line as a value when the input is JSON lines (else None; the position is kept)."""
     while True:
         end = js.buf.find("\n", js.pos)
@@ -651,10 +678,16 @@ def _first_line(js: JsonStream) -> Any:
     if end == -1 and not js.eof:
         return None  # a long first line: read it as a streamed object instead
     stop = len(js.buf) if end == -1 else end
+    line = js.buf[js.pos : stop]
     try:
-        value = orjson.loads(js.buf[js.pos : stop])
+        value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return None
+        try:  # what orjson refuses and the standard library reads (a lone surrogate), or its error (NaN)
+            value = _STRICT.decode(line)
+        except json.JSONDecodeError:
+            return None  # not one whole value: perhaps an object over many lines
+        except ValueError as exc:
+            raise UsageError(f"{source}:1: invalid JSON: {exc}") from None
     if type(value) is not dict:
         return None
     js.pos = stop + 1 if end != -1 else stop
@@ -688,24 +721,24 @@ def _json_lines(js: JsonStream, first: Any, source: str) -> Iterator[Block]:
 
 
 def _parse_lines(lines: list[str], source: str, number: int) -> list[tuple[Any, int]]:
-    """The non-blank lines' values (one orjson call for the block; line by line to name an error)."""
-    kept = [(ln, number + 1 + i) for i, ln in enumerate(lines) if ln.strip()]
-    if not kept:
-        return []
-    try:
-        values = orjson.loads("[" + ",".join(ln for ln, _ in kept) + "]")
-        if len(values) == len(kept):
-            return list(zip(values, (n for _, n in kept), strict=True))
-    except orjson.JSONDecodeError:
-        pass
+    """The values of the lines that are not blank (JSON whitespace only), each line exactly one value (orjson;
+    the standard library, strict, for what orjson refuses, to read it or name the error)."""
     out: list[tuple[Any, int]] = []
-    for ln, n in kept:
+    loads = orjson.loads
+    for i, ln in enumerate(lines):
+        if not ln.strip(_WS):
+            continue
         try:
-            out.append((json.loads(ln), n))
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{source}:{n}: invalid JSON: {exc.msg}") from None
+            out.append((loads(ln), number + 1 + i))
+            continue
+        except orjson.JSONDecodeError:
+            pass
+        try:
+            out.append((_STRICT.decode(ln), number + 1 + i))
+        except ValueError as exc:
+            raise UsageError(f"{source}:{number + 1 + i}: invalid JSON: {_strict_error(exc)}") from None
         except RecursionError:
-            raise UsageError(f"{source}:{n}: invalid JSON: nested too deeply") from None
+            raise UsageError(f"{source}:{number + 1 + i}: invalid JSON: nested too deeply") from None
     return out
 
 
@@ -724,6 +757,8 @@ def _object_form(js: JsonStream, source: str) -> Iterator[Block]:
         key = js.value(source)
         if not isinstance(key, str):
             raise UsageError(f"{source}: invalid JSON object")
+        if key in fields or (key == "requests" and streamed):  # which one a parser keeps differs: refused
+            raise UsageError(f"{source}: the key {key!r} is repeated")
         js.expect(":", source)
         if key == "requests" and "policies" in fields and js.peek() == "[":
             policies = fields["policies"]

@@ -64,6 +64,10 @@ def scalar_to_str(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
+    if isinstance(value, float) and not (abs(value) < 2.0**63):  # (also NaN and the infinities)
+        # A float this large may have been an integer literal that a reader rounded (orjson reads integers beyond
+        # 64 bits as floats); IAM reads the literal's exact digits, so such a value is refused, not guessed.
+        raise PolicyParseError(f"the number {value!r} is too large to read exactly: write it as a string")
     if isinstance(value, int | float):
         return json.dumps(value)
     raise PolicyParseError(f"expected a string, number or boolean, got {type(value).__name__}")

@@ -171,5 +171,6 @@ __all__ = [
     "make_clause",
     "make_operator",
     "normalise_context",
+    "normalise_value",
     "typed_reader",
 ]
