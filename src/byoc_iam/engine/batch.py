@@ -16,7 +16,10 @@ with the item; a new one is cut into its members
 and compiled once. (Parsing each item whole with orjson instead costs about 3x cutting a new ``policies`` text and
 20x looking up a known one, measured on the varied bench batch.) An item is named (``source[i].request``) only when
 it fails; any cut that does not parse falls back to orjson on the block, then to the standard library's incremental
-decoder to report an error. JSON lines are parsed with orjson a block at a time. A policy set is compiled once per
+decoder to report an error. JSON lines are read a block at a time and each line parsed with orjson (exactly one
+value per line). Numbers are read exactly or refused: NaN, Infinity and numbers out of a float's range are not
+JSON, and a float too large to be exact (an integer beyond 64 bits, which orjson rounds) is refused where it is
+used (:func:`byoc_iam.model.policy.scalar_to_str`). A policy set is compiled once per
 distinct content and each document once per process (see :mod:`byoc_iam.engine.statements`); items are handed to the
 runner a block at a time (:func:`batch_blocks`); each request is checked inline (:func:`fast_parts`: a request with
 the documented keys only; a principal, action and account each checked once per distinct value, a typed context
