@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -48,7 +48,7 @@ import orjson
 from byoc_iam.engine.batch_text import KnownMembers, SortedTexts, split_members
 from byoc_iam.engine.checked import check_document
 from byoc_iam.engine.compiled import CompiledPolicies
-from byoc_iam.engine.conditions import context_problem, normalise_value, typed_reader
+from byoc_iam.engine.conditions import context_problem, typed_reader
 from byoc_iam.engine.statements import CompiledDocument
 from byoc_iam.errors import UsageError
 from byoc_iam.model.policy import PolicyParseError
@@ -76,7 +76,7 @@ def _not_json(name: str) -> Any:
 
 def _finite(text: str) -> float:
     value = float(text)
-    if value in (float("inf"), float("-inf")):
+    if math.isinf(value):
         raise ValueError(f"{text} is out of range")
     return value
 
@@ -86,9 +86,23 @@ def _finite(text: str) -> float:
 _STRICT = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
 
 
-def _strict_error(exc: ValueError) -> str:
-    """The message of a :data:`_STRICT` decoding error."""
-    return exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+def _loads(text: str) -> Any:
+    """``text`` as one JSON value: orjson, else the standard library (strict, :data:`_STRICT`) for what orjson
+    refuses, to read it (a lone surrogate) or raise its error: JSONDecodeError, or ValueError for NaN, Infinity or
+    a number out of range."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _STRICT.decode(text)
+
+
+def _closing_brace(text: str, after: int, end: int) -> int:
+    """The position of the item's closing ``}``: the last character of ``text[after:end]`` but JSON whitespace,
+    past ``after``; -1 if it is not ``}``."""
+    close = end - 1
+    while close > after and text[close] in _WS:
+        close -= 1
+    return close if close > after and text[close] == "}" else -1
 
 
 class Presplit:
@@ -317,10 +331,6 @@ def check_request(data: Any, where: str) -> dict[str, Any]:
                 isinstance(value, _SCALARS) or (type(value) is list and all(isinstance(v, _SCALARS) for v in value))
             ):
                 raise UsageError(f"{where}.context.{key}: expected a string, number, boolean or a list of them")
-            try:
-                normalise_value(value)  # (a number too large to read exactly is refused)
-            except PolicyParseError as exc:
-                raise UsageError(f"{where}.context.{key}: {exc}") from None
             bad = context_problem(key, value)
             if bad:
                 raise UsageError(f"{where}.context.{bad}")
@@ -343,7 +353,6 @@ class JsonStream:
         self.buf = ""
         self.pos = 0
         self.eof = False
-        self.decoder = _STRICT
         self.texts: dict[str, Any] = {}
         self.known: dict[str, CompiledPolicies] = {}  # policies texts the runner has compiled
         self.compile_text: Callable[[str], CompiledPolicies | None] | None = None  # compiles a policies text
@@ -357,8 +366,8 @@ class JsonStream:
         falls back too).
 
         Works on positions in ``text``, no copy of an item but a new ``policies`` text. A policies text compiled
-        before is found where the item's value starts (:meth:`SortedTexts.at`, inlined: bisection, then one
-        comparison in place), so only the request is scanned for the next item's ``opening``; any other item is read by
+        before is found where the item's value starts (:meth:`SortedTexts.at`: bisection, then one comparison in
+        place), so only the request is scanned for the next item's ``opening``; any other item is read by
         :meth:`_presplit_at`. Sound without parsing the policies again: the known text is valid JSON followed by
         ``, "request":``, and the request parses, so the item is valid JSON with exactly those members (JSON
         values are self-delimiting)."""
@@ -366,19 +375,17 @@ class JsonStream:
         if lead == -1 or text[start:lead].strip():
             return None
         out: list[Item] = []
-        find, known, to_request = text.find, self.known, _TO_REQUEST
-        texts, longest = self.seen.texts, self.seen.longest  # SortedTexts.at, inlined
+        find, known, at, to_request = text.find, self.known, self.seen.at, _TO_REQUEST
         skip = len(opening)
         pos, k = lead, first
         while True:
             body = p0 = pos + skip
             while p0 < stop and text[p0] in _WS:
                 p0 += 1
-            i = bisect_right(texts, text[p0 : p0 + longest])
-            ptext = texts[i - 1] if i else ""
-            compiled = known.get(ptext) if i and text.startswith(ptext, p0, stop) else None
+            ptext = at(text, p0, stop)
+            compiled = known.get(ptext) if ptext is not None else None
             r0 = -1
-            if compiled is not None:
+            if ptext is not None and compiled is not None:
                 q = p0 + len(ptext)
                 if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
                     r0 = q + 13
@@ -400,10 +407,8 @@ class JsonStream:
                     return None
                 out.append(item)
             else:  # the request, up to the item's closing brace
-                close = end - 1
-                while close > r0 and text[close] in _WS:
-                    close -= 1
-                if close <= r0 or text[close] != "}":
+                close = _closing_brace(text, r0, end)
+                if close == -1:
                     return None
                 try:
                     out.append((compiled, orjson.loads(text[r0:close]), k))
@@ -434,10 +439,8 @@ class JsonStream:
             colon += 1
         if colon >= end or text[colon] != ":":
             return None
-        close = end - 1  # the request text, rstripped, must end with "}" (the item's)
-        while close > colon and text[close] in _WS:
-            close -= 1
-        if close <= colon or text[close] != "}":
+        close = _closing_brace(text, colon, end)
+        if close == -1:
             return None
         p0, p1 = start, comma  # the policies text: body[:comma] stripped
         while p0 < p1 and text[p0] in _WS:
@@ -517,7 +520,7 @@ class JsonStream:
         self.peek()
         while True:
             try:
-                value, end = self.decoder.raw_decode(self.buf, self.pos)
+                value, end = _STRICT.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self.fill():
                     continue
@@ -681,16 +684,12 @@ def _first_line(js: JsonStream, source: str) -> Any:
     if end == -1 and not js.eof:
         return None  # a long first line: read it as a streamed object instead
     stop = len(js.buf) if end == -1 else end
-    line = js.buf[js.pos : stop]
     try:
-        value = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        try:  # what orjson refuses and the standard library reads (a lone surrogate), or its error (NaN)
-            value = _STRICT.decode(line)
-        except json.JSONDecodeError:
-            return None  # not one whole value: perhaps an object over many lines
-        except ValueError as exc:
-            raise UsageError(f"{source}:1: invalid JSON: {exc}") from None
+        value = _loads(js.buf[js.pos : stop])
+    except json.JSONDecodeError:
+        return None  # not one whole value: perhaps an object over many lines
+    except ValueError as exc:
+        raise UsageError(f"{source}:1: invalid JSON: {exc}") from None
     if type(value) is not dict:
         return None
     js.pos = stop + 1 if end != -1 else stop
@@ -727,21 +726,16 @@ def _parse_lines(lines: list[str], source: str, number: int) -> list[tuple[Any, 
     """The values of the lines that are not blank (JSON whitespace only), each line exactly one value (orjson;
     the standard library, strict, for what orjson refuses, to read it or name the error)."""
     out: list[tuple[Any, int]] = []
-    loads = orjson.loads
-    for i, ln in enumerate(lines):
+    for n, ln in enumerate(lines, number + 1):
         if not ln.strip(_WS):
             continue
         try:
-            out.append((loads(ln), number + 1 + i))
-            continue
-        except orjson.JSONDecodeError:
-            pass
-        try:
-            out.append((_STRICT.decode(ln), number + 1 + i))
+            out.append((_loads(ln), n))
         except ValueError as exc:
-            raise UsageError(f"{source}:{number + 1 + i}: invalid JSON: {_strict_error(exc)}") from None
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise UsageError(f"{source}:{n}: invalid JSON: {why}") from None
         except RecursionError:
-            raise UsageError(f"{source}:{number + 1 + i}: invalid JSON: nested too deeply") from None
+            raise UsageError(f"{source}:{n}: invalid JSON: nested too deeply") from None
     return out
 
 

@@ -15,6 +15,7 @@ from byoc_iam.engine.conditions.base import Operator, ValueResult
 from byoc_iam.engine.conditions.sets import Clause, ClauseResult, normalise_value, parse_operator
 from byoc_iam.engine.variables import ContextValue, literal_variables
 from byoc_iam.model.operators import OPERATOR_KINDS
+from byoc_iam.model.policy import PolicyParseError
 
 # The engine module of each operator kind of the one vocabulary (``model/operators.py``'s ``OPERATOR_KINDS``; Null
 # is read by ``sets.py``). A family's module is imported when one of its operators is first looked up: a role's
@@ -132,11 +133,16 @@ def context_problem(key: str, value: object) -> str | None:
     catalog's (``Date``, ``Numeric``, ``IPAddress``, ``Bool``, or an ``ArrayOf`` one; IAM User Guide, "AWS global
     condition context keys" and each service's condition keys table): AWS sends a typed key in its type, while a
     value the engine cannot read makes every operator of that type false (a ``Deny`` on it skipped), so such a
-    request is refused, not decided. Keys the catalog does not type (or types ``String``/``ARN``) are not checked."""
+    request is refused, not decided. Keys the catalog does not type (or types ``String``/``ARN``) are not checked
+    for their type; any key's value that cannot be written as IAM reads it (a number too large to read exactly,
+    :func:`byoc_iam.model.policy.scalar_to_str`) is refused too."""
+    try:
+        values = normalise_value(value)
+    except PolicyParseError as exc:
+        return f"{key}: {exc}"
     reader = typed_reader(key)
     if reader is None:
         return None
-    values = normalise_value(value)
     for v in (values,) if isinstance(values, str) else values:
         if reader[0](v) is None:
             return f"{key}: {v!r} is not {reader[1]}"
@@ -171,6 +177,5 @@ __all__ = [
     "make_clause",
     "make_operator",
     "normalise_context",
-    "normalise_value",
     "typed_reader",
 ]
