@@ -128,6 +128,11 @@ def typed_reader(key: str) -> tuple[Callable[[str], object], str] | None:
     return reader, what
 
 
+def _has_float(value: object) -> bool:
+    """Whether a context value is or holds a float (the only scalar :func:`normalise_value` may refuse)."""
+    return type(value) is float or (isinstance(value, (list, tuple)) and float in map(type, value))
+
+
 def context_problem(key: str, value: object) -> str | None:
     """Why a request's value(s) for ``key`` cannot be of the key's type, or None. The type is the service
     catalog's (``Date``, ``Numeric``, ``IPAddress``, ``Bool``, or an ``ArrayOf`` one; IAM User Guide, "AWS global
@@ -136,11 +141,13 @@ def context_problem(key: str, value: object) -> str | None:
     request is refused, not decided. Keys the catalog does not type (or types ``String``/``ARN``) are not checked
     for their type; any key's value that cannot be written as IAM reads it (a number too large to read exactly,
     :func:`byoc_iam.model.policy.scalar_to_str`) is refused too."""
+    reader = typed_reader(key)
+    if reader is None and (type(value) is str or not _has_float(value)):
+        return None
     try:
         values = normalise_value(value)
     except PolicyParseError as exc:
         return f"{key}: {exc}"
-    reader = typed_reader(key)
     if reader is None:
         return None
     for v in (values,) if isinstance(values, str) else values:

@@ -145,6 +145,6 @@ def normalise_value(value: object) -> ContextValue:
     """A JSON context value as the engine stores it: a string, or a tuple of strings for lists."""
     if type(value) is str:
         return value
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):  # (a tuple of types: ``list | tuple`` builds a union on every call)
         return tuple(scalar_to_str(v) for v in value)
     return scalar_to_str(value)
