@@ -4,6 +4,8 @@ Each must agree with the plain path: the same requests accepted, the same errors
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
@@ -185,7 +187,8 @@ def test_static_resource_patterns_match_like_each_pattern_tested(
 
 def test_a_string_subclass_is_not_taken_for_a_field_seen_before() -> None:
     """fast_parts trusts a principal, action and account that passed before by set membership; a ``str`` subclass
-    (only a Python caller can pass one) may claim to equal one, so it is declined and check_request refuses it."""
+    (only a Python caller can pass one) may claim to equal one, so request_parts (any data) does not hand it to
+    fast_parts (parsed JSON only) and check_request refuses it."""
     from byoc_iam.engine.batch import fast_parts
 
     class Claims(str):
@@ -204,6 +207,29 @@ def test_a_string_subclass_is_not_taken_for_a_field_seen_before() -> None:
     assert fast_parts(good) is not None  # the fields are now known
     for field in ("principal", "action", "resource_account"):
         odd = {**good, field: Claims(good[field])}
-        assert fast_parts(odd) is None
         with pytest.raises(UsageError):
             request_parts(odd, 0, "batch.json")
+
+
+@pytest.mark.parametrize("field", ["principal", "action", "resource", "resource_account"])
+@pytest.mark.parametrize("value", [["s3:GetObject"], {"a": "b"}, 7, True])
+def test_a_json_value_that_is_no_string_is_declined_where_fields_passed_before(field: str, value: Any) -> None:
+    """fast_parts' set membership meets a list or object (unhashable: TypeError) or a number where a field that
+    passed before was a string: it declines, and the runner names the field."""
+    from byoc_iam.engine.batch import fast_parts, run_batch
+
+    good = {
+        "principal": "arn:aws:iam::111122223333:role/app",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::d/k",
+        "resource_account": ACCOUNT,
+        "context": {},
+    }
+    assert fast_parts(good) is not None  # the fields are now known
+    odd = {**good, field: value}
+    assert fast_parts(odd) is None
+    text = json.dumps({"policies": {"identity": []}, "requests": [good, odd]})
+    out = io.StringIO()
+    with pytest.raises(UsageError, match=rf"b\.json\.requests\[1\]\.{field}"):
+        run_batch(io.StringIO(text), out, "b.json")
+    assert len(out.getvalue().splitlines()) == 1  # the line before it stays

@@ -62,6 +62,7 @@ _MEMBER_CACHE = 4096
 _MISSING = object()
 _EMPTY: dict[str, Any] = {}
 _WS = " \t\r\n"
+_WS_CHARS = frozenset(_WS)  # (the empty string is not in it, unlike in _WS)
 _FIRST_LINE_MAX = 1 << 20
 _GC_EVERY = 100_000  # requests between two runs of the cyclic garbage collector (see run_batch)
 _TEXTS = 1024  # policies texts remembered by the reader (each with its parsed value)
@@ -223,7 +224,10 @@ def _context_ok(context: dict[str, Any]) -> dict[str, Any] | None:
     for k, v in context.items():
         if type(v) is not str:
             return None
-        low, read = keys.get(k) or _key(k)
+        try:  # (a miss is once per key: cheaper than a call per key)
+            low, read = keys[k]
+        except KeyError:
+            low, read = _key(k)
         if read is not None and (k, v) not in ok:
             if read(v) is None:
                 return None
@@ -237,12 +241,22 @@ def _context_ok(context: dict[str, Any]) -> dict[str, Any] | None:
 def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
     """``(principal, action, resource, resource_account, context)`` of a batch request of the common shape, checked
     as :func:`check_request` checks it, the context normalised (lower-case keys; ``{}`` when absent); None for
-    any other request (then :func:`request_parts` reads it, or names its error)."""
-    if type(data) is not dict or not _REQUEST_KEYS.issuperset(data):
+    any other request (then :func:`checked_parts` reads it, or names its error).
+
+    ``data`` as a JSON parser returns it (exact built-in types): a principal, action and account that passed before
+    are trusted by set membership, which only a string passes (no other JSON value equals one; a list or object
+    raises TypeError, declined). A Python caller's data goes through :func:`request_parts`."""
+    if type(data) is not dict:
         return None
-    get: Callable[[str], Any] = data.get
-    principal, action, resource = get("principal"), get("action"), get("resource")
-    account, context = get("resource_account"), get("context")
+    if data.keys() == _REQUEST_KEYS:  # every key present (the common shape): subscripts cost less than calls
+        principal, action, resource = data["principal"], data["action"], data["resource"]
+        account, context = data["resource_account"], data["context"]
+    elif _REQUEST_KEYS.issuperset(data):
+        get: Callable[[str], Any] = data.get
+        principal, action, resource = get("principal"), get("action"), get("resource")
+        account, context = get("resource_account"), get("context")
+    else:
+        return None
     if context:
         if type(context) is not dict:
             return None
@@ -253,22 +267,28 @@ def fast_parts(data: Any) -> tuple[Any, str, str, Any, dict[str, Any]] | None:
         ctx = _EMPTY
     else:
         return None
-    if (  # exact types (a str subclass could claim to equal a string that passed)
+    ok_p, ok_a, ok_acct = _FIELDS_OK
+    try:
+        if principal in ok_p and action in ok_a and account in ok_acct:  # each passed before
+            plain = _plain_resource
+            if resource == "*" or (plain is not None and plain(resource) is not None):
+                return principal, action, resource, account, ctx
+    except TypeError:  # a list or object where a string belongs
+        return None
+    if (
         (principal is not None and type(principal) is not str)
         or type(action) is not str
         or type(resource) is not str
         or (account is not None and type(account) is not str)
     ):
         return None
-    ok_p, ok_a, ok_acct = _FIELDS_OK
-    if principal in ok_p and action in ok_a and account in ok_acct:  # each passed before
-        plain = _plain_resource
-        if resource == "*" or (plain is not None and plain(resource) is not None):
-            return principal, action, resource, account, ctx
     if (":" in action or action == "*") and resource and request_problem(principal, action, resource, account) is None:
         _fields_passed(principal, action, account)  # cached per field
         return principal, action, resource, account, ctx
     return None
+
+
+_JSON_TYPES = frozenset((str, int, float, bool, type(None), list, dict))
 
 
 def request_parts(
@@ -276,8 +296,11 @@ def request_parts(
 ) -> tuple[Any, str, str, Any, Any]:
     """``(principal, action, resource, resource_account, context)`` of a batch request, checked as
     :func:`check_request` checks it (the common shape tested inline, :func:`fast_parts`; anything else goes through
-    it). ``where``/``source``/``names`` name the request in errors (see :func:`item_name`)."""
-    fast = fast_parts(data)
+    it). Any data: a field of a type no JSON parser returns (a ``str`` subclass could claim to equal a string that
+    passed before) is read by :func:`check_request`. ``where``/``source``/``names`` name the request in errors (see
+    :func:`item_name`)."""
+    parsed = type(data) is dict and all(type(v) in _JSON_TYPES for v in data.values())
+    fast = fast_parts(data) if parsed else None
     if fast is not None:
         return fast[0], fast[1], fast[2], fast[3], data.get("context")
     return checked_parts(data, where, source, names)
@@ -376,25 +399,26 @@ class JsonStream:
             return None
         out: list[Item] = []
         find, known, at, to_request = text.find, self.known, self.seen.at, _TO_REQUEST
-        skip = len(opening)
+        skip = len(opening)  # the opening holds the whitespace before the value: the value starts right after it
         pos, k = lead, first
         while True:
-            body = p0 = pos + skip
-            while p0 < stop and text[p0] in _WS:
-                p0 += 1
-            ptext = at(text, p0, stop)
-            compiled = known.get(ptext) if ptext is not None else None
+            body = pos + skip
             r0 = -1
-            if ptext is not None and compiled is not None:
-                q = p0 + len(ptext)
-                if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
-                    r0 = q + 13
-                else:
-                    m = to_request(text, q, stop)
-                    r0 = m.end() if m is not None else -1
+            ptext = at(text, body, stop)
+            if ptext is not None:
+                compiled = known.get(ptext)
+                if compiled is not None:
+                    q = body + len(ptext)
+                    if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
+                        r0 = q + 13
+                    else:
+                        m = to_request(text, q, stop)
+                        r0 = m.end() if m is not None else -1
             nxt = find(opening, r0 if r0 != -1 else body, stop)
             if nxt == -1:
                 end = stop
+            elif text.startswith(", ", nxt - 2):  # json.dumps' separator
+                end = nxt - 2
             else:  # the body ends at the comma before the next opening (only whitespace between)
                 end = nxt - 1
                 while end > pos and text[end] in _WS:
@@ -407,7 +431,7 @@ class JsonStream:
                     return None
                 out.append(item)
             else:  # the request, up to the item's closing brace
-                close = _closing_brace(text, r0, end)
+                close = end - 1 if text[end - 1] == "}" else _closing_brace(text, r0, end)
                 if close == -1:
                     return None
                 try:
@@ -549,7 +573,10 @@ class JsonStream:
         colon = buf.find(":", start, start + 64)
         if colon == -1:
             return None
-        opening = buf[start : colon + 1]
+        after = colon + 1  # the opening as the first item writes it, with the whitespace after its colon
+        while after < start + 128 and buf[after : after + 1] in _WS_CHARS:
+            after += 1
+        opening = buf[start:after]
         end = len(buf)
         for _ in range(3):
             at = buf.rfind(opening, start + 1, end)
@@ -561,7 +588,7 @@ class JsonStream:
             end = at
             if buf[cut] != ",":
                 continue
-            presplit = self.compile_text is not None and opening.endswith('"policies":')
+            presplit = self.compile_text is not None and opening.rstrip(_WS).endswith('"policies":')
             fast = self.presplit_all(buf, opening, start, cut, first) if presplit else None
             if fast is not None:
                 self.pos = cut
@@ -928,7 +955,8 @@ def _run_block(
             principal, action, resource, account, context = parts
             req = compiled._prepare(principal, action, resource, account, context, None, True)
         decided = compiled.decide_request(req)
-        line = lines.get(decided)
-        if line is None:
+        try:  # (a miss is once per distinct answer)
+            line = lines[decided]
+        except KeyError:
             line = lines[decided] = json.dumps({"decision": decided[0], "blocked_by": list(decided[1])}) + "\n"
         pending.append(line)
