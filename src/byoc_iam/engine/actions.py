@@ -13,13 +13,14 @@ from byoc_iam.model.wildcard import glob_regex_source
 class ActionMatcher:
     """The compiled values of one Action or NotAction element."""
 
-    __slots__ = ("_each", "all", "exact", "regex", "values")
+    __slots__ = ("_each", "all", "exact", "prefixes", "regex", "values")
 
     def __init__(self, values: tuple[str, ...]) -> None:
         self.values = values
         self._each: tuple[ActionMatcher, ...] | None = None
         self.all = False
         exact: set[str] = set()
+        prefixes: list[str] = []  # a pattern whose one wildcard is its final "*" (most: "s3:Get*") needs no regex
         patterns: list[str] = []
         for v in values:
             if v == "*":
@@ -29,15 +30,18 @@ class ActionMatcher:
             if not colon:
                 continue
             low = f"{service.lower()}:{name.lower()}"
-            if "*" in name or "?" in name:
+            if name.endswith("*") and name.count("*") == 1 and "?" not in name:
+                prefixes.append(low[:-1])
+            elif "*" in name or "?" in name:
                 patterns.append(re.escape(service.lower() + ":") + glob_regex_source(name.lower()))
             else:
                 exact.add(low)
         self.exact = frozenset(exact)
+        self.prefixes = tuple(prefixes)
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
 
     def matches(self, action_lower: str) -> bool:
-        if self.all or action_lower in self.exact:
+        if self.all or action_lower in self.exact or action_lower.startswith(self.prefixes):
             return True
         return self.regex is not None and self.regex.fullmatch(action_lower) is not None
 

@@ -379,6 +379,8 @@ class JsonStream:
         self.texts: dict[str, Any] = {}
         self.known: dict[str, CompiledPolicies] = {}  # policies texts the runner has compiled
         self.compile_text: Callable[[str], CompiledPolicies | None] | None = None  # compiles a policies text
+        # compiles the policies object at a position, if its members are known texts (see PolicySets.compile_at)
+        self.compile_at: Callable[[str, int, int], tuple[str, CompiledPolicies] | None] | None = None
         self.seen = SortedTexts()  # compiled policies texts (keys of ``known``), found in place (see _remember)
 
     def presplit_all(self, text: str, opening: str, start: int, stop: int, first: int) -> list[Item] | None:
@@ -398,22 +400,26 @@ class JsonStream:
         if lead == -1 or text[start:lead].strip():
             return None
         out: list[Item] = []
-        find, known, at, to_request = text.find, self.known, self.seen.at, _TO_REQUEST
+        find, known, at, to_request, compile_at = text.find, self.known, self.seen.at, _TO_REQUEST, self.compile_at
         skip = len(opening)  # the opening holds the whitespace before the value: the value starts right after it
         pos, k = lead, first
         while True:
             body = pos + skip
             r0 = -1
             ptext = at(text, body, stop)
-            if ptext is not None:
-                compiled = known.get(ptext)
-                if compiled is not None:
-                    q = body + len(ptext)
-                    if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
-                        r0 = q + 13
-                    else:
-                        m = to_request(text, q, stop)
-                        r0 = m.end() if m is not None else -1
+            compiled = known.get(ptext) if ptext is not None else None
+            if ptext is None and compile_at is not None:  # new: cut in place if its members are known
+                got = compile_at(text, body, stop)
+                if got is not None:
+                    ptext, compiled = got
+                    self._remember(ptext)
+            if compiled is not None:
+                q = body + len(ptext)  # type: ignore[arg-type]
+                if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
+                    r0 = q + 13
+                else:
+                    m = to_request(text, q, stop)
+                    r0 = m.end() if m is not None else -1
             nxt = find(opening, r0 if r0 != -1 else body, stop)
             if nxt == -1:
                 end = stop
@@ -663,6 +669,7 @@ def batch_blocks(
     before_read: Callable[[], None] | None = None,
     known: dict[str, Any] | None = None,
     compile_text: Callable[[str], CompiledPolicies | None] | None = None,
+    compile_at: Callable[[str, int, int], tuple[str, CompiledPolicies] | None] | None = None,
 ) -> Iterator[Block]:
     """``(items, names)`` for every block of a batch input, streamed: each item ``(policies, request, where)``,
     ``where`` naming the request in errors (a numbered item is named ``names.format(where)``, see
@@ -672,7 +679,7 @@ def batch_blocks(
     js = JsonStream(stream, before_read)
     if known is not None:
         js.known = known
-    js.compile_text = compile_text
+    js.compile_text, js.compile_at = compile_text, compile_at
     first = js.peek()
     if first == "":
         return
@@ -838,10 +845,23 @@ class PolicySets:
         """Compile the policies object ``text`` member by member, each distinct member text parsed and compiled
         once (see :mod:`byoc_iam.engine.batch_text`), into :attr:`by_text`. None when the text is not cut
         cleanly or a member is bad: the caller then parses the whole text, and :meth:`get` names any error."""
-        known = self.known_members
-        members = known.cut(text) or split_members(text)
-        if members is None:
+        members = self.known_members.cut(text) or split_members(text)
+        return self._compile_members(text, members) if members is not None else None
+
+    def compile_at(self, text: str, pos: int, stop: int) -> tuple[str, CompiledPolicies] | None:
+        """``(policies text, compiled)`` for the policies object that ``text[pos:stop]`` starts with, when each of
+        its members is a text met before (:meth:`KnownMembers.cut_at`: cut in place, so the reader need not scan
+        for the object's end); else None (the reader cuts the item another way)."""
+        got = self.known_members.cut_at(text, pos, stop)
+        if got is None:
             return None
+        ptext = text[pos : got[1]]
+        compiled = self.by_text.get(ptext) or self._compile_members(ptext, got[0])
+        return (ptext, compiled) if compiled is not None else None
+
+    def _compile_members(self, text: str, members: list[tuple[str, str]]) -> CompiledPolicies | None:
+        """The policies object ``text`` compiled from its ``members`` (:meth:`compile_text`)."""
+        known = self.known_members
         parts: dict[str, Any] = {}
         cache = self.members
         for key, value in members:
@@ -908,7 +928,9 @@ def run_batch(stream: IO[str], out: IO[str], source: str, *, interactive: bool =
     enabled = gc.isenabled()
     gc.disable()
     try:
-        blocks = batch_blocks(stream, source, flush if interactive else None, sets.by_text, sets.compile_text)
+        blocks = batch_blocks(
+            stream, source, flush if interactive else None, sets.by_text, sets.compile_text, sets.compile_at
+        )
         collect_at = _GC_EVERY
         for block, names in blocks:
             _run_block(block, names, source, sets, lines, pending)

@@ -67,7 +67,7 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
 # The object's opening and its first member's key; what follows a member value: the next key, or the object's end.
 _FIRST = re.compile(r'[ \t\r\n]*\{[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*').match
 _NEXT = re.compile(
-    r'[ \t\r\n]*(?:,[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*|\}[ \t\r\n]*\Z)'
+    r'[ \t\r\n]*(?:,[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*|\})'
 ).match
 
 
@@ -80,11 +80,12 @@ class SortedTexts:
     text holds there is that one. The caller still checks what follows it (a delimiter: then the text holds
     exactly that JSON value there, as a parser reads it)."""
 
-    __slots__ = ("longest", "texts")
+    __slots__ = ("longest", "miss", "texts")
 
     def __init__(self) -> None:
         self.texts: list[str] = []  # sorted
         self.longest = 0  # the length of the longest text
+        self.miss = 0  # where the last text :meth:`at` did not find would go (checked before :meth:`add` uses it)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -92,7 +93,9 @@ class SortedTexts:
     def add(self, text: str) -> None:
         """Remember ``text`` (non-empty, valid JSON, stripped)."""
         texts = self.texts
-        i = bisect_left(texts, text)
+        i = self.miss  # after a failed lookup of this text, most often its place: two comparisons tell
+        if i > len(texts) or (i and texts[i - 1] >= text) or (i < len(texts) and texts[i] <= text):
+            i = bisect_left(texts, text)
         if i == len(texts) or texts[i] != text:
             texts.insert(i, text)
             if len(text) > self.longest:
@@ -102,7 +105,10 @@ class SortedTexts:
         """The known text that ``text[pos:stop]`` starts with (the stored string), else None."""
         texts = self.texts
         i = bisect_right(texts, text[pos : pos + self.longest])
-        return texts[i - 1] if i and text.startswith(texts[i - 1], pos, stop) else None
+        if i and text.startswith(texts[i - 1], pos, stop):
+            return texts[i - 1]
+        self.miss = i
+        return None
 
     def clear(self) -> None:
         self.texts.clear()
@@ -139,20 +145,27 @@ class KnownMembers:
         known.add(value)
         self.count += len(known) - before
 
-    def cut(self, text: str) -> list[tuple[str, str]] | None:
-        """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
-        m = _FIRST(text)
+    def cut_at(self, text: str, pos: int, stop: int) -> tuple[list[tuple[str, str]], int] | None:
+        """The members of the object that ``text[pos:stop]`` starts with (JSON whitespace first allowed) and the
+        position after its closing ``}``, when every member is a known text (the same string objects); else
+        None."""
+        m = _FIRST(text, pos, stop)
         out: dict[str, str] = {}
         known = self.texts.get
         while m is not None:
             key = m.group(1)
             if key is None:  # the object's end
-                return list(out.items())
-            pos = m.end()
+                return list(out.items()), m.end()
+            at = m.end()
             texts = known(key)
-            value = texts.at(text, pos, len(text)) if texts is not None else None
+            value = texts.at(text, at, stop) if texts is not None else None
             if value is None or key in out:  # an unknown member text, or a key seen before
                 return None
             out[key] = value
-            m = _NEXT(text, pos + len(value))
+            m = _NEXT(text, at + len(value), stop)
         return None
+
+    def cut(self, text: str) -> list[tuple[str, str]] | None:
+        """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
+        got = self.cut_at(text, 0, len(text))
+        return got[0] if got is not None and not text[got[1] :].strip(_WS) else None

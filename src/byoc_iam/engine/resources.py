@@ -16,10 +16,13 @@ applies, a Deny on a specific ARN does not (see :func:`wildcard_request_test`). 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from functools import lru_cache
+from operator import methodcaller
 
 from byoc_iam.engine.variables import (
+    LIT,
+    STAR,
     Context,
     Token,
     Unresolved,
@@ -83,7 +86,7 @@ def product_split(service: str, region: str, account: str, resource: str) -> tup
 class ResourcePattern:
     """One compiled policy resource value."""
 
-    __slots__ = ("expanded", "fixed", "kind", "parts", "regex", "tokens", "value", "variables")
+    __slots__ = ("expanded", "fixed", "kind", "literal", "match", "parts", "prefix", "tokens", "value", "variables")
 
     def __init__(
         self, value: str, policy_type: str, *, variables: bool = True, deny: bool = False, not_resource: bool = False
@@ -93,7 +96,9 @@ class ResourcePattern:
         self.value = value
         self.variables = variables
         self.kind = K_STATIC
-        self.regex: re.Pattern[str] | None = None
+        self.match: Callable[[str], object] | None = None  # K_STATIC: truthy for a resource the value matches
+        self.literal: str | None = None  # K_STATIC: the value has no wildcard (equality decides)
+        self.prefix: str | None = None  # K_STATIC: its only wildcard is its final "*" (startswith decides)
         self.tokens: tuple[tuple[Token, ...], ...] = ()
         self.fixed = NO_MATCH
         self.expanded = False
@@ -139,7 +144,25 @@ class ResourcePattern:
         if any(has_variables(t) for t in self.tokens):
             self.kind = K_DYNAMIC
         else:
-            self.regex = compile_regex(self._source(None))
+            self._static()
+
+    def _static(self) -> None:
+        """The matcher of a value without variables: equality for a value without wildcards, ``startswith`` for one
+        whose only wildcard is its final ``*`` (most Resource values: no regex to compile; ``*`` there matches
+        anything, ``/`` and ``:`` included, as the regex's ``.*``), else the regex's ``fullmatch``."""
+        segments, rest = self.tokens[:5], self.tokens[5]
+        if all(len(s) <= 1 and (not s or s[0].kind == LIT) for s in segments):
+            lit = [s[0].text if s else "" for s in segments]
+            head = "arn:" + ":".join(lit[:4]) + ":" + lit[4]
+            if all(t.kind == LIT for t in rest):
+                self.literal = head + "".join(t.text for t in rest)
+                self.match = self.literal.__eq__
+                return
+            if rest[-1].kind == STAR and all(t.kind == LIT for t in rest[:-1]):
+                self.prefix = head + "".join(t.text for t in rest[:-1])
+                self.match = methodcaller("startswith", self.prefix)
+                return
+        self.match = compile_regex(self._source(None)).fullmatch
 
     def _source(self, context: Context | None) -> str:
         if len(self.tokens) == 1:
@@ -153,8 +176,8 @@ class ResourcePattern:
         if kind == K_ALL:
             return MATCH
         if kind == K_STATIC:
-            assert self.regex is not None
-            if self.regex.fullmatch(resource) is not None:
+            assert self.match is not None
+            if self.match(resource):
                 return MATCH
             return ERROR if self.expanded else NO_MATCH
         if kind == K_FIXED:

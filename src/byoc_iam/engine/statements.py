@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import methodcaller
 from typing import Any
 
 from byoc_iam.engine import principals as P
@@ -109,7 +110,7 @@ class CStatement:
         matchers = self.matchers
         if matchers is not None:  # static patterns: a concrete resource matches or not (no ERROR to tell apart)
             for m in matchers:
-                if m(resource) is not None:
+                if m(resource):
                     return mode == RM_LIST
             return mode != RM_LIST
         ctx = req.context
@@ -146,14 +147,21 @@ class CStatement:
 
 
 def _static_matchers(patterns: tuple[ResourcePattern, ...], mode: ResourceMode) -> tuple[Any, ...] | None:
-    """The patterns' ``fullmatch`` when each is a static regex and only MATCH vs the rest counts for a concrete
-    resource: any MATCH for a Resource list; for a NotResource list every value must be NO_MATCH, so a value
-    whose non-match is an ERROR (an expanded short ARN) keeps the general path. Else None."""
+    """Matchers (truthy on a match) of the patterns when each is static and only MATCH vs the rest counts for a
+    concrete resource: any MATCH for a Resource list; for a NotResource list every value must be NO_MATCH, so a
+    value whose non-match is an ERROR (an expanded short ARN) keeps the general path. Else None. The literal
+    values are one set lookup, the values ending in their only ``*`` one ``startswith``, the rest a regex each."""
     if mode not in (RM_LIST, RM_NOT_LIST) or not patterns:
         return None
-    if any(p.kind != K_STATIC or p.regex is None or (mode == RM_NOT_LIST and p.expanded) for p in patterns):
+    if any(p.kind != K_STATIC or p.match is None or (mode == RM_NOT_LIST and p.expanded) for p in patterns):
         return None
-    return tuple(p.regex.fullmatch for p in patterns if p.regex is not None)
+    literals = frozenset(p.literal for p in patterns if p.literal is not None)
+    prefixes = tuple(p.prefix for p in patterns if p.prefix is not None)
+    out: list[Callable[[str], object]] = [literals.__contains__] if literals else []
+    if prefixes:  # one call for all of them
+        out.append(methodcaller("startswith", prefixes))
+    out += [p.match for p in patterns if p.match is not None and p.literal is None and p.prefix is None]
+    return tuple(out)
 
 
 def missing_resource_mode(policy_type: str, deny: bool) -> ResourceMode:
