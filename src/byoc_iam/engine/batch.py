@@ -381,7 +381,7 @@ class JsonStream:
         self.compile_text: Callable[[str], CompiledPolicies | None] | None = None  # compiles a policies text
         # compiles the policies object at a position, if its members are known texts (see PolicySets.compile_at)
         self.compile_at: Callable[[str, int, int], tuple[str, CompiledPolicies] | None] | None = None
-        self.seen = SortedTexts()  # compiled policies texts (keys of ``known``), found in place (see _remember)
+        self.seen = SortedTexts()  # compiled policies texts and their sets, found in place (see _remember)
 
     def presplit_all(self, text: str, opening: str, start: int, stop: int, first: int) -> list[Item] | None:
         """The items ``(policies, request, index)`` of ``text[start:stop]`` (whole items joined by commas, each
@@ -391,30 +391,36 @@ class JsonStream:
         falls back too).
 
         Works on positions in ``text``, no copy of an item but a new ``policies`` text. A policies text compiled
-        before is found where the item's value starts (:meth:`SortedTexts.at`: bisection, then one comparison in
-        place), so only the request is scanned for the next item's ``opening``; any other item is read by
-        :meth:`_presplit_at`. Sound without parsing the policies again: the known text is valid JSON followed by
-        ``, "request":``, and the request parses, so the item is valid JSON with exactly those members (JSON
-        values are self-delimiting)."""
+        before is found where the item's value starts (:meth:`SortedTexts.index_at`: bisection, then one comparison
+        in place; its compiled set is kept beside it), so only the request is scanned for the next item's
+        ``opening``. A new one whose members are known texts is cut in place too (:meth:`PolicySets.compile_at`);
+        any other item is read by :meth:`_presplit_at`. Sound without parsing the policies again: the known text is
+        valid JSON followed by ``, "request":``, and the request parses, so the item is valid JSON with exactly
+        those members (JSON values are self-delimiting)."""
         lead = text.find(opening, start, stop)
         if lead == -1 or text[start:lead].strip():
             return None
         out: list[Item] = []
-        find, known, at, to_request, compile_at = text.find, self.known, self.seen.at, _TO_REQUEST, self.compile_at
+        seen = self.seen
+        find, index_at, texts, sets = text.find, seen.index_at, seen.texts, seen.values
+        to_request, compile_at = _TO_REQUEST, self.compile_at
         skip = len(opening)  # the opening holds the whitespace before the value: the value starts right after it
         pos, k = lead, first
         while True:
             body = pos + skip
             r0 = -1
-            ptext = at(text, body, stop)
-            compiled = known.get(ptext) if ptext is not None else None
-            if ptext is None and compile_at is not None:  # new: cut in place if its members are known
-                got = compile_at(text, body, stop)
-                if got is not None:
-                    ptext, compiled = got
-                    self._remember(ptext)
+            i = index_at(text, body, stop)
+            if i >= 0:
+                ptext, compiled = texts[i], sets[i]
+            else:
+                compiled = None
+                if compile_at is not None:  # new: cut in place if its members are known
+                    got = compile_at(text, body, stop)
+                    if got is not None:
+                        ptext, compiled = got
+                        self._remember(ptext, compiled)
             if compiled is not None:
-                q = body + len(ptext)  # type: ignore[arg-type]
+                q = body + len(ptext)
                 if text.startswith(', "request": ', q, stop):  # json.dumps' layout, else any JSON whitespace
                     r0 = q + 13
                 else:
@@ -495,16 +501,16 @@ class JsonStream:
             return None
         if compiled is None:
             return Presplit(ptext, policies), request, k
-        self._remember(ptext)
+        self._remember(ptext, compiled)
         return compiled, request, k
 
-    def _remember(self, ptext: str) -> None:
-        """Keep a compiled policies text (up to :data:`_SEEN_LONGEST` characters) to find it in place
-        (bounded, like the sets)."""
+    def _remember(self, ptext: str, compiled: CompiledPolicies) -> None:
+        """Keep a compiled policies text (up to :data:`_SEEN_LONGEST` characters) and its compiled set, to find
+        them in place (bounded, like the sets)."""
         if len(ptext) <= _SEEN_LONGEST:
             if len(self.seen) >= _SEEN:
                 self.seen.clear()
-            self.seen.add(ptext)
+            self.seen.add(ptext, compiled)
 
     def fill(self) -> bool:
         """Read more (:data:`_CHUNK` characters, or a line at a time when interactive, so pipes answer at once);
@@ -856,11 +862,15 @@ class PolicySets:
         if got is None:
             return None
         ptext = text[pos : got[1]]
-        compiled = self.by_text.get(ptext) or self._compile_members(ptext, got[0])
+        if len(ptext) <= _SEEN_LONGEST:  # the reader keeps it with its set (not looked up by its content here)
+            compiled = self._compile_members(ptext, got[0], keep=False)
+        else:
+            compiled = self.by_text.get(ptext) or self._compile_members(ptext, got[0])
         return (ptext, compiled) if compiled is not None else None
 
-    def _compile_members(self, text: str, members: list[tuple[str, str]]) -> CompiledPolicies | None:
-        """The policies object ``text`` compiled from its ``members`` (:meth:`compile_text`)."""
+    def _compile_members(self, text: str, members: list[tuple[str, str]], keep: bool = True) -> CompiledPolicies | None:
+        """The policies object ``text`` compiled from its ``members`` (:meth:`compile_text`), kept in
+        :attr:`by_text` if ``keep``."""
         known = self.known_members
         parts: dict[str, Any] = {}
         cache = self.members
@@ -876,9 +886,11 @@ class PolicySets:
                 cache[key, value] = hit
                 known.add(key, value)
             parts[key] = hit
-        if len(self.by_text) >= _SET_CACHE:
-            self.by_text.clear()
-        compiled = self.by_text[text] = _policies(parts)
+        compiled = _policies(parts)
+        if keep:
+            if len(self.by_text) >= _SET_CACHE:
+                self.by_text.clear()
+            self.by_text[text] = compiled
         return compiled
 
     def get(self, policies: Any, where: str) -> CompiledPolicies:

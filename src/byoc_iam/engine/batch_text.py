@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import Any
 
 MEMBER_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 _WS = " \t\r\n"
@@ -72,46 +73,49 @@ _NEXT = re.compile(
 
 
 class SortedTexts:
-    """Valid JSON texts kept sorted, so that the one a text holds at a position is found by comparing text in
-    place (:meth:`at`), without scanning or hashing what follows.
+    """Valid JSON texts kept sorted, each with a value, so that the one a text holds at a position is found by
+    comparing text in place (:meth:`index_at`), without scanning or hashing what follows.
 
     The one candidate is the largest known text not above the text that follows (found by bisection): a valid
     JSON array, object, string or literal is never a proper prefix of another valid one, so a known text that the
     text holds there is that one. The caller still checks what follows it (a delimiter: then the text holds
     exactly that JSON value there, as a parser reads it)."""
 
-    __slots__ = ("longest", "miss", "texts")
+    __slots__ = ("longest", "miss", "texts", "values")
 
     def __init__(self) -> None:
         self.texts: list[str] = []  # sorted
+        self.values: list[Any] = []  # each text's value, at the same index
         self.longest = 0  # the length of the longest text
-        self.miss = 0  # where the last text :meth:`at` did not find would go (checked before :meth:`add` uses it)
+        self.miss = 0  # where the last text :meth:`index_at` did not find would go (checked before :meth:`add`)
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def add(self, text: str) -> None:
-        """Remember ``text`` (non-empty, valid JSON, stripped)."""
+    def add(self, text: str, value: Any = None) -> None:
+        """Remember ``text`` (non-empty, valid JSON, stripped) with ``value`` (kept if the text is known)."""
         texts = self.texts
         i = self.miss  # after a failed lookup of this text, most often its place: two comparisons tell
         if i > len(texts) or (i and texts[i - 1] >= text) or (i < len(texts) and texts[i] <= text):
             i = bisect_left(texts, text)
         if i == len(texts) or texts[i] != text:
             texts.insert(i, text)
+            self.values.insert(i, value)
             if len(text) > self.longest:
                 self.longest = len(text)
 
-    def at(self, text: str, pos: int, stop: int) -> str | None:
-        """The known text that ``text[pos:stop]`` starts with (the stored string), else None."""
+    def index_at(self, text: str, pos: int, stop: int) -> int:
+        """The index of the known text that ``text[pos:stop]`` starts with, else -1."""
         texts = self.texts
         i = bisect_right(texts, text[pos : pos + self.longest])
         if i and text.startswith(texts[i - 1], pos, stop):
-            return texts[i - 1]
+            return i - 1
         self.miss = i
-        return None
+        return -1
 
     def clear(self) -> None:
         self.texts.clear()
+        self.values.clear()
         self.longest = 0
 
 
@@ -119,7 +123,7 @@ class KnownMembers:
     """Member texts already parsed (each valid JSON), kept per policy type in :class:`SortedTexts`, so a
     ``policies`` text made of known members is cut by comparing text in place, without scanning all of it.
 
-    Exact, not a guess: at a member's value the text must hold a known text (:meth:`SortedTexts.at`) and continue
+    Exact, not a guess: at a member's value the text must hold a known text (:meth:`SortedTexts.index_at`) and continue
     with JSON whitespace and ``,`` and the next key, or ``}`` and the end. A valid JSON value followed by a
     delimiter is exactly the value a parser reads there, so the object (known keys, each once, known values) is
     valid JSON with exactly those members. Anything else (an unknown member text, another key, a repeated key, an
@@ -158,10 +162,10 @@ class KnownMembers:
                 return list(out.items()), m.end()
             at = m.end()
             texts = known(key)
-            value = texts.at(text, at, stop) if texts is not None else None
-            if value is None or key in out:  # an unknown member text, or a key seen before
+            i = texts.index_at(text, at, stop) if texts is not None else -1
+            if i < 0 or key in out:  # an unknown member text, or a key seen before
                 return None
-            out[key] = value
+            value = out[key] = texts.texts[i]  # type: ignore[union-attr]
             m = _NEXT(text, at + len(value), stop)
         return None
 
