@@ -7,7 +7,7 @@ each a list of documents, root first), ``session``; a request has ``principal``,
 ``resource_account`` and ``context``. Output: one line ``{"decision": ..., "blocked_by": [...]}`` per
 request, in order.
 
-Speed: an array's items are read a block (~64 KiB) at a time and cut by position (``find``/``rfind``, one copy per
+Speed: an array's items are read a block (~256 KiB) at a time and cut by position (``find``/``rfind``, one copy per
 item: a new ``policies`` text); only each request is parsed (orjson). A ``policies`` text compiled before is found
 where the item's value starts, by bisection over the sorted known texts and one comparison in place (neither copied,
 hashed nor scanned: only the request is searched for the next item), and its compiled set is handed to the runner
@@ -56,7 +56,7 @@ from byoc_iam.model.request import plain_arn_pattern, request_problem
 
 POLICY_KEYS = ("identity", "resource", "boundary", "scp", "rcp", "session")
 REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
-_CHUNK = 1 << 16  # characters read at a time (a larger buffer falls out of the CPU's cache: measured slower)
+_CHUNK = 1 << 18  # characters read at a time (of 64 KiB to 1 MiB, the fewest instructions and time on the varied batch)
 _SET_CACHE = 8192
 _MEMBER_CACHE = 4096
 _MISSING = object()
