@@ -142,23 +142,23 @@ _LEVELS: dict[tuple[tuple[tuple[CompiledDocument, ...], ...], str], _Levels] = {
 
 def group(docs: tuple[CompiledDocument, ...], action: str) -> _Group:
     """The (shared) group of ``docs``' statements matching ``action``."""
-    return _shared(_GROUPS, 65536, _Group, docs, action)
+    hit = _GROUPS.get((docs, action))
+    return hit if hit is not None else _shared(_GROUPS, 65536, _Group, docs, action)
 
 
 def levels(lvls: tuple[tuple[CompiledDocument, ...], ...], action: str) -> _Levels:
     """The (shared) SCP or RCP levels for ``action``."""
-    return _shared(_LEVELS, 16384, _Levels, lvls, action)
+    hit = _LEVELS.get((lvls, action))
+    return hit if hit is not None else _shared(_LEVELS, 16384, _Levels, lvls, action)
 
 
 def _shared(cache: dict[tuple[_K, str], _V], limit: int, make: Callable[[_K, str], _V], key: _K, action: str) -> _V:
-    """``make(key, action)``, memoised in ``cache`` (emptied once it holds ``limit`` entries)."""
-    hit = cache.get((key, action))
-    if hit is None:
-        hit = make(key, action)
-        if len(cache) >= limit:
-            cache.clear()
-        cache[(key, action)] = hit
-    return hit
+    """``make(key, action)``, kept in ``cache`` (emptied once it holds ``limit`` entries)."""
+    made = make(key, action)
+    if len(cache) >= limit:
+        cache.clear()
+    cache[(key, action)] = made
+    return made
 
 
 class _Plan:
@@ -173,27 +173,20 @@ class _Plan:
     endpoint: _Group | None
 
     def __init__(self, core: _Core, action: str) -> None:
-        # The shared groups straight from their caches.
-        gget = _GROUPS.get
-        key = (core.identity, action)
-        identity = self.identity = gget(key) or group(*key)
+        identity = self.identity = group(core.identity, action)
         needs = identity.const is None
         guards: list[tuple[str, _Group | _Levels]] = []
         self.pb = self.endpoint = None
-        for name, lvls in (("scp", core.scp), ("rcp", core.rcp)):
-            if lvls is not None:
-                lk = (lvls, action)
-                lv = _LEVELS.get(lk) or levels(*lk)
-                needs = needs or lv.variable
-                guards.append((name, lv))
+        for name, lvls in core.levels:
+            lv = levels(lvls, action)
+            needs = needs or lv.variable
+            guards.append((name, lv))
         if core.endpoint is not None:
-            key = (core.endpoint, action)
-            g = self.endpoint = gget(key) or group(*key)
+            g = self.endpoint = group(core.endpoint, action)
             needs = needs or g.const is None
             guards.append(("vpce", g))
         if core.boundary is not None:
-            key = (core.boundary, action)
-            g = self.pb = gget(key) or group(*key)
+            g = self.pb = group(core.boundary, action)
             needs = needs or g.const is None
         self.action = action
         self.service = action.partition(":")[0]
@@ -206,7 +199,7 @@ class _Core:
     endpoint, boundary) with its plans per action (as written and in lower case): policy sets that differ only in
     their session or resource policy share them (:func:`plan_core`)."""
 
-    __slots__ = ("boundary", "endpoint", "identity", "plans", "rcp", "scp")
+    __slots__ = ("boundary", "endpoint", "identity", "levels", "plans", "rcp", "scp")
 
     def __init__(
         self,
@@ -217,6 +210,7 @@ class _Core:
         boundary: tuple[CompiledDocument, ...] | None,
     ) -> None:
         self.identity, self.scp, self.rcp, self.endpoint, self.boundary = identity, scp, rcp, endpoint, boundary
+        self.levels = tuple((name, lv) for name, lv in (("scp", scp), ("rcp", rcp)) if lv is not None)  # guardrails
         self.plans: dict[str, _Plan] = {}
 
     def plan(self, action: str) -> _Plan:
