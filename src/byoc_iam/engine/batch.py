@@ -165,24 +165,11 @@ _MEMBERS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
-def _policies(parts: dict[str, Any]) -> CompiledPolicies:
-    get = parts.get
-    identity = get("identity")
-    return CompiledPolicies(
-        identity=identity if identity is not None else (),
-        resource=get("resource"),
-        boundary=get("boundary"),
-        scp=get("scp"),
-        rcp=get("rcp"),
-        session=get("session"),
-    )
-
-
 def compile_batch_policies(data: Any, where: str) -> CompiledPolicies:
     """A ``policies`` object compiled (documents checked and cached); bad input: UsageError."""
     shape = f"policies must be an object with keys {', '.join(POLICY_KEYS)}"
     data = _object(data, POLICY_KEYS, where, shape, key="policy type")
-    return _policies({k: _MEMBERS[k](data.get(k), f"{where}.{k}") for k in POLICY_KEYS})
+    return CompiledPolicies(**{k: _MEMBERS[k](data.get(k), f"{where}.{k}") for k in POLICY_KEYS})
 
 
 _SCALARS = (str, int, float, bool)
@@ -886,7 +873,7 @@ class PolicySets:
                 cache[key, value] = hit
                 known.add(key, value)
             parts[key] = hit
-        compiled = _policies(parts)
+        compiled = CompiledPolicies(**parts)  # (the members are its parameters)
         if keep:
             if len(self.by_text) >= _SET_CACHE:
                 self.by_text.clear()
