@@ -351,3 +351,32 @@ def test_runner_decides_as_decide_parts(
     decision, blocked = reference.decide(Request(principal, action, resource, context=context))
     for line in out.getvalue().splitlines():
         assert json.loads(line) == {"decision": decision, "blocked_by": list(blocked)}
+
+
+_JSON_VALUES = st.recursive(
+    st.one_of(st.integers(0, 9).map(str), st.text("ab}{", max_size=3)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab"), inner, max_size=2),
+    max_leaves=6,
+).filter(lambda v: isinstance(v, list | dict))
+
+
+@settings(max_examples=200)
+@given(st.lists(_JSON_VALUES, min_size=1, max_size=30, unique_by=json.dumps), st.lists(st.integers(0, 40)))
+def test_sorted_texts_stay_sorted_with_their_values_whatever_the_last_miss(
+    values: list[Any], probes: list[int]
+) -> None:
+    """:meth:`SortedTexts.add` takes the place the last failed lookup left only when its two neighbours confirm
+    it: after lookups of other texts at other places, every text is still found, with its own value."""
+    from byoc_iam.engine.batch_text import SortedTexts
+
+    known = SortedTexts()
+    texts = [json.dumps(v) for v in values]
+    for i, text in enumerate(texts):
+        other = texts[probes[i % len(probes)] % len(texts)] if probes else text
+        known.index_at(f"x{other}]", 1, len(other) + 2)  # leaves its own miss (or finds it)
+        known.add(text, i)
+    assert known.texts == sorted(texts)
+    for i, text in enumerate(texts):
+        line = f'[{text}, "request": 1]'
+        j = known.index_at(line, 1, len(line))
+        assert j >= 0 and known.texts[j] == text and known.values[j] == i

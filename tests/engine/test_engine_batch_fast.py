@@ -330,3 +330,38 @@ def test_a_request_holding_the_item_opening_is_named_not_cut() -> None:
     with pytest.raises(UsageError, match=r"^b\[37\]\.request\.context\.x: "):
         run_batch(io.StringIO(json.dumps(cases + cases[:3])), out, "b")
     assert len(out.getvalue().splitlines()) == 37
+
+
+def test_a_new_set_of_known_members_is_cut_where_it_stands() -> None:
+    """A policies text never seen whose members are all known is cut in place in the reader's buffer
+    (:meth:`PolicySets.compile_at`): the exact text up to its closing brace, compiled from the shared members;
+    an unknown member, a repeated key or no closing brace declines (the reader then cuts the item another way)."""
+    sets = PolicySets()
+    assert sets.compile_text(json.dumps({"identity": IDENTITY[0], "session": SESSION[1]}))
+    assert sets.compile_text(json.dumps({"identity": IDENTITY[1], "scp": SCP[2]}))
+    new = json.dumps({"identity": IDENTITY[1], "session": SESSION[1]})
+    buffer = f'[{{"policies": {new}, "request": {{}}}}]'
+    start = buffer.index(new)
+    got = sets.compile_at(buffer, start, len(buffer))
+    assert got is not None
+    text, compiled = got
+    assert text == new and text not in sets.by_text  # the reader keeps it (not looked up by content)
+    first = sets.compile_text(json.dumps({"identity": IDENTITY[1], "scp": SCP[2]}))
+    assert first is not None and compiled.identity is first.identity  # the member compiled once
+    for action, resource in REQUESTS:
+        q = ("arn:aws:iam::111122223333:role/app", action, resource, ACCOUNT, {})
+        assert compiled.decide_parts(*q) == compile_batch_policies(json.loads(new), "p").decide_parts(*q)
+    unknown = json.dumps({"identity": IDENTITY[2], "session": SESSION[1]})
+    repeated = new[:-1] + ', "session": ' + json.dumps(SESSION[1]) + "}"
+    for declined in (unknown, repeated, new[:-1], " " + new):  # (the reader keeps texts without whitespace around)
+        assert sets.compile_at(declined, 0, len(declined)) is None
+
+
+@pytest.mark.parametrize("between", [" ", "", "\n  ", "  "])
+def test_items_laid_out_unlike_the_first_decide_alike(between: str) -> None:
+    """The reader learns the first item's opening with the whitespace after its colon; an item written with other
+    whitespace there is not cut in place but read another way, and decided alike."""
+    cases = _cases()[:60]
+    items = [json.dumps(c) for c in cases]
+    odd = [t.replace('{"policies": ', '{"policies":' + between, 1) if i % 3 == 1 else t for i, t in enumerate(items)]
+    assert _run("[" + ", ".join(odd) + "]") == _plain(cases)

@@ -66,7 +66,7 @@ def split_members(text: str) -> list[tuple[str, str]] | None:
 
 
 # The object's opening and its first member's key; what follows a member value: the next key, or the object's end.
-_FIRST = re.compile(r'[ \t\r\n]*\{[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*').match
+_FIRST = re.compile(r'\{[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*').match
 _NEXT = re.compile(
     r'[ \t\r\n]*(?:,[ \t\r\n]*"(identity|resource|boundary|scp|rcp|session)"[ \t\r\n]*:[ \t\r\n]*|\})'
 ).match
@@ -150,9 +150,8 @@ class KnownMembers:
         self.count += len(known) - before
 
     def cut_at(self, text: str, pos: int, stop: int) -> tuple[list[tuple[str, str]], int] | None:
-        """The members of the object that ``text[pos:stop]`` starts with (JSON whitespace first allowed) and the
-        position after its closing ``}``, when every member is a known text (the same string objects); else
-        None."""
+        """The members of the object that ``text[pos:stop]`` starts with (its ``{`` at ``pos``) and the position
+        after its closing ``}``, when every member is a known text (the same string objects); else None."""
         m = _FIRST(text, pos, stop)
         out: dict[str, str] = {}
         known = self.texts.get
@@ -171,5 +170,5 @@ class KnownMembers:
 
     def cut(self, text: str) -> list[tuple[str, str]] | None:
         """:func:`split_members` of ``text`` when every member is a known text (the same string objects)."""
-        got = self.cut_at(text, 0, len(text))
+        got = self.cut_at(text, len(text) - len(text.lstrip(_WS)), len(text))
         return got[0] if got is not None and not text[got[1] :].strip(_WS) else None
