@@ -185,17 +185,17 @@ _FIELDS_MAX = 16384
 _plain_resource: Callable[[str], Any] | None = None
 
 
-_TYPED_OK: set[tuple[str, str]] = set()  # typed context (key, value) pairs that read as their type (bounded)
-# Per context key: (lower case, typed reader). typed_reader is cached itself; this table also keeps the lower-cased
-# key, and one dict lookup per key costs less than a cached call and a lower() (55M instructions, 1.9%, of the
-# varied bench batch).
-_KEYS: dict[str, tuple[str, Callable[[str], object] | None]] = {}
+# Per context key: (lower case, typed reader or None, the values that read as its type). typed_reader is cached
+# itself; this table also keeps the lower-cased key and the key's good values, and one dict lookup per key costs
+# less than a cached call and a lower() (55M instructions, 1.9%, of the varied bench batch). Bounded: emptied at
+# _FIELDS_MAX keys, a key's values at _FIELDS_MAX values.
+_KEYS: dict[str, tuple[str, Callable[[str], object] | None, set[str]]] = {}
 
 
-def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
-    """``(key in lower case, its type's reader or None)`` (see :func:`typed_reader`), remembered (bounded)."""
+def _key(key: str) -> tuple[str, Callable[[str], object] | None, set[str]]:
+    """``(key in lower case, its type's reader or None, no values yet)`` (see :func:`typed_reader`), remembered."""
     typed = typed_reader(key)
-    hit = _KEYS[key] = (key.lower(), typed[0] if typed is not None else None)
+    hit = _KEYS[key] = (key.lower(), typed[0] if typed is not None else None, set())
     if len(_KEYS) >= _FIELDS_MAX:
         _KEYS.clear()
     return hit
@@ -204,23 +204,23 @@ def _key(key: str) -> tuple[str, Callable[[str], object] | None]:
 def _context_ok(context: dict[str, Any]) -> dict[str, Any] | None:
     """``context`` with lower-case keys (as :func:`byoc_iam.engine.conditions.normalise_context` gives it) when
     every value is a string that reads as its key's type (a date, number, IP address or boolean) where the
-    catalog types the key (the common shape); else None (then :func:`check_request` reads it). Typed pairs that
-    read are remembered (bounded): the check is per key and value."""
-    ok, keys = _TYPED_OK, _KEYS
+    catalog types the key (the common shape); else None (then :func:`check_request` reads it). Typed values that
+    read are remembered per key (bounded): the check is per key and value."""
+    keys = _KEYS
     out: dict[str, Any] = {}
     for k, v in context.items():
         if type(v) is not str:
             return None
         try:  # (a miss is once per key: cheaper than a call per key)
-            low, read = keys[k]
+            low, read, good = keys[k]
         except KeyError:
-            low, read = _key(k)
-        if read is not None and (k, v) not in ok:
+            low, read, good = _key(k)
+        if read is not None and v not in good:
             if read(v) is None:
                 return None
-            if len(ok) >= _FIELDS_MAX:
-                ok.clear()
-            ok.add((k, v))
+            if len(good) >= _FIELDS_MAX:
+                good.clear()
+            good.add(v)
         out[low] = v
     return out
 
