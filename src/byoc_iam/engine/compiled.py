@@ -167,7 +167,17 @@ class _Plan:
     order. A set's session and resource policies are looked up per request (:meth:`CompiledPolicies._prepare`),
     so sets that differ only in them share every plan."""
 
-    __slots__ = ("action", "endpoint", "guards", "identity", "needs_context", "pb", "service")
+    __slots__ = (
+        "action",
+        "caller_identity",
+        "endpoint",
+        "guards",
+        "identity",
+        "needs_context",
+        "pb",
+        "refusals",
+        "service",
+    )
 
     pb: _Group | None
     endpoint: _Group | None
@@ -190,6 +200,8 @@ class _Plan:
             needs = needs or g.const is None
         self.action = action
         self.service = action.partition(":")[0]
+        self.caller_identity = action == "sts:getcalleridentity"
+        self.refusals = self.service in _REFUSAL_SERVICES  # the service refuses some requests (service_rules)
         self.guards: tuple[tuple[str, _Group | _Levels], ...] = tuple(guards)
         self.needs_context = needs
 
@@ -406,7 +418,8 @@ class CompiledPolicies:
             arn = split_resource_arn(resource)
             account = arn[3] if arn is not None and arn[3] else principal.account
         req.resource_account = account
-        req.same_account = principal.account is not None and principal.account == account
+        acct = principal.account
+        req.same_account = acct is not None and acct == account
         if wo is None:
             if wild and resource == "*":
                 from byoc_iam.engine._catalog import is_wildcard_only
@@ -486,11 +499,10 @@ class CompiledPolicies:
                 trace.results["identity"] = identity.label
             if req.resource_stmts is not None:
                 trace.results["resource"] = resource.label
-        anonymous = p.kind == _ANONYMOUS
-        if not anonymous and req.action == "sts:getcalleridentity":
-            return _NAMES[ALW], ()
-        if anonymous:
+        if p.kind == _ANONYMOUS:
             return self._anonymous(plan, req, resource, trace)
+        if plan.caller_identity:  # sts:GetCallerIdentity: always allowed to a signed-in caller
+            return _NAMES[ALW], ()
         core = self._core(req, identity, resource, acct_allow)
         # Guardrails can only lower the core answer (explicit deny wins); record those that did.
         result = core
@@ -515,7 +527,7 @@ class CompiledPolicies:
             result = EXP
         if plan.pb is not None:
             result = self._boundary(plan.pb, req, core, result, blocked, trace)
-        if result != EXP and req.service in _REFUSAL_SERVICES:
+        if result != EXP and plan.refusals:
             refusal = service_rules.refused(req.service, req.action, split_resource_arn(req.resource))
             if refusal is not None:
                 result = IMP
