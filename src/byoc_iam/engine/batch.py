@@ -563,9 +563,10 @@ class JsonStream:
         """Several whole object items from the current position in one orjson call, or None; with True when the
         items are ready :data:`Item` tuples (:meth:`presplit_all`, items numbered from ``first``).
 
-        The cut before an item is found where the first item's opening text (``{"policies":``) recurs after a
-        comma; any cut orjson accepts is exact (a cut inside a string or a nested value leaves the text
-        unbalanced), so a wrong guess only costs a retry, then the slow path."""
+        The cut before an item is found where the first item's opening text (``{"policies": ``, as written with
+        the whitespace after its colon) recurs after a comma; any cut orjson accepts is exact (a cut inside a
+        string or a nested value leaves the text unbalanced), so a wrong guess only costs a retry, then the slow
+        path."""
         if self.before_read is None:
             while len(self.buf) - self.pos < _CHUNK and self.fill():
                 pass
@@ -668,7 +669,9 @@ def batch_blocks(
     """``(items, names)`` for every block of a batch input, streamed: each item ``(policies, request, where)``,
     ``where`` naming the request in errors (a numbered item is named ``names.format(where)``, see
     :func:`item_name`); ``known``: policies texts already compiled (their values are not parsed);
-    ``compile_text(text)``: the compiled policies text if it can compile it, else None (then the text is parsed).
+    ``compile_text(text)``: the compiled policies text if it can compile it, else None (then the text is parsed);
+    ``compile_at(text, pos, stop)``: ``(its text, compiled)`` for the policies object at ``pos`` if it can cut it
+    there, else None.
     An item that fails ends its block: the items before it come first, then the error."""
     js = JsonStream(stream, before_read)
     if known is not None:

@@ -162,9 +162,9 @@ class KnownMembers:
             at = m.end()
             texts = known(key)
             i = texts.index_at(text, at, stop) if texts is not None else -1
-            if i < 0 or key in out:  # an unknown member text, or a key seen before
+            if texts is None or i < 0 or key in out:  # an unknown member text, or a key seen before
                 return None
-            value = out[key] = texts.texts[i]  # type: ignore[union-attr]
+            value = out[key] = texts.texts[i]
             m = _NEXT(text, at + len(value), stop)
         return None
 
