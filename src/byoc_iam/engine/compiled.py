@@ -142,23 +142,23 @@ _LEVELS: dict[tuple[tuple[tuple[CompiledDocument, ...], ...], str], _Levels] = {
 
 def group(docs: tuple[CompiledDocument, ...], action: str) -> _Group:
     """The (shared) group of ``docs``' statements matching ``action``."""
-    hit = _GROUPS.get((docs, action))
-    return hit if hit is not None else _shared(_GROUPS, 65536, _Group, docs, action)
+    return _shared(_GROUPS, 65536, _Group, docs, action)
 
 
 def levels(lvls: tuple[tuple[CompiledDocument, ...], ...], action: str) -> _Levels:
     """The (shared) SCP or RCP levels for ``action``."""
-    hit = _LEVELS.get((lvls, action))
-    return hit if hit is not None else _shared(_LEVELS, 16384, _Levels, lvls, action)
+    return _shared(_LEVELS, 16384, _Levels, lvls, action)
 
 
 def _shared(cache: dict[tuple[_K, str], _V], limit: int, make: Callable[[_K, str], _V], key: _K, action: str) -> _V:
-    """``make(key, action)``, kept in ``cache`` (emptied once it holds ``limit`` entries)."""
-    made = make(key, action)
-    if len(cache) >= limit:
-        cache.clear()
-    cache[(key, action)] = made
-    return made
+    """``make(key, action)``, memoised in ``cache`` (emptied once it holds ``limit`` entries)."""
+    hit = cache.get((key, action))
+    if hit is None:
+        hit = make(key, action)
+        if len(cache) >= limit:
+            cache.clear()
+        cache[(key, action)] = hit
+    return hit
 
 
 class _Plan:
@@ -407,7 +407,7 @@ class CompiledPolicies:
         if self._extra:  # the set's own session and resource policies for the action
             if self.session is not None:
                 key = (self.session_docs, low)
-                g = req.session_group = _GROUPS.get(key) or group(*key)
+                g = req.session_group = _GROUPS.get(key) or group(*key)  # (the shared cache read inline: per request)
                 needs = needs or g.const is None
             if self.resource is not None:
                 stmts = req.resource_stmts = self.resource.for_action(low)
